@@ -1,0 +1,81 @@
+package dev.registry.api;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.Objects;
+
+/**
+ * One registered service, as the registry stores it.
+ *
+ * <p>The wire form adds {@code is_healthy}, which depends on the time of the query and so is
+ * never stored. {@code metadata} is kept verbatim; the record owns that node and nobody mutates
+ * it after construction (copying it on every heartbeat would cost more than the heartbeat).
+ *
+ * @param name          unique key of the record
+ * @param host          host the service listens on
+ * @param port          port the service listens on, 1–65535
+ * @param hostname      the machine's host name, as the client reported it
+ * @param url           base URL of the service
+ * @param status        the client's own status word; {@code running} counts towards health
+ * @param timestamp     the client's timestamp string, or the server's time of registration
+ * @param lastHeartbeat epoch seconds (fractional) of the last heartbeat, register or update
+ * @param healthStatus  {@code unknown}, {@code healthy} or {@code unhealthy}, from active checks
+ * @param metadata      free-form object, stored and returned verbatim
+ */
+public record ServiceRecord(
+        @JsonProperty("name") String name,
+        @JsonProperty("host") String host,
+        @JsonProperty("port") int port,
+        @JsonProperty("hostname") String hostname,
+        @JsonProperty("url") String url,
+        @JsonProperty("status") String status,
+        @JsonProperty("timestamp") String timestamp,
+        @JsonProperty("last_heartbeat") double lastHeartbeat,
+        @JsonProperty("health_status") String healthStatus,
+        @JsonProperty("metadata") ObjectNode metadata) {
+
+    /** Health status of a record that no active check has looked at yet. */
+    public static final String HEALTH_UNKNOWN = "unknown";
+    /** Health status after a successful active check. */
+    public static final String HEALTH_HEALTHY = "healthy";
+    /** Health status after a failed active check. */
+    public static final String HEALTH_UNHEALTHY = "unhealthy";
+    /** The status word that, with a fresh heartbeat, makes a record healthy. */
+    public static final String STATUS_RUNNING = "running";
+
+    @JsonCreator
+    public ServiceRecord {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(hostname, "hostname");
+        Objects.requireNonNull(url, "url");
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(timestamp, "timestamp");
+        healthStatus = healthStatus == null ? HEALTH_UNKNOWN : healthStatus;
+        metadata = metadata == null ? JsonNodeFactory.instance.objectNode() : metadata;
+    }
+
+    /**
+     * Whether this record counts as healthy at {@code nowEpochSeconds}: status {@code running}
+     * and a heartbeat younger than the TTL. {@code health_status} does not enter it, as in the
+     * registry this one replaces.
+     */
+    public boolean isHealthyAt(double nowEpochSeconds, double heartbeatTtlSeconds) {
+        return STATUS_RUNNING.equals(status) && nowEpochSeconds - lastHeartbeat < heartbeatTtlSeconds;
+    }
+
+    /** This record after a heartbeat at {@code epochSeconds}, optionally with a new status. */
+    public ServiceRecord withHeartbeat(double epochSeconds, String newStatus) {
+        return new ServiceRecord(name, host, port, hostname, url, newStatus == null ? status : newStatus,
+                timestamp, epochSeconds, healthStatus, metadata);
+    }
+
+    /** This record with another health status. */
+    public ServiceRecord withHealthStatus(String newHealthStatus) {
+        return new ServiceRecord(name, host, port, hostname, url, status, timestamp, lastHeartbeat,
+                newHealthStatus, metadata);
+    }
+}

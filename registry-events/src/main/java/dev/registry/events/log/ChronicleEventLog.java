@@ -1,0 +1,149 @@
+package dev.registry.events.log;
+
+import dev.registry.events.event.RegistryEvent;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.logging.Level;
+import java.util.logging.LogManager;
+import java.util.logging.Logger;
+
+/**
+ * The event log on a Chronicle Queue in one directory.
+ *
+ * <p>Each excerpt holds one {@link EncodedEvent}: type (UTF-8), schema version (stop bit),
+ * time (epoch micros), then the JSON payload up to the excerpt's end. Excerpts are written to
+ * memory-mapped files, so a completed append survives a crash of the process (the page cache
+ * outlives it). Chronicle's appender belongs to one thread; the first thread that appends owns
+ * it, and a second appending thread is a bug that Chronicle reports.
+ */
+public final class ChronicleEventLog implements EventLog {
+
+    /** Held so the level set below stays (JUL keeps loggers weakly). */
+    private static final Logger CHRONICLE_LOGGER = Logger.getLogger("net.openhft");
+
+    static {
+        // Chronicle otherwise phones home on first use; a registry must not.
+        System.setProperty("chronicle.analytics.disable", "true");
+        // Chronicle reports file growth and mappings at INFO; only its warnings matter here,
+        // unless the operator's logging configuration says otherwise.
+        if (LogManager.getLogManager().getProperty("net.openhft.level") == null) {
+            CHRONICLE_LOGGER.setLevel(Level.WARNING);
+        }
+    }
+
+    private final ChronicleQueue queue;
+    private final EventCodec codec = new EventCodec();
+    private ExcerptAppender appender;
+
+    private ChronicleEventLog(ChronicleQueue queue) {
+        this.queue = queue;
+    }
+
+    /** Opens (creating if needed) the log in {@code dir} for the single writer. */
+    public static ChronicleEventLog openForWriting(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (java.io.IOException ex) {
+            throw new IllegalStateException("cannot create data directory " + dir + ": " + ex.getMessage(), ex);
+        }
+        return new ChronicleEventLog(SingleChronicleQueueBuilder.binary(dir)
+                .rollCycle(RollCycles.FAST_DAILY)
+                .build());
+    }
+
+    /**
+     * Opens an existing log read-only, for tools; safe while a server appends to it.
+     *
+     * @throws IllegalArgumentException when {@code dir} holds no log
+     */
+    public static ChronicleEventLog openReadOnly(Path dir) {
+        if (!Files.isDirectory(dir) || !Files.exists(dir.resolve("metadata.cq4t"))) {
+            throw new IllegalArgumentException("no registry log in " + dir);
+        }
+        return new ChronicleEventLog(SingleChronicleQueueBuilder.binary(dir).readOnly(true).build());
+    }
+
+    @Override
+    public long append(RegistryEvent event) {
+        EncodedEvent encoded = codec.encode(event);
+        if (appender == null) {
+            appender = queue.createAppender();
+        }
+        try (DocumentContext dc = appender.writingDocument()) {
+            Bytes<?> bytes = dc.wire().bytes();
+            bytes.writeUtf8(encoded.type());
+            bytes.writeStopBit(encoded.version());
+            bytes.writeLong(encoded.timeMicros());
+            bytes.write(encoded.payload());
+        }
+        return appender.lastIndexAppended();
+    }
+
+    @Override
+    public EventReader reader() {
+        return new ChronicleReader(queue.createTailer(), codec);
+    }
+
+    @Override
+    public void close() {
+        if (appender != null) {
+            appender.close();
+        }
+        queue.close();
+    }
+
+    private static final class ChronicleReader implements EventReader {
+        private final ExcerptTailer tailer;
+        private final EventCodec codec;
+
+        ChronicleReader(ExcerptTailer tailer, EventCodec codec) {
+            this.tailer = tailer;
+            this.codec = codec;
+        }
+
+        @Override
+        public LoggedEvent next() {
+            IndexedEncodedEvent e = nextEncoded();
+            return e == null ? null : new LoggedEvent(e.index(), codec.decode(e.encoded()));
+        }
+
+        @Override
+        public IndexedEncodedEvent nextEncoded() {
+            try (DocumentContext dc = tailer.readingDocument()) {
+                if (!dc.isPresent()) {
+                    return null;
+                }
+                Bytes<?> bytes = dc.wire().bytes();
+                String type = bytes.readUtf8();
+                int version = Math.toIntExact(bytes.readStopBit());
+                long micros = bytes.readLong();
+                byte[] payload = new byte[Math.toIntExact(bytes.readRemaining())];
+                bytes.read(payload);
+                return new IndexedEncodedEvent(dc.index(), new EncodedEvent(type, version, micros, payload));
+            }
+        }
+
+        @Override
+        public void seekAfter(long index) {
+            if (!tailer.moveToIndex(index)) {
+                throw new IllegalArgumentException("no event at index " + index);
+            }
+            try (DocumentContext dc = tailer.readingDocument()) {
+                // consumed: the next read returns the event after index
+            }
+        }
+
+        @Override
+        public void close() {
+            tailer.close();
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package dev.registry.events.log;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.registry.api.ServiceRecord;
+import dev.registry.events.event.HeartbeatReceived;
+import dev.registry.events.event.RegistryEvent;
+import dev.registry.events.event.RegistryStarted;
+import dev.registry.events.event.ServiceChanges;
+import dev.registry.events.event.ServiceDeregistered;
+import dev.registry.events.event.ServiceRegistered;
+import dev.registry.events.event.ServiceUpdated;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Turns events into {@link EncodedEvent}s and back.
+ *
+ * <p>An encoded event is a type name, a schema version, the time in epoch microseconds and a
+ * JSON payload with the type's fields. The payload is JSON so that a later schema can add
+ * fields and old logs stay readable; the version says how to read the payload when a field
+ * changes meaning. Decoding a type or version this code does not know fails loudly rather
+ * than guessing.
+ */
+public final class EventCodec {
+
+    /** Schema version written for every type today. */
+    public static final int SCHEMA_VERSION = 1;
+
+    public static final String REGISTERED = "registered";
+    public static final String UPDATED = "updated";
+    public static final String HEARTBEAT = "heartbeat";
+    public static final String DEREGISTERED = "deregistered";
+    public static final String REGISTRY_STARTED = "registry-started";
+
+    private final ObjectMapper json = new ObjectMapper();
+
+    /** The stable type name written to the log for {@code event}. */
+    public static String typeOf(RegistryEvent event) {
+        return switch (event) {
+            case ServiceRegistered e -> REGISTERED;
+            case ServiceUpdated e -> UPDATED;
+            case HeartbeatReceived e -> HEARTBEAT;
+            case ServiceDeregistered e -> DEREGISTERED;
+            case RegistryStarted e -> REGISTRY_STARTED;
+        };
+    }
+
+    public EncodedEvent encode(RegistryEvent event) {
+        return new EncodedEvent(typeOf(event), SCHEMA_VERSION, toMicros(event.time()), payloadOf(event));
+    }
+
+    public RegistryEvent decode(EncodedEvent encoded) {
+        if (encoded.version() != SCHEMA_VERSION) {
+            throw new IllegalStateException("event type '" + encoded.type() + "' has schema version "
+                    + encoded.version() + ", this build reads version " + SCHEMA_VERSION);
+        }
+        Instant time = fromMicros(encoded.timeMicros());
+        JsonNode p = readPayload(encoded);
+        return switch (encoded.type()) {
+            case REGISTERED -> new ServiceRegistered(time,
+                    json.convertValue(p.required("record"), ServiceRecord.class),
+                    p.required("replaced").asBoolean());
+            case UPDATED -> new ServiceUpdated(time, text(p, "name"), changesOf(p.required("changes")));
+            case HEARTBEAT -> new HeartbeatReceived(time, text(p, "name"),
+                    p.hasNonNull("status") ? p.get("status").asText() : null, text(p, "cause"));
+            case DEREGISTERED -> new ServiceDeregistered(time, text(p, "name"));
+            case REGISTRY_STARTED -> new RegistryStarted(time, text(p, "version"), stringMap(p.required("config")));
+            default -> throw new IllegalStateException("unknown event type '" + encoded.type()
+                    + "' (written by a newer registry?)");
+        };
+    }
+
+    /**
+     * The event as one flat JSON object for people and scripts: index, time (ISO-8601 UTC),
+     * type, then the payload's fields.
+     */
+    public ObjectNode describe(long index, EncodedEvent encoded) {
+        ObjectNode out = json.createObjectNode();
+        out.put("index", index);
+        out.put("time", fromMicros(encoded.timeMicros()).toString());
+        out.put("type", encoded.type());
+        out.setAll((ObjectNode) readPayload(encoded));
+        return out;
+    }
+
+    private byte[] payloadOf(RegistryEvent event) {
+        ObjectNode p = json.createObjectNode();
+        switch (event) {
+            case ServiceRegistered e -> {
+                p.set("record", json.valueToTree(e.record()));
+                p.put("replaced", e.replaced());
+            }
+            case ServiceUpdated e -> {
+                p.put("name", e.name());
+                p.set("changes", changesJson(e.changes()));
+            }
+            case HeartbeatReceived e -> {
+                p.put("name", e.name());
+                if (e.status() != null) {
+                    p.put("status", e.status());
+                }
+                p.put("cause", e.cause());
+            }
+            case ServiceDeregistered e -> p.put("name", e.name());
+            case RegistryStarted e -> {
+                p.put("version", e.version());
+                ObjectNode config = p.putObject("config");
+                new java.util.TreeMap<>(e.config()).forEach(config::put);
+            }
+        }
+        try {
+            return json.writeValueAsBytes(p);
+        } catch (JsonProcessingException ex) {
+            throw new IllegalStateException("cannot encode " + event, ex);
+        }
+    }
+
+    private ObjectNode changesJson(ServiceChanges c) {
+        ObjectNode n = json.createObjectNode();
+        if (c.host() != null) n.put("host", c.host());
+        if (c.port() != null) n.put("port", c.port());
+        if (c.hostname() != null) n.put("hostname", c.hostname());
+        if (c.url() != null) n.put("url", c.url());
+        if (c.status() != null) n.put("status", c.status());
+        if (c.metadata() != null) n.set("metadata", c.metadata());
+        return n;
+    }
+
+    private static ServiceChanges changesOf(JsonNode n) {
+        return new ServiceChanges(
+                n.hasNonNull("host") ? n.get("host").asText() : null,
+                n.hasNonNull("port") ? n.get("port").asInt() : null,
+                n.hasNonNull("hostname") ? n.get("hostname").asText() : null,
+                n.hasNonNull("url") ? n.get("url").asText() : null,
+                n.hasNonNull("status") ? n.get("status").asText() : null,
+                n.hasNonNull("metadata") ? (ObjectNode) n.get("metadata") : null);
+    }
+
+    private JsonNode readPayload(EncodedEvent encoded) {
+        try {
+            JsonNode node = json.readTree(encoded.payload());
+            if (node == null || !node.isObject()) {
+                throw new IllegalStateException("payload of '" + encoded.type() + "' is not a JSON object");
+            }
+            return node;
+        } catch (java.io.IOException ex) {
+            throw new IllegalStateException("payload of '" + encoded.type() + "' is not valid JSON", ex);
+        }
+    }
+
+    private static String text(JsonNode p, String field) {
+        return p.required(field).asText();
+    }
+
+    private static Map<String, String> stringMap(JsonNode node) {
+        Map<String, String> map = new LinkedHashMap<>();
+        node.properties().forEach(e -> map.put(e.getKey(), e.getValue().asText()));
+        return map;
+    }
+
+    /** Event times are kept to the microsecond, the precision of the stored form. */
+    public static Instant truncate(Instant time) {
+        return time.truncatedTo(ChronoUnit.MICROS);
+    }
+
+    static long toMicros(Instant time) {
+        return Math.addExact(Math.multiplyExact(time.getEpochSecond(), 1_000_000L), time.getNano() / 1_000);
+    }
+
+    static Instant fromMicros(long micros) {
+        return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
+    }
+}

@@ -1,0 +1,25 @@
+package dev.registry.events.log;
+
+import dev.registry.events.event.RegistryEvent;
+
+/**
+ * The durable, append-only log of registry events.
+ *
+ * <p>Positions are opaque, strictly increasing longs; nothing outside this package may assume
+ * how they are numbered, so that another log (a replicated one) can take this one's place.
+ * Exactly one thread appends; any number of readers read, each with its own {@link EventReader}.
+ */
+public interface EventLog extends AutoCloseable {
+
+    /**
+     * Appends {@code event} and returns its position. When this returns, the event is in the log
+     * and survives a crash of this process.
+     */
+    long append(RegistryEvent event);
+
+    /** A new reader positioned before the first event. */
+    EventReader reader();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,41 @@
+package dev.registry.events.projection;
+
+import dev.registry.api.ServiceRecord;
+import dev.registry.events.event.HeartbeatReceived;
+import dev.registry.events.event.RegistryStarted;
+import dev.registry.events.event.ServiceDeregistered;
+import dev.registry.events.event.ServiceRegistered;
+import dev.registry.events.event.ServiceUpdated;
+import dev.registry.events.log.LoggedEvent;
+
+import java.time.Instant;
+
+/**
+ * Applies events to a {@link RegistryView}. Deterministic: it reads no clock and no state but
+ * the view and the event, so the view after N events is a function of those N events.
+ */
+public final class Projector {
+
+    private Projector() {
+    }
+
+    public static void apply(RegistryView view, LoggedEvent logged) {
+        switch (logged.event()) {
+            case ServiceRegistered e -> view.register(e.record(), logged.index());
+            case ServiceUpdated e -> view.get(e.name())
+                    .ifPresent(r -> view.replace(e.changes().applyTo(r, epochSeconds(e.time()))));
+            case HeartbeatReceived e -> view.get(e.name())
+                    .ifPresent(r -> view.replace(r.withHeartbeat(epochSeconds(e.time()), e.status())));
+            case ServiceDeregistered e -> view.remove(e.name());
+            case RegistryStarted e -> {
+                // changes no record; the health rules read restarts from the log
+            }
+        }
+        view.advanceTo(logged.index());
+    }
+
+    /** Epoch seconds with the fraction, the form {@code last_heartbeat} takes on the wire. */
+    public static double epochSeconds(Instant time) {
+        return time.getEpochSecond() + time.getNano() / 1_000_000_000.0;
+    }
+}

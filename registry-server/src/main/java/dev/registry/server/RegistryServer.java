@@ -1,0 +1,119 @@
+package dev.registry.server;
+
+import dev.registry.events.log.ChronicleEventLog;
+import dev.registry.events.log.EventLog;
+import dev.registry.events.log.EventReader;
+import dev.registry.events.log.LoggedEvent;
+import dev.registry.events.projection.Projector;
+import dev.registry.events.projection.RegistryView;
+import dev.registry.server.config.RegistrySettings;
+import dev.registry.server.health.HealthEndpoints;
+import dev.registry.server.health.HealthPolicy;
+import dev.registry.server.http.ApiRouter;
+import dev.registry.server.services.ServiceEndpoints;
+import dev.registry.server.stats.StatsEndpoint;
+import dev.registry.server.write.Command;
+import dev.registry.server.write.RegistryWriter;
+import io.helidon.webserver.WebServer;
+
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Instant;
+
+/**
+ * A running registry: the log, the view replayed from it, the single writer and the HTTP server.
+ * Start-up order matters: the whole log is replayed before the port opens, so no request ever
+ * sees a partial view.
+ */
+public final class RegistryServer implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(RegistryServer.class.getName());
+
+    private final EventLog log;
+    private final RegistryView view;
+    private final RegistryWriter writer;
+    private final WebServer web;
+
+    private RegistryServer(EventLog log, RegistryView view, RegistryWriter writer, WebServer web) {
+        this.log = log;
+        this.view = view;
+        this.writer = writer;
+        this.web = web;
+    }
+
+    /** Opens the log in the settings' data directory, replays it, and starts serving. */
+    public static RegistryServer start(RegistrySettings settings, Clock clock) {
+        Instant startedAt = clock.instant();
+        EventLog log = ChronicleEventLog.openForWriting(settings.dataDir());
+        try {
+            RegistryView view = new RegistryView();
+            long t0 = System.nanoTime();
+            Replay replay = replay(log, view);
+            LOG.log(Level.INFO, "replayed {0} events from {1} in {2} ms", replay.events(),
+                    settings.dataDir().toAbsolutePath(), (System.nanoTime() - t0) / 1_000_000);
+
+            RegistryWriter writer = new RegistryWriter(log, view, clock, replay.lastTime());
+            writer.execute(new Command.Start(version(), settings.describe()));
+
+            HealthPolicy health = new HealthPolicy(settings.heartbeatTtl());
+            ApiRouter router = new ApiRouter(
+                    new ServiceEndpoints(view, writer, health, clock),
+                    new HealthEndpoints(view, health, clock),
+                    new StatsEndpoint(view, health, clock, startedAt),
+                    settings.maxBodyBytes());
+            WebServer web = WebServer.builder()
+                    .host(settings.host())
+                    .port(settings.port())
+                    .shutdownHook(false)
+                    .routing(r -> r.any(router))
+                    .build()
+                    .start();
+            LOG.log(Level.INFO, "registry {0} serving {1} records on {2}:{3}", version(), view.size(),
+                    settings.host(), String.valueOf(web.port()));
+            return new RegistryServer(log, view, writer, web);
+        } catch (RuntimeException ex) {
+            log.close();
+            throw ex;
+        }
+    }
+
+    private static Replay replay(EventLog log, RegistryView view) {
+        long count = 0;
+        Instant last = Instant.EPOCH;
+        try (EventReader reader = log.reader()) {
+            for (LoggedEvent e = reader.next(); e != null; e = reader.next()) {
+                Projector.apply(view, e);
+                last = e.event().time();
+                count++;
+            }
+        }
+        return new Replay(count, last);
+    }
+
+    private record Replay(long events, Instant lastTime) {
+    }
+
+    /** The server's version, from the jar manifest; "dev" when run from classes. */
+    public static String version() {
+        String v = RegistryServer.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    /** The port the server listens on. */
+    public int port() {
+        return web.port();
+    }
+
+    /** The live view (read-only use). */
+    public RegistryView view() {
+        return view;
+    }
+
+    /** Stops accepting requests, lets the writer finish, and closes the log. */
+    @Override
+    public void close() {
+        web.stop();
+        writer.close();
+        log.close();
+    }
+}

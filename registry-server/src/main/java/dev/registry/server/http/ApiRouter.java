@@ -1,0 +1,148 @@
+package dev.registry.server.http;
+
+import dev.registry.server.health.HealthEndpoints;
+import dev.registry.server.services.ServiceEndpoints;
+import dev.registry.server.stats.StatsEndpoint;
+import dev.registry.server.write.WriteFailedException;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.function.Supplier;
+
+/**
+ * Maps requests to the nine endpoints of the contract and every reply to JSON.
+ *
+ * <p>It routes on the raw path, split before decoding, so that a name may contain an encoded
+ * {@code /}; and it knows which methods each path takes, so that a wrong method is a JSON 405
+ * and an unknown path a JSON 404. Errors never escape as HTML or plain text.
+ */
+public final class ApiRouter implements Handler {
+
+    private static final System.Logger LOG = System.getLogger(ApiRouter.class.getName());
+
+    private final ServiceEndpoints services;
+    private final HealthEndpoints health;
+    private final StatsEndpoint stats;
+    private final long maxBodyBytes;
+
+    public ApiRouter(ServiceEndpoints services, HealthEndpoints health, StatsEndpoint stats, long maxBodyBytes) {
+        this.services = services;
+        this.health = health;
+        this.stats = stats;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    @Override
+    public void handle(ServerRequest req, ServerResponse res) {
+        ApiReply reply;
+        try {
+            reply = route(req);
+        } catch (ApiException ex) {
+            reply = ApiReply.of(ex.status(), ReplyJson.error(ex.getMessage()));
+        } catch (WriteFailedException ex) {
+            LOG.log(Level.WARNING, "write failed: " + ex.getMessage(), ex.getCause());
+            reply = ApiReply.of(503, ReplyJson.error("Registry cannot write: " + ex.getMessage()));
+        } catch (RuntimeException ex) {
+            LOG.log(Level.ERROR, "unexpected failure on " + req.prologue().method().text() + " "
+                    + req.path().rawPath(), ex);
+            reply = ApiReply.of(500, ReplyJson.error("Internal error"));
+        }
+        res.status(Status.create(reply.status()));
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        reply.headers().forEach((name, value) -> res.header(HeaderNames.create(name), value));
+        res.send(reply.body());
+    }
+
+    private ApiReply route(ServerRequest req) {
+        String method = req.prologue().method().text();
+        List<String> path = PathSegments.of(req.path().rawPath());
+        ApiRequest request = new ApiRequest(queryOf(req), () -> readBody(req));
+        Map<String, Supplier<ApiReply>> methods = endpointsAt(path, request);
+        if (methods.isEmpty()) {
+            throw new ApiException(404, "Not found: " + req.path().rawPath());
+        }
+        Supplier<ApiReply> endpoint = methods.get("HEAD".equals(method) ? "GET" : method);
+        if (endpoint == null) {
+            ApiReply refused = ApiReply.of(405, ReplyJson.error("Method " + method + " not allowed on "
+                    + req.path().rawPath()));
+            return new ApiReply(405, refused.body(), Map.of("Allow", String.join(", ", methods.keySet())));
+        }
+        return endpoint.get();
+    }
+
+    /** The endpoints at {@code path} by method; empty when no endpoint lives there. */
+    private Map<String, Supplier<ApiReply>> endpointsAt(List<String> path, ApiRequest request) {
+        Map<String, Supplier<ApiReply>> m = new LinkedHashMap<>();
+        String first = path.getFirst();
+        if (path.size() == 1) {
+            switch (first) {
+                case "health" -> m.put("GET", health::registryHealth);
+                case "stats" -> m.put("GET", stats::stats);
+                case "services" -> {
+                    m.put("GET", () -> services.list(request));
+                    m.put("POST", () -> services.register(request));
+                }
+                default -> { }
+            }
+            return m;
+        }
+        if (!"services".equals(first) || path.get(1).isEmpty() || path.size() > 3) {
+            return m;
+        }
+        String name = path.get(1);
+        if (path.size() == 2) {
+            m.put("GET", () -> services.get(name));
+            m.put("PUT", () -> services.update(name, request));
+            m.put("DELETE", () -> services.deregister(name));
+        } else if ("heartbeat".equals(path.get(2))) {
+            m.put("POST", () -> services.heartbeat(name, request));
+        } else if ("health".equals(path.get(2))) {
+            m.put("GET", () -> health.serviceHealth(name));
+        }
+        return m;
+    }
+
+    private static Map<String, String> queryOf(ServerRequest req) {
+        Map<String, String> query = new HashMap<>();
+        for (String name : req.query().names()) {
+            List<String> values = req.query().all(name);
+            query.put(name, values.isEmpty() ? "" : values.getFirst());
+        }
+        return query;
+    }
+
+    private byte[] readBody(ServerRequest req) {
+        OptionalLong declared = req.headers().contentLength();
+        if (declared.isPresent() && declared.getAsLong() > maxBodyBytes) {
+            throw tooLarge();
+        }
+        if (!req.content().hasEntity()) {
+            return new byte[0];
+        }
+        try (InputStream in = req.content().inputStream()) {
+            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
+            if (body.length > maxBodyBytes) {
+                throw tooLarge();
+            }
+            return body;
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    private ApiException tooLarge() {
+        return new ApiException(413, "Request body too large: the limit is " + maxBodyBytes + " bytes");
+    }
+}

@@ -1,0 +1,62 @@
+package dev.registry.server.http;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Splits a raw request path into percent-decoded segments. Splitting before decoding is what
+ * lets a service name contain {@code /} (sent as {@code %2F}). {@code +} stays a plus: it only
+ * means space in query strings.
+ */
+final class PathSegments {
+
+    private PathSegments() {
+    }
+
+    /** The decoded segments of {@code rawPath}; "/services/a%2Fb" gives [services, a/b]. */
+    static List<String> of(String rawPath) {
+        String path = rawPath.startsWith("/") ? rawPath.substring(1) : rawPath;
+        List<String> segments = new ArrayList<>();
+        int start = 0;
+        while (true) {
+            int slash = path.indexOf('/', start);
+            segments.add(decode(slash < 0 ? path.substring(start) : path.substring(start, slash)));
+            if (slash < 0) {
+                return segments;
+            }
+            start = slash + 1;
+        }
+    }
+
+    static String decode(String segment) {
+        if (segment.indexOf('%') < 0) {
+            return segment;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(segment.length());
+        for (int i = 0; i < segment.length(); i++) {
+            char c = segment.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= segment.length()) {
+                    throw ApiException.badRequest("Malformed percent-encoding in path");
+                }
+                int hi = Character.digit(segment.charAt(i + 1), 16);
+                int lo = Character.digit(segment.charAt(i + 2), 16);
+                if (hi < 0 || lo < 0) {
+                    throw ApiException.badRequest("Malformed percent-encoding in path");
+                }
+                out.write(hi << 4 | lo);
+                i += 2;
+            } else {
+                byte[] bytes = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+                if (Character.isHighSurrogate(c) && i + 1 < segment.length()) {
+                    bytes = segment.substring(i, i + 2).getBytes(StandardCharsets.UTF_8);
+                    i++;
+                }
+                out.writeBytes(bytes);
+            }
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+}

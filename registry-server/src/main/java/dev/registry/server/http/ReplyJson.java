@@ -1,0 +1,83 @@
+package dev.registry.server.http;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.registry.api.ServiceRecord;
+
+import java.io.ByteArrayOutputStream;
+import java.math.BigDecimal;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * Encodes replies as compact JSON, streaming straight to bytes (lists of thousands of records
+ * are the hot path, so no intermediate trees).
+ */
+public final class ReplyJson {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    /** Writes one JSON value with a generator. */
+    @FunctionalInterface
+    public interface Body {
+        void writeTo(JsonGenerator g) throws IOException;
+    }
+
+    private ReplyJson() {
+    }
+
+    public static byte[] encode(Body body) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator g = MAPPER.createGenerator(out)) {
+            body.writeTo(g);
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+        return out.toByteArray();
+    }
+
+    /** {@code {"error": message}} */
+    public static byte[] error(String message) {
+        return encode(g -> {
+            g.writeStartObject();
+            g.writeStringField("error", message);
+            g.writeEndObject();
+        });
+    }
+
+    /** {@code {"message": message}} */
+    public static byte[] message(String message) {
+        return encode(g -> {
+            g.writeStartObject();
+            g.writeStringField("message", message);
+            g.writeEndObject();
+        });
+    }
+
+    /**
+     * Epoch seconds in plain decimal ({@code 1795847853.802243}), as the original registry wrote
+     * them, rather than Java's {@code 1.795847853802243E9}: same value, but greppable and familiar.
+     */
+    public static void writeEpochSeconds(JsonGenerator g, String field, double seconds) throws IOException {
+        g.writeFieldName(field);
+        g.writeNumber(new BigDecimal(Double.toString(seconds)).toPlainString());
+    }
+
+    /** A record in its wire form, with {@code is_healthy} as given. */
+    public static void record(JsonGenerator g, ServiceRecord r, boolean healthy) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("name", r.name());
+        g.writeStringField("host", r.host());
+        g.writeNumberField("port", r.port());
+        g.writeStringField("hostname", r.hostname());
+        g.writeStringField("url", r.url());
+        g.writeStringField("status", r.status());
+        g.writeStringField("timestamp", r.timestamp());
+        writeEpochSeconds(g, "last_heartbeat", r.lastHeartbeat());
+        g.writeStringField("health_status", r.healthStatus());
+        g.writeFieldName("metadata");
+        MAPPER.writeTree(g, r.metadata());
+        g.writeBooleanField("is_healthy", healthy);
+        g.writeEndObject();
+    }
+}

@@ -1,0 +1,124 @@
+package dev.registry.server.services;
+
+import dev.registry.api.ServiceRecord;
+import dev.registry.events.projection.RegistryView;
+import dev.registry.server.health.HealthPolicy;
+import dev.registry.server.http.ApiException;
+import dev.registry.server.http.ApiReply;
+import dev.registry.server.http.ApiRequest;
+import dev.registry.server.http.ReplyJson;
+import dev.registry.server.write.RegistryWriter;
+import dev.registry.server.write.ServerTime;
+import dev.registry.server.write.WriteResult;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/** The record endpoints: list, get, register, update, deregister, heartbeat. */
+public final class ServiceEndpoints {
+
+    private final RegistryView view;
+    private final RegistryWriter writer;
+    private final HealthPolicy health;
+    private final Clock clock;
+
+    public ServiceEndpoints(RegistryView view, RegistryWriter writer, HealthPolicy health, Clock clock) {
+        this.view = view;
+        this.writer = writer;
+        this.health = health;
+        this.clock = clock;
+    }
+
+    /** {@code GET /services?status=S&healthy=B}: both filters optional, empty values ignored. */
+    public ApiReply list(ApiRequest request) {
+        Instant now = clock.instant();
+        Predicate<ServiceRecord> keep = r -> true;
+        Optional<String> status = request.query("status").filter(s -> !s.isEmpty());
+        if (status.isPresent()) {
+            keep = keep.and(r -> r.status().equals(status.get()));
+        }
+        Optional<String> healthy = request.query("healthy").filter(s -> !s.isEmpty());
+        if (healthy.isPresent()) {
+            // compatible: "true" in any case keeps healthy records, any other value unhealthy ones
+            boolean wanted = healthy.get().toLowerCase(Locale.ROOT).equals("true");
+            keep = keep.and(r -> health.isHealthy(r, now) == wanted);
+        }
+        Predicate<ServiceRecord> filter = keep;
+        return ApiReply.of(200, ReplyJson.encode(g -> {
+            g.writeStartObject();
+            g.writeArrayFieldStart("services");
+            int total = 0;
+            for (ServiceRecord r : view.records()) {
+                if (filter.test(r)) {
+                    ReplyJson.record(g, r, health.isHealthy(r, now));
+                    total++;
+                }
+            }
+            g.writeEndArray();
+            g.writeNumberField("total", total);
+            g.writeStringField("timestamp", ServerTime.format(now));
+            g.writeEndObject();
+        }));
+    }
+
+    /** {@code GET /services/{name}} */
+    public ApiReply get(String name) {
+        ServiceRecord r = view.get(name).orElseThrow(() -> ApiException.serviceNotFound(name));
+        boolean healthy = health.isHealthy(r, clock.instant());
+        return ApiReply.of(200, ReplyJson.encode(g -> ReplyJson.record(g, r, healthy)));
+    }
+
+    /** {@code POST /services}: 201 with the stored record. */
+    public ApiReply register(ApiRequest request) {
+        WriteResult result = writer.execute(ServiceRequests.register(request.body()));
+        ServiceRecord r = result.recordAfter().orElseThrow();
+        return ApiReply.of(201, recordReply("Service '" + r.name() + "' registered successfully", r));
+    }
+
+    /** {@code PUT /services/{name}}: 404 before looking at the body, as the original did. */
+    public ApiReply update(String name, ApiRequest request) {
+        if (view.get(name).isEmpty()) {
+            throw ApiException.serviceNotFound(name);
+        }
+        WriteResult result = writer.execute(ServiceRequests.update(name, request.body()));
+        ServiceRecord r = result.recordAfter().orElseThrow(() -> ApiException.serviceNotFound(name));
+        return ApiReply.of(200, recordReply("Service '" + name + "' updated successfully", r));
+    }
+
+    /** {@code DELETE /services/{name}} */
+    public ApiReply deregister(String name) {
+        if (writer.execute(new dev.registry.server.write.Command.Deregister(name)).notFound()) {
+            throw ApiException.serviceNotFound(name);
+        }
+        return ApiReply.of(200, ReplyJson.message("Service '" + name + "' unregistered successfully"));
+    }
+
+    /** {@code POST /services/{name}/heartbeat}: any body, or none. */
+    public ApiReply heartbeat(String name, ApiRequest request) {
+        WriteResult result = writer.execute(ServiceRequests.heartbeat(name, request.body()));
+        if (result.notFound()) {
+            throw ApiException.serviceNotFound(name);
+        }
+        String time = ServerTime.format(result.event().orElseThrow().event().time());
+        return ApiReply.of(200, ReplyJson.encode(g -> {
+            g.writeStartObject();
+            g.writeStringField("message", "Heartbeat received");
+            g.writeStringField("timestamp", time);
+            g.writeEndObject();
+        }));
+    }
+
+    private byte[] recordReply(String message, ServiceRecord r) {
+        boolean healthy = health.isHealthy(r, clock.instant());
+        return ReplyJson.encode(g -> {
+            g.writeStartObject();
+            g.writeStringField("message", message);
+            g.writeFieldName("service");
+            ReplyJson.record(g, r, healthy);
+            g.writeEndObject();
+        });
+    }
+}

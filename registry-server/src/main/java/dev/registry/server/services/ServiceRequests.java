@@ -1,0 +1,145 @@
+package dev.registry.server.services;
+
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.registry.events.event.HeartbeatReceived;
+import dev.registry.events.event.ServiceChanges;
+import dev.registry.server.http.ApiException;
+import dev.registry.server.write.Command;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * Turns request bodies into commands, validating as the contract asks: required fields in a
+ * fixed order, one reported at a time; strings are strings, {@code port} an integer 1–65535,
+ * {@code metadata} an object. Anything else is a 400 naming the field, and nothing is stored.
+ */
+public final class ServiceRequests {
+
+    /** Longest accepted service name (a DNS name's limit). */
+    public static final int MAX_NAME_LENGTH = 253;
+
+    private static final List<String> REQUIRED = List.of("name", "host", "port", "hostname", "url", "status");
+
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    static {
+        // Deeply nested metadata must not cost the server its stack.
+        JSON.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
+    }
+
+    private ServiceRequests() {
+    }
+
+    /** Parses a registration body. */
+    public static Command.Register register(byte[] body) {
+        JsonNode node = parse(body);
+        if (node.isArray()) {
+            // The original checked `field in body`; for a list that reports the first field.
+            throw ApiException.badRequest("Missing required field: name");
+        }
+        ObjectNode obj = requireObject(node);
+        for (String field : REQUIRED) {
+            if (!obj.has(field)) {
+                throw ApiException.badRequest("Missing required field: " + field);
+            }
+        }
+        String name = string(obj, "name");
+        if (name.isEmpty()) {
+            throw ApiException.badRequest("Field 'name' must not be empty");
+        }
+        if (name.length() > MAX_NAME_LENGTH) {
+            throw ApiException.badRequest("Field 'name' must be at most " + MAX_NAME_LENGTH + " characters");
+        }
+        String timestamp = obj.hasNonNull("timestamp") ? string(obj, "timestamp") : null;
+        return new Command.Register(name, string(obj, "host"), port(obj), string(obj, "hostname"),
+                string(obj, "url"), string(obj, "status"), timestamp, metadataOrEmpty(obj));
+    }
+
+    /** Parses an update body; absent fields stay as they are. */
+    public static Command.Update update(String name, byte[] body) {
+        ObjectNode obj = requireObject(parse(body));
+        ServiceChanges changes = new ServiceChanges(
+                obj.has("host") ? string(obj, "host") : null,
+                obj.has("port") ? port(obj) : null,
+                obj.has("hostname") ? string(obj, "hostname") : null,
+                obj.has("url") ? string(obj, "url") : null,
+                obj.has("status") ? string(obj, "status") : null,
+                obj.has("metadata") ? metadata(obj) : null);
+        return new Command.Update(name, changes);
+    }
+
+    /**
+     * Parses a heartbeat body leniently: clients send nothing, or {@code {"status": "..."}}. A
+     * missing, unparsable or odd body is still a heartbeat, just without a new status.
+     */
+    public static Command.Heartbeat heartbeat(String name, byte[] body) {
+        String status = null;
+        if (body.length > 0) {
+            try {
+                JsonNode node = JSON.readTree(body);
+                if (node != null && node.isObject() && node.path("status").isTextual()) {
+                    status = node.get("status").asText();
+                }
+            } catch (IOException ignored) {
+                // compatible: an unparsable heartbeat body is still a heartbeat
+            }
+        }
+        return new Command.Heartbeat(name, status, HeartbeatReceived.CAUSE_CLIENT);
+    }
+
+    private static JsonNode parse(byte[] body) {
+        try {
+            JsonNode node = JSON.readTree(body);
+            if (node == null || node.isMissingNode()) {
+                throw ApiException.badRequest("Invalid JSON");
+            }
+            return node;
+        } catch (IOException ex) {
+            throw ApiException.badRequest("Invalid JSON");
+        }
+    }
+
+    private static ObjectNode requireObject(JsonNode node) {
+        if (!node.isObject()) {
+            throw ApiException.badRequest("Request body must be a JSON object");
+        }
+        return (ObjectNode) node;
+    }
+
+    private static String string(ObjectNode obj, String field) {
+        JsonNode value = obj.get(field);
+        if (value == null || !value.isTextual()) {
+            throw ApiException.badRequest("Field '" + field + "' must be a string");
+        }
+        return value.asText();
+    }
+
+    private static int port(ObjectNode obj) {
+        JsonNode value = obj.get("port");
+        if (value == null || !value.isIntegralNumber() || !value.canConvertToInt()
+                || value.intValue() < 1 || value.intValue() > 65_535) {
+            throw ApiException.badRequest("Field 'port' must be an integer between 1 and 65535");
+        }
+        return value.intValue();
+    }
+
+    private static ObjectNode metadataOrEmpty(ObjectNode obj) {
+        return obj.has("metadata") ? metadata(obj) : JSON.createObjectNode();
+    }
+
+    private static ObjectNode metadata(ObjectNode obj) {
+        JsonNode value = obj.get("metadata");
+        if (!value.isObject()) {
+            throw ApiException.badRequest("Field 'metadata' must be an object");
+        }
+        return (ObjectNode) value;
+    }
+}

@@ -1,0 +1,144 @@
+package dev.registry.server.write;
+
+import dev.registry.events.event.RegistryEvent;
+import dev.registry.events.event.ServiceEvent;
+import dev.registry.events.log.EventLog;
+import dev.registry.events.log.EventCodec;
+import dev.registry.events.log.LoggedEvent;
+import dev.registry.events.projection.Projector;
+import dev.registry.events.projection.RegistryView;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The single writer: one thread takes commands in arrival order, decides their events against
+ * the view, appends each to the log and then applies it, and only then completes the caller's
+ * request. So every acknowledged write is in the log, and the view is always a prefix of the log.
+ *
+ * <p>Deciding and applying on the same thread means a command always sees the effect of every
+ * command before it (a heartbeat after a delete gets 404), with no locks on the read path.
+ */
+public final class RegistryWriter implements AutoCloseable {
+
+    private static final int INBOX_CAPACITY = 65_536;
+    private static final int DRAIN_BATCH = 256;
+
+    private final EventLog log;
+    private final RegistryView view;
+    private final Clock clock;
+    private final BlockingQueue<Pending> inbox = new ArrayBlockingQueue<>(INBOX_CAPACITY);
+    private final Thread thread;
+    private volatile boolean running = true;
+    private Instant lastTime;
+
+    /**
+     * @param notBefore time of the last event already in the log; new events are never older
+     */
+    public RegistryWriter(EventLog log, RegistryView view, Clock clock, Instant notBefore) {
+        this.log = log;
+        this.view = view;
+        this.clock = clock;
+        this.lastTime = notBefore;
+        this.thread = Thread.ofPlatform().name("registry-writer").daemon(false).unstarted(this::run);
+        thread.start();
+    }
+
+    /**
+     * Executes {@code command} and waits until its event is in the log and applied.
+     *
+     * @throws WriteFailedException when the log refused the event (nothing was applied)
+     */
+    public WriteResult execute(Command command) {
+        if (!running) {
+            throw new WriteFailedException("the registry is shutting down", null);
+        }
+        Pending pending = new Pending(command, new CompletableFuture<>());
+        try {
+            inbox.put(pending);
+            return pending.result.get();
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new WriteFailedException("interrupted while waiting for the log", ex);
+        } catch (ExecutionException ex) {
+            if (ex.getCause() instanceof WriteFailedException wfe) {
+                throw wfe;
+            }
+            throw new WriteFailedException("the log refused the write: " + ex.getCause(), ex.getCause());
+        }
+    }
+
+    private void run() {
+        List<Pending> batch = new ArrayList<>(DRAIN_BATCH);
+        while (running || !inbox.isEmpty()) {
+            try {
+                Pending first = inbox.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                inbox.drainTo(batch, DRAIN_BATCH - 1);
+                for (Pending p : batch) {
+                    handle(p);
+                }
+                batch.clear();
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void handle(Pending pending) {
+        try {
+            Optional<RegistryEvent> event = CommandDecider.decide(view, pending.command, nextTime());
+            if (event.isEmpty()) {
+                pending.result.complete(WriteResult.NOT_FOUND);
+                return;
+            }
+            long index = log.append(event.get());
+            LoggedEvent logged = new LoggedEvent(index, event.get());
+            Projector.apply(view, logged);
+            pending.result.complete(new WriteResult(Optional.of(logged),
+                    event.get() instanceof ServiceEvent se ? view.get(se.name()) : Optional.empty()));
+        } catch (RuntimeException ex) {
+            pending.result.completeExceptionally(new WriteFailedException(
+                    "the log refused the write: " + ex.getMessage(), ex));
+        }
+    }
+
+    /**
+     * Event times never go backwards, even if the wall clock does, so the log stays ordered by
+     * time as well as by index.
+     */
+    private Instant nextTime() {
+        Instant now = EventCodec.truncate(clock.instant());
+        if (now.isBefore(lastTime)) {
+            now = lastTime;
+        }
+        lastTime = now;
+        return now;
+    }
+
+    /** Stops taking commands, finishes the queued ones, and waits for the thread to end. */
+    @Override
+    public void close() {
+        running = false;
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(10));
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private record Pending(Command command, CompletableFuture<WriteResult> result) {
+    }
+}
