@@ -10,6 +10,7 @@ import dev.registry.server.config.RegistrySettings;
 import dev.registry.server.health.HealthEndpoints;
 import dev.registry.server.health.HealthPolicy;
 import dev.registry.server.http.ApiRouter;
+import dev.registry.server.http.JsonDirectHandler;
 import dev.registry.server.services.ServiceEndpoints;
 import dev.registry.server.stats.StatsEndpoint;
 import dev.registry.server.write.Command;
@@ -65,6 +66,7 @@ public final class RegistryServer implements AutoCloseable {
                     .host(settings.host())
                     .port(settings.port())
                     .shutdownHook(false)
+                    .directHandlers(JsonDirectHandler.forAllEvents())
                     .routing(r -> r.any(router))
                     .build()
                     .start();

@@ -1,0 +1,81 @@
+package dev.registry.server.testing;
+
+import dev.registry.events.log.ChronicleEventLog;
+import dev.registry.events.log.EventReader;
+import dev.registry.events.log.LoggedEvent;
+import dev.registry.server.RegistryServer;
+import dev.registry.server.config.RegistrySettings;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/** A real registry server in this JVM, on a free port and a log in the given directory. */
+public final class TestRegistry implements AutoCloseable {
+
+    private final Path dataDir;
+    private final UnaryOperator<RegistrySettings> customize;
+    private final Clock clock;
+    private RegistryServer server;
+    private Http http;
+
+    public TestRegistry(Path dataDir) {
+        this(dataDir, s -> s, Clock.systemUTC());
+    }
+
+    public TestRegistry(Path dataDir, UnaryOperator<RegistrySettings> customize, Clock clock) {
+        this.dataDir = dataDir;
+        this.customize = customize;
+        this.clock = clock;
+        start();
+    }
+
+    private void start() {
+        RegistrySettings settings = customize.apply(
+                new RegistrySettings("127.0.0.1", 0, dataDir, RegistrySettings.DEFAULT_HEARTBEAT_TTL,
+                        RegistrySettings.DEFAULT_MAX_BODY_BYTES));
+        server = RegistryServer.start(settings, clock);
+        http = new Http(server.port());
+    }
+
+    /** Stops the server and starts a new one on the same directory. */
+    public void restart() {
+        server.close();
+        start();
+    }
+
+    public Http http() {
+        return http;
+    }
+
+    public RegistryServer server() {
+        return server;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** Every event in the log, read by an independent read-only reader. */
+    public List<LoggedEvent> logEvents() {
+        return readLog(dataDir);
+    }
+
+    public static List<LoggedEvent> readLog(Path dataDir) {
+        List<LoggedEvent> events = new ArrayList<>();
+        try (ChronicleEventLog log = ChronicleEventLog.openReadOnly(dataDir);
+             EventReader reader = log.reader()) {
+            for (LoggedEvent e = reader.next(); e != null; e = reader.next()) {
+                events.add(e);
+            }
+        }
+        return events;
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
