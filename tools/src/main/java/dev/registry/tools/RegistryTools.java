@@ -2,6 +2,8 @@ package dev.registry.tools;
 
 import dev.registry.tools.dump.DumpCommand;
 import picocli.CommandLine;
+
+import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 
 /** Entry point of {@code registry-tools.jar}: one subcommand per tool. */
@@ -17,9 +19,20 @@ public final class RegistryTools implements Runnable {
         System.exit(run(args));
     }
 
-    /** Runs the tools with {@code args} and returns the exit code (for tests and main). */
+    /** Runs the tools with {@code args} on standard output and error; returns the exit code. */
     public static int run(String... args) {
         return new CommandLine(new RegistryTools()).execute(args);
+    }
+
+    /** Runs the tools with {@code args}, writing to {@code out} and {@code err}; returns the exit code. */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cli = new CommandLine(new RegistryTools());
+        cli.setOut(out);
+        cli.setErr(err);
+        int exit = cli.execute(args);
+        out.flush();
+        err.flush();
+        return exit;
     }
 
     @Override

@@ -1,0 +1,78 @@
+package dev.registry.events;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.registry.api.ServiceRecord;
+import dev.registry.events.event.HeartbeatReceived;
+import dev.registry.events.event.RegistryEvent;
+import dev.registry.events.event.RegistryStarted;
+import dev.registry.events.event.ServiceChanges;
+import dev.registry.events.event.ServiceDeregistered;
+import dev.registry.events.event.ServiceRegistered;
+import dev.registry.events.event.ServiceUpdated;
+import dev.registry.events.projection.Projector;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/** Events for tests: one of each type, and random histories. */
+public final class SampleEvents {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private SampleEvents() {
+    }
+
+    public static ObjectNode metadata(String json) {
+        try {
+            return (ObjectNode) JSON.readTree(json);
+        } catch (Exception ex) {
+            throw new IllegalArgumentException(ex);
+        }
+    }
+
+    public static ServiceRecord record(String name, Instant time) {
+        return new ServiceRecord(name, "10.0.0.1", 8000, "node", "http://10.0.0.1:8000", "running",
+                "2026-01-01T00:00:00.000000+00:00", Projector.epochSeconds(time), "unknown",
+                metadata("{\"type\":\"openai-api\",\"models\":[\"a\",\"b\"],\"x\":{\"y\":[1,2.5,null]}}"));
+    }
+
+    /** One event of every type. */
+    public static List<RegistryEvent> oneOfEach() {
+        Instant t = Instant.parse("2026-03-04T05:06:07.123456Z");
+        return List.of(
+                new RegistryStarted(t, "1.2.3", Map.of("port", "8901", "heartbeat_ttl", "PT2M")),
+                new ServiceRegistered(t, record("a", t), false),
+                new ServiceRegistered(t, record("a", t), true),
+                new ServiceUpdated(t, "a", new ServiceChanges("h2", 9000, null, "http://h2:9000", "draining",
+                        metadata("{\"k\":\"v\"}"))),
+                new ServiceUpdated(t, "a", new ServiceChanges(null, null, null, null, null, null)),
+                new HeartbeatReceived(t, "a", null, HeartbeatReceived.CAUSE_CLIENT),
+                new HeartbeatReceived(t, "a", "running", HeartbeatReceived.CAUSE_PROBE),
+                new ServiceDeregistered(t, "a"));
+    }
+
+    /** A random but valid history over a few names, with time moving forward. */
+    public static List<RegistryEvent> randomHistory(long seed, int size) {
+        Random random = new Random(seed);
+        List<RegistryEvent> events = new ArrayList<>();
+        Instant time = Instant.parse("2026-01-01T00:00:00Z");
+        for (int i = 0; i < size; i++) {
+            time = time.plusNanos(1_000L * random.nextInt(5_000_000));
+            String name = "svc-" + random.nextInt(20);
+            events.add(switch (random.nextInt(5)) {
+                case 0 -> new ServiceRegistered(time, record(name, time), random.nextBoolean());
+                case 1 -> new ServiceUpdated(time, name, new ServiceChanges(null, 1 + random.nextInt(65535), null,
+                        null, random.nextBoolean() ? "running" : "stopped", null));
+                case 2 -> new HeartbeatReceived(time, name, random.nextBoolean() ? null : "running",
+                        HeartbeatReceived.CAUSE_CLIENT);
+                case 3 -> new ServiceDeregistered(time, name);
+                default -> new RegistryStarted(time, "dev", Map.of());
+            });
+        }
+        return events;
+    }
+}

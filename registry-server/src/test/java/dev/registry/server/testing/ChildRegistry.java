@@ -1,0 +1,109 @@
+package dev.registry.server.testing;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A registry server in a child JVM, so that tests can kill it with SIGKILL. It runs the same
+ * classes as the test, with the same JVM flags, on a free port; its output goes to a file
+ * beside the data directory.
+ */
+public final class ChildRegistry implements AutoCloseable {
+
+    private final Process process;
+    private final int port;
+    private final Http http;
+
+    private ChildRegistry(Process process, int port) {
+        this.process = process;
+        this.port = port;
+        this.http = new Http(port);
+    }
+
+    /** Starts a server on {@code dataDir} and waits until it answers. */
+    public static ChildRegistry start(Path dataDir, String... extraArgs) {
+        int port = freePort();
+        List<String> args = new ArrayList<>(List.of("--host", "127.0.0.1", "--port", Integer.toString(port),
+                "--data-dir", dataDir.toString()));
+        args.addAll(List.of(extraArgs));
+        List<String> command = ChildJvm.command("dev.registry.server.Main", args);
+        try {
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                            dataDir.resolveSibling(dataDir.getFileName() + "-server.log").toFile()))
+                    .start();
+            ChildRegistry child = new ChildRegistry(process, port);
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                    .ignoreExceptions()
+                    .until(() -> {
+                        if (!process.isAlive()) {
+                            throw new IllegalStateException("registry child exited with " + process.exitValue());
+                        }
+                        return child.http.get("/health").status() == 200;
+                    });
+            return child;
+        } catch (IOException ex) {
+            throw new java.io.UncheckedIOException(ex);
+        }
+    }
+
+    public Http http() {
+        return http;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** SIGKILL: no shutdown hook, no flush, no goodbye. */
+    public void kill9() {
+        process.destroyForcibly();
+        waitForExit();
+    }
+
+    /** SIGTERM: the server's shutdown hook runs. */
+    public int terminate() {
+        process.destroy();
+        return waitForExit();
+    }
+
+    private int waitForExit() {
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+            return process.exitValue();
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            kill9();
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException ex) {
+            throw new java.io.UncheckedIOException(ex);
+        }
+    }
+}
