@@ -51,7 +51,7 @@ public final class RegistryServer implements AutoCloseable {
             long t0 = System.nanoTime();
             Replay replay = replay(log, view);
             LOG.log(Level.INFO, "replayed {0} events from {1} in {2} ms", replay.events(),
-                    settings.dataDir().toAbsolutePath(), (System.nanoTime() - t0) / 1_000_000);
+                    settings.dataDir().toAbsolutePath().normalize(), (System.nanoTime() - t0) / 1_000_000);
 
             RegistryWriter writer = new RegistryWriter(log, view, clock, replay.lastTime());
             writer.execute(new Command.Start(version(), settings.describe()));

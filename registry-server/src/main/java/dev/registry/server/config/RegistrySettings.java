@@ -34,7 +34,7 @@ public record RegistrySettings(String host, int port, Path dataDir, Duration hea
         Map<String, String> m = new LinkedHashMap<>();
         m.put("host", host);
         m.put("port", Integer.toString(port));
-        m.put("data_dir", dataDir.toAbsolutePath().toString());
+        m.put("data_dir", dataDir.toAbsolutePath().normalize().toString());
         m.put("heartbeat_ttl", heartbeatTtl.toString());
         m.put("max_body_bytes", Long.toString(maxBodyBytes));
         return m;
