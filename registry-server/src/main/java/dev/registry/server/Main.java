@@ -1,6 +1,7 @@
 package dev.registry.server;
 
 import dev.registry.server.config.DurationConverter;
+import dev.registry.server.config.OnOffConverter;
 import dev.registry.server.config.RegistrySettings;
 import dev.registry.server.config.SizeConverter;
 import picocli.CommandLine;
@@ -39,6 +40,29 @@ public final class Main implements Callable<Integer> {
             description = "A record is healthy while its last heartbeat is younger than this (env REGISTRY_HEARTBEAT_TTL; default ${DEFAULT-VALUE}).")
     Duration heartbeatTtl;
 
+    @Option(names = "--stale-after", defaultValue = "${env:REGISTRY_STALE_AFTER:-300s}",
+            converter = DurationConverter.class,
+            description = "A record without a heartbeat for longer than this is evicted; never within this long after a start (env REGISTRY_STALE_AFTER; default ${DEFAULT-VALUE}).")
+    Duration staleAfter;
+
+    @Option(names = "--check-interval", defaultValue = "${env:REGISTRY_CHECK_INTERVAL:-30s}",
+            converter = DurationConverter.class,
+            description = "Time between rounds of active health checks (env REGISTRY_CHECK_INTERVAL; default ${DEFAULT-VALUE}).")
+    Duration checkInterval;
+
+    @Option(names = "--check-timeout", defaultValue = "${env:REGISTRY_CHECK_TIMEOUT:-5s}",
+            converter = DurationConverter.class,
+            description = "Time one active health check may take (env REGISTRY_CHECK_TIMEOUT; default ${DEFAULT-VALUE}).")
+    Duration checkTimeout;
+
+    @Option(names = "--checks", arity = "1", defaultValue = "${env:REGISTRY_CHECKS:-on}", converter = OnOffConverter.class,
+            description = "on or off: run periodic active health checks (env REGISTRY_CHECKS; default ${DEFAULT-VALUE}).")
+    boolean checks;
+
+    @Option(names = "--check-concurrency", defaultValue = "${env:REGISTRY_CHECK_CONCURRENCY:-1024}",
+            description = "Most active checks in flight at once (env REGISTRY_CHECK_CONCURRENCY; default ${DEFAULT-VALUE}).")
+    int checkConcurrency;
+
     @Option(names = "--max-body", defaultValue = "${env:REGISTRY_MAX_BODY:-1MiB}",
             converter = SizeConverter.class,
             description = "Largest request body; larger ones get 413 (env REGISTRY_MAX_BODY; default ${DEFAULT-VALUE}).")
@@ -51,7 +75,8 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        RegistrySettings settings = new RegistrySettings(host, port, dataDir, heartbeatTtl, maxBody);
+        RegistrySettings settings = new RegistrySettings(host, port, dataDir, heartbeatTtl, staleAfter,
+                checkInterval, checkTimeout, checks, checkConcurrency, maxBody);
         RegistryServer server = RegistryServer.start(settings, Clock.systemUTC());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -8,7 +8,9 @@ import dev.registry.events.projection.Projector;
 import dev.registry.events.projection.RegistryView;
 import dev.registry.server.config.RegistrySettings;
 import dev.registry.server.health.HealthEndpoints;
-import dev.registry.server.health.HealthPolicy;
+import dev.registry.server.health.HealthRules;
+import dev.registry.server.health.HealthScheduler;
+import dev.registry.server.health.Probe;
 import dev.registry.server.http.ApiRouter;
 import dev.registry.server.http.JsonDirectHandler;
 import dev.registry.server.services.ServiceEndpoints;
@@ -20,6 +22,8 @@ import io.helidon.webserver.WebServer;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A running registry: the log, the view replayed from it, the single writer and the HTTP server.
@@ -33,12 +37,19 @@ public final class RegistryServer implements AutoCloseable {
     private final EventLog log;
     private final RegistryView view;
     private final RegistryWriter writer;
+    private final HealthRules rules;
+    private final Probe probe;
+    private final HealthScheduler health;
     private final WebServer web;
 
-    private RegistryServer(EventLog log, RegistryView view, RegistryWriter writer, WebServer web) {
+    private RegistryServer(EventLog log, RegistryView view, RegistryWriter writer, HealthRules rules, Probe probe,
+                           HealthScheduler health, WebServer web) {
         this.log = log;
         this.view = view;
         this.writer = writer;
+        this.rules = rules;
+        this.probe = probe;
+        this.health = health;
         this.web = web;
     }
 
@@ -54,13 +65,16 @@ public final class RegistryServer implements AutoCloseable {
                     settings.dataDir().toAbsolutePath().normalize(), (System.nanoTime() - t0) / 1_000_000);
 
             RegistryWriter writer = new RegistryWriter(log, view, clock, replay.lastTime());
-            writer.execute(new Command.Start(version(), settings.describe()));
+            // The restart grace: one full stale period before anything may be evicted.
+            writer.execute(new Command.Start(version(), settings.describe(), settings.staleAfter()));
 
-            HealthPolicy health = new HealthPolicy(settings.heartbeatTtl());
+            HealthRules rules = new HealthRules(settings.heartbeatTtl(), settings.staleAfter());
+            Probe probe = new Probe(settings.checkTimeout(), settings.checkConcurrency());
+            HealthScheduler health = new HealthScheduler(view, writer, rules, probe, clock);
             ApiRouter router = new ApiRouter(
-                    new ServiceEndpoints(view, writer, health, clock),
-                    new HealthEndpoints(view, health, clock),
-                    new StatsEndpoint(view, health, clock, startedAt),
+                    new ServiceEndpoints(view, writer, rules, clock),
+                    new HealthEndpoints(view, rules, probe, writer, clock),
+                    new StatsEndpoint(view, rules, clock, startedAt),
                     settings.maxBodyBytes());
             WebServer web = WebServer.builder()
                     .host(settings.host())
@@ -72,7 +86,8 @@ public final class RegistryServer implements AutoCloseable {
                     .start();
             LOG.log(Level.INFO, "registry {0} serving {1} records on {2}:{3}", version(), view.size(),
                     settings.host(), String.valueOf(web.port()));
-            return new RegistryServer(log, view, writer, web);
+            health.start(settings.checksEnabled(), settings.checkInterval());
+            return new RegistryServer(log, view, writer, rules, probe, health, web);
         } catch (RuntimeException ex) {
             log.close();
             throw ex;
@@ -111,10 +126,22 @@ public final class RegistryServer implements AutoCloseable {
         return view;
     }
 
-    /** Stops accepting requests, lets the writer finish, and closes the log. */
+    /** Appends the expiries and evictions due now (the scheduler does this by itself; tests call it). */
+    public List<LoggedEvent> sweepNow() {
+        return writer.execute(new Command.Sweep(rules)).events();
+    }
+
+    /** Runs a round of active checks now; completes when its results are recorded. */
+    public CompletableFuture<Void> checkRoundNow() {
+        return health.runCheckRound();
+    }
+
+    /** Stops accepting requests, stops health work, lets the writer finish, and closes the log. */
     @Override
     public void close() {
         web.stop();
+        health.close();
+        probe.close();
         writer.close();
         log.close();
     }

@@ -5,11 +5,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.registry.api.ServiceRecord;
+import dev.registry.events.event.HealthChecked;
 import dev.registry.events.event.HeartbeatReceived;
 import dev.registry.events.event.RegistryEvent;
 import dev.registry.events.event.RegistryStarted;
 import dev.registry.events.event.ServiceChanges;
 import dev.registry.events.event.ServiceDeregistered;
+import dev.registry.events.event.ServiceEvicted;
+import dev.registry.events.event.ServiceExpired;
 import dev.registry.events.event.ServiceRegistered;
 import dev.registry.events.event.ServiceUpdated;
 
@@ -37,6 +40,9 @@ public final class EventCodec {
     public static final String HEARTBEAT = "heartbeat";
     public static final String DEREGISTERED = "deregistered";
     public static final String REGISTRY_STARTED = "registry-started";
+    public static final String HEALTH_CHECKED = "health-checked";
+    public static final String EXPIRED = "expired";
+    public static final String EVICTED = "evicted";
 
     private final ObjectMapper json = new ObjectMapper();
 
@@ -48,6 +54,9 @@ public final class EventCodec {
             case HeartbeatReceived e -> HEARTBEAT;
             case ServiceDeregistered e -> DEREGISTERED;
             case RegistryStarted e -> REGISTRY_STARTED;
+            case HealthChecked e -> HEALTH_CHECKED;
+            case ServiceExpired e -> EXPIRED;
+            case ServiceEvicted e -> EVICTED;
         };
     }
 
@@ -70,7 +79,13 @@ public final class EventCodec {
             case HEARTBEAT -> new HeartbeatReceived(time, text(p, "name"),
                     p.hasNonNull("status") ? p.get("status").asText() : null, text(p, "cause"));
             case DEREGISTERED -> new ServiceDeregistered(time, text(p, "name"));
-            case REGISTRY_STARTED -> new RegistryStarted(time, text(p, "version"), stringMap(p.required("config")));
+            case REGISTRY_STARTED -> new RegistryStarted(time, text(p, "version"), stringMap(p.required("config")),
+                    Instant.parse(text(p, "eviction_grace_until")));
+            case HEALTH_CHECKED -> new HealthChecked(time, text(p, "name"), text(p, "old"), text(p, "new"),
+                    text(p, "detail"), text(p, "cause"));
+            case EXPIRED -> new ServiceExpired(time, text(p, "name"), p.required("last_heartbeat").asDouble());
+            case EVICTED -> new ServiceEvicted(time, json.convertValue(p.required("record"), ServiceRecord.class),
+                    p.required("age_seconds").asDouble());
             default -> throw new IllegalStateException("unknown event type '" + encoded.type()
                     + "' (written by a newer registry?)");
         };
@@ -112,6 +127,22 @@ public final class EventCodec {
                 p.put("version", e.version());
                 ObjectNode config = p.putObject("config");
                 new java.util.TreeMap<>(e.config()).forEach(config::put);
+                p.put("eviction_grace_until", e.evictionGraceUntil().toString());
+            }
+            case HealthChecked e -> {
+                p.put("name", e.name());
+                p.put("old", e.oldStatus());
+                p.put("new", e.newStatus());
+                p.put("detail", e.detail());
+                p.put("cause", e.cause());
+            }
+            case ServiceExpired e -> {
+                p.put("name", e.name());
+                p.put("last_heartbeat", e.lastHeartbeat());
+            }
+            case ServiceEvicted e -> {
+                p.set("record", json.valueToTree(e.record()));
+                p.put("age_seconds", e.ageSeconds());
             }
         }
         try {

@@ -1,9 +1,12 @@
 package dev.registry.events.projection;
 
 import dev.registry.api.ServiceRecord;
+import dev.registry.events.event.HealthChecked;
 import dev.registry.events.event.HeartbeatReceived;
 import dev.registry.events.event.RegistryStarted;
 import dev.registry.events.event.ServiceDeregistered;
+import dev.registry.events.event.ServiceEvicted;
+import dev.registry.events.event.ServiceExpired;
 import dev.registry.events.event.ServiceRegistered;
 import dev.registry.events.event.ServiceUpdated;
 import dev.registry.events.log.LoggedEvent;
@@ -21,15 +24,28 @@ public final class Projector {
 
     public static void apply(RegistryView view, LoggedEvent logged) {
         switch (logged.event()) {
-            case ServiceRegistered e -> view.register(e.record(), logged.index());
-            case ServiceUpdated e -> view.get(e.name())
-                    .ifPresent(r -> view.replace(e.changes().applyTo(r, epochSeconds(e.time()))));
-            case HeartbeatReceived e -> view.get(e.name())
-                    .ifPresent(r -> view.replace(r.withHeartbeat(epochSeconds(e.time()), e.status())));
-            case ServiceDeregistered e -> view.remove(e.name());
-            case RegistryStarted e -> {
-                // changes no record; the health rules read restarts from the log
+            case ServiceRegistered e -> {
+                view.register(e.record(), logged.index());
+                view.markExpired(e.name(), false);
             }
+            case ServiceUpdated e -> view.get(e.name()).ifPresent(r -> {
+                view.replace(e.changes().applyTo(r, epochSeconds(e.time())));
+                view.markExpired(e.name(), false);
+            });
+            case HeartbeatReceived e -> view.get(e.name()).ifPresent(r -> {
+                view.replace(r.withHeartbeat(epochSeconds(e.time()), e.status()));
+                view.markExpired(e.name(), false);
+            });
+            case ServiceDeregistered e -> view.remove(e.name());
+            case HealthChecked e -> view.get(e.name())
+                    .ifPresent(r -> view.replace(r.withHealthStatus(e.newStatus())));
+            case ServiceExpired e -> {
+                if (view.get(e.name()).isPresent()) {
+                    view.markExpired(e.name(), true);
+                }
+            }
+            case ServiceEvicted e -> view.remove(e.name());
+            case RegistryStarted e -> view.setEvictionGraceUntil(e.evictionGraceUntil());
         }
         view.advanceTo(logged.index());
     }

@@ -2,6 +2,7 @@ package dev.registry.events.projection;
 
 import dev.registry.api.ServiceRecord;
 
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -23,7 +24,9 @@ public final class RegistryView {
 
     private final Map<String, Long> orderByName = new ConcurrentHashMap<>();
     private final ConcurrentSkipListMap<Long, ServiceRecord> recordsInOrder = new ConcurrentSkipListMap<>();
+    private final java.util.Set<String> expired = ConcurrentHashMap.newKeySet();
     private volatile long lastIndex = -1;
+    private volatile Instant evictionGraceUntil = Instant.MIN;
 
     /** The record of that name, if registered. */
     public Optional<ServiceRecord> get(String name) {
@@ -43,6 +46,16 @@ public final class RegistryView {
     /** Position of the last event applied, or -1 for an empty view. */
     public long lastIndex() {
         return lastIndex;
+    }
+
+    /** Whether an {@code expired} event was recorded for this record since its last heartbeat. */
+    public boolean isExpired(String name) {
+        return expired.contains(name);
+    }
+
+    /** No record may be evicted before this time (set by the latest registry start). */
+    public Instant evictionGraceUntil() {
+        return evictionGraceUntil;
     }
 
     /** A copy of the records by name, in registration order, for comparisons and tests. */
@@ -71,6 +84,19 @@ public final class RegistryView {
         if (place != null) {
             recordsInOrder.remove(place);
         }
+        expired.remove(name);
+    }
+
+    void markExpired(String name, boolean isExpired) {
+        if (isExpired) {
+            expired.add(name);
+        } else {
+            expired.remove(name);
+        }
+    }
+
+    void setEvictionGraceUntil(Instant until) {
+        evictionGraceUntil = until;
     }
 
     void advanceTo(long index) {

@@ -8,25 +8,62 @@ import java.util.Map;
 /**
  * Everything a registry server is started with.
  *
- * @param host         address to bind
- * @param port         port to listen on; 0 picks a free one
- * @param dataDir      directory of the event log
- * @param heartbeatTtl how long a heartbeat keeps a record healthy
- * @param maxBodyBytes largest accepted request body
+ * @param host             address to bind
+ * @param port             port to listen on; 0 picks a free one
+ * @param dataDir          directory of the event log
+ * @param heartbeatTtl     how long a heartbeat keeps a record healthy
+ * @param staleAfter       how long without a heartbeat before a record is evicted
+ * @param checkInterval    time between rounds of active health checks
+ * @param checkTimeout     time one active check may take
+ * @param checksEnabled    whether the periodic rounds of active checks run
+ * @param checkConcurrency most active checks in flight at once
+ * @param maxBodyBytes     largest accepted request body
  */
-public record RegistrySettings(String host, int port, Path dataDir, Duration heartbeatTtl, long maxBodyBytes) {
+public record RegistrySettings(String host, int port, Path dataDir, Duration heartbeatTtl, Duration staleAfter,
+                               Duration checkInterval, Duration checkTimeout, boolean checksEnabled,
+                               int checkConcurrency, long maxBodyBytes) {
 
     public static final int DEFAULT_PORT = 8901;
     public static final Duration DEFAULT_HEARTBEAT_TTL = Duration.ofSeconds(120);
+    public static final Duration DEFAULT_STALE_AFTER = Duration.ofSeconds(300);
+    public static final Duration DEFAULT_CHECK_INTERVAL = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_CHECK_TIMEOUT = Duration.ofSeconds(5);
+    public static final int DEFAULT_CHECK_CONCURRENCY = 1024;
     public static final long DEFAULT_MAX_BODY_BYTES = 1L << 20;
 
-    /** Defaults for everything but where the log lives and which port to take. */
-    public static RegistrySettings defaults(Path dataDir, int port) {
-        return new RegistrySettings("0.0.0.0", port, dataDir, DEFAULT_HEARTBEAT_TTL, DEFAULT_MAX_BODY_BYTES);
+    public RegistrySettings {
+        requirePositive(heartbeatTtl, "heartbeat TTL");
+        requirePositive(staleAfter, "stale period");
+        requirePositive(checkInterval, "check interval");
+        requirePositive(checkTimeout, "check timeout");
+        if (checkConcurrency < 1) {
+            throw new IllegalArgumentException("check concurrency must be at least 1");
+        }
+        if (maxBodyBytes < 1) {
+            throw new IllegalArgumentException("the body limit must be at least 1 byte");
+        }
     }
 
-    public RegistrySettings withHeartbeatTtl(Duration ttl) {
-        return new RegistrySettings(host, port, dataDir, ttl, maxBodyBytes);
+    /** Every default, with the given data directory and port. */
+    public static RegistrySettings defaults(Path dataDir, int port) {
+        return new RegistrySettings("0.0.0.0", port, dataDir, DEFAULT_HEARTBEAT_TTL, DEFAULT_STALE_AFTER,
+                DEFAULT_CHECK_INTERVAL, DEFAULT_CHECK_TIMEOUT, true, DEFAULT_CHECK_CONCURRENCY,
+                DEFAULT_MAX_BODY_BYTES);
+    }
+
+    public RegistrySettings withHost(String newHost) {
+        return new RegistrySettings(newHost, port, dataDir, heartbeatTtl, staleAfter, checkInterval, checkTimeout,
+                checksEnabled, checkConcurrency, maxBodyBytes);
+    }
+
+    public RegistrySettings withLifetimes(Duration ttl, Duration stale) {
+        return new RegistrySettings(host, port, dataDir, ttl, stale, checkInterval, checkTimeout,
+                checksEnabled, checkConcurrency, maxBodyBytes);
+    }
+
+    public RegistrySettings withChecks(boolean enabled, Duration interval, Duration timeout) {
+        return new RegistrySettings(host, port, dataDir, heartbeatTtl, staleAfter, interval, timeout,
+                enabled, checkConcurrency, maxBodyBytes);
     }
 
     /** The settings as text, for the registry-started event. */
@@ -36,7 +73,18 @@ public record RegistrySettings(String host, int port, Path dataDir, Duration hea
         m.put("port", Integer.toString(port));
         m.put("data_dir", dataDir.toAbsolutePath().normalize().toString());
         m.put("heartbeat_ttl", heartbeatTtl.toString());
+        m.put("stale_after", staleAfter.toString());
+        m.put("check_interval", checkInterval.toString());
+        m.put("check_timeout", checkTimeout.toString());
+        m.put("checks", checksEnabled ? "on" : "off");
+        m.put("check_concurrency", Integer.toString(checkConcurrency));
         m.put("max_body_bytes", Long.toString(maxBodyBytes));
         return m;
+    }
+
+    private static void requirePositive(Duration d, String what) {
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException("the " + what + " must be positive");
+        }
     }
 }

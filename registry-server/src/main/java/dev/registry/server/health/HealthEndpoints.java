@@ -1,11 +1,15 @@
 package dev.registry.server.health;
 
 import dev.registry.api.ServiceRecord;
+import dev.registry.events.event.HealthChecked;
 import dev.registry.events.projection.RegistryView;
 import dev.registry.server.http.ApiException;
 import dev.registry.server.http.ApiReply;
 import dev.registry.server.http.ReplyJson;
+import dev.registry.server.write.Command;
+import dev.registry.server.write.RegistryWriter;
 import dev.registry.server.write.ServerTime;
+import dev.registry.server.write.WriteResult;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -14,12 +18,16 @@ import java.time.Instant;
 public final class HealthEndpoints {
 
     private final RegistryView view;
-    private final HealthPolicy health;
+    private final HealthRules health;
+    private final Probe probe;
+    private final RegistryWriter writer;
     private final Clock clock;
 
-    public HealthEndpoints(RegistryView view, HealthPolicy health, Clock clock) {
+    public HealthEndpoints(RegistryView view, HealthRules health, Probe probe, RegistryWriter writer, Clock clock) {
         this.view = view;
         this.health = health;
+        this.probe = probe;
+        this.writer = writer;
         this.clock = clock;
     }
 
@@ -46,8 +54,16 @@ public final class HealthEndpoints {
         }));
     }
 
+    /**
+     * Checks the service now (as the original did), records a change of {@code health_status},
+     * and on success refreshes its heartbeat through a heartbeat event caused by the probe.
+     */
     public ApiReply serviceHealth(String name) {
-        ServiceRecord r = view.get(name).orElseThrow(() -> ApiException.serviceNotFound(name));
+        ServiceRecord before = view.get(name).orElseThrow(() -> ApiException.serviceNotFound(name));
+        Probe.Result result = probe.check(before).join();
+        WriteResult recorded = writer.execute(new Command.RecordCheck(name, result.healthStatus(), result.detail(),
+                HealthChecked.CAUSE_PROBE, true));
+        ServiceRecord r = recorded.recordAfter().orElseThrow(() -> ApiException.serviceNotFound(name));
         Instant now = clock.instant();
         return ApiReply.of(200, ReplyJson.encode(g -> {
             g.writeStartObject();

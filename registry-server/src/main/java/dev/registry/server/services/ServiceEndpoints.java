@@ -2,7 +2,7 @@ package dev.registry.server.services;
 
 import dev.registry.api.ServiceRecord;
 import dev.registry.events.projection.RegistryView;
-import dev.registry.server.health.HealthPolicy;
+import dev.registry.server.health.HealthRules;
 import dev.registry.server.http.ApiException;
 import dev.registry.server.http.ApiReply;
 import dev.registry.server.http.ApiRequest;
@@ -22,10 +22,10 @@ public final class ServiceEndpoints {
 
     private final RegistryView view;
     private final RegistryWriter writer;
-    private final HealthPolicy health;
+    private final HealthRules health;
     private final Clock clock;
 
-    public ServiceEndpoints(RegistryView view, RegistryWriter writer, HealthPolicy health, Clock clock) {
+    public ServiceEndpoints(RegistryView view, RegistryWriter writer, HealthRules health, Clock clock) {
         this.view = view;
         this.writer = writer;
         this.health = health;
@@ -102,7 +102,7 @@ public final class ServiceEndpoints {
         if (result.notFound()) {
             throw ApiException.serviceNotFound(name);
         }
-        String time = ServerTime.format(result.event().orElseThrow().event().time());
+        String time = ServerTime.format(result.lastEvent().event().time());
         return ApiReply.of(200, ReplyJson.encode(g -> {
             g.writeStartObject();
             g.writeStringField("message", "Heartbeat received");

@@ -2,7 +2,7 @@ package dev.registry.server.stats;
 
 import dev.registry.api.ServiceRecord;
 import dev.registry.events.projection.RegistryView;
-import dev.registry.server.health.HealthPolicy;
+import dev.registry.server.health.HealthRules;
 import dev.registry.server.http.ApiReply;
 import dev.registry.server.http.ReplyJson;
 import dev.registry.server.write.ServerTime;
@@ -17,11 +17,11 @@ import java.util.TreeMap;
 public final class StatsEndpoint {
 
     private final RegistryView view;
-    private final HealthPolicy health;
+    private final HealthRules health;
     private final Clock clock;
     private final Instant startedAt;
 
-    public StatsEndpoint(RegistryView view, HealthPolicy health, Clock clock, Instant startedAt) {
+    public StatsEndpoint(RegistryView view, HealthRules health, Clock clock, Instant startedAt) {
         this.view = view;
         this.health = health;
         this.clock = clock;

@@ -3,6 +3,9 @@ package dev.registry.server.write;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.registry.events.event.ServiceChanges;
 
+import dev.registry.server.health.HealthRules;
+
+import java.time.Duration;
 import java.util.Map;
 
 /** A validated request to change the registry. The {@link CommandDecider} turns it into an event. */
@@ -34,7 +37,24 @@ public sealed interface Command {
     record Deregister(String name) implements Command {
     }
 
-    /** Record that a server started on this log. */
-    record Start(String version, Map<String, String> config) implements Command {
+    /**
+     * Record that a server started on this log.
+     *
+     * @param evictionGrace how long after the start no record may be evicted
+     */
+    record Start(String version, Map<String, String> config, Duration evictionGrace) implements Command {
+    }
+
+    /** Append whatever expiries and evictions the health rules call for now. */
+    record Sweep(HealthRules rules) implements Command {
+    }
+
+    /**
+     * Record the result of an active check: a {@code health-checked} event when it changes the
+     * record's {@code health_status}, and, when {@code refreshHeartbeat} and healthy, a heartbeat
+     * caused by the probe.
+     */
+    record RecordCheck(String name, String healthStatus, String detail, String cause,
+                       boolean refreshHeartbeat) implements Command {
     }
 }

@@ -1,6 +1,7 @@
 package dev.registry.server.write;
 
 import dev.registry.api.ServiceRecord;
+import dev.registry.events.event.HealthChecked;
 import dev.registry.events.event.HeartbeatReceived;
 import dev.registry.events.event.RegistryEvent;
 import dev.registry.events.event.RegistryStarted;
@@ -11,32 +12,48 @@ import dev.registry.events.projection.Projector;
 import dev.registry.events.projection.RegistryView;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * Decides which event a command produces against the current view, at a given time. Pure: the
- * same view, command and time always give the same answer. Empty means the command's record
- * does not exist (HTTP 404).
+ * Decides which events a command produces against the current view, at a given time. Pure: the
+ * same view, command and time always give the same answer. An empty optional means the command's
+ * record does not exist (HTTP 404); an empty list means there is nothing to record.
  */
 public final class CommandDecider {
 
     private CommandDecider() {
     }
 
-    public static Optional<RegistryEvent> decide(RegistryView view, Command command, Instant time) {
+    public static Optional<List<RegistryEvent>> decide(RegistryView view, Command command, Instant time) {
         return switch (command) {
-            case Command.Register c -> Optional.of(new ServiceRegistered(time, new ServiceRecord(
+            case Command.Register c -> Optional.of(List.of(new ServiceRegistered(time, new ServiceRecord(
                     c.name(), c.host(), c.port(), c.hostname(), c.url(), c.status(),
                     c.timestamp() != null ? c.timestamp() : ServerTime.format(time),
                     Projector.epochSeconds(time), ServiceRecord.HEALTH_UNKNOWN, c.metadata()),
-                    view.get(c.name()).isPresent()));
+                    view.get(c.name()).isPresent())));
             case Command.Update c -> view.get(c.name())
-                    .map(r -> new ServiceUpdated(time, c.name(), c.changes()));
+                    .map(r -> List.of(new ServiceUpdated(time, c.name(), c.changes())));
             case Command.Heartbeat c -> view.get(c.name())
-                    .map(r -> new HeartbeatReceived(time, c.name(), c.status(), c.cause()));
+                    .map(r -> List.of(new HeartbeatReceived(time, c.name(), c.status(), c.cause())));
             case Command.Deregister c -> view.get(c.name())
-                    .map(r -> new ServiceDeregistered(time, c.name()));
-            case Command.Start c -> Optional.of(new RegistryStarted(time, c.version(), c.config()));
+                    .map(r -> List.of(new ServiceDeregistered(time, c.name())));
+            case Command.Start c -> Optional.of(List.of(
+                    new RegistryStarted(time, c.version(), c.config(), time.plus(c.evictionGrace()))));
+            case Command.Sweep c -> Optional.of(c.rules().due(view, time));
+            case Command.RecordCheck c -> view.get(c.name()).map(r -> checkEvents(r, c, time));
         };
+    }
+
+    private static List<RegistryEvent> checkEvents(ServiceRecord record, Command.RecordCheck c, Instant time) {
+        List<RegistryEvent> events = new ArrayList<>(2);
+        if (!record.healthStatus().equals(c.healthStatus())) {
+            events.add(new HealthChecked(time, c.name(), record.healthStatus(), c.healthStatus(), c.detail(), c.cause()));
+        }
+        if (c.refreshHeartbeat() && ServiceRecord.HEALTH_HEALTHY.equals(c.healthStatus())) {
+            events.add(new HeartbeatReceived(time, c.name(), null, HeartbeatReceived.CAUSE_PROBE));
+        }
+        return events;
     }
 }

@@ -1,7 +1,7 @@
 package dev.registry.server.write;
 
 import dev.registry.events.event.RegistryEvent;
-import dev.registry.events.event.ServiceEvent;
+import dev.registry.api.ServiceRecord;
 import dev.registry.events.log.EventLog;
 import dev.registry.events.log.EventCodec;
 import dev.registry.events.log.LoggedEvent;
@@ -99,20 +99,34 @@ public final class RegistryWriter implements AutoCloseable {
 
     private void handle(Pending pending) {
         try {
-            Optional<RegistryEvent> event = CommandDecider.decide(view, pending.command, nextTime());
-            if (event.isEmpty()) {
+            Optional<List<RegistryEvent>> decided = CommandDecider.decide(view, pending.command, nextTime());
+            if (decided.isEmpty()) {
                 pending.result.complete(WriteResult.NOT_FOUND);
                 return;
             }
-            long index = log.append(event.get());
-            LoggedEvent logged = new LoggedEvent(index, event.get());
-            Projector.apply(view, logged);
-            pending.result.complete(new WriteResult(Optional.of(logged),
-                    event.get() instanceof ServiceEvent se ? view.get(se.name()) : Optional.empty()));
+            List<LoggedEvent> appended = new ArrayList<>(decided.get().size());
+            for (RegistryEvent event : decided.get()) {
+                LoggedEvent logged = new LoggedEvent(log.append(event), event);
+                Projector.apply(view, logged);
+                appended.add(logged);
+            }
+            pending.result.complete(new WriteResult(false, appended, recordOf(pending.command)));
         } catch (RuntimeException ex) {
             pending.result.completeExceptionally(new WriteFailedException(
                     "the log refused the write: " + ex.getMessage(), ex));
         }
+    }
+
+    private Optional<ServiceRecord> recordOf(Command command) {
+        return switch (command) {
+            case Command.Register c -> view.get(c.name());
+            case Command.Update c -> view.get(c.name());
+            case Command.Heartbeat c -> view.get(c.name());
+            case Command.Deregister c -> Optional.empty();
+            case Command.RecordCheck c -> view.get(c.name());
+            case Command.Start c -> Optional.empty();
+            case Command.Sweep c -> Optional.empty();
+        };
     }
 
     /**

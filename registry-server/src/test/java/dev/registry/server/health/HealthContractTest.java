@@ -1,6 +1,7 @@
 package dev.registry.server.health;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.registry.server.testing.FakeService;
 import dev.registry.server.testing.Http;
 import dev.registry.server.testing.MutableClock;
 import dev.registry.server.testing.RegistryTestBase;
@@ -59,20 +60,37 @@ class HealthContractTest extends RegistryTestBase {
     }
 
     @Test
-    void serviceHealthReportsStatusAndHeartbeat() {
-        register("svc");
-        clock.advance(Duration.ofMillis(1500));
+    void serviceHealthChecksLiveAndASuccessRefreshesTheHeartbeat() {
+        try (FakeService service = FakeService.answering(200)) {
+            http.post("/services", Http.registration("svc", 1, null).replace("http://127.0.0.1:1", service.url()));
+            clock.advance(Duration.ofMillis(1500));
 
-        Http.Reply reply = http.get("/services/svc/health");
+            Http.Reply reply = http.get("/services/svc/health");
 
-        assertThat(reply.status(), is(200));
-        JsonNode body = reply.json();
-        assertThat(body.get("service").asText(), is("svc"));
-        assertThat(body.get("health_status").asText(), is("unknown"));
+            assertThat(reply.status(), is(200));
+            JsonNode body = reply.json();
+            assertThat(body.get("service").asText(), is("svc"));
+            assertThat(body.get("health_status").asText(), is("healthy"));
+            assertThat(body.get("is_healthy").asBoolean(), is(true));
+            assertThat(body.get("last_heartbeat").asDouble(),
+                    closeTo(Instant.parse("2026-05-01T12:00:01.5Z").getEpochSecond() + 0.5, 1e-6));
+            assertThat(body.get("timestamp").asText(), is("2026-05-01T12:00:01.500000+00:00"));
+            assertThat(body.size(), is(5));
+            assertThat(service.requests(), is(1));
+        }
+    }
+
+    @Test
+    void serviceHealthOfADeadServiceIsUnhealthyAndLeavesTheHeartbeat() {
+        int dead = FakeService.refusedPort();
+        JsonNode registered = register("svc", dead, null);
+        clock.advance(Duration.ofSeconds(3));
+
+        JsonNode body = http.get("/services/svc/health").json();
+
+        assertThat(body.get("health_status").asText(), is("unhealthy"));
+        assertThat(body.get("last_heartbeat").asDouble(), is(registered.get("last_heartbeat").asDouble()));
         assertThat(body.get("is_healthy").asBoolean(), is(true));
-        assertThat(body.get("last_heartbeat").asDouble(),
-                closeTo(Instant.parse("2026-05-01T12:00:00Z").getEpochSecond(), 1e-6));
-        assertThat(body.get("timestamp").asText(), is("2026-05-01T12:00:01.500000+00:00"));
     }
 
     @Test

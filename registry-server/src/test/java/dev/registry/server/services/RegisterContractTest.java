@@ -25,7 +25,7 @@ class RegisterContractTest extends RegistryTestBase {
     @Test
     void registerReturns201WithMessageAndFullRecord() {
         Http.Reply reply = http.post("/services", """
-                {"name":"llama-1","host":"10.0.0.7","port":8000,"hostname":"gpu-7","url":"http://10.0.0.7:8000",
+                {"name":"llama-1","host":"127.0.0.7","port":8000,"hostname":"gpu-7","url":"http://127.0.0.7:8000",
                  "status":"running","metadata":{"type":"openai-api","models":["llama"],"weight":2.5,"nested":{"a":[1,null,true]}}}
                 """);
 
@@ -35,11 +35,11 @@ class RegisterContractTest extends RegistryTestBase {
         assertThat(body.get("message").asText(), is("Service 'llama-1' registered successfully"));
         JsonNode s = body.get("service");
         assertThat(s.get("name").asText(), is("llama-1"));
-        assertThat(s.get("host").asText(), is("10.0.0.7"));
+        assertThat(s.get("host").asText(), is("127.0.0.7"));
         assertThat(s.get("port").isInt(), is(true));
         assertThat(s.get("port").asInt(), is(8000));
         assertThat(s.get("hostname").asText(), is("gpu-7"));
-        assertThat(s.get("url").asText(), is("http://10.0.0.7:8000"));
+        assertThat(s.get("url").asText(), is("http://127.0.0.7:8000"));
         assertThat(s.get("status").asText(), is("running"));
         assertThat(s.get("timestamp").isTextual(), is(true));
         assertThat(s.get("timestamp").asText(), matchesPattern("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}\\+00:00"));

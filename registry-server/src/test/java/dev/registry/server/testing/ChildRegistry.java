@@ -34,24 +34,30 @@ public final class ChildRegistry implements AutoCloseable {
                 "--data-dir", dataDir.toString()));
         args.addAll(List.of(extraArgs));
         List<String> command = ChildJvm.command("dev.registry.server.Main", args);
+        Path log = dataDir.resolveSibling(dataDir.getFileName() + "-server.log");
         try {
             Process process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(
-                            dataDir.resolveSibling(dataDir.getFileName() + "-server.log").toFile()))
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
             ChildRegistry child = new ChildRegistry(process, port);
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
-                    .ignoreExceptions()
-                    .until(() -> {
-                        if (!process.isAlive()) {
-                            throw new IllegalStateException("registry child exited with " + process.exitValue());
-                        }
-                        return child.http.get("/health").status() == 200;
-                    });
+                    .until(() -> !process.isAlive() || child.answers());
+            if (!process.isAlive()) {
+                throw new IllegalStateException("registry child exited with " + process.exitValue() + ":\n"
+                        + java.nio.file.Files.readString(log));
+            }
             return child;
         } catch (IOException ex) {
             throw new java.io.UncheckedIOException(ex);
+        }
+    }
+
+    private boolean answers() {
+        try {
+            return http.get("/health").status() == 200;
+        } catch (RuntimeException notYet) {
+            return false;
         }
     }
 

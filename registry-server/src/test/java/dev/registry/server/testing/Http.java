@@ -110,10 +110,13 @@ public final class Http {
         return base;
     }
 
-    /** A registration body with the required fields, {@code status} running and the given metadata JSON. */
+    /**
+     * A registration body with the required fields, {@code status} running and the given metadata
+     * JSON. Host and URL are on loopback: a test's health check must never leave the machine.
+     */
     public static String registration(String name, int port, String metadataJson) {
-        return "{\"name\":" + quote(name) + ",\"host\":\"10.0.0.1\",\"port\":" + port
-                + ",\"hostname\":\"node-1\",\"url\":\"http://10.0.0.1:" + port + "\",\"status\":\"running\""
+        return "{\"name\":" + quote(name) + ",\"host\":\"127.0.0.1\",\"port\":" + port
+                + ",\"hostname\":\"node-1\",\"url\":\"http://127.0.0.1:" + port + "\",\"status\":\"running\""
                 + (metadataJson == null ? "" : ",\"metadata\":" + metadataJson) + "}";
     }
 

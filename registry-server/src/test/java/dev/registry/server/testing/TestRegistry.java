@@ -33,11 +33,18 @@ public final class TestRegistry implements AutoCloseable {
     }
 
     private void start() {
-        RegistrySettings settings = customize.apply(
-                new RegistrySettings("127.0.0.1", 0, dataDir, RegistrySettings.DEFAULT_HEARTBEAT_TTL,
-                        RegistrySettings.DEFAULT_MAX_BODY_BYTES));
+        RegistrySettings settings = customize.apply(testDefaults(dataDir));
         server = RegistryServer.start(settings, clock);
         http = new Http(server.port());
+    }
+
+    /**
+     * Defaults for tests: loopback only, a free port, and no periodic check rounds (tests that
+     * want them turn them on), so that no test probes anything it did not set up.
+     */
+    public static RegistrySettings testDefaults(Path dataDir) {
+        return RegistrySettings.defaults(dataDir, 0).withHost("127.0.0.1")
+                .withChecks(false, RegistrySettings.DEFAULT_CHECK_INTERVAL, RegistrySettings.DEFAULT_CHECK_TIMEOUT);
     }
 
     /** Stops the server and starts a new one on the same directory. */

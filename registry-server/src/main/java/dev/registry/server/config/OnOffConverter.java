@@ -1,0 +1,18 @@
+package dev.registry.server.config;
+
+import picocli.CommandLine;
+
+import java.util.Locale;
+
+/** Reads switches written {@code on}/{@code off} (also {@code true}/{@code false}, {@code yes}/{@code no}). */
+public final class OnOffConverter implements CommandLine.ITypeConverter<Boolean> {
+
+    @Override
+    public Boolean convert(String value) {
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "on", "true", "yes", "1" -> true;
+            case "off", "false", "no", "0" -> false;
+            default -> throw new CommandLine.TypeConversionException("'" + value + "' is not on or off");
+        };
+    }
+}

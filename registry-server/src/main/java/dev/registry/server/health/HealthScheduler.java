@@ -1,0 +1,131 @@
+package dev.registry.server.health;
+
+import dev.registry.api.ServiceRecord;
+import dev.registry.events.event.HealthChecked;
+import dev.registry.events.projection.RegistryView;
+import dev.registry.server.write.Command;
+import dev.registry.server.write.RegistryWriter;
+import dev.registry.server.write.WriteFailedException;
+
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The one scheduler for time-driven health work, on one thread:
+ * <ul>
+ *   <li>sweeps: when the {@link HealthRules} say a record expires or goes stale, it has the writer
+ *       append the events. It wakes at the next due time (at least once a second), so expiries
+ *       are appended within milliseconds of being due;</li>
+ *   <li>check rounds: every check interval, all records are probed concurrently; a round still
+ *       running when the next is due makes that one skip.</li>
+ * </ul>
+ * Results go through the single writer like any other write; the API never waits for them.
+ */
+public final class HealthScheduler implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(HealthScheduler.class.getName());
+    private static final Duration MAX_SLEEP = Duration.ofSeconds(1);
+
+    private final RegistryView view;
+    private final RegistryWriter writer;
+    private final HealthRules rules;
+    private final Probe probe;
+    private final Clock clock;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().name("registry-health").daemon(true).unstarted(r));
+    private final ExecutorService recorders = Executors.newVirtualThreadPerTaskExecutor();
+    private final AtomicReference<CompletableFuture<Void>> round = new AtomicReference<>();
+
+    public HealthScheduler(RegistryView view, RegistryWriter writer, HealthRules rules, Probe probe, Clock clock) {
+        this.view = view;
+        this.writer = writer;
+        this.rules = rules;
+        this.probe = probe;
+        this.clock = clock;
+    }
+
+    /** Starts sweeping, and running check rounds every {@code checkInterval} when enabled. */
+    public void start(boolean checksEnabled, Duration checkInterval) {
+        timer.execute(this::sweepAndReschedule);
+        if (checksEnabled) {
+            timer.scheduleWithFixedDelay(this::startRoundUnlessRunning, checkInterval.toMillis(),
+                    checkInterval.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void sweepAndReschedule() {
+        try {
+            if (!rules.due(view, clock.instant()).isEmpty()) {
+                writer.execute(new Command.Sweep(rules));
+            }
+        } catch (WriteFailedException ex) {
+            LOG.log(Level.WARNING, "health sweep not recorded: " + ex.getMessage());
+        } catch (RuntimeException ex) {
+            LOG.log(Level.ERROR, "health sweep failed", ex);
+        }
+        Instant now = clock.instant();
+        Duration wait = Duration.between(now, rules.nextDue(view, now));
+        if (wait.compareTo(MAX_SLEEP) > 0) {
+            wait = MAX_SLEEP;
+        }
+        if (!timer.isShutdown()) {
+            timer.schedule(this::sweepAndReschedule, Math.max(1_000, wait.toNanos() / 1_000), TimeUnit.MICROSECONDS);
+        }
+    }
+
+    private void startRoundUnlessRunning() {
+        CompletableFuture<Void> current = round.get();
+        if (current == null || current.isDone()) {
+            runCheckRound();
+        }
+    }
+
+    /** Probes every record now; the future completes when the round's results are recorded. */
+    public CompletableFuture<Void> runCheckRound() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        round.set(done);
+        Thread.ofVirtual().name("registry-check-round").start(() -> {
+            List<CompletableFuture<Void>> checks = new ArrayList<>();
+            for (ServiceRecord record : List.copyOf(view.records())) {
+                checks.add(probe.check(record).thenAcceptAsync(result -> record(record, result), recorders));
+            }
+            CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new))
+                    .whenComplete((ok, error) -> done.complete(null));
+        });
+        return done;
+    }
+
+    private void record(ServiceRecord checked, Probe.Result result) {
+        ServiceRecord now = view.get(checked.name()).orElse(null);
+        if (now == null || now.healthStatus().equals(result.healthStatus())) {
+            return;
+        }
+        try {
+            writer.execute(new Command.RecordCheck(checked.name(), result.healthStatus(), result.detail(),
+                    HealthChecked.CAUSE_CHECK, false));
+        } catch (WriteFailedException ex) {
+            LOG.log(Level.WARNING, "check result for " + checked.name() + " not recorded: " + ex.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        recorders.shutdownNow();
+        try {
+            timer.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package dev.registry.server.health;
+
+import dev.registry.api.ServiceRecord;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+
+/**
+ * Active health checks over HTTP: {@code GET http://{host}:{port+1}/health} for {@code openai-api}
+ * records (their babysitter listens on the port after the server's), {@code GET {url}/health} for
+ * the rest. Any 2xx is healthy, anything else unhealthy, with a short detail of what was seen.
+ *
+ * <p>Checks are asynchronous on one shared client: a thousand hanging endpoints cost a thousand
+ * sockets for one timeout, not a thousand threads. A semaphore bounds the checks in flight.
+ */
+public final class Probe implements AutoCloseable {
+
+    /** What one check saw. */
+    public record Result(String healthStatus, String detail) {
+        public boolean healthy() {
+            return ServiceRecord.HEALTH_HEALTHY.equals(healthStatus);
+        }
+    }
+
+    private final Duration timeout;
+    private final Semaphore inFlight;
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final HttpClient client;
+
+    public Probe(Duration timeout, int maxInFlight) {
+        this.timeout = timeout;
+        this.inFlight = new Semaphore(maxInFlight);
+        this.client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(timeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .executor(executor)
+                .build();
+    }
+
+    /** The URL a record is checked at. */
+    public static URI target(ServiceRecord record) {
+        if ("openai-api".equals(record.metadata().path("type").asText(null))) {
+            String host = record.host().contains(":") && !record.host().startsWith("[")
+                    ? "[" + record.host() + "]" : record.host();
+            return URI.create("http://" + host + ":" + (record.port() + 1) + "/health");
+        }
+        String base = record.url().endsWith("/") ? record.url().substring(0, record.url().length() - 1) : record.url();
+        return URI.create(base + "/health");
+    }
+
+    /**
+     * Checks {@code record}; waits for a free slot first (so call it from a thread that may
+     * block). The future always completes normally, within about the timeout.
+     */
+    public CompletableFuture<Result> check(ServiceRecord record) {
+        HttpRequest request;
+        try {
+            URI uri = target(record);
+            if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+                return CompletableFuture.completedFuture(unhealthy("invalid url"));
+            }
+            request = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
+        } catch (IllegalArgumentException ex) {
+            return CompletableFuture.completedFuture(unhealthy("invalid url"));
+        }
+        inFlight.acquireUninterruptibly();
+        return client.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+                .handle((response, error) -> {
+                    inFlight.release();
+                    if (error != null) {
+                        return unhealthy(describe(error));
+                    }
+                    int code = response.statusCode();
+                    return new Result(code >= 200 && code < 300 ? ServiceRecord.HEALTH_HEALTHY
+                            : ServiceRecord.HEALTH_UNHEALTHY, "HTTP " + code);
+                });
+    }
+
+    private static Result unhealthy(String detail) {
+        return new Result(ServiceRecord.HEALTH_UNHEALTHY, detail);
+    }
+
+    /** refused, timeout, dns, or the error's class for anything else. */
+    static String describe(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
+                return "dns";
+            }
+        }
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof HttpTimeoutException) {
+                return "timeout";
+            }
+            if (t instanceof ConnectException) {
+                return "refused";
+            }
+        }
+        Throwable root = error;
+        while (root.getCause() != null && !(root instanceof IOException)) {
+            root = root.getCause();
+        }
+        return "error: " + root.getClass().getSimpleName();
+    }
+
+    @Override
+    public void close() {
+        client.shutdownNow();
+        executor.shutdownNow();
+    }
+}
