@@ -11,9 +11,11 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.closeTo;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 
 /** GET /health, GET /services/{name}/health, and is_healthy against the TTL on a hand-moved clock. */
@@ -77,6 +79,12 @@ class HealthContractTest extends RegistryTestBase {
             assertThat(body.get("timestamp").asText(), is("2026-05-01T12:00:01.500000+00:00"));
             assertThat(body.size(), is(5));
             assertThat(service.requests(), is(1));
+            List<String> lastTwo = registry.logEvents().stream().skip(logSize() - 2)
+                    .map(e -> e.event().toString()).toList();
+            assertThat(lastTwo.get(0), containsString("HealthChecked[time=2026-05-01T12:00:01.500Z, name=svc, "
+                    + "oldStatus=unknown, newStatus=healthy, detail=HTTP 200, cause=probe]"));
+            assertThat(lastTwo.get(1), containsString("HeartbeatReceived[time=2026-05-01T12:00:01.500Z, name=svc, "
+                    + "status=null, cause=probe]"));
         }
     }
 
