@@ -2,6 +2,7 @@ package dev.registry.api;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -33,7 +34,7 @@ public record ServiceRecord(
         @JsonProperty("url") String url,
         @JsonProperty("status") String status,
         @JsonProperty("timestamp") String timestamp,
-        @JsonProperty("last_heartbeat") double lastHeartbeat,
+        @JsonProperty("last_heartbeat") @JsonSerialize(using = EpochSeconds.Serializer.class) double lastHeartbeat,
         @JsonProperty("health_status") String healthStatus,
         @JsonProperty("metadata") ObjectNode metadata) {
 

@@ -4,8 +4,13 @@ import dev.registry.events.log.ChronicleEventLog;
 import dev.registry.events.log.EventLog;
 import dev.registry.events.log.EventReader;
 import dev.registry.events.log.LoggedEvent;
-import dev.registry.events.projection.Projector;
+import dev.registry.events.audit.Checkpoints;
+import dev.registry.events.audit.HistoryIndex;
+import dev.registry.events.audit.ServiceHistory;
+import dev.registry.events.audit.TimeTravel;
+import dev.registry.events.projection.Projection;
 import dev.registry.events.projection.RegistryView;
+import dev.registry.server.audit.AuditEndpoints;
 import dev.registry.server.config.RegistrySettings;
 import dev.registry.server.health.HealthEndpoints;
 import dev.registry.server.health.HealthRules;
@@ -33,6 +38,8 @@ import java.util.concurrent.CompletableFuture;
 public final class RegistryServer implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(RegistryServer.class.getName());
+    /** Fewest events between two checkpoints of the view for point-in-time queries. */
+    private static final int CHECKPOINT_SPACING = 16_384;
 
     private final EventLog log;
     private final RegistryView view;
@@ -59,22 +66,30 @@ public final class RegistryServer implements AutoCloseable {
         EventLog log = ChronicleEventLog.openForWriting(settings.dataDir());
         try {
             RegistryView view = new RegistryView();
+            HistoryIndex historyIndex = new HistoryIndex();
+            Checkpoints checkpoints = new Checkpoints(view, CHECKPOINT_SPACING);
+            Projection projection = Projection.all(List.of(Projection.of(view), historyIndex, checkpoints));
             long t0 = System.nanoTime();
-            Replay replay = replay(log, view);
+            Replay replay = replay(log, projection);
             LOG.log(Level.INFO, "replayed {0} events from {1} in {2} ms", replay.events(),
                     settings.dataDir().toAbsolutePath().normalize(), (System.nanoTime() - t0) / 1_000_000);
 
-            RegistryWriter writer = new RegistryWriter(log, view, clock, replay.lastTime());
+            RegistryWriter writer = new RegistryWriter(log, view, projection, clock, replay.lastTime());
             // The restart grace: one full stale period before anything may be evicted.
             writer.execute(new Command.Start(version(), settings.describe(), settings.staleAfter()));
 
             HealthRules rules = new HealthRules(settings.heartbeatTtl(), settings.staleAfter());
             Probe probe = new Probe(settings.checkTimeout(), settings.checkConcurrency());
             HealthScheduler health = new HealthScheduler(view, writer, rules, probe, clock);
+            ServiceEndpoints services = new ServiceEndpoints(view, writer, rules, clock);
+            AuditEndpoints audit = new AuditEndpoints(log, new ServiceHistory(log, historyIndex),
+                    new TimeTravel(log, checkpoints), services);
+            services.answerPastViewsWith(audit::servicesAt);
             ApiRouter router = new ApiRouter(
-                    new ServiceEndpoints(view, writer, rules, clock),
+                    services,
                     new HealthEndpoints(view, rules, probe, writer, clock),
                     new StatsEndpoint(view, rules, clock, startedAt),
+                    audit,
                     settings.maxBodyBytes());
             WebServer web = WebServer.builder()
                     .host(settings.host())
@@ -94,12 +109,12 @@ public final class RegistryServer implements AutoCloseable {
         }
     }
 
-    private static Replay replay(EventLog log, RegistryView view) {
+    private static Replay replay(EventLog log, Projection projection) {
         long count = 0;
         Instant last = Instant.EPOCH;
         try (EventReader reader = log.reader()) {
             for (LoggedEvent e = reader.next(); e != null; e = reader.next()) {
-                Projector.apply(view, e);
+                projection.apply(e);
                 last = e.event().time();
                 count++;
             }

@@ -89,7 +89,23 @@ public final class ChronicleEventLog implements EventLog {
 
     @Override
     public EventReader reader() {
-        return new ChronicleReader(queue.createTailer(), codec);
+        return new ChronicleReader(queue, queue.createTailer(), codec);
+    }
+
+    @Override
+    public long firstIndex() {
+        long first = queue.firstIndex();
+        return first == Long.MAX_VALUE ? -1 : first;
+    }
+
+    /** The roll file (cycle) an index belongs to. Storage detail, for the verify tool. */
+    public int cycleOf(long index) {
+        return queue.rollCycle().toCycle(index);
+    }
+
+    /** The position of an index within its roll file. Storage detail, for the verify tool. */
+    public long sequenceOf(long index) {
+        return queue.rollCycle().toSequenceNumber(index);
     }
 
     @Override
@@ -101,10 +117,12 @@ public final class ChronicleEventLog implements EventLog {
     }
 
     private static final class ChronicleReader implements EventReader {
+        private final ChronicleQueue queue;
         private final ExcerptTailer tailer;
         private final EventCodec codec;
 
-        ChronicleReader(ExcerptTailer tailer, EventCodec codec) {
+        ChronicleReader(ChronicleQueue queue, ExcerptTailer tailer, EventCodec codec) {
+            this.queue = queue;
             this.tailer = tailer;
             this.codec = codec;
         }
@@ -139,6 +157,41 @@ public final class ChronicleEventLog implements EventLog {
             try (DocumentContext dc = tailer.readingDocument()) {
                 // consumed: the next read returns the event after index
             }
+        }
+
+        @Override
+        public void seekAtOrAfter(long index) {
+            if (tailer.moveToIndex(index)) {
+                return;
+            }
+            long first = queue.firstIndex();
+            long last = queue.lastIndex();
+            if (first == Long.MAX_VALUE || index > last) {
+                tailer.toEnd();
+                return;
+            }
+            if (index <= first) {
+                tailer.toStart();
+                return;
+            }
+            // Between roll files: the next file that holds events starts the answer.
+            int cycle = queue.rollCycle().toCycle(index);
+            int lastCycle = queue.rollCycle().toCycle(last);
+            for (int c = cycle + 1; c <= lastCycle; c++) {
+                if (tailer.moveToIndex(queue.rollCycle().toIndex(c, 0))) {
+                    return;
+                }
+            }
+            tailer.toEnd();
+        }
+
+        @Override
+        public IndexedEncodedEvent readAt(long index) {
+            if (!tailer.moveToIndex(index)) {
+                return null;
+            }
+            IndexedEncodedEvent e = nextEncoded();
+            return e != null && e.index() == index ? e : null;
         }
 
         @Override

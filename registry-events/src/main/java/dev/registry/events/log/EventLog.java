@@ -20,6 +20,9 @@ public interface EventLog extends AutoCloseable {
     /** A new reader positioned before the first event. */
     EventReader reader();
 
+    /** Index of the oldest event in the log, or -1 when it is empty. */
+    long firstIndex();
+
     @Override
     void close();
 }

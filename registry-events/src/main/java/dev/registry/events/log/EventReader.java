@@ -12,6 +12,16 @@ public interface EventReader extends AutoCloseable {
     /** Positions the reader so that {@link #next()} returns the first event after {@code index}. */
     void seekAfter(long index);
 
+    /**
+     * Positions the reader at the first event whose index is {@code index} or greater (at the end
+     * when there is none), so that any index a reader has handed out, or that plus one, resumes
+     * exactly where it left off.
+     */
+    void seekAtOrAfter(long index);
+
+    /** The event at {@code index}, or {@code null} when the log holds none there. Moves the reader. */
+    IndexedEncodedEvent readAt(long index);
+
     @Override
     void close();
 

@@ -47,7 +47,7 @@ public final class Projector {
             case ServiceEvicted e -> view.remove(e.name());
             case RegistryStarted e -> view.setEvictionGraceUntil(e.evictionGraceUntil());
         }
-        view.advanceTo(logged.index());
+        view.advanceTo(logged.index(), logged.event().time());
     }
 
     /** Epoch seconds with the fraction, the form {@code last_heartbeat} takes on the wire. */

@@ -26,6 +26,7 @@ public final class RegistryView {
     private final ConcurrentSkipListMap<Long, ServiceRecord> recordsInOrder = new ConcurrentSkipListMap<>();
     private final java.util.Set<String> expired = ConcurrentHashMap.newKeySet();
     private volatile long lastIndex = -1;
+    private volatile Instant lastEventTime = Instant.MIN;
     private volatile Instant evictionGraceUntil = Instant.MIN;
 
     /** The record of that name, if registered. */
@@ -48,6 +49,11 @@ public final class RegistryView {
         return lastIndex;
     }
 
+    /** Time of the last event applied, or {@code Instant.MIN} for an empty view. */
+    public Instant lastEventTime() {
+        return lastEventTime;
+    }
+
     /** Whether an {@code expired} event was recorded for this record since its last heartbeat. */
     public boolean isExpired(String name) {
         return expired.contains(name);
@@ -56,6 +62,18 @@ public final class RegistryView {
     /** No record may be evicted before this time (set by the latest registry start). */
     public Instant evictionGraceUntil() {
         return evictionGraceUntil;
+    }
+
+    /** An independent copy of this view (records are immutable and shared). */
+    public RegistryView copy() {
+        RegistryView copy = new RegistryView();
+        copy.orderByName.putAll(orderByName);
+        copy.recordsInOrder.putAll(recordsInOrder);
+        copy.expired.addAll(expired);
+        copy.lastIndex = lastIndex;
+        copy.lastEventTime = lastEventTime;
+        copy.evictionGraceUntil = evictionGraceUntil;
+        return copy;
     }
 
     /** A copy of the records by name, in registration order, for comparisons and tests. */
@@ -99,7 +117,8 @@ public final class RegistryView {
         evictionGraceUntil = until;
     }
 
-    void advanceTo(long index) {
+    void advanceTo(long index, Instant time) {
         lastIndex = index;
+        lastEventTime = time;
     }
 }

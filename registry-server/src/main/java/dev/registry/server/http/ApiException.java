@@ -4,14 +4,26 @@ package dev.registry.server.http;
 public final class ApiException extends RuntimeException {
 
     private final int status;
+    private final java.util.Map<String, String> details;
 
     public ApiException(int status, String message) {
+        this(status, message, java.util.Map.of());
+    }
+
+    /** With extra string fields for the error body beside {@code error}. */
+    public ApiException(int status, String message, java.util.Map<String, String> details) {
         super(message, null, false, false);
         this.status = status;
+        this.details = java.util.Map.copyOf(details);
     }
 
     public int status() {
         return status;
+    }
+
+    /** Extra fields of the error body. */
+    public java.util.Map<String, String> details() {
+        return details;
     }
 
     public static ApiException badRequest(String message) {

@@ -1,5 +1,6 @@
 package dev.registry.server.http;
 
+import dev.registry.server.audit.AuditEndpoints;
 import dev.registry.server.health.HealthEndpoints;
 import dev.registry.server.services.ServiceEndpoints;
 import dev.registry.server.stats.StatsEndpoint;
@@ -22,7 +23,8 @@ import java.util.OptionalLong;
 import java.util.function.Supplier;
 
 /**
- * Maps requests to the nine endpoints of the contract and every reply to JSON.
+ * Maps requests to the nine endpoints of the contract (and the audit endpoints beside them) and
+ * every reply to JSON.
  *
  * <p>It routes on the raw path, split before decoding, so that a name may contain an encoded
  * {@code /}; and it knows which methods each path takes, so that a wrong method is a JSON 405
@@ -35,12 +37,15 @@ public final class ApiRouter implements Handler {
     private final ServiceEndpoints services;
     private final HealthEndpoints health;
     private final StatsEndpoint stats;
+    private final AuditEndpoints audit;
     private final long maxBodyBytes;
 
-    public ApiRouter(ServiceEndpoints services, HealthEndpoints health, StatsEndpoint stats, long maxBodyBytes) {
+    public ApiRouter(ServiceEndpoints services, HealthEndpoints health, StatsEndpoint stats, AuditEndpoints audit,
+                     long maxBodyBytes) {
         this.services = services;
         this.health = health;
         this.stats = stats;
+        this.audit = audit;
         this.maxBodyBytes = maxBodyBytes;
     }
 
@@ -50,7 +55,7 @@ public final class ApiRouter implements Handler {
         try {
             reply = route(req);
         } catch (ApiException ex) {
-            reply = ApiReply.of(ex.status(), ReplyJson.error(ex.getMessage()));
+            reply = ApiReply.of(ex.status(), ReplyJson.error(ex.getMessage(), ex.details()));
         } catch (WriteFailedException ex) {
             LOG.log(Level.WARNING, "write failed: " + ex.getMessage(), ex.getCause());
             reply = ApiReply.of(503, ReplyJson.error("Registry cannot write: " + ex.getMessage()));
@@ -90,6 +95,8 @@ public final class ApiRouter implements Handler {
             switch (first) {
                 case "health" -> m.put("GET", health::registryHealth);
                 case "stats" -> m.put("GET", stats::stats);
+                case "events" -> m.put("GET", () -> audit.events(request));
+                case "diff" -> m.put("GET", () -> audit.diff(request));
                 case "services" -> {
                     m.put("GET", () -> services.list(request));
                     m.put("POST", () -> services.register(request));
@@ -110,6 +117,8 @@ public final class ApiRouter implements Handler {
             m.put("POST", () -> services.heartbeat(name, request));
         } else if ("health".equals(path.get(2))) {
             m.put("GET", () -> health.serviceHealth(name));
+        } else if ("history".equals(path.get(2))) {
+            m.put("GET", () -> audit.history(name, request));
         }
         return m;
     }

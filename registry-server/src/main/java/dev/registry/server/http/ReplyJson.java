@@ -2,10 +2,10 @@ package dev.registry.server.http;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.registry.api.EpochSeconds;
 import dev.registry.api.ServiceRecord;
 
 import java.io.ByteArrayOutputStream;
-import java.math.BigDecimal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -38,11 +38,28 @@ public final class ReplyJson {
 
     /** {@code {"error": message}} */
     public static byte[] error(String message) {
+        return error(message, java.util.Map.of());
+    }
+
+    /** {@code {"error": message, ...details}} */
+    public static byte[] error(String message, java.util.Map<String, String> details) {
         return encode(g -> {
             g.writeStartObject();
             g.writeStringField("error", message);
+            for (var d : new java.util.TreeMap<>(details).entrySet()) {
+                g.writeStringField(d.getKey(), d.getValue());
+            }
             g.writeEndObject();
         });
+    }
+
+    /** A Jackson tree, compact. */
+    public static byte[] tree(com.fasterxml.jackson.databind.JsonNode node) {
+        try {
+            return MAPPER.writeValueAsBytes(node);
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
     }
 
     /** {@code {"message": message}} */
@@ -54,13 +71,10 @@ public final class ReplyJson {
         });
     }
 
-    /**
-     * Epoch seconds in plain decimal ({@code 1795847853.802243}), as the original registry wrote
-     * them, rather than Java's {@code 1.795847853802243E9}: same value, but greppable and familiar.
-     */
+    /** Epoch seconds in plain decimal, see {@link EpochSeconds}. */
     public static void writeEpochSeconds(JsonGenerator g, String field, double seconds) throws IOException {
         g.writeFieldName(field);
-        g.writeNumber(new BigDecimal(Double.toString(seconds)).toPlainString());
+        g.writeNumber(EpochSeconds.plain(seconds));
     }
 
     /** A record in its wire form, with {@code is_healthy} as given. */

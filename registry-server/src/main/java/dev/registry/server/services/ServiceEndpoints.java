@@ -13,9 +13,6 @@ import dev.registry.server.write.WriteResult;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Locale;
-import java.util.Optional;
-import java.util.function.Predicate;
 
 /** The record endpoints: list, get, register, update, deregister, heartbeat. */
 public final class ServiceEndpoints {
@@ -24,6 +21,8 @@ public final class ServiceEndpoints {
     private final RegistryWriter writer;
     private final HealthRules health;
     private final Clock clock;
+    private java.util.function.Function<ApiRequest, ApiReply> pastView =
+            r -> { throw ApiException.badRequest("Point-in-time views are not available"); };
 
     public ServiceEndpoints(RegistryView view, RegistryWriter writer, HealthRules health, Clock clock) {
         this.view = view;
@@ -32,36 +31,46 @@ public final class ServiceEndpoints {
         this.clock = clock;
     }
 
-    /** {@code GET /services?status=S&healthy=B}: both filters optional, empty values ignored. */
+    /**
+     * {@code GET /services?status=S&healthy=B}: both filters optional, empty values ignored. With
+     * {@code at=TIME} or {@code at_index=N}, the view as it was then.
+     */
     public ApiReply list(ApiRequest request) {
+        if (request.query("at").isPresent() || request.query("at_index").isPresent()) {
+            return pastView.apply(request);
+        }
         Instant now = clock.instant();
-        Predicate<ServiceRecord> keep = r -> true;
-        Optional<String> status = request.query("status").filter(s -> !s.isEmpty());
-        if (status.isPresent()) {
-            keep = keep.and(r -> r.status().equals(status.get()));
-        }
-        Optional<String> healthy = request.query("healthy").filter(s -> !s.isEmpty());
-        if (healthy.isPresent()) {
-            // compatible: "true" in any case keeps healthy records, any other value unhealthy ones
-            boolean wanted = healthy.get().toLowerCase(Locale.ROOT).equals("true");
-            keep = keep.and(r -> health.isHealthy(r, now) == wanted);
-        }
-        Predicate<ServiceRecord> filter = keep;
-        return ApiReply.of(200, ReplyJson.encode(g -> {
+        return ApiReply.of(200, listBody(view.records(), ServiceFilter.of(request), now, now, g -> { }));
+    }
+
+    /**
+     * The list reply's body: the records that pass {@code filter}, {@code is_healthy} evaluated
+     * at {@code healthAt}, and {@code extra} fields before the timestamp.
+     */
+    public byte[] listBody(Iterable<ServiceRecord> records, ServiceFilter filter, Instant healthAt,
+                           Instant timestamp, ReplyJson.Body extra) {
+        return ReplyJson.encode(g -> {
             g.writeStartObject();
             g.writeArrayFieldStart("services");
             int total = 0;
-            for (ServiceRecord r : view.records()) {
-                if (filter.test(r)) {
-                    ReplyJson.record(g, r, health.isHealthy(r, now));
+            for (ServiceRecord r : records) {
+                boolean healthy = health.isHealthy(r, healthAt);
+                if (filter.keeps(r, healthy)) {
+                    ReplyJson.record(g, r, healthy);
                     total++;
                 }
             }
             g.writeEndArray();
             g.writeNumberField("total", total);
-            g.writeStringField("timestamp", ServerTime.format(now));
+            extra.writeTo(g);
+            g.writeStringField("timestamp", ServerTime.format(timestamp));
             g.writeEndObject();
-        }));
+        });
+    }
+
+    /** Where {@code GET /services?at=...} goes: the audit feature answers it. */
+    public void answerPastViewsWith(java.util.function.Function<ApiRequest, ApiReply> handler) {
+        this.pastView = handler;
     }
 
     /** {@code GET /services/{name}} */

@@ -5,7 +5,7 @@ import dev.registry.api.ServiceRecord;
 import dev.registry.events.log.EventLog;
 import dev.registry.events.log.EventCodec;
 import dev.registry.events.log.LoggedEvent;
-import dev.registry.events.projection.Projector;
+import dev.registry.events.projection.Projection;
 import dev.registry.events.projection.RegistryView;
 
 import java.time.Clock;
@@ -34,6 +34,7 @@ public final class RegistryWriter implements AutoCloseable {
 
     private final EventLog log;
     private final RegistryView view;
+    private final Projection projection;
     private final Clock clock;
     private final BlockingQueue<Pending> inbox = new ArrayBlockingQueue<>(INBOX_CAPACITY);
     private final Thread thread;
@@ -41,11 +42,14 @@ public final class RegistryWriter implements AutoCloseable {
     private Instant lastTime;
 
     /**
-     * @param notBefore time of the last event already in the log; new events are never older
+     * @param view       the view commands are decided against
+     * @param projection applies each appended event: the view's projector first, then the rest
+     * @param notBefore  time of the last event already in the log; new events are never older
      */
-    public RegistryWriter(EventLog log, RegistryView view, Clock clock, Instant notBefore) {
+    public RegistryWriter(EventLog log, RegistryView view, Projection projection, Clock clock, Instant notBefore) {
         this.log = log;
         this.view = view;
+        this.projection = projection;
         this.clock = clock;
         this.lastTime = notBefore;
         this.thread = Thread.ofPlatform().name("registry-writer").daemon(false).unstarted(this::run);
@@ -107,7 +111,7 @@ public final class RegistryWriter implements AutoCloseable {
             List<LoggedEvent> appended = new ArrayList<>(decided.get().size());
             for (RegistryEvent event : decided.get()) {
                 LoggedEvent logged = new LoggedEvent(log.append(event), event);
-                Projector.apply(view, logged);
+                projection.apply(logged);
                 appended.add(logged);
             }
             pending.result.complete(new WriteResult(false, appended, recordOf(pending.command)));

@@ -1,0 +1,36 @@
+package dev.registry.api;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+
+/**
+ * Epoch seconds as JSON numbers in plain decimal ({@code 1795847853.802243}), as the registry this
+ * one replaces wrote them, rather than Java's {@code 1.795847853802243E9}: the same value, but
+ * greppable and familiar.
+ */
+public final class EpochSeconds {
+
+    private EpochSeconds() {
+    }
+
+    /** The shortest decimal that reads back as {@code seconds}, without an exponent. */
+    public static String plain(double seconds) {
+        return new BigDecimal(Double.toString(seconds)).toPlainString();
+    }
+
+    /** Jackson serializer writing {@link #plain}. */
+    public static final class Serializer extends StdSerializer<Double> {
+        public Serializer() {
+            super(Double.class);
+        }
+
+        @Override
+        public void serialize(Double value, JsonGenerator g, SerializerProvider provider) throws IOException {
+            g.writeNumber(plain(value));
+        }
+    }
+}

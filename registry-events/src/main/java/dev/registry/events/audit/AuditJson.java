@@ -1,0 +1,87 @@
+package dev.registry.events.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.registry.api.ServiceRecord;
+
+import java.util.List;
+import java.util.Map;
+
+/** The JSON form of audit answers, the same for the HTTP API and the tools' {@code --json}. */
+public final class AuditJson {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private AuditJson() {
+    }
+
+    /** {@code {"service", "history": [...], "count", "heartbeats_after_last"?, "more"}} */
+    public static ObjectNode history(HistoryPage page, boolean heartbeatsCounted) {
+        ObjectNode out = JSON.createObjectNode();
+        out.put("service", page.name());
+        ArrayNode entries = out.putArray("history");
+        for (HistoryEntry e : page.entries()) {
+            entries.add(entry(e));
+        }
+        out.put("count", page.entries().size());
+        if (heartbeatsCounted) {
+            out.put("heartbeats_after_last", page.heartbeatsAfterLast());
+        }
+        out.put("more", page.more());
+        return out;
+    }
+
+    /** One history entry: index, time, type, cause, the changed fields, heartbeats_before. */
+    public static ObjectNode entry(HistoryEntry e) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("index", e.index());
+        n.put("time", e.time().toString());
+        n.put("type", e.type());
+        n.put("cause", e.cause());
+        n.setAll(e.fields());
+        if (e.heartbeatsBefore() >= 0) {
+            n.put("heartbeats_before", e.heartbeatsBefore());
+        }
+        return n;
+    }
+
+    /** {@code {"from", "to", "added", "removed", "changed", "health_flips"}} */
+    public static ObjectNode diff(RegistryDiff d) {
+        ObjectNode out = JSON.createObjectNode();
+        out.put("from", d.from().toString());
+        out.put("to", d.to().toString());
+        out.set("added", records(d.added()));
+        out.set("removed", records(d.removed()));
+        ArrayNode changed = out.putArray("changed");
+        for (RegistryDiff.Change c : d.changed()) {
+            ObjectNode n = changed.addObject();
+            n.put("name", c.name());
+            ObjectNode fields = n.putObject("fields");
+            for (Map.Entry<String, List<JsonNode>> f : c.fields().entrySet()) {
+                ObjectNode pair = fields.putObject(f.getKey());
+                pair.set("from", f.getValue().get(0));
+                pair.set("to", f.getValue().get(1));
+            }
+        }
+        ArrayNode flips = out.putArray("health_flips");
+        for (RegistryDiff.HealthFlip f : d.flips()) {
+            ObjectNode n = flips.addObject();
+            n.put("index", f.index());
+            n.put("time", f.time().toString());
+            n.put("name", f.name());
+            n.put("type", f.type());
+            n.put("from", f.from());
+            n.put("to", f.to());
+            n.put("detail", f.detail());
+        }
+        return out;
+    }
+
+    private static ArrayNode records(List<ServiceRecord> records) {
+        ArrayNode array = JSON.createArrayNode();
+        records.forEach(r -> array.add(JSON.<JsonNode>valueToTree(r)));
+        return array;
+    }
+}

@@ -1,0 +1,92 @@
+package dev.registry.events.audit;
+
+import dev.registry.events.log.LoggedEvent;
+import dev.registry.events.projection.Projection;
+import dev.registry.events.projection.RegistryView;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Copies of the view taken every so many events, so that "the view at time T" replays a short
+ * stretch of log from the nearest copy instead of the whole log.
+ *
+ * <p>The spacing grows with the view (at least four events per record between copies), so taking
+ * copies costs a bounded share of the writer's time; when there are more than {@link #MAX_COPIES},
+ * every other one is dropped and the spacing doubles, so memory stays bounded too. Apply it after
+ * the view's own projection: each copy includes the event that triggered it.
+ */
+public final class Checkpoints implements Projection {
+
+    /** Most copies kept at once. */
+    public static final int MAX_COPIES = 32;
+
+    /** A copy of the view after the event at {@code index}, appended at {@code time}. */
+    public record Checkpoint(long index, Instant time, RegistryView view) {
+    }
+
+    private final RegistryView live;
+    private final int minSpacing;
+    private volatile List<Checkpoint> copies = List.of();
+    private long spacing;
+    private long sinceLast;
+
+    /**
+     * @param live       the view to copy
+     * @param minSpacing fewest events between two copies
+     */
+    public Checkpoints(RegistryView live, int minSpacing) {
+        this.live = live;
+        this.minSpacing = minSpacing;
+        this.spacing = minSpacing;
+    }
+
+    @Override
+    public void apply(LoggedEvent event) {
+        if (++sinceLast < Math.max(spacing, 4L * live.size())) {
+            return;
+        }
+        sinceLast = 0;
+        List<Checkpoint> next = new ArrayList<>(copies);
+        next.add(new Checkpoint(event.index(), event.event().time(), live.copy()));
+        if (next.size() > MAX_COPIES) {
+            List<Checkpoint> thinned = new ArrayList<>();
+            for (int i = 1; i < next.size(); i += 2) {
+                thinned.add(next.get(i));
+            }
+            next = thinned;
+            spacing *= 2;
+        }
+        copies = List.copyOf(next);
+    }
+
+    /** The newest copy taken at or before {@code time}. */
+    public Optional<Checkpoint> atOrBefore(Instant time) {
+        Checkpoint best = null;
+        for (Checkpoint c : copies) {
+            if (c.time().isAfter(time)) {
+                break;
+            }
+            best = c;
+        }
+        return Optional.ofNullable(best);
+    }
+
+    /** The newest copy taken at or before the event at {@code index}. */
+    public Optional<Checkpoint> atOrBeforeIndex(long index) {
+        Checkpoint best = null;
+        for (Checkpoint c : copies) {
+            if (c.index() > index) {
+                break;
+            }
+            best = c;
+        }
+        return Optional.ofNullable(best);
+    }
+
+    int count() {
+        return copies.size();
+    }
+}

@@ -1,0 +1,180 @@
+package dev.registry.events.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.registry.api.ServiceRecord;
+import dev.registry.events.event.HealthChecked;
+import dev.registry.events.event.HeartbeatReceived;
+import dev.registry.events.event.RegistryEvent;
+import dev.registry.events.event.ServiceExpired;
+import dev.registry.events.event.ServiceUpdated;
+import dev.registry.events.log.EventLog;
+import dev.registry.events.log.EventReader;
+import dev.registry.events.log.LoggedEvent;
+import dev.registry.events.projection.Projector;
+import dev.registry.events.projection.RegistryView;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * The registry as it was at any time or log index, and what changed between two times: the
+ * nearest {@link Checkpoints checkpoint} before the moment, plus a replay of the log from there.
+ * Without checkpoints (the offline tools) it replays from the start.
+ */
+public final class TimeTravel {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final EventLog log;
+    private final Checkpoints checkpoints;
+
+    /**
+     * @param checkpoints copies of the view to start from, or {@code null} to replay from the start
+     */
+    public TimeTravel(EventLog log, Checkpoints checkpoints) {
+        this.log = log;
+        this.checkpoints = checkpoints;
+    }
+
+    /** Time of the oldest event in the log, or {@code null} when it is empty. */
+    public Instant availableFrom() {
+        try (EventReader reader = log.reader()) {
+            LoggedEvent first = reader.next();
+            return first == null ? null : first.event().time();
+        }
+    }
+
+    /** The view after every event appended at or before {@code time}. */
+    public RegistryView atTime(Instant time) {
+        requireAvailable(time, "time " + time);
+        try (EventReader reader = log.reader()) {
+            return replay(reader, checkpoints == null ? Optional.empty() : checkpoints.atOrBefore(time),
+                    e -> e.event().time().isAfter(time)).view;
+        }
+    }
+
+    /** The view after the event at {@code index} and every event before it. */
+    public RegistryView atIndex(long index) {
+        long first = log.firstIndex();
+        if (first < 0 || index < first) {
+            throw new HistoryUnavailableException("index " + index, availableFrom());
+        }
+        try (EventReader reader = log.reader()) {
+            return replay(reader, checkpoints == null ? Optional.empty() : checkpoints.atOrBeforeIndex(index),
+                    e -> e.index() > index).view;
+        }
+    }
+
+    /** What changed from {@code from} to {@code to} ({@code from} not after {@code to}). */
+    public RegistryDiff diff(Instant from, Instant to) {
+        if (to.isBefore(from)) {
+            throw new IllegalArgumentException("'to' is before 'from'");
+        }
+        requireAvailable(from, "time " + from);
+        try (EventReader reader = log.reader()) {
+            Replayed start = replay(reader, checkpoints == null ? Optional.empty() : checkpoints.atOrBefore(from),
+                    e -> e.event().time().isAfter(from));
+            RegistryView end = start.view.copy();
+            List<RegistryDiff.HealthFlip> flips = new ArrayList<>();
+            for (LoggedEvent e = start.next; e != null && !e.event().time().isAfter(to); e = reader.next()) {
+                flipOf(end, e).ifPresent(flips::add);
+                Projector.apply(end, e);
+            }
+            return compare(from, to, start.view, end, flips);
+        }
+    }
+
+    private void requireAvailable(Instant time, String what) {
+        Instant first = availableFrom();
+        if (first == null || time.isBefore(first)) {
+            throw new HistoryUnavailableException(what, first);
+        }
+    }
+
+    /** The view replayed up to (not including) the first event that {@code beyond} accepts. */
+    private static Replayed replay(EventReader reader, Optional<Checkpoints.Checkpoint> from,
+                                   Predicate<LoggedEvent> beyond) {
+        RegistryView view = from.map(c -> c.view().copy()).orElseGet(RegistryView::new);
+        from.ifPresent(c -> reader.seekAfter(c.index()));
+        for (LoggedEvent e = reader.next(); e != null; e = reader.next()) {
+            if (beyond.test(e)) {
+                return new Replayed(view, e);
+            }
+            Projector.apply(view, e);
+        }
+        return new Replayed(view, null);
+    }
+
+    private record Replayed(RegistryView view, LoggedEvent next) {
+    }
+
+    /** The health change {@code e} makes to {@code view}, if any (call before applying it). */
+    private static Optional<RegistryDiff.HealthFlip> flipOf(RegistryView view, LoggedEvent logged) {
+        RegistryEvent event = logged.event();
+        return switch (event) {
+            case HealthChecked e -> Optional.of(new RegistryDiff.HealthFlip(logged.index(), e.time(), e.name(),
+                    "health-checked", e.oldStatus(), e.newStatus(), e.detail()));
+            case ServiceExpired e -> view.get(e.name()).filter(r -> ServiceRecord.STATUS_RUNNING.equals(r.status()))
+                    .map(r -> new RegistryDiff.HealthFlip(logged.index(), e.time(), e.name(), "expired",
+                            "healthy", "unhealthy", "heartbeat older than the TTL"));
+            case HeartbeatReceived e -> recovery(view, logged, e.name(), e.status());
+            case ServiceUpdated e -> recovery(view, logged, e.name(), e.changes().status());
+            default -> Optional.empty();
+        };
+    }
+
+    private static Optional<RegistryDiff.HealthFlip> recovery(RegistryView view, LoggedEvent logged, String name,
+                                                              String newStatus) {
+        if (!view.isExpired(name)) {
+            return Optional.empty();
+        }
+        return view.get(name)
+                .filter(r -> ServiceRecord.STATUS_RUNNING.equals(newStatus != null ? newStatus : r.status()))
+                .map(r -> new RegistryDiff.HealthFlip(logged.index(), logged.event().time(), name,
+                        logged.event() instanceof HeartbeatReceived ? "heartbeat" : "updated",
+                        "unhealthy", "healthy", "heartbeat after expiry"));
+    }
+
+    private static RegistryDiff compare(Instant from, Instant to, RegistryView before, RegistryView after,
+                                        List<RegistryDiff.HealthFlip> flips) {
+        Map<String, ServiceRecord> a = before.snapshot();
+        Map<String, ServiceRecord> b = after.snapshot();
+        List<ServiceRecord> added = new ArrayList<>();
+        List<ServiceRecord> removed = new ArrayList<>();
+        List<RegistryDiff.Change> changed = new ArrayList<>();
+        for (ServiceRecord r : b.values()) {
+            ServiceRecord old = a.get(r.name());
+            if (old == null) {
+                added.add(r);
+            } else if (!old.equals(r)) {
+                changed.add(new RegistryDiff.Change(r.name(), fieldChanges(old, r)));
+            }
+        }
+        for (ServiceRecord r : a.values()) {
+            if (!b.containsKey(r.name())) {
+                removed.add(r);
+            }
+        }
+        return new RegistryDiff(from, to, added, removed, changed, flips);
+    }
+
+    private static Map<String, List<JsonNode>> fieldChanges(ServiceRecord old, ServiceRecord now) {
+        JsonNode x = JSON.valueToTree(old);
+        JsonNode y = JSON.valueToTree(now);
+        Map<String, List<JsonNode>> fields = new LinkedHashMap<>();
+        for (Iterator<String> names = y.fieldNames(); names.hasNext(); ) {
+            String field = names.next();
+            if (!y.get(field).equals(x.get(field))) {
+                fields.put(field, List.of(x.get(field), y.get(field)));
+            }
+        }
+        return fields;
+    }
+}

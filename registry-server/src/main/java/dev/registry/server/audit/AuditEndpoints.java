@@ -1,0 +1,156 @@
+package dev.registry.server.audit;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.registry.events.audit.AuditJson;
+import dev.registry.events.audit.HistoryPage;
+import dev.registry.events.audit.HistoryQuery;
+import dev.registry.events.audit.HistoryUnavailableException;
+import dev.registry.events.audit.ServiceHistory;
+import dev.registry.events.audit.TimeTravel;
+import dev.registry.events.log.EventCodec;
+import dev.registry.events.log.EventLog;
+import dev.registry.events.log.EventReader;
+import dev.registry.events.log.EventReader.IndexedEncodedEvent;
+import dev.registry.events.projection.RegistryView;
+import dev.registry.server.http.ApiException;
+import dev.registry.server.http.ApiReply;
+import dev.registry.server.http.ApiRequest;
+import dev.registry.server.http.QueryParameters;
+import dev.registry.server.http.ReplyJson;
+import dev.registry.server.services.ServiceEndpoints;
+import dev.registry.server.services.ServiceFilter;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What no other registry answers: a service's history, the raw event feed, the registry as it
+ * was at any moment, and what changed between two moments. All read the log; none changes it.
+ */
+public final class AuditEndpoints {
+
+    /** Default and largest page of {@code GET /events} and history. */
+    static final int DEFAULT_LIMIT = 100;
+    static final int MAX_LIMIT = 10_000;
+    /** Most events {@code GET /events} looks at per request when filters skip most of them. */
+    static final int MAX_SCANNED = 100_000;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final EventLog log;
+    private final ServiceHistory history;
+    private final TimeTravel travel;
+    private final ServiceEndpoints services;
+    private final EventCodec codec = new EventCodec();
+
+    public AuditEndpoints(EventLog log, ServiceHistory history, TimeTravel travel, ServiceEndpoints services) {
+        this.log = log;
+        this.history = history;
+        this.travel = travel;
+        this.services = services;
+    }
+
+    /** {@code GET /services/{name}/history?since&until&limit&heartbeats} */
+    public ApiReply history(String name, ApiRequest request) {
+        QueryParameters q = new QueryParameters(request);
+        boolean heartbeats = q.bool("heartbeats").orElse(false);
+        HistoryQuery query = new HistoryQuery(name, q.time("since").orElse(null), q.time("until").orElse(null),
+                limit(q), heartbeats);
+        HistoryPage page = history.read(query)
+                .orElseThrow(() -> new ApiException(404, "No history for service '" + name + "'"));
+        ObjectNode body = AuditJson.history(page, !heartbeats);
+        putAvailableFrom(body);
+        return ApiReply.of(200, ReplyJson.tree(body));
+    }
+
+    /** {@code GET /events?from=INDEX&limit=N&type=T&service=S}: oldest first, with the index to ask for next. */
+    public ApiReply events(ApiRequest request) {
+        QueryParameters q = new QueryParameters(request);
+        Optional<Long> from = q.number("from", 0);
+        int limit = limit(q);
+        Optional<String> type = q.text("type");
+        Optional<String> service = q.text("service");
+        ObjectNode body = JSON.createObjectNode();
+        ArrayNode events = body.putArray("events");
+        long next = from.orElse(0L);
+        try (EventReader reader = log.reader()) {
+            from.ifPresent(reader::seekAtOrAfter);
+            int scanned = 0;
+            for (IndexedEncodedEvent e = reader.nextEncoded(); e != null; e = reader.nextEncoded()) {
+                next = e.index() + 1;
+                ObjectNode event = codec.describe(e.index(), e.encoded());
+                String eventType = e.encoded().type();
+                if (type.map(eventType::equals).orElse(true)
+                        && service.map(s -> s.equals(serviceOf(event))).orElse(true)) {
+                    events.add(event);
+                }
+                if (events.size() == limit || ++scanned == MAX_SCANNED) {
+                    break;
+                }
+            }
+        }
+        body.put("count", events.size());
+        body.put("next", next);
+        putAvailableFrom(body);
+        return ApiReply.of(200, ReplyJson.tree(body));
+    }
+
+    /** {@code GET /services?at=TIME} or {@code ?at_index=N}: the list as it was, same shape and filters. */
+    public ApiReply servicesAt(ApiRequest request) {
+        QueryParameters q = new QueryParameters(request);
+        Optional<Instant> at = q.time("at");
+        Optional<Long> atIndex = q.number("at_index", 0);
+        if (at.isPresent() && atIndex.isPresent()) {
+            throw ApiException.badRequest("Give either 'at' or 'at_index', not both");
+        }
+        RegistryView past = unavailableAs400(() -> at.isPresent() ? travel.atTime(at.get()) : travel.atIndex(atIndex.get()));
+        Instant when = at.orElse(past.lastEventTime());
+        return ApiReply.of(200, services.listBody(past.records(), ServiceFilter.of(request), when, when, g -> {
+            g.writeStringField("at", when.toString());
+            g.writeNumberField("at_index", past.lastIndex());
+        }));
+    }
+
+    /** {@code GET /diff?from=T1&to=T2} */
+    public ApiReply diff(ApiRequest request) {
+        QueryParameters q = new QueryParameters(request);
+        Instant from = q.time("from").orElseThrow(() -> ApiException.badRequest("Parameter 'from' is required"));
+        Instant to = q.time("to").orElseThrow(() -> ApiException.badRequest("Parameter 'to' is required"));
+        if (to.isBefore(from)) {
+            throw ApiException.badRequest("Parameter 'to' must not be before 'from'");
+        }
+        return ApiReply.of(200, ReplyJson.tree(unavailableAs400(() -> AuditJson.diff(travel.diff(from, to)))));
+    }
+
+    private static int limit(QueryParameters q) {
+        long limit = q.number("limit", 1).orElse((long) DEFAULT_LIMIT);
+        if (limit > MAX_LIMIT) {
+            throw ApiException.badRequest("Parameter 'limit' must be at most " + MAX_LIMIT);
+        }
+        return (int) limit;
+    }
+
+    private static String serviceOf(ObjectNode event) {
+        if (event.has("name")) {
+            return event.get("name").asText();
+        }
+        return event.path("record").path("name").asText(null);
+    }
+
+    private void putAvailableFrom(ObjectNode body) {
+        Instant first = travel.availableFrom();
+        body.put("available_from", first == null ? null : first.toString());
+    }
+
+    private static <T> T unavailableAs400(java.util.function.Supplier<T> query) {
+        try {
+            return query.get();
+        } catch (HistoryUnavailableException ex) {
+            throw new ApiException(400, ex.getMessage(), ex.availableFrom() == null ? Map.of()
+                    : Map.of("available_from", ex.availableFrom().toString()));
+        }
+    }
+}
