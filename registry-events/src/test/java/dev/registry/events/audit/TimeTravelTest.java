@@ -1,0 +1,125 @@
+package dev.registry.events.audit;
+
+import dev.registry.api.ServiceRecord;
+import dev.registry.events.SampleEvents;
+import dev.registry.events.event.RegistryEvent;
+import dev.registry.events.log.ChronicleEventLog;
+import dev.registry.events.log.LoggedEvent;
+import dev.registry.events.projection.Projection;
+import dev.registry.events.projection.RegistryView;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** Point-in-time views and diffs agree with an independent fold of the same events. */
+class TimeTravelTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void viewsAtRandomTimesAndIndexesMatchTheFoldWithAndWithoutCheckpoints() {
+        List<LoggedEvent> written = writeHistory(20_000);
+        Random random = new Random(99);
+        try (ChronicleEventLog log = ChronicleEventLog.openForWriting(dir)) {
+            RegistryView live = new RegistryView();
+            Checkpoints checkpoints = new Checkpoints(live, 500);
+            Projection all = Projection.all(List.of(Projection.of(live), checkpoints));
+            written.forEach(all::apply);
+            assertThat(checkpoints.count(), greaterThan(5));
+
+            for (TimeTravel travel : List.of(new TimeTravel(log, checkpoints), new TimeTravel(log, null))) {
+                for (int i = 0; i < 60; i++) {
+                    LoggedEvent pick = written.get(random.nextInt(written.size()));
+                    Instant at = pick.event().time().plusNanos(random.nextInt(3) * 1_000L);
+                    assertThat(sorted(travel.atTime(at)), is(IndependentFold.fold(eventsUntil(written, at))));
+                    assertThat(sorted(travel.atIndex(pick.index())),
+                            is(IndependentFold.fold(eventsUpToIndex(written, pick.index()))));
+                }
+            }
+        }
+    }
+
+    @Test
+    void diffsMatchTheFoldAtBothEnds() {
+        List<LoggedEvent> written = writeHistory(5_000);
+        Random random = new Random(7);
+        try (ChronicleEventLog log = ChronicleEventLog.openForWriting(dir)) {
+            RegistryView live = new RegistryView();
+            Checkpoints checkpoints = new Checkpoints(live, 300);
+            Projection all = Projection.all(List.of(Projection.of(live), checkpoints));
+            written.forEach(all::apply);
+            TimeTravel travel = new TimeTravel(log, checkpoints);
+            for (int i = 0; i < 50; i++) {
+                Instant a = written.get(random.nextInt(written.size())).event().time();
+                Instant b = written.get(random.nextInt(written.size())).event().time();
+                Instant from = a.isBefore(b) ? a : b;
+                Instant to = a.isBefore(b) ? b : a;
+                Map<String, ServiceRecord> before = IndependentFold.fold(eventsUntil(written, from));
+                Map<String, ServiceRecord> after = IndependentFold.fold(eventsUntil(written, to));
+
+                RegistryDiff diff = travel.diff(from, to);
+
+                Map<String, ServiceRecord> rebuilt = new TreeMap<>(before);
+                diff.removed().forEach(r -> rebuilt.remove(r.name()));
+                diff.added().forEach(r -> rebuilt.put(r.name(), r));
+                diff.changed().forEach(c -> rebuilt.put(c.name(), after.get(c.name())));
+                assertThat(rebuilt, is(after));
+                diff.added().forEach(r -> assertThat(before.containsKey(r.name()), is(false)));
+                diff.removed().forEach(r -> assertThat(after.containsKey(r.name()), is(false)));
+                diff.changed().forEach(c -> assertThat(c.fields().isEmpty(), is(false)));
+                long checks = written.stream().filter(e -> e.event().time().isAfter(from)
+                        && !e.event().time().isAfter(to)
+                        && e.event() instanceof dev.registry.events.event.HealthChecked).count();
+                assertThat(diff.flips().stream().filter(f -> f.type().equals("health-checked")).count(), is(checks));
+            }
+        }
+    }
+
+    @Test
+    void timesBeforeTheFirstEventSayWhenHistoryStarts() {
+        List<LoggedEvent> written = writeHistory(10);
+        try (ChronicleEventLog log = ChronicleEventLog.openForWriting(dir)) {
+            TimeTravel travel = new TimeTravel(log, null);
+            Instant first = written.getFirst().event().time();
+            HistoryUnavailableException ex = assertThrows(HistoryUnavailableException.class,
+                    () -> travel.atTime(first.minusSeconds(1)));
+            assertThat(ex.availableFrom(), is(first));
+            assertThat(travel.atTime(first).lastIndex(), is(written.getFirst().index()));
+        }
+    }
+
+    private List<LoggedEvent> writeHistory(int size) {
+        List<LoggedEvent> written = new ArrayList<>();
+        try (ChronicleEventLog log = ChronicleEventLog.openForWriting(dir)) {
+            for (RegistryEvent e : SampleEvents.randomHistory(size, size)) {
+                written.add(new LoggedEvent(log.append(e), e));
+            }
+        }
+        return written;
+    }
+
+    private static List<RegistryEvent> eventsUntil(List<LoggedEvent> written, Instant at) {
+        return written.stream().filter(e -> !e.event().time().isAfter(at)).map(LoggedEvent::event).toList();
+    }
+
+    private static List<RegistryEvent> eventsUpToIndex(List<LoggedEvent> written, long index) {
+        return written.stream().filter(e -> e.index() <= index).map(LoggedEvent::event).toList();
+    }
+
+    private static Map<String, ServiceRecord> sorted(RegistryView view) {
+        return new TreeMap<>(view.snapshot());
+    }
+}
