@@ -1,6 +1,13 @@
 package dev.registry.tools;
 
 import dev.registry.tools.dump.DumpCommand;
+import dev.registry.tools.events.EventsCommand;
+import dev.registry.tools.history.HistoryCommand;
+import dev.registry.tools.replay.ReplayCommand;
+import dev.registry.tools.stats.StatsCommand;
+import dev.registry.tools.timetravel.AtCommand;
+import dev.registry.tools.timetravel.DiffCommand;
+import dev.registry.tools.verify.VerifyCommand;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
@@ -9,7 +16,9 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code registry-tools.jar}: one subcommand per tool. */
 @Command(name = "registry-tools", mixinStandardHelpOptions = true,
         description = "Tools over a registry's event log and HTTP API.",
-        subcommands = {DumpCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {HistoryCommand.class, EventsCommand.class, AtCommand.class, DiffCommand.class,
+                StatsCommand.class, VerifyCommand.class, ReplayCommand.class, DumpCommand.class,
+                CommandLine.HelpCommand.class})
 public final class RegistryTools implements Runnable {
 
     @CommandLine.Spec

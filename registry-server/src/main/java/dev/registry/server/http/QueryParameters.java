@@ -1,9 +1,8 @@
 package dev.registry.server.http;
 
-import java.math.BigDecimal;
-import java.time.DateTimeException;
+import dev.registry.api.Timestamps;
+
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -52,13 +51,8 @@ public final class QueryParameters {
 
     static Instant parseTime(String name, String value) {
         try {
-            if (value.matches("\\d{1,12}(\\.\\d{1,9})?")) {
-                BigDecimal seconds = new BigDecimal(value);
-                return Instant.ofEpochSecond(seconds.longValue(),
-                        seconds.remainder(BigDecimal.ONE).movePointRight(9).longValue());
-            }
-            return OffsetDateTime.parse(value).toInstant();
-        } catch (DateTimeException ex) {
+            return Timestamps.parse(value);
+        } catch (IllegalArgumentException ex) {
             throw ApiException.badRequest("Parameter '" + name
                     + "' must be an ISO-8601 time (2026-11-28T06:30:00Z) or epoch seconds");
         }

@@ -1,0 +1,46 @@
+package dev.registry.tools;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A plain text table: columns padded to their widest cell. */
+public final class Table {
+
+    private final List<String[]> rows = new ArrayList<>();
+    private final int columns;
+
+    public Table(String... headers) {
+        this.columns = headers.length;
+        rows.add(headers);
+    }
+
+    public Table row(Object... cells) {
+        String[] row = new String[columns];
+        for (int i = 0; i < columns; i++) {
+            row[i] = i < cells.length && cells[i] != null ? cells[i].toString() : "";
+        }
+        rows.add(row);
+        return this;
+    }
+
+    public int size() {
+        return rows.size() - 1;
+    }
+
+    public void print(PrintWriter out) {
+        int[] widths = new int[columns];
+        for (String[] row : rows) {
+            for (int i = 0; i < columns; i++) {
+                widths[i] = Math.max(widths[i], row[i].length());
+            }
+        }
+        for (String[] row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < columns; i++) {
+                line.append(i == columns - 1 ? row[i] : String.format("%-" + widths[i] + "s  ", row[i]));
+            }
+            out.println(line.toString().stripTrailing());
+        }
+    }
+}

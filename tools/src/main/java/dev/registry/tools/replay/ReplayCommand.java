@@ -1,0 +1,44 @@
+package dev.registry.tools.replay;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.registry.events.log.ChronicleEventLog;
+import dev.registry.events.log.EventReader;
+import dev.registry.events.log.LoggedEvent;
+import dev.registry.events.projection.Projector;
+import dev.registry.events.projection.RegistryView;
+import dev.registry.tools.ToolCommand;
+import picocli.CommandLine.Command;
+
+/** {@code replay}: rebuilds the view from the log, as a server start does, and says how fast. */
+@Command(name = "replay", mixinStandardHelpOptions = true,
+        description = "Rebuild the view from the whole log and print how many events per second it replayed.")
+public final class ReplayCommand extends ToolCommand {
+
+    @Override
+    protected int run() throws Exception {
+        RegistryView view = new RegistryView();
+        long count = 0;
+        long t0;
+        try (ChronicleEventLog events = log.open(); EventReader reader = events.reader()) {
+            t0 = System.nanoTime();
+            for (LoggedEvent e = reader.next(); e != null; e = reader.next()) {
+                Projector.apply(view, e);
+                count++;
+            }
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        long perSecond = seconds > 0 ? Math.round(count / seconds) : count;
+        if (log.json) {
+            ObjectNode json = JSON.createObjectNode();
+            json.put("events", count);
+            json.put("records", view.size());
+            json.put("seconds", seconds);
+            json.put("events_per_second", perSecond);
+            printJson(json);
+        } else {
+            out().printf("replayed %d events into %d records in %.3f s: %,d events/s%n", count, view.size(), seconds,
+                    perSecond);
+        }
+        return 0;
+    }
+}

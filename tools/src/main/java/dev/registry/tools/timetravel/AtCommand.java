@@ -1,0 +1,78 @@
+package dev.registry.tools.timetravel;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.registry.api.EpochSeconds;
+import dev.registry.api.ServiceRecord;
+import dev.registry.events.audit.HistoryUnavailableException;
+import dev.registry.events.audit.TimeTravel;
+import dev.registry.events.log.ChronicleEventLog;
+import dev.registry.events.projection.Projector;
+import dev.registry.events.projection.RegistryView;
+import dev.registry.tools.Table;
+import dev.registry.tools.ToolCommand;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/** {@code at TIME}: the registry as it was at a moment. */
+@Command(name = "at", mixinStandardHelpOptions = true,
+        description = "Show the registry as it was at TIME (ISO-8601 or epoch seconds), health evaluated then.")
+public final class AtCommand extends ToolCommand {
+
+    @Parameters(index = "0", paramLabel = "TIME")
+    String at;
+
+    @Option(names = "--status", description = "Only records with this status.")
+    String status;
+
+    @Option(names = "--healthy", paramLabel = "true|false", description = "Only healthy (true) or unhealthy (false) records.")
+    Boolean healthy;
+
+    @Option(names = "--heartbeat-ttl", defaultValue = "120", paramLabel = "SECONDS",
+            description = "The TTL the registry ran with, for is_healthy (default ${DEFAULT-VALUE}).")
+    long ttlSeconds;
+
+    @Override
+    protected int run() throws Exception {
+        Instant when = time(at, "TIME");
+        try (ChronicleEventLog events = log.open()) {
+            RegistryView past;
+            try {
+                past = new TimeTravel(events, null).atTime(when);
+            } catch (HistoryUnavailableException ex) {
+                err().println("at: " + ex.getMessage());
+                return 1;
+            }
+            double now = Projector.epochSeconds(when);
+            double ttl = Duration.ofSeconds(ttlSeconds).toSeconds();
+            ObjectNode json = JSON.createObjectNode();
+            ArrayNode services = json.putArray("services");
+            Table table = new Table("NAME", "STATUS", "HEALTHY", "HEALTH_STATUS", "ADDRESS", "LAST_HEARTBEAT");
+            for (ServiceRecord r : past.records()) {
+                boolean isHealthy = r.isHealthyAt(now, ttl);
+                if ((status != null && !status.equals(r.status())) || (healthy != null && healthy != isHealthy)) {
+                    continue;
+                }
+                ObjectNode n = JSON.valueToTree(r);
+                n.put("is_healthy", isHealthy);
+                services.add(n);
+                table.row(r.name(), r.status(), isHealthy, r.healthStatus(), r.host() + ":" + r.port(),
+                        EpochSeconds.plain(r.lastHeartbeat()));
+            }
+            json.put("total", services.size());
+            json.put("at", when.toString());
+            json.put("at_index", past.lastIndex());
+            if (log.json) {
+                printJson(json);
+            } else {
+                table.print(out());
+                out().println(services.size() + " record(s) at " + when + " (log index " + past.lastIndex() + ")");
+            }
+            return 0;
+        }
+    }
+}
