@@ -12,6 +12,8 @@ import dev.registry.events.projection.Projection;
 import dev.registry.events.projection.RegistryView;
 import dev.registry.server.audit.AuditEndpoints;
 import dev.registry.server.config.RegistrySettings;
+import dev.registry.server.discovery.EventStream;
+import dev.registry.server.discovery.ViewChanges;
 import dev.registry.server.health.HealthEndpoints;
 import dev.registry.server.health.HealthRules;
 import dev.registry.server.health.HealthScheduler;
@@ -47,10 +49,12 @@ public final class RegistryServer implements AutoCloseable {
     private final HealthRules rules;
     private final Probe probe;
     private final HealthScheduler health;
+    private final ViewChanges changes;
     private final WebServer web;
 
     private RegistryServer(EventLog log, RegistryView view, RegistryWriter writer, HealthRules rules, Probe probe,
-                           HealthScheduler health, WebServer web) {
+                           HealthScheduler health, ViewChanges changes, WebServer web) {
+        this.changes = changes;
         this.log = log;
         this.view = view;
         this.writer = writer;
@@ -68,7 +72,8 @@ public final class RegistryServer implements AutoCloseable {
             RegistryView view = new RegistryView();
             HistoryIndex historyIndex = new HistoryIndex();
             Checkpoints checkpoints = new Checkpoints(view, CHECKPOINT_SPACING);
-            Projection projection = Projection.all(List.of(Projection.of(view), historyIndex, checkpoints));
+            ViewChanges changes = new ViewChanges(-1);
+            Projection projection = Projection.all(List.of(Projection.of(view), historyIndex, checkpoints, changes));
             long t0 = System.nanoTime();
             Replay replay = replay(log, projection);
             LOG.log(Level.INFO, "replayed {0} events from {1} in {2} ms", replay.events(),
@@ -81,7 +86,7 @@ public final class RegistryServer implements AutoCloseable {
             HealthRules rules = new HealthRules(settings.heartbeatTtl(), settings.staleAfter());
             Probe probe = new Probe(settings.checkTimeout(), settings.checkConcurrency());
             HealthScheduler health = new HealthScheduler(view, writer, rules, probe, clock);
-            ServiceEndpoints services = new ServiceEndpoints(view, writer, rules, clock);
+            ServiceEndpoints services = new ServiceEndpoints(view, writer, rules, clock, changes);
             AuditEndpoints audit = new AuditEndpoints(log, new ServiceHistory(log, historyIndex),
                     new TimeTravel(log, checkpoints), services);
             services.answerPastViewsWith(audit::servicesAt);
@@ -90,6 +95,8 @@ public final class RegistryServer implements AutoCloseable {
                     new HealthEndpoints(view, rules, probe, writer, clock),
                     new StatsEndpoint(view, rules, clock, startedAt),
                     audit,
+                    new EventStream(log, changes),
+                    view::lastIndex,
                     settings.maxBodyBytes());
             WebServer web = WebServer.builder()
                     .host(settings.host())
@@ -102,7 +109,7 @@ public final class RegistryServer implements AutoCloseable {
             LOG.log(Level.INFO, "registry {0} serving {1} records on {2}:{3}", version(), view.size(),
                     settings.host(), String.valueOf(web.port()));
             health.start(settings.checksEnabled(), settings.checkInterval());
-            return new RegistryServer(log, view, writer, rules, probe, health, web);
+            return new RegistryServer(log, view, writer, rules, probe, health, changes, web);
         } catch (RuntimeException ex) {
             log.close();
             throw ex;
@@ -136,6 +143,11 @@ public final class RegistryServer implements AutoCloseable {
         return web.port();
     }
 
+    /** Who waits for the view to change (for tests: how many blocking queries wait). */
+    public ViewChanges changes() {
+        return changes;
+    }
+
     /** The live view (read-only use). */
     public RegistryView view() {
         return view;
@@ -154,6 +166,7 @@ public final class RegistryServer implements AutoCloseable {
     /** Stops accepting requests, stops health work, lets the writer finish, and closes the log. */
     @Override
     public void close() {
+        changes.close(); // ends blocking queries and event streams, so the server can stop at once
         web.stop();
         health.close();
         probe.close();

@@ -3,33 +3,16 @@ package dev.registry.server.config;
 import picocli.CommandLine;
 
 import java.time.Duration;
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-/** Reads durations as operators write them: {@code 500ms}, {@code 120s}, {@code 5m}, {@code 1h}, {@code 7d}. */
+/** Reads duration options as operators write them, see {@link Durations}. */
 public final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-
-    private static final Pattern FORM = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
     @Override
     public Duration convert(String value) {
-        return parse(value);
-    }
-
-    public static Duration parse(String value) {
-        Matcher m = FORM.matcher(value.trim().toLowerCase(Locale.ROOT));
-        if (!m.matches()) {
-            throw new CommandLine.TypeConversionException(
-                    "'" + value + "' is not a duration; write it like 500ms, 120s, 5m, 1h or 7d");
+        try {
+            return Durations.parse(value);
+        } catch (IllegalArgumentException ex) {
+            throw new CommandLine.TypeConversionException(ex.getMessage());
         }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            default -> Duration.ofDays(n);
-        };
     }
 }

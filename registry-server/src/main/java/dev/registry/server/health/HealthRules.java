@@ -69,6 +69,25 @@ public record HealthRules(Duration heartbeatTtl, Duration staleAfter) {
         return next.isBefore(now) ? now : next;
     }
 
+    /**
+     * The earliest time after {@code now} at which some record's {@code is_healthy} turns false by
+     * itself (its heartbeat reaching the TTL); {@code Instant.MAX} when none will. Until then, and
+     * until the next event, every answer computed from the view stays the same.
+     */
+    public Instant nextHealthFlip(RegistryView view, Instant now) {
+        Instant next = Instant.MAX;
+        double nowSeconds = Projector.epochSeconds(now);
+        for (ServiceRecord r : view.records()) {
+            if (ServiceRecord.STATUS_RUNNING.equals(r.status()) && r.lastHeartbeat() + seconds(heartbeatTtl) > nowSeconds) {
+                Instant flip = instantOf(r.lastHeartbeat()).plus(heartbeatTtl);
+                if (flip.isBefore(next)) {
+                    next = flip;
+                }
+            }
+        }
+        return next;
+    }
+
     private static Instant latest(Instant a, Instant b) {
         return a.isAfter(b) ? a : b;
     }

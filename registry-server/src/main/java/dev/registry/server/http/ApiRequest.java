@@ -16,11 +16,19 @@ public final class ApiRequest {
     }
 
     private final Map<String, String> query;
+    private final java.util.function.Function<String, Optional<String>> headers;
     private final BodyReader body;
 
-    public ApiRequest(Map<String, String> query, BodyReader body) {
+    public ApiRequest(Map<String, String> query, java.util.function.Function<String, Optional<String>> headers,
+                      BodyReader body) {
         this.query = Map.copyOf(query);
+        this.headers = headers;
         this.body = body;
+    }
+
+    /** A request header's value, if sent. */
+    public Optional<String> header(String name) {
+        return headers.apply(name);
     }
 
     /** The first value of a query parameter, decoded. */

@@ -1,10 +1,12 @@
 package dev.registry.server.http;
 
 import dev.registry.server.audit.AuditEndpoints;
+import dev.registry.server.discovery.EventStream;
 import dev.registry.server.health.HealthEndpoints;
 import dev.registry.server.services.ServiceEndpoints;
 import dev.registry.server.stats.StatsEndpoint;
 import dev.registry.server.write.WriteFailedException;
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.Handler;
@@ -20,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -33,24 +36,35 @@ import java.util.function.Supplier;
 public final class ApiRouter implements Handler {
 
     private static final System.Logger LOG = System.getLogger(ApiRouter.class.getName());
+    /** The view's log index a read reflects (at least); the {@code index} of a blocking query. */
+    public static final HeaderName REGISTRY_INDEX = HeaderNames.create("X-Registry-Index");
 
     private final ServiceEndpoints services;
     private final HealthEndpoints health;
     private final StatsEndpoint stats;
     private final AuditEndpoints audit;
+    private final EventStream stream;
+    private final LongSupplier viewIndex;
     private final long maxBodyBytes;
 
     public ApiRouter(ServiceEndpoints services, HealthEndpoints health, StatsEndpoint stats, AuditEndpoints audit,
-                     long maxBodyBytes) {
+                     EventStream stream, LongSupplier viewIndex, long maxBodyBytes) {
         this.services = services;
         this.health = health;
         this.stats = stats;
         this.audit = audit;
+        this.stream = stream;
+        this.viewIndex = viewIndex;
         this.maxBodyBytes = maxBodyBytes;
     }
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
+        if (EventStream.PATH.equals(req.path().rawPath()) && "GET".equals(req.prologue().method().text())) {
+            stream.handle(req, res);
+            return;
+        }
+        long index = viewIndex.getAsLong();
         ApiReply reply;
         try {
             reply = route(req);
@@ -64,16 +78,32 @@ public final class ApiRouter implements Handler {
                     + req.path().rawPath(), ex);
             reply = ApiReply.of(500, ReplyJson.error("Internal error"));
         }
+        String method = req.prologue().method().text();
+        if (reply.status() == 200 && ("GET".equals(method) || "HEAD".equals(method))) {
+            String etag = reply.headers().containsKey("ETag") ? reply.headers().get("ETag") : ETags.of(reply.body());
+            res.header(HeaderNames.ETAG, etag);
+            res.header(REGISTRY_INDEX, Long.toString(index));
+            if (req.headers().first(HeaderNames.IF_NONE_MATCH).map(v -> ETags.matches(v, etag)).orElse(false)) {
+                res.status(Status.NOT_MODIFIED_304);
+                res.send();
+                return;
+            }
+        }
         res.status(Status.create(reply.status()));
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        reply.headers().forEach((name, value) -> res.header(HeaderNames.create(name), value));
+        reply.headers().forEach((name, value) -> {
+            if (!"ETag".equals(name)) {
+                res.header(HeaderNames.create(name), value);
+            }
+        });
         res.send(reply.body());
     }
 
     private ApiReply route(ServerRequest req) {
         String method = req.prologue().method().text();
         List<String> path = PathSegments.of(req.path().rawPath());
-        ApiRequest request = new ApiRequest(queryOf(req), () -> readBody(req));
+        ApiRequest request = new ApiRequest(queryOf(req),
+                name -> req.headers().first(HeaderNames.create(name)), () -> readBody(req));
         Map<String, Supplier<ApiReply>> methods = endpointsAt(path, request);
         if (methods.isEmpty()) {
             throw new ApiException(404, "Not found: " + req.path().rawPath());
@@ -110,7 +140,7 @@ public final class ApiRouter implements Handler {
         }
         String name = path.get(1);
         if (path.size() == 2) {
-            m.put("GET", () -> services.get(name));
+            m.put("GET", () -> services.get(name, request));
             m.put("PUT", () -> services.update(name, request));
             m.put("DELETE", () -> services.deregister(name));
         } else if ("heartbeat".equals(path.get(2))) {

@@ -36,6 +36,22 @@ public final class ReplyJson {
         return out.toByteArray();
     }
 
+    /**
+     * Encodes an object the body leaves open, without its closing brace, so the caller can append
+     * fields (the list's per-request timestamp) to a cached prefix.
+     */
+    public static byte[] encodeOpen(Body body) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
+        try (JsonGenerator g = MAPPER.createGenerator(out)) {
+            g.disable(JsonGenerator.Feature.AUTO_CLOSE_JSON_CONTENT);
+            body.writeTo(g);
+            g.flush();
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+        return out.toByteArray();
+    }
+
     /** {@code {"error": message}} */
     public static byte[] error(String message) {
         return error(message, java.util.Map.of());

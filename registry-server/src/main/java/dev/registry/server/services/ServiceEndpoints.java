@@ -2,17 +2,24 @@ package dev.registry.server.services;
 
 import dev.registry.api.ServiceRecord;
 import dev.registry.events.projection.RegistryView;
+import dev.registry.server.discovery.BlockingQuery;
+import dev.registry.server.discovery.ListCache;
+import dev.registry.server.discovery.ViewChanges;
 import dev.registry.server.health.HealthRules;
 import dev.registry.server.http.ApiException;
 import dev.registry.server.http.ApiReply;
 import dev.registry.server.http.ApiRequest;
+import dev.registry.server.http.ETags;
 import dev.registry.server.http.ReplyJson;
 import dev.registry.server.write.RegistryWriter;
 import dev.registry.server.write.ServerTime;
 import dev.registry.server.write.WriteResult;
 
 import java.time.Clock;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.Map;
 
 /** The record endpoints: list, get, register, update, deregister, heartbeat. */
 public final class ServiceEndpoints {
@@ -21,14 +28,18 @@ public final class ServiceEndpoints {
     private final RegistryWriter writer;
     private final HealthRules health;
     private final Clock clock;
+    private final ViewChanges changes;
+    private final ListCache cache = new ListCache();
     private java.util.function.Function<ApiRequest, ApiReply> pastView =
             r -> { throw ApiException.badRequest("Point-in-time views are not available"); };
 
-    public ServiceEndpoints(RegistryView view, RegistryWriter writer, HealthRules health, Clock clock) {
+    public ServiceEndpoints(RegistryView view, RegistryWriter writer, HealthRules health, Clock clock,
+                            ViewChanges changes) {
         this.view = view;
         this.writer = writer;
         this.health = health;
         this.clock = clock;
+        this.changes = changes;
     }
 
     /**
@@ -39,17 +50,30 @@ public final class ServiceEndpoints {
         if (request.query("at").isPresent() || request.query("at_index").isPresent()) {
             return pastView.apply(request);
         }
+        ServiceFilter filter = ServiceFilter.of(request);
+        BlockingQuery.awaitIfAsked(request, changes);
+        long index = view.lastIndex();
         Instant now = clock.instant();
-        return ApiReply.of(200, listBody(view.records(), ServiceFilter.of(request), now, now, g -> { }));
+        ListCache.Entry list = cache.get(filter, index, now, () -> {
+            byte[] body = listWithoutTimestamp(view.records(), filter, now, g -> { });
+            return new ListCache.Entry(index, health.nextHealthFlip(view, now), body, ETags.of(body));
+        });
+        return new ApiReply(200, withTimestamp(list.body(), now), Map.of("ETag", list.etag()));
     }
 
     /**
-     * The list reply's body: the records that pass {@code filter}, {@code is_healthy} evaluated
-     * at {@code healthAt}, and {@code extra} fields before the timestamp.
+     * A complete list reply's body: the records that pass {@code filter}, {@code is_healthy}
+     * evaluated at {@code healthAt}, {@code extra} fields, and the timestamp.
      */
     public byte[] listBody(Iterable<ServiceRecord> records, ServiceFilter filter, Instant healthAt,
                            Instant timestamp, ReplyJson.Body extra) {
-        return ReplyJson.encode(g -> {
+        return withTimestamp(listWithoutTimestamp(records, filter, healthAt, extra), timestamp);
+    }
+
+    /** The list reply up to its timestamp: {@code {"services":[...],"total":n,<extra>} without the closing brace. */
+    private byte[] listWithoutTimestamp(Iterable<ServiceRecord> records, ServiceFilter filter, Instant healthAt,
+                                        ReplyJson.Body extra) {
+        return ReplyJson.encodeOpen(g -> {
             g.writeStartObject();
             g.writeArrayFieldStart("services");
             int total = 0;
@@ -63,9 +87,14 @@ public final class ServiceEndpoints {
             g.writeEndArray();
             g.writeNumberField("total", total);
             extra.writeTo(g);
-            g.writeStringField("timestamp", ServerTime.format(timestamp));
-            g.writeEndObject();
         });
+    }
+
+    private static byte[] withTimestamp(byte[] open, Instant timestamp) {
+        byte[] tail = (",\"timestamp\":\"" + ServerTime.format(timestamp) + "\"}").getBytes(StandardCharsets.UTF_8);
+        byte[] body = Arrays.copyOf(open, open.length + tail.length);
+        System.arraycopy(tail, 0, body, open.length, tail.length);
+        return body;
     }
 
     /** Where {@code GET /services?at=...} goes: the audit feature answers it. */
@@ -73,8 +102,9 @@ public final class ServiceEndpoints {
         this.pastView = handler;
     }
 
-    /** {@code GET /services/{name}} */
-    public ApiReply get(String name) {
+    /** {@code GET /services/{name}}, also as a blocking query. */
+    public ApiReply get(String name, ApiRequest request) {
+        BlockingQuery.awaitIfAsked(request, changes);
         ServiceRecord r = view.get(name).orElseThrow(() -> ApiException.serviceNotFound(name));
         boolean healthy = health.isHealthy(r, clock.instant());
         return ApiReply.of(200, ReplyJson.encode(g -> ReplyJson.record(g, r, healthy)));

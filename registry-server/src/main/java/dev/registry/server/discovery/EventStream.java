@@ -1,0 +1,127 @@
+package dev.registry.server.discovery;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.registry.events.log.EventCodec;
+import dev.registry.events.log.EventLog;
+import dev.registry.events.log.EventReader;
+import dev.registry.events.log.EventReader.IndexedEncodedEvent;
+import dev.registry.server.http.ReplyJson;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * {@code GET /events/stream}: the log as Server-Sent Events, each with {@code id} = log index,
+ * {@code event} = type and {@code data} = the event as JSON (the form of {@code GET /events}).
+ *
+ * <p>It resumes after {@code Last-Event-ID} (or at {@code ?from=INDEX}; with neither it starts at
+ * the end, like {@code tail -f}), so a client that reconnects, also to a restarted server, misses
+ * nothing and sees nothing twice. Every stream reads the log with its own reader on its own
+ * virtual thread: a slow consumer only ever waits on its own socket, never holds up the writer or
+ * other streams. Filters: {@code service}, {@code type}.
+ */
+public final class EventStream {
+
+    public static final String PATH = "/events/stream";
+    private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
+    private static final int FLUSH_EVERY = 256;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HeaderName LAST_EVENT_ID = HeaderNames.create("Last-Event-ID");
+
+    private final EventLog log;
+    private final ViewChanges changes;
+    private final EventCodec codec = new EventCodec();
+
+    public EventStream(EventLog log, ViewChanges changes) {
+        this.log = log;
+        this.changes = changes;
+    }
+
+    public void handle(ServerRequest req, ServerResponse res) {
+        Optional<String> lastEventId = req.headers().first(LAST_EVENT_ID);
+        Optional<String> from = req.query().first("from").asOptional().filter(v -> !v.isEmpty());
+        Optional<String> service = req.query().first("service").asOptional().filter(v -> !v.isEmpty());
+        Optional<String> type = req.query().first("type").asOptional().filter(v -> !v.isEmpty());
+        Long resumeAfter = lastEventId.map(v -> parseIndex(v)).orElse(null);
+        Long startAt = from.map(v -> parseIndex(v)).orElse(null);
+        if ((lastEventId.isPresent() && resumeAfter == null) || (from.isPresent() && startAt == null)) {
+            res.status(Status.BAD_REQUEST_400);
+            res.header(HeaderNames.CONTENT_TYPE, "application/json");
+            res.send(ReplyJson.error(lastEventId.isPresent() && resumeAfter == null
+                    ? "Header 'Last-Event-ID' must be a log index" : "Parameter 'from' must be a log index"));
+            return;
+        }
+        res.status(Status.OK_200);
+        res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
+        res.header(HeaderNames.CACHE_CONTROL, "no-cache");
+        try (EventReader reader = log.reader(); OutputStream out = res.outputStream()) {
+            if (resumeAfter != null) {
+                reader.seekAtOrAfter(resumeAfter + 1);
+            } else if (startAt != null) {
+                reader.seekAtOrAfter(startAt);
+            } else {
+                reader.seekAtOrAfter(Long.MAX_VALUE);
+            }
+            write(out, ": registry event stream\n\n");
+            out.flush();
+            int unflushed = 0;
+            while (!changes.isClosed()) {
+                long seen = changes.index(); // read before the log, so no append slips between
+                IndexedEncodedEvent e = reader.nextEncoded();
+                if (e == null) {
+                    if (unflushed > 0) {
+                        out.flush();
+                        unflushed = 0;
+                    }
+                    if (changes.awaitAbove(seen, KEEP_ALIVE) <= seen) {
+                        write(out, ": keep-alive\n\n");
+                        out.flush();
+                    }
+                    continue;
+                }
+                ObjectNode event = codec.describe(e.index(), e.encoded());
+                if (type.map(t -> !t.equals(e.encoded().type())).orElse(false)
+                        || service.map(s -> !s.equals(serviceOf(event))).orElse(false)) {
+                    continue;
+                }
+                write(out, "id: " + e.index() + "\nevent: " + e.encoded().type() + "\ndata: "
+                        + JSON.writeValueAsString(event) + "\n\n");
+                if (++unflushed >= FLUSH_EVERY) {
+                    out.flush();
+                    unflushed = 0;
+                }
+            }
+        } catch (IOException | UncheckedIOException gone) {
+            // the client went away: its stream ends here, nothing else is affected
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Long parseIndex(String value) {
+        try {
+            long n = Long.parseLong(value.trim());
+            return n >= 0 ? n : null;
+        } catch (NumberFormatException ex) {
+            return null;
+        }
+    }
+
+    private static String serviceOf(ObjectNode event) {
+        return event.has("name") ? event.get("name").asText() : event.path("record").path("name").asText(null);
+    }
+
+    private static void write(OutputStream out, String text) throws IOException {
+        out.write(text.getBytes(StandardCharsets.UTF_8));
+    }
+}
