@@ -36,7 +36,10 @@ import java.util.function.Supplier;
 public final class ApiRouter implements Handler {
 
     private static final System.Logger LOG = System.getLogger(ApiRouter.class.getName());
-    /** The view's log index a read reflects (at least); the {@code index} of a blocking query. */
+    /**
+     * The view's log index a read reflects (at least); the {@code index} of a blocking query. Read
+     * before the reply is built, unless the endpoint sets it itself (after a blocking wait).
+     */
     public static final HeaderName REGISTRY_INDEX = HeaderNames.create("X-Registry-Index");
 
     private final ServiceEndpoints services;
@@ -82,7 +85,7 @@ public final class ApiRouter implements Handler {
         if (reply.status() == 200 && ("GET".equals(method) || "HEAD".equals(method))) {
             String etag = reply.headers().containsKey("ETag") ? reply.headers().get("ETag") : ETags.of(reply.body());
             res.header(HeaderNames.ETAG, etag);
-            res.header(REGISTRY_INDEX, Long.toString(index));
+            res.header(REGISTRY_INDEX, reply.headers().getOrDefault(REGISTRY_INDEX.defaultCase(), Long.toString(index)));
             if (req.headers().first(HeaderNames.IF_NONE_MATCH).map(v -> ETags.matches(v, etag)).orElse(false)) {
                 res.status(Status.NOT_MODIFIED_304);
                 res.send();
@@ -92,7 +95,7 @@ public final class ApiRouter implements Handler {
         res.status(Status.create(reply.status()));
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         reply.headers().forEach((name, value) -> {
-            if (!"ETag".equals(name)) {
+            if (!"ETag".equals(name) && !REGISTRY_INDEX.defaultCase().equals(name)) {
                 res.header(HeaderNames.create(name), value);
             }
         });

@@ -9,6 +9,7 @@ import dev.registry.server.health.HealthRules;
 import dev.registry.server.http.ApiException;
 import dev.registry.server.http.ApiReply;
 import dev.registry.server.http.ApiRequest;
+import dev.registry.server.http.ApiRouter;
 import dev.registry.server.http.ETags;
 import dev.registry.server.http.ReplyJson;
 import dev.registry.server.write.RegistryWriter;
@@ -58,7 +59,8 @@ public final class ServiceEndpoints {
             byte[] body = listWithoutTimestamp(view.records(), filter, now, g -> { });
             return new ListCache.Entry(index, health.nextHealthFlip(view, now), body, ETags.of(body));
         });
-        return new ApiReply(200, withTimestamp(list.body(), now), Map.of("ETag", list.etag()));
+        return new ApiReply(200, withTimestamp(list.body(), now),
+                Map.of("ETag", list.etag(), ApiRouter.REGISTRY_INDEX.defaultCase(), Long.toString(index)));
     }
 
     /**
@@ -105,9 +107,11 @@ public final class ServiceEndpoints {
     /** {@code GET /services/{name}}, also as a blocking query. */
     public ApiReply get(String name, ApiRequest request) {
         BlockingQuery.awaitIfAsked(request, changes);
+        long index = view.lastIndex();
         ServiceRecord r = view.get(name).orElseThrow(() -> ApiException.serviceNotFound(name));
         boolean healthy = health.isHealthy(r, clock.instant());
-        return ApiReply.of(200, ReplyJson.encode(g -> ReplyJson.record(g, r, healthy)));
+        return new ApiReply(200, ReplyJson.encode(g -> ReplyJson.record(g, r, healthy)),
+                Map.of(ApiRouter.REGISTRY_INDEX.defaultCase(), Long.toString(index)));
     }
 
     /** {@code POST /services}: 201 with the stored record. */
