@@ -27,9 +27,13 @@ public final class ChildRegistry implements AutoCloseable {
         this.http = new Http(port);
     }
 
-    /** Starts a server on {@code dataDir} and waits until it answers. */
+    /** Starts a server on {@code dataDir} and a free port, and waits until it answers. */
     public static ChildRegistry start(Path dataDir, String... extraArgs) {
-        int port = freePort();
+        return start(dataDir, freePort(), extraArgs);
+    }
+
+    /** Starts a server on {@code dataDir} and {@code port}, and waits until it answers. */
+    public static ChildRegistry start(Path dataDir, int port, String... extraArgs) {
         List<String> args = new ArrayList<>(List.of("--host", "127.0.0.1", "--port", Integer.toString(port),
                 "--data-dir", dataDir.toString()));
         args.addAll(List.of(extraArgs));
@@ -105,7 +109,7 @@ public final class ChildRegistry implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException ex) {

@@ -1,0 +1,331 @@
+package dev.registry.api.client;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.registry.api.ServiceRecord;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.StringJoiner;
+
+/**
+ * A client of the registry's HTTP API, on the JDK's HTTP client and Jackson, nothing else.
+ * Thread-safe; keep one per registry.
+ *
+ * <p>Errors: {@link ServiceNotFoundException} for a 404 on a named record, {@link RegistryException}
+ * (with the status and the server's {@code error} text) for any other 4xx/5xx, and
+ * {@link RegistryUnavailableException} when there is no answer (refused, timed out, cut).
+ */
+public final class RegistryClient {
+
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+
+    private final URI base;
+    private final HttpClient http;
+    private final Duration requestTimeout;
+
+    private RegistryClient(URI base, Duration connectTimeout, Duration requestTimeout) {
+        String text = base.toString();
+        this.base = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
+        this.requestTimeout = requestTimeout;
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout).build();
+    }
+
+    /** A client of the registry at {@code baseUri} with 5 s connect and 30 s request timeouts. */
+    public static RegistryClient create(String baseUri) {
+        return builder(baseUri).build();
+    }
+
+    public static Builder builder(String baseUri) {
+        return new Builder(URI.create(baseUri));
+    }
+
+    /** Timeouts of a client. */
+    public static final class Builder {
+        private final URI base;
+        private Duration connectTimeout = Duration.ofSeconds(5);
+        private Duration requestTimeout = Duration.ofSeconds(30);
+
+        private Builder(URI base) {
+            this.base = base;
+        }
+
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = timeout;
+            return this;
+        }
+
+        /** How long a request may take (blocking queries add their wait to this). */
+        public Builder requestTimeout(Duration timeout) {
+            this.requestTimeout = timeout;
+            return this;
+        }
+
+        public RegistryClient build() {
+            return new RegistryClient(base, connectTimeout, requestTimeout);
+        }
+    }
+
+    public URI baseUri() {
+        return base;
+    }
+
+    /** {@code POST /services}: registers or replaces the record. */
+    public ServiceInfo register(Registration registration) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("name", registration.name());
+        body.put("host", registration.host());
+        body.put("port", registration.port());
+        body.put("hostname", registration.hostname());
+        body.put("url", registration.url());
+        body.put("status", registration.status());
+        if (registration.timestamp() != null) {
+            body.put("timestamp", registration.timestamp());
+        }
+        body.set("metadata", JSON.valueToTree(registration.metadata()));
+        return serviceInfo(send("POST", "/services", body, null, registration.name()).json().get("service"));
+    }
+
+    /** {@code PUT /services/{name}}: changes the given fields; also a heartbeat. */
+    public ServiceInfo update(String name, ServiceUpdate update) {
+        ObjectNode body = JSON.createObjectNode();
+        if (update.host() != null) body.put("host", update.host());
+        if (update.port() != null) body.put("port", update.port());
+        if (update.hostname() != null) body.put("hostname", update.hostname());
+        if (update.url() != null) body.put("url", update.url());
+        if (update.status() != null) body.put("status", update.status());
+        if (update.metadata() != null) body.set("metadata", JSON.valueToTree(update.metadata()));
+        return serviceInfo(send("PUT", servicePath(name), body, null, name).json().get("service"));
+    }
+
+    /** {@code POST /services/{name}/heartbeat}; returns the server's time of it. */
+    public String heartbeat(String name) {
+        return send("POST", servicePath(name) + "/heartbeat", null, null, name).json().get("timestamp").asText();
+    }
+
+    /** A heartbeat that also sets the status. */
+    public String heartbeat(String name, String status) {
+        ObjectNode body = JSON.createObjectNode().put("status", status);
+        return send("POST", servicePath(name) + "/heartbeat", body, null, name).json().get("timestamp").asText();
+    }
+
+    /** {@code DELETE /services/{name}}. */
+    public void deregister(String name) {
+        send("DELETE", servicePath(name), null, null, name);
+    }
+
+    /** {@code GET /services/{name}}; empty when not registered. */
+    public Optional<ServiceInfo> get(String name) {
+        try {
+            return Optional.of(serviceInfo(send("GET", servicePath(name), null, null, name).json()));
+        } catch (ServiceNotFoundException notThere) {
+            return Optional.empty();
+        }
+    }
+
+    /** {@code GET /services}: every record. */
+    public ServiceList list() {
+        return list(ListQuery.all());
+    }
+
+    /** {@code GET /services} with filters, optionally as a blocking query. */
+    public ServiceList list(ListQuery query) {
+        StringJoiner params = new StringJoiner("&", "?", "").setEmptyValue("");
+        if (query.status() != null) params.add("status=" + encode(query.status()));
+        if (query.healthy() != null) params.add("healthy=" + query.healthy());
+        if (query.index() != null) params.add("index=" + query.index());
+        if (query.maxWait() != null) params.add("wait=" + query.maxWait().toMillis() + "ms");
+        Duration extra = query.index() == null ? Duration.ZERO
+                : (query.maxWait() == null ? Duration.ofMinutes(5) : query.maxWait()).plusSeconds(30);
+        Reply reply = send("GET", "/services" + params, null, extra, null);
+        JsonNode body = reply.json();
+        List<ServiceInfo> services = new ArrayList<>();
+        body.get("services").forEach(s -> services.add(serviceInfo(s)));
+        return new ServiceList(services, body.get("total").asInt(), body.path("timestamp").asText(null), reply.index());
+    }
+
+    /** {@code GET /stats}. */
+    public RegistryStats stats() {
+        JsonNode s = send("GET", "/stats", null, null, null).json();
+        return new RegistryStats(s.get("total_services").asInt(), s.get("healthy_services").asInt(),
+                s.get("unhealthy_services").asInt(), counts(s.get("status_distribution")),
+                counts(s.get("host_distribution")), s.get("uptime").asDouble(), s.get("timestamp").asText());
+    }
+
+    /** {@code GET /services/{name}/history}: the lifecycle, oldest first (heartbeats counted). */
+    public List<HistoryItem> history(String name) {
+        JsonNode body = send("GET", servicePath(name) + "/history?limit=10000", null, null, name).json();
+        List<HistoryItem> items = new ArrayList<>();
+        for (JsonNode e : body.get("history")) {
+            ObjectNode fields = e.deepCopy();
+            fields.remove(List.of("index", "time", "type", "cause", "heartbeats_before"));
+            items.add(new HistoryItem(e.get("index").asLong(), Instant.parse(e.get("time").asText()),
+                    e.get("type").asText(), e.get("cause").asText(), fields, e.path("heartbeats_before").asLong(-1)));
+        }
+        return items;
+    }
+
+    /**
+     * Opens {@code GET /events/stream} after {@code afterIndex} (or at the end when null). Read it
+     * with {@link EventStreamConnection#forEach}; close it from any thread.
+     */
+    public EventStreamConnection openEventStream(Long afterIndex) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(base.getPath() + "/events/stream"))
+                .timeout(requestTimeout).GET();
+        if (afterIndex != null) {
+            request.header("Last-Event-ID", Long.toString(afterIndex));
+        }
+        try {
+            HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            if (response.statusCode() != 200) {
+                String text = new String(response.body().readAllBytes(), StandardCharsets.UTF_8);
+                throw failure(response.statusCode(), text, null);
+            }
+            return new EventStreamConnection(response.body());
+        } catch (IOException ex) {
+            throw new RegistryUnavailableException("registry at " + base + " unreachable: " + ex, ex);
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new RegistryUnavailableException("interrupted", ex);
+        }
+    }
+
+    /** An open event stream. */
+    public static final class EventStreamConnection implements AutoCloseable {
+        private final InputStream body;
+
+        EventStreamConnection(InputStream body) {
+            this.body = body;
+        }
+
+        /** One event: log index, type and the event as JSON. */
+        public record StreamEvent(long index, String type, JsonNode data) {
+        }
+
+        /** Calls {@code handler} for each event until the stream ends or is closed. */
+        public void forEach(java.util.function.Consumer<StreamEvent> handler) {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
+                long id = -1;
+                String type = null;
+                StringBuilder data = new StringBuilder();
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    if (line.isEmpty()) {
+                        if (id >= 0) {
+                            handler.accept(new StreamEvent(id, type, JSON.readTree(data.toString())));
+                        }
+                        id = -1;
+                        type = null;
+                        data.setLength(0);
+                    } else if (line.startsWith("id:")) {
+                        id = Long.parseLong(line.substring(3).trim());
+                    } else if (line.startsWith("event:")) {
+                        type = line.substring(6).trim();
+                    } else if (line.startsWith("data:")) {
+                        data.append(line.substring(5).trim());
+                    }
+                }
+            } catch (IOException ex) {
+                throw new RegistryUnavailableException("event stream ended: " + ex, ex);
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                body.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+    }
+
+    private record Reply(int status, String body, long index) {
+        JsonNode json() {
+            try {
+                return JSON.readTree(body);
+            } catch (IOException ex) {
+                throw new RegistryException(status, "registry answered non-JSON: " + body, ex);
+            }
+        }
+    }
+
+    private Reply send(String method, String path, JsonNode body, Duration extraTimeout, String name) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(extraTimeout == null ? requestTimeout : requestTimeout.plus(extraTimeout));
+        try {
+            request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+            if (body != null) {
+                request.header("Content-Type", "application/json");
+            }
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            int status = response.statusCode();
+            if (status == 404 && name != null) {
+                throw new ServiceNotFoundException(name, errorText(response.body()));
+            }
+            if (status >= 400) {
+                throw failure(status, response.body(), null);
+            }
+            long index = response.headers().firstValue("X-Registry-Index").map(Long::parseLong).orElse(-1L);
+            return new Reply(status, response.body(), index);
+        } catch (IOException ex) {
+            throw new RegistryUnavailableException(method + " " + base + path + " failed: " + ex, ex);
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new RegistryUnavailableException("interrupted", ex);
+        }
+    }
+
+    private static RegistryException failure(int status, String body, Throwable cause) {
+        return new RegistryException(status, "registry answered " + status + ": " + errorText(body), cause);
+    }
+
+    private static String errorText(String body) {
+        try {
+            JsonNode n = JSON.readTree(body);
+            return n != null && n.has("error") ? n.get("error").asText() : body;
+        } catch (IOException ex) {
+            return body;
+        }
+    }
+
+    private static ServiceInfo serviceInfo(JsonNode node) {
+        ObjectNode record = node.deepCopy();
+        boolean healthy = record.path("is_healthy").asBoolean(false);
+        record.remove("is_healthy");
+        return new ServiceInfo(JSON.convertValue(record, ServiceRecord.class), healthy);
+    }
+
+    private static Map<String, Integer> counts(JsonNode node) {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        node.properties().forEach(e -> out.put(e.getKey(), e.getValue().asInt()));
+        return out;
+    }
+
+    private static String servicePath(String name) {
+        return "/services/" + encode(name);
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}
