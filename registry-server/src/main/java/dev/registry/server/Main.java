@@ -63,6 +63,15 @@ public final class Main implements Callable<Integer> {
             description = "Most active checks in flight at once (env REGISTRY_CHECK_CONCURRENCY; default ${DEFAULT-VALUE}).")
     int checkConcurrency;
 
+    @Option(names = "--snapshot-every", defaultValue = "${env:REGISTRY_SNAPSHOT_EVERY:-1000000}",
+            description = "Write a snapshot of the view after this many events; 0: not by count (env REGISTRY_SNAPSHOT_EVERY; default ${DEFAULT-VALUE}).")
+    long snapshotEvery;
+
+    @Option(names = "--snapshot-interval", defaultValue = "${env:REGISTRY_SNAPSHOT_INTERVAL:-10m}",
+            converter = DurationConverter.class,
+            description = "Write a snapshot when this much time passed since the last and events came in; 0s: not by time (env REGISTRY_SNAPSHOT_INTERVAL; default ${DEFAULT-VALUE}).")
+    Duration snapshotInterval;
+
     @Option(names = "--max-body", defaultValue = "${env:REGISTRY_MAX_BODY:-1MiB}",
             converter = SizeConverter.class,
             description = "Largest request body; larger ones get 413 (env REGISTRY_MAX_BODY; default ${DEFAULT-VALUE}).")
@@ -76,7 +85,7 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         RegistrySettings settings = new RegistrySettings(host, port, dataDir, heartbeatTtl, staleAfter,
-                checkInterval, checkTimeout, checks, checkConcurrency, maxBody);
+                checkInterval, checkTimeout, checks, checkConcurrency, maxBody, snapshotEvery, snapshotInterval);
         RegistryServer server = RegistryServer.start(settings, Clock.systemUTC());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

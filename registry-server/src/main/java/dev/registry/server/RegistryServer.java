@@ -9,6 +9,8 @@ import dev.registry.events.audit.HistoryIndex;
 import dev.registry.events.audit.ServiceHistory;
 import dev.registry.events.audit.TimeTravel;
 import dev.registry.events.projection.Projection;
+import dev.registry.events.snapshot.Snapshot;
+import dev.registry.events.snapshot.SnapshotStore;
 import dev.registry.events.projection.RegistryView;
 import dev.registry.server.audit.AuditEndpoints;
 import dev.registry.server.config.RegistrySettings;
@@ -21,6 +23,7 @@ import dev.registry.server.health.Probe;
 import dev.registry.server.http.ApiRouter;
 import dev.registry.server.http.JsonDirectHandler;
 import dev.registry.server.services.ServiceEndpoints;
+import dev.registry.server.snapshot.Snapshotter;
 import dev.registry.server.stats.StatsEndpoint;
 import dev.registry.server.write.Command;
 import dev.registry.server.write.RegistryWriter;
@@ -30,6 +33,7 @@ import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -42,6 +46,8 @@ public final class RegistryServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RegistryServer.class.getName());
     /** Fewest events between two checkpoints of the view for point-in-time queries. */
     private static final int CHECKPOINT_SPACING = 16_384;
+    /** Snapshots kept on disk: the newest, and two to fall back on if it is damaged. */
+    private static final int SNAPSHOTS_KEPT = 3;
 
     private final EventLog log;
     private final RegistryView view;
@@ -50,11 +56,13 @@ public final class RegistryServer implements AutoCloseable {
     private final Probe probe;
     private final HealthScheduler health;
     private final ViewChanges changes;
+    private final Snapshotter snapshotter;
     private final WebServer web;
 
     private RegistryServer(EventLog log, RegistryView view, RegistryWriter writer, HealthRules rules, Probe probe,
-                           HealthScheduler health, ViewChanges changes, WebServer web) {
+                           HealthScheduler health, ViewChanges changes, Snapshotter snapshotter, WebServer web) {
         this.changes = changes;
+        this.snapshotter = snapshotter;
         this.log = log;
         this.view = view;
         this.writer = writer;
@@ -69,17 +77,28 @@ public final class RegistryServer implements AutoCloseable {
         Instant startedAt = clock.instant();
         EventLog log = ChronicleEventLog.openForWriting(settings.dataDir());
         try {
-            RegistryView view = new RegistryView();
-            HistoryIndex historyIndex = new HistoryIndex();
-            Checkpoints checkpoints = new Checkpoints(view, CHECKPOINT_SPACING);
-            ViewChanges changes = new ViewChanges(-1);
-            Projection projection = Projection.all(List.of(Projection.of(view), historyIndex, checkpoints, changes));
             long t0 = System.nanoTime();
-            Replay replay = replay(log, projection);
-            LOG.log(Level.INFO, "replayed {0} events from {1} in {2} ms", replay.events(),
-                    settings.dataDir().toAbsolutePath().normalize(), (System.nanoTime() - t0) / 1_000_000);
+            SnapshotStore store = new SnapshotStore(settings.dataDir(), SNAPSHOTS_KEPT);
+            // A snapshot counts only if the log still holds the event it was taken at.
+            Optional<Snapshot> snapshot = store.loadNewest().filter(s -> holds(log, s.index()));
+            RegistryView view = snapshot.map(Snapshot::view).orElseGet(RegistryView::new);
+            HistoryIndex historyIndex = snapshot.map(Snapshot::history).orElseGet(HistoryIndex::new);
+            Checkpoints checkpoints = new Checkpoints(view, CHECKPOINT_SPACING);
+            snapshot.ifPresent(s -> checkpoints.seed(s.index(), s.view().lastEventTime(), s.view().copy()));
+            ViewChanges changes = new ViewChanges(-1);
+            Snapshotter snapshotter = new Snapshotter(view, historyIndex, store, settings.snapshotEvery(),
+                    settings.snapshotInterval());
+            Projection projection = Projection.all(
+                    List.of(Projection.of(view), historyIndex, checkpoints, changes, snapshotter));
+            Replay replay = replay(log, projection, snapshot.map(Snapshot::index).orElse(null));
+            LOG.log(Level.INFO, "replayed {0} events from {1}{2} in {3} ms", replay.events(),
+                    settings.dataDir().toAbsolutePath().normalize(),
+                    snapshot.map(s -> " after the snapshot at index " + s.index()).orElse(""),
+                    (System.nanoTime() - t0) / 1_000_000);
 
-            RegistryWriter writer = new RegistryWriter(log, view, projection, clock, replay.lastTime());
+            Instant lastTime = replay.lastTime().isAfter(view.lastEventTime()) ? replay.lastTime() : view.lastEventTime();
+            RegistryWriter writer = new RegistryWriter(log, view, projection, clock, lastTime);
+            snapshotter.enable(lastTime);
             // The restart grace: one full stale period before anything may be evicted.
             writer.execute(new Command.Start(version(), settings.describe(), settings.staleAfter()));
 
@@ -109,17 +128,23 @@ public final class RegistryServer implements AutoCloseable {
             LOG.log(Level.INFO, "registry {0} serving {1} records on {2}:{3}", version(), view.size(),
                     settings.host(), String.valueOf(web.port()));
             health.start(settings.checksEnabled(), settings.checkInterval());
-            return new RegistryServer(log, view, writer, rules, probe, health, changes, web);
+            RegistryServer server = new RegistryServer(log, view, writer, rules, probe, health, changes, snapshotter, web);
+            server.recovery = new Recovery(snapshot.map(Snapshot::index), replay.events());
+            return server;
         } catch (RuntimeException ex) {
             log.close();
             throw ex;
         }
     }
 
-    private static Replay replay(EventLog log, Projection projection) {
+    /** Applies every event after {@code afterIndex} (all events when null). */
+    private static Replay replay(EventLog log, Projection projection, Long afterIndex) {
         long count = 0;
         Instant last = Instant.EPOCH;
         try (EventReader reader = log.reader()) {
+            if (afterIndex != null) {
+                reader.seekAfter(afterIndex);
+            }
             for (LoggedEvent e = reader.next(); e != null; e = reader.next()) {
                 projection.apply(e);
                 last = e.event().time();
@@ -130,6 +155,16 @@ public final class RegistryServer implements AutoCloseable {
     }
 
     private record Replay(long events, Instant lastTime) {
+    }
+
+    private static boolean holds(EventLog log, long index) {
+        try (EventReader reader = log.reader()) {
+            if (reader.readAt(index) != null) {
+                return true;
+            }
+        }
+        LOG.log(Level.WARNING, "ignoring the snapshot at index {0}: the log no longer holds that event", index);
+        return false;
     }
 
     /** The server's version, from the jar manifest; "dev" when run from classes. */
@@ -153,6 +188,21 @@ public final class RegistryServer implements AutoCloseable {
         return view;
     }
 
+    /**
+     * How this server rebuilt its state.
+     *
+     * @param snapshotIndex  the snapshot it started from, if any
+     * @param replayedEvents events replayed from the log (after the snapshot, if any)
+     */
+    public record Recovery(Optional<Long> snapshotIndex, long replayedEvents) {
+    }
+
+    private Recovery recovery;
+
+    public Recovery recovery() {
+        return recovery;
+    }
+
     /** Appends the expiries and evictions due now (the scheduler does this by itself; tests call it). */
     public List<LoggedEvent> sweepNow() {
         return writer.execute(new Command.Sweep(rules)).events();
@@ -171,6 +221,7 @@ public final class RegistryServer implements AutoCloseable {
         health.close();
         probe.close();
         writer.close();
+        snapshotter.close();
         log.close();
     }
 }

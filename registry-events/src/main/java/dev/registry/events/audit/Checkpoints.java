@@ -62,6 +62,13 @@ public final class Checkpoints implements Projection {
         copies = List.copyOf(next);
     }
 
+    /** Starts with a copy known from elsewhere (the snapshot a server started from). */
+    public void seed(long index, Instant time, RegistryView view) {
+        List<Checkpoint> next = new ArrayList<>(copies);
+        next.add(new Checkpoint(index, time, view));
+        copies = List.copyOf(next);
+    }
+
     /** The newest copy taken at or before {@code time}. */
     public Optional<Checkpoint> atOrBefore(Instant time) {
         Checkpoint best = null;

@@ -41,6 +41,20 @@ public final class HistoryIndex implements Projection {
         return t == null ? Optional.empty() : Optional.of(t.snapshot());
     }
 
+    /** Every name's timeline, for a snapshot. */
+    public Map<String, Snapshot> timelines() {
+        Map<String, Snapshot> copy = new java.util.HashMap<>();
+        timelines.forEach((name, t) -> copy.put(name, t.snapshot()));
+        return copy;
+    }
+
+    /** An index holding {@code timelines} (loading a snapshot). */
+    public static HistoryIndex restore(Map<String, Snapshot> timelines) {
+        HistoryIndex index = new HistoryIndex();
+        timelines.forEach((name, s) -> index.timelines.put(name, Timeline.of(s)));
+        return index;
+    }
+
     /**
      * A consistent copy of one service's timeline.
      *
@@ -58,6 +72,16 @@ public final class HistoryIndex implements Projection {
         private int size;
         private int heartbeatsSinceLast;
         private long firstIndex = -1;
+
+        static Timeline of(Snapshot s) {
+            Timeline t = new Timeline();
+            t.entries = s.entries().length == 0 ? new long[4] : s.entries().clone();
+            t.heartbeatsBefore = s.heartbeatsBefore().length == 0 ? new int[4] : s.heartbeatsBefore().clone();
+            t.size = s.entries().length;
+            t.heartbeatsSinceLast = s.heartbeatsAfterLast();
+            t.firstIndex = s.firstIndex();
+            return t;
+        }
 
         synchronized void entry(long index) {
             if (size == entries.length) {

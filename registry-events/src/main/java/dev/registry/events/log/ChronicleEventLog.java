@@ -120,6 +120,8 @@ public final class ChronicleEventLog implements EventLog {
         private final ChronicleQueue queue;
         private final ExcerptTailer tailer;
         private final EventCodec codec;
+        private final StringBuilder type = new StringBuilder(16);
+        private byte[] buffer = new byte[256];
 
         ChronicleReader(ChronicleQueue queue, ExcerptTailer tailer, EventCodec codec) {
             this.queue = queue;
@@ -127,10 +129,25 @@ public final class ChronicleEventLog implements EventLog {
             this.codec = codec;
         }
 
+        /** Decodes straight from the excerpt through a reused buffer: replay's hot path. */
         @Override
         public LoggedEvent next() {
-            IndexedEncodedEvent e = nextEncoded();
-            return e == null ? null : new LoggedEvent(e.index(), codec.decode(e.encoded()));
+            try (DocumentContext dc = tailer.readingDocument()) {
+                if (!dc.isPresent()) {
+                    return null;
+                }
+                Bytes<?> bytes = dc.wire().bytes();
+                bytes.readUtf8(type);
+                int version = Math.toIntExact(bytes.readStopBit());
+                long micros = bytes.readLong();
+                int length = Math.toIntExact(bytes.readRemaining());
+                if (length > buffer.length) {
+                    buffer = new byte[Math.max(length, buffer.length * 2)];
+                }
+                bytes.read(buffer, 0, length);
+                return new LoggedEvent(dc.index(),
+                        codec.decode(EventCodec.canonicalType(type), version, micros, buffer, length));
+            }
         }
 
         @Override
@@ -140,7 +157,7 @@ public final class ChronicleEventLog implements EventLog {
                     return null;
                 }
                 Bytes<?> bytes = dc.wire().bytes();
-                String type = bytes.readUtf8();
+                String type = EventCodec.canonicalType(bytes.readUtf8());
                 int version = Math.toIntExact(bytes.readStopBit());
                 long micros = bytes.readLong();
                 byte[] payload = new byte[Math.toIntExact(bytes.readRemaining())];

@@ -24,26 +24,15 @@ public final class Projector {
 
     public static void apply(RegistryView view, LoggedEvent logged) {
         switch (logged.event()) {
-            case ServiceRegistered e -> {
-                view.register(e.record(), logged.index());
-                view.markExpired(e.name(), false);
-            }
-            case ServiceUpdated e -> view.get(e.name()).ifPresent(r -> {
-                view.replace(e.changes().applyTo(r, epochSeconds(e.time())));
-                view.markExpired(e.name(), false);
-            });
-            case HeartbeatReceived e -> view.get(e.name()).ifPresent(r -> {
-                view.replace(r.withHeartbeat(epochSeconds(e.time()), e.status()));
-                view.markExpired(e.name(), false);
-            });
+            case ServiceRegistered e -> view.register(e.record(), logged.index());
+            case ServiceUpdated e -> view.get(e.name())
+                    .ifPresent(r -> view.replace(e.changes().applyTo(r, epochSeconds(e.time())), true));
+            case HeartbeatReceived e -> view.get(e.name())
+                    .ifPresent(r -> view.replace(r.withHeartbeat(epochSeconds(e.time()), e.status()), true));
             case ServiceDeregistered e -> view.remove(e.name());
             case HealthChecked e -> view.get(e.name())
-                    .ifPresent(r -> view.replace(r.withHealthStatus(e.newStatus())));
-            case ServiceExpired e -> {
-                if (view.get(e.name()).isPresent()) {
-                    view.markExpired(e.name(), true);
-                }
-            }
+                    .ifPresent(r -> view.replace(r.withHealthStatus(e.newStatus()), false));
+            case ServiceExpired e -> view.markExpired(e.name());
             case ServiceEvicted e -> view.remove(e.name());
             case RegistryStarted e -> view.setEvictionGraceUntil(e.evictionGraceUntil());
         }

@@ -3,8 +3,9 @@ package dev.registry.events.projection;
 import dev.registry.api.ServiceRecord;
 
 import java.time.Instant;
+import java.util.AbstractCollection;
 import java.util.Collection;
-import java.util.Collections;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -19,29 +20,65 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * did (re-registering a name keeps its place; deregistering and registering again moves it to
  * the end). Only the {@link Projector} changes a view, from one thread; any number of threads
  * read it concurrently. Records are immutable, so a reader sees each record whole.
+ *
+ * <p>Each name has a slot that holds its place and its current record, so a heartbeat (most of
+ * all writes) replaces one field of one slot and leaves both maps alone.
  */
 public final class RegistryView {
 
-    private final Map<String, Long> orderByName = new ConcurrentHashMap<>();
-    private final ConcurrentSkipListMap<Long, ServiceRecord> recordsInOrder = new ConcurrentSkipListMap<>();
-    private final java.util.Set<String> expired = ConcurrentHashMap.newKeySet();
+    /** A name's place in the order, its current record, and whether it expired since its last heartbeat. */
+    private static final class Slot {
+        final long order;
+        volatile ServiceRecord record;
+        volatile boolean expired;
+
+        Slot(long order, ServiceRecord record) {
+            this.order = order;
+            this.record = record;
+        }
+    }
+
+    private final Map<String, Slot> byName = new ConcurrentHashMap<>();
+    private final ConcurrentSkipListMap<Long, Slot> inOrder = new ConcurrentSkipListMap<>();
+    private final Collection<ServiceRecord> records = new AbstractCollection<>() {
+        @Override
+        public Iterator<ServiceRecord> iterator() {
+            Iterator<Slot> slots = inOrder.values().iterator();
+            return new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return slots.hasNext();
+                }
+
+                @Override
+                public ServiceRecord next() {
+                    return slots.next().record;
+                }
+            };
+        }
+
+        @Override
+        public int size() {
+            return inOrder.size();
+        }
+    };
     private volatile long lastIndex = -1;
     private volatile Instant lastEventTime = Instant.MIN;
     private volatile Instant evictionGraceUntil = Instant.MIN;
 
     /** The record of that name, if registered. */
     public Optional<ServiceRecord> get(String name) {
-        Long order = orderByName.get(name);
-        return order == null ? Optional.empty() : Optional.ofNullable(recordsInOrder.get(order));
+        Slot slot = byName.get(name);
+        return slot == null ? Optional.empty() : Optional.of(slot.record);
     }
 
-    /** All records in registration order; a live view that reflects later changes. */
+    /** All records in registration order; a live, read-only view that reflects later changes. */
     public Collection<ServiceRecord> records() {
-        return Collections.unmodifiableCollection(recordsInOrder.values());
+        return records;
     }
 
     public int size() {
-        return orderByName.size();
+        return byName.size();
     }
 
     /** Position of the last event applied, or -1 for an empty view. */
@@ -56,7 +93,8 @@ public final class RegistryView {
 
     /** Whether an {@code expired} event was recorded for this record since its last heartbeat. */
     public boolean isExpired(String name) {
-        return expired.contains(name);
+        Slot slot = byName.get(name);
+        return slot != null && slot.expired;
     }
 
     /** No record may be evicted before this time (set by the latest registry start). */
@@ -67,9 +105,12 @@ public final class RegistryView {
     /** An independent copy of this view (records are immutable and shared). */
     public RegistryView copy() {
         RegistryView copy = new RegistryView();
-        copy.orderByName.putAll(orderByName);
-        copy.recordsInOrder.putAll(recordsInOrder);
-        copy.expired.addAll(expired);
+        for (Slot slot : inOrder.values()) {
+            Slot twin = new Slot(slot.order, slot.record);
+            twin.expired = slot.expired;
+            copy.byName.put(slot.record.name(), twin);
+            copy.inOrder.put(slot.order, twin);
+        }
         copy.lastIndex = lastIndex;
         copy.lastEventTime = lastEventTime;
         copy.evictionGraceUntil = evictionGraceUntil;
@@ -79,37 +120,78 @@ public final class RegistryView {
     /** A copy of the records by name, in registration order, for comparisons and tests. */
     public Map<String, ServiceRecord> snapshot() {
         Map<String, ServiceRecord> copy = new LinkedHashMap<>();
-        recordsInOrder.values().forEach(r -> copy.put(r.name(), r));
+        records.forEach(r -> copy.put(r.name(), r));
         return copy;
+    }
+
+    /** Each record with its place in the order and its expiry mark, in order: what a snapshot stores. */
+    public void forEachPlaced(PlacedRecordConsumer consumer) {
+        for (Slot slot : inOrder.values()) {
+            consumer.accept(slot.order, slot.record, slot.expired);
+        }
+    }
+
+    /** Receives {@link #forEachPlaced} entries. */
+    @FunctionalInterface
+    public interface PlacedRecordConsumer {
+        void accept(long order, ServiceRecord record, boolean expired);
+    }
+
+    /** Rebuilds a view from what {@link #forEachPlaced} gave (loading a snapshot). */
+    public static RegistryView restore(Iterable<PlacedRecord> placed, long lastIndex, Instant lastEventTime,
+                                       Instant evictionGraceUntil) {
+        RegistryView view = new RegistryView();
+        for (PlacedRecord p : placed) {
+            Slot slot = new Slot(p.order(), p.record());
+            slot.expired = p.expired();
+            view.byName.put(p.record().name(), slot);
+            view.inOrder.put(p.order(), slot);
+        }
+        view.lastIndex = lastIndex;
+        view.lastEventTime = lastEventTime;
+        view.evictionGraceUntil = evictionGraceUntil;
+        return view;
+    }
+
+    /** A record with its place in the order and its expiry mark. */
+    public record PlacedRecord(long order, ServiceRecord record, boolean expired) {
     }
 
     /** Adds or replaces a record; a new name takes {@code order} as its place. */
     void register(ServiceRecord record, long order) {
-        Long place = orderByName.computeIfAbsent(record.name(), n -> order);
-        recordsInOrder.put(place, record);
+        Slot slot = byName.get(record.name());
+        if (slot == null) {
+            slot = new Slot(order, record);
+            inOrder.put(order, slot);
+            byName.put(record.name(), slot);
+        } else {
+            slot.record = record;
+        }
+        slot.expired = false;
     }
 
-    /** Replaces an existing record in its place. */
-    void replace(ServiceRecord record) {
-        Long place = orderByName.get(record.name());
-        if (place != null) {
-            recordsInOrder.put(place, record);
+    /** Replaces an existing record in its place; {@code freshHeartbeat} ends an expiry. */
+    void replace(ServiceRecord record, boolean freshHeartbeat) {
+        Slot slot = byName.get(record.name());
+        if (slot != null) {
+            slot.record = record;
+            if (freshHeartbeat) {
+                slot.expired = false;
+            }
         }
     }
 
     void remove(String name) {
-        Long place = orderByName.remove(name);
-        if (place != null) {
-            recordsInOrder.remove(place);
+        Slot slot = byName.remove(name);
+        if (slot != null) {
+            inOrder.remove(slot.order);
         }
-        expired.remove(name);
     }
 
-    void markExpired(String name, boolean isExpired) {
-        if (isExpired) {
-            expired.add(name);
-        } else {
-            expired.remove(name);
+    void markExpired(String name) {
+        Slot slot = byName.get(name);
+        if (slot != null) {
+            slot.expired = true;
         }
     }
 

@@ -19,7 +19,8 @@ class EventCodecTest {
     void everyEventTypeRoundTrips() {
         for (RegistryEvent event : SampleEvents.oneOfEach()) {
             EncodedEvent encoded = codec.encode(event);
-            assertThat(encoded.version(), is(EventCodec.SCHEMA_VERSION));
+            assertThat(encoded.version(), is(event instanceof dev.registry.events.event.HeartbeatReceived
+                    ? EventCodec.HEARTBEAT_BINARY_VERSION : EventCodec.SCHEMA_VERSION));
             assertThat(encoded.type(), is(EventCodec.typeOf(event)));
             assertThat(codec.decode(encoded), is(event));
         }
@@ -31,6 +32,24 @@ class EventCodecTest {
         String described = codec.describe(42, codec.encode(event)).toString();
         assertThat(described, is("{\"index\":42,\"time\":\"2026-03-04T05:06:07.123456Z\",\"type\":\"heartbeat\","
                 + "\"name\":\"a\",\"cause\":\"client\"}"));
+    }
+
+    @Test
+    void oldJsonHeartbeatsStillDecodeAndBinaryOnesDescribeAlike() {
+        byte[] json = "{\"name\":\"a\",\"status\":\"running\",\"cause\":\"client\"}".getBytes(StandardCharsets.UTF_8);
+        RegistryEvent old = codec.decode(new EncodedEvent("heartbeat", 1, 5_000_000, json));
+        EncodedEvent binary = codec.encode(old);
+        assertThat(binary.version(), is(EventCodec.HEARTBEAT_BINARY_VERSION));
+        assertThat(codec.decode(binary), is(old));
+        assertThat(codec.describe(1, binary), is(codec.describe(1, new EncodedEvent("heartbeat", 1, 5_000_000, json))));
+    }
+
+    @Test
+    void truncatedBinaryHeartbeatsFailLoudly() {
+        EncodedEvent binary = codec.encode(SampleEvents.oneOfEach().get(5));
+        byte[] cut = java.util.Arrays.copyOf(binary.payload(), binary.payload().length - 2);
+        assertThrows(IllegalStateException.class,
+                () -> codec.decode(new EncodedEvent("heartbeat", 2, binary.timeMicros(), cut)));
     }
 
     @Test

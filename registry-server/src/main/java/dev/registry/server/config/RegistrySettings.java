@@ -18,10 +18,12 @@ import java.util.Map;
  * @param checksEnabled    whether the periodic rounds of active checks run
  * @param checkConcurrency most active checks in flight at once
  * @param maxBodyBytes     largest accepted request body
+ * @param snapshotEvery    write a snapshot after this many events (0: not by count)
+ * @param snapshotInterval write a snapshot when this much time passed since the last (0: not by time)
  */
 public record RegistrySettings(String host, int port, Path dataDir, Duration heartbeatTtl, Duration staleAfter,
                                Duration checkInterval, Duration checkTimeout, boolean checksEnabled,
-                               int checkConcurrency, long maxBodyBytes) {
+                               int checkConcurrency, long maxBodyBytes, long snapshotEvery, Duration snapshotInterval) {
 
     public static final int DEFAULT_PORT = 8901;
     public static final Duration DEFAULT_HEARTBEAT_TTL = Duration.ofSeconds(120);
@@ -30,6 +32,8 @@ public record RegistrySettings(String host, int port, Path dataDir, Duration hea
     public static final Duration DEFAULT_CHECK_TIMEOUT = Duration.ofSeconds(5);
     public static final int DEFAULT_CHECK_CONCURRENCY = 1024;
     public static final long DEFAULT_MAX_BODY_BYTES = 1L << 20;
+    public static final long DEFAULT_SNAPSHOT_EVERY = 1_000_000;
+    public static final Duration DEFAULT_SNAPSHOT_INTERVAL = Duration.ofMinutes(10);
 
     public RegistrySettings {
         requirePositive(heartbeatTtl, "heartbeat TTL");
@@ -42,28 +46,36 @@ public record RegistrySettings(String host, int port, Path dataDir, Duration hea
         if (maxBodyBytes < 1) {
             throw new IllegalArgumentException("the body limit must be at least 1 byte");
         }
+        if (snapshotEvery < 0 || snapshotInterval.isNegative()) {
+            throw new IllegalArgumentException("snapshot settings must not be negative");
+        }
     }
 
     /** Every default, with the given data directory and port. */
     public static RegistrySettings defaults(Path dataDir, int port) {
         return new RegistrySettings("0.0.0.0", port, dataDir, DEFAULT_HEARTBEAT_TTL, DEFAULT_STALE_AFTER,
                 DEFAULT_CHECK_INTERVAL, DEFAULT_CHECK_TIMEOUT, true, DEFAULT_CHECK_CONCURRENCY,
-                DEFAULT_MAX_BODY_BYTES);
+                DEFAULT_MAX_BODY_BYTES, DEFAULT_SNAPSHOT_EVERY, DEFAULT_SNAPSHOT_INTERVAL);
     }
 
     public RegistrySettings withHost(String newHost) {
         return new RegistrySettings(newHost, port, dataDir, heartbeatTtl, staleAfter, checkInterval, checkTimeout,
-                checksEnabled, checkConcurrency, maxBodyBytes);
+                checksEnabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval);
     }
 
     public RegistrySettings withLifetimes(Duration ttl, Duration stale) {
         return new RegistrySettings(host, port, dataDir, ttl, stale, checkInterval, checkTimeout,
-                checksEnabled, checkConcurrency, maxBodyBytes);
+                checksEnabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval);
     }
 
     public RegistrySettings withChecks(boolean enabled, Duration interval, Duration timeout) {
         return new RegistrySettings(host, port, dataDir, heartbeatTtl, staleAfter, interval, timeout,
-                enabled, checkConcurrency, maxBodyBytes);
+                enabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval);
+    }
+
+    public RegistrySettings withSnapshots(long every, Duration interval) {
+        return new RegistrySettings(host, port, dataDir, heartbeatTtl, staleAfter, checkInterval, checkTimeout,
+                checksEnabled, checkConcurrency, maxBodyBytes, every, interval);
     }
 
     /** The settings as text, for the registry-started event. */
@@ -79,6 +91,8 @@ public record RegistrySettings(String host, int port, Path dataDir, Duration hea
         m.put("checks", checksEnabled ? "on" : "off");
         m.put("check_concurrency", Integer.toString(checkConcurrency));
         m.put("max_body_bytes", Long.toString(maxBodyBytes));
+        m.put("snapshot_every", Long.toString(snapshotEvery));
+        m.put("snapshot_interval", snapshotInterval.toString());
         return m;
     }
 

@@ -1,0 +1,236 @@
+package dev.registry.events.snapshot;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.registry.api.ServiceRecord;
+import dev.registry.events.audit.HistoryIndex;
+import dev.registry.events.projection.RegistryView;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.zip.CRC32C;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * Snapshots on disk, in {@code <data-dir>/snapshots}, one file per snapshot named after its log
+ * index. A file is an 8-byte magic, the CRC32C and length of the body, then the body (gzipped
+ * JSON). It is written to a temporary file, forced to disk, and renamed into place, so a crash
+ * leaves either the whole new snapshot or none. Loading takes the newest file that is whole and
+ * skips, with a warning, any that is not.
+ */
+public final class SnapshotStore {
+
+    private static final System.Logger LOG = System.getLogger(SnapshotStore.class.getName());
+    private static final byte[] MAGIC = "REGSNAP1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final int FORMAT = 1;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path dir;
+    private final int keep;
+
+    /**
+     * @param dataDir the registry's data directory
+     * @param keep    how many snapshots to keep (the newest)
+     */
+    public SnapshotStore(Path dataDir, int keep) {
+        this.dir = dataDir.resolve("snapshots");
+        this.keep = keep;
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    /** Writes {@code snapshot} durably and atomically, then deletes all but the newest {@code keep}. */
+    public Path write(Snapshot snapshot) throws IOException {
+        Files.createDirectories(dir);
+        byte[] body = encode(snapshot);
+        CRC32C crc = new CRC32C();
+        crc.update(body);
+        Path target = dir.resolve(String.format("snapshot-%020d.snap", snapshot.index()));
+        Path tmp = dir.resolve(target.getFileName() + ".tmp");
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer header = ByteBuffer.allocate(MAGIC.length + 16);
+            header.put(MAGIC).putLong(crc.getValue()).putLong(body.length).flip();
+            while (header.hasRemaining()) {
+                ch.write(header);
+            }
+            ByteBuffer content = ByteBuffer.wrap(body);
+            while (content.hasRemaining()) {
+                ch.write(content);
+            }
+            ch.force(true);
+        }
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException ex) {
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+        forceDirectory();
+        prune();
+        return target;
+    }
+
+    /** The newest whole snapshot, skipping damaged ones with a warning; empty when there is none. */
+    public Optional<Snapshot> loadNewest() {
+        for (Path file : files()) {
+            try {
+                return Optional.of(read(file));
+            } catch (IOException | RuntimeException ex) {
+                LOG.log(System.Logger.Level.WARNING, "skipping snapshot " + file.getFileName() + ": " + ex.getMessage());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Snapshot files, newest first. */
+    public List<Path> files() {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (var stream = Files.list(dir)) {
+            return stream.filter(p -> p.getFileName().toString().matches("snapshot-\\d{20}\\.snap"))
+                    .sorted(Comparator.comparing(Path::getFileName).reversed()).toList();
+        } catch (IOException ex) {
+            LOG.log(System.Logger.Level.WARNING, "cannot list snapshots in " + dir + ": " + ex.getMessage());
+            return List.of();
+        }
+    }
+
+    static Snapshot read(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        byte[] magic = new byte[MAGIC.length];
+        if (bytes.length < MAGIC.length + 16) {
+            throw new IOException("too short to be a snapshot");
+        }
+        in.get(magic);
+        if (!java.util.Arrays.equals(magic, MAGIC)) {
+            throw new IOException("not a snapshot file");
+        }
+        long crcValue = in.getLong();
+        long length = in.getLong();
+        if (length != in.remaining()) {
+            throw new IOException("truncated: " + in.remaining() + " of " + length + " bytes");
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(bytes, in.position(), in.remaining());
+        if (crc.getValue() != crcValue) {
+            throw new IOException("checksum mismatch");
+        }
+        try (InputStream body = new GZIPInputStream(new java.io.ByteArrayInputStream(bytes, in.position(), in.remaining()))) {
+            return decode(JSON.readTree(body));
+        }
+    }
+
+    private static byte[] encode(Snapshot s) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 16);
+        try (OutputStream gz = new GZIPOutputStream(bytes, 1 << 16); JsonGenerator g = JSON.createGenerator(gz)) {
+            g.writeStartObject();
+            g.writeNumberField("format", FORMAT);
+            g.writeNumberField("index", s.index());
+            g.writeStringField("last_event_time", s.view().lastEventTime().toString());
+            g.writeStringField("eviction_grace_until", s.view().evictionGraceUntil().toString());
+            g.writeArrayFieldStart("records");
+            IOException[] failure = new IOException[1];
+            s.view().forEachPlaced((order, record, expired) -> {
+                try {
+                    g.writeStartObject();
+                    g.writeNumberField("order", order);
+                    g.writeBooleanField("expired", expired);
+                    g.writeFieldName("record");
+                    JSON.writeValue(g, record);
+                    g.writeEndObject();
+                } catch (IOException ex) {
+                    failure[0] = ex;
+                }
+            });
+            if (failure[0] != null) {
+                throw failure[0];
+            }
+            g.writeEndArray();
+            g.writeObjectFieldStart("history");
+            for (var e : s.history().timelines().entrySet()) {
+                HistoryIndex.Snapshot t = e.getValue();
+                g.writeObjectFieldStart(e.getKey());
+                g.writeFieldName("entries");
+                g.writeArray(t.entries(), 0, t.entries().length);
+                g.writeFieldName("heartbeats_before");
+                g.writeArray(t.heartbeatsBefore(), 0, t.heartbeatsBefore().length);
+                g.writeNumberField("heartbeats_after_last", t.heartbeatsAfterLast());
+                g.writeNumberField("first_index", t.firstIndex());
+                g.writeEndObject();
+            }
+            g.writeEndObject();
+            g.writeEndObject();
+        }
+        return bytes.toByteArray();
+    }
+
+    private static Snapshot decode(JsonNode n) throws IOException {
+        if (n.path("format").asInt() != FORMAT) {
+            throw new IOException("unknown snapshot format " + n.path("format"));
+        }
+        List<RegistryView.PlacedRecord> placed = new ArrayList<>();
+        for (JsonNode r : n.required("records")) {
+            placed.add(new RegistryView.PlacedRecord(r.required("order").asLong(),
+                    JSON.treeToValue(r.required("record"), ServiceRecord.class), r.required("expired").asBoolean()));
+        }
+        long index = n.required("index").asLong();
+        RegistryView view = RegistryView.restore(placed, index, Instant.parse(n.required("last_event_time").asText()),
+                Instant.parse(n.required("eviction_grace_until").asText()));
+        Map<String, HistoryIndex.Snapshot> timelines = new HashMap<>();
+        for (var e : n.required("history").properties()) {
+            JsonNode t = e.getValue();
+            long[] entries = new long[t.required("entries").size()];
+            int[] before = new int[entries.length];
+            for (int i = 0; i < entries.length; i++) {
+                entries[i] = t.get("entries").get(i).asLong();
+                before[i] = t.get("heartbeats_before").get(i).asInt();
+            }
+            timelines.put(e.getKey(), new HistoryIndex.Snapshot(entries, before,
+                    t.required("heartbeats_after_last").asInt(), t.required("first_index").asLong()));
+        }
+        return new Snapshot(index, view, HistoryIndex.restore(timelines));
+    }
+
+    private void prune() {
+        List<Path> all = files();
+        for (Path old : all.subList(Math.min(keep, all.size()), all.size())) {
+            try {
+                Files.deleteIfExists(old);
+            } catch (IOException ex) {
+                LOG.log(System.Logger.Level.WARNING, "cannot delete old snapshot " + old + ": " + ex.getMessage());
+            }
+        }
+    }
+
+    /** Makes the rename itself durable. */
+    private void forceDirectory() {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // not every file system lets a directory be opened; the rename is still atomic
+        }
+    }
+
+}
