@@ -1,21 +1,221 @@
 package dev.registry.bench;
 
-import java.nio.file.Path;
+import dev.registry.events.audit.HistoryIndex;
+import dev.registry.events.log.ChronicleEventLog;
+import dev.registry.events.log.EventReader;
+import dev.registry.events.log.LoggedEvent;
+import dev.registry.events.projection.Projection;
+import dev.registry.events.projection.RegistryView;
+import dev.registry.events.snapshot.Snapshot;
+import dev.registry.events.snapshot.SnapshotStore;
+import dev.registry.server.RegistryServer;
+import dev.registry.server.config.RegistrySettings;
 
-/** Entry point: {@code generate DIR EVENTS RECORDS} writes a synthetic log. */
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.HttpURLConnection;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The benchmark driver behind {@code tools/bench/run-all.sh}. Subcommands print Markdown table
+ * rows, so the script can assemble the results file:
+ * <ul>
+ *   <li>{@code http PORT SECONDS}: load on a running server (seeds 1,000 records first);</li>
+ *   <li>{@code restart SERVER_JAR SIZE...}: time from process start to serving, per log size, with
+ *       and without a snapshot;</li>
+ *   <li>{@code heap RECORDS}: heap in use after GC with that many records;</li>
+ *   <li>{@code generate DIR EVENTS RECORDS}: a synthetic log.</li>
+ * </ul>
+ */
 public final class BenchMain {
 
     private BenchMain() {
     }
 
-    public static void main(String[] args) {
-        if (args.length == 4 && args[0].equals("generate")) {
-            long t0 = System.nanoTime();
-            SyntheticLog.write(Path.of(args[1]), Long.parseLong(args[2]), Integer.parseInt(args[3]));
-            System.out.printf("wrote %s events in %.1f s%n", args[2], (System.nanoTime() - t0) / 1e9);
-            return;
+    public static void main(String[] args) throws Exception {
+        switch (args.length == 0 ? "" : args[0]) {
+            case "generate" -> {
+                long t0 = System.nanoTime();
+                SyntheticLog.write(Path.of(args[1]), Long.parseLong(args[2]), Integer.parseInt(args[3]));
+                System.out.printf("wrote %s events in %.1f s%n", args[2], (System.nanoTime() - t0) / 1e9);
+            }
+            case "http" -> http(Integer.parseInt(args[1]), Double.parseDouble(args[2]));
+            case "restart" -> restart(Path.of(args[1]), List.of(args).subList(2, args.length));
+            case "heap" -> heap(Integer.parseInt(args[1]));
+            default -> {
+                System.err.println("usage: generate DIR EVENTS RECORDS | http PORT SECONDS | restart SERVER_JAR SIZE... | heap RECORDS");
+                System.exit(2);
+            }
         }
-        System.err.println("usage: generate DIR EVENTS RECORDS");
-        System.exit(2);
+    }
+
+    // ---- HTTP load -------------------------------------------------------------------------
+
+    private static void http(int port, double seconds) throws Exception {
+        HttpLoad load = new HttpLoad("127.0.0.1", port);
+        for (int i = 0; i < 1000; i++) {
+            request(port, "POST", "/services", registration(i));
+        }
+        String etag = etagOf(port, "/services?healthy=true");
+        int listBytes = request(port, "GET", "/services?healthy=true", null).length();
+        System.out.printf("| scenario | saturation (req/s) | rate for latency (req/s) | p50 ms | p99 ms | p99.9 ms | errors |%n");
+        System.out.printf("|---|---|---|---|---|---|---|%n");
+        List<HttpLoad.Scenario> scenarios = List.of(
+                new HttpLoad.Scenario("GET /services?healthy=true, 1,000 records (" + listBytes / 1024 + " KiB)",
+                        k -> HttpLoad.Scenario.http("GET", "/services?healthy=true", null), 200),
+                new HttpLoad.Scenario("same, If-None-Match (304)",
+                        k -> HttpLoad.Scenario.http("GET", "/services?healthy=true", null, "If-None-Match: " + etag), 304),
+                new HttpLoad.Scenario("GET /services/{name}",
+                        k -> HttpLoad.Scenario.http("GET", "/services/svc-" + k % 1000, null), 200),
+                new HttpLoad.Scenario("POST /services/{name}/heartbeat",
+                        k -> HttpLoad.Scenario.http("POST", "/services/svc-" + k % 1000 + "/heartbeat", null), 200),
+                new HttpLoad.Scenario("POST /services (register)",
+                        k -> HttpLoad.Scenario.http("POST", "/services", registration(k % 1000)), 201));
+        for (HttpLoad.Scenario s : scenarios) {
+            load.saturate(s, 64, Math.min(3, seconds)); // warm-up
+            HttpLoad.Result max = load.saturate(s, 64, seconds);
+            double rate = Math.floor(max.perSecond() / 2 / 100) * 100;
+            HttpLoad.Result half = load.atRate(s, 64, seconds, rate);
+            row(s.name(), max, rate, half);
+            if (s.name().contains("heartbeat") && max.perSecond() > 50_000) {
+                row(s.name() + " at 25,000/s", max, 25_000, load.atRate(s, 64, seconds, 25_000));
+            }
+        }
+    }
+
+    private static void row(String name, HttpLoad.Result max, double rate, HttpLoad.Result at) {
+        System.out.printf(Locale.ROOT, "| %s | %,.0f | %,.0f | %.2f | %.2f | %.2f | %d |%n", name, max.perSecond(), rate,
+                at.percentileMillis(50), at.percentileMillis(99), at.percentileMillis(99.9), max.errors() + at.errors());
+    }
+
+    private static String registration(int i) {
+        return "{\"name\":\"svc-" + i + "\",\"host\":\"10.1." + i / 250 + "." + i % 250 + "\",\"port\":" + (8000 + i % 1000)
+                + ",\"hostname\":\"gpu-node-" + i + ".cluster.local\",\"url\":\"http://10.1." + i / 250 + "." + i % 250 + ":"
+                + (8000 + i % 1000) + "\",\"status\":\"running\",\"metadata\":{\"type\":\"openai-api\",\"models\":[\"model-"
+                + i % 7 + "\"],\"models_list\":[{\"id\":\"model-" + i % 7 + "\",\"object\":\"model\",\"owned_by\":\"fleet\"}],"
+                + "\"parent_service\":\"sitter-" + i + "\",\"weight\":" + (1 + i % 3) + "}}";
+    }
+
+    private static String request(int port, String method, String path, String body) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + path).toURL().openConnection();
+        c.setRequestMethod(method);
+        if (body != null) {
+            c.setDoOutput(true);
+            c.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
+        }
+        try (var in = c.getInputStream()) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static String etagOf(int port, String path) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + path).toURL().openConnection();
+        c.getInputStream().readAllBytes();
+        return c.getHeaderField("ETag");
+    }
+
+    // ---- Restart time ----------------------------------------------------------------------
+
+    private static void restart(Path serverJar, List<String> sizes) throws Exception {
+        System.out.printf("| events in the log | process start to serving, full replay | same, from a snapshot at the end |%n");
+        System.out.printf("|---|---|---|%n");
+        Path empty = Files.createTempDirectory("bench-restart");
+        try {
+            System.out.printf(Locale.ROOT, "| 0 (JVM, Helidon and Chronicle start-up alone) | %.2f s | |%n", timeToServing(serverJar, empty));
+        } finally {
+            LogBenchmarks.deleteTree(empty);
+        }
+        for (String size : sizes) {
+            long events = Long.parseLong(size);
+            Path dir = Files.createTempDirectory("bench-restart");
+            try {
+                SyntheticLog.write(dir, events, 1000);
+                double full = timeToServing(serverJar, dir);
+                writeSnapshotAtEnd(dir);
+                double fromSnapshot = timeToServing(serverJar, dir);
+                System.out.printf(Locale.ROOT, "| %,d | %.2f s | %.2f s |%n", events, full, fromSnapshot);
+            } finally {
+                LogBenchmarks.deleteTree(dir);
+            }
+        }
+    }
+
+    /** Seconds from starting {@code java -jar SERVER_JAR} to its first answer on /health. */
+    private static double timeToServing(Path serverJar, Path dataDir) throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "--sun-misc-unsafe-memory-access=allow", "-Xmx2g", "-jar", serverJar.toString(),
+                "--port", Integer.toString(port), "--host", "127.0.0.1", "--data-dir", dataDir.toString(),
+                "--checks", "off", "--snapshot-every", "0", "--snapshot-interval", "0s"));
+        long t0 = System.nanoTime();
+        Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            while (true) {
+                try {
+                    HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/health").toURL().openConnection();
+                    c.setConnectTimeout(100);
+                    if (c.getResponseCode() == 200) {
+                        return (System.nanoTime() - t0) / 1e9;
+                    }
+                } catch (IOException notYet) {
+                    if (!p.isAlive()) {
+                        throw new IllegalStateException("server exited with " + p.exitValue());
+                    }
+                    Thread.sleep(5); // polling a port that is not open yet: nothing to wait on
+                }
+            }
+        } finally {
+            p.destroy();
+            p.waitFor();
+        }
+    }
+
+    /** A snapshot at the log's last event, as a running server would have written. */
+    private static void writeSnapshotAtEnd(Path dir) throws IOException {
+        RegistryView view = new RegistryView();
+        HistoryIndex history = new HistoryIndex();
+        Projection all = Projection.all(List.of(Projection.of(view), history));
+        try (ChronicleEventLog log = ChronicleEventLog.openReadOnly(dir); EventReader reader = log.reader()) {
+            for (LoggedEvent e = reader.next(); e != null; e = reader.next()) {
+                all.apply(e);
+            }
+        }
+        new SnapshotStore(dir, 3).write(new Snapshot(view.lastIndex(), view, history));
+    }
+
+    // ---- Heap ------------------------------------------------------------------------------
+
+    private static void heap(int records) throws Exception {
+        Path dir = Files.createTempDirectory("bench-heap");
+        try {
+            SyntheticLog.write(dir, records + 1L, records);
+            RegistrySettings settings = RegistrySettings.defaults(dir, 0).withHost("127.0.0.1")
+                    .withChecks(false, Duration.ofSeconds(30), Duration.ofSeconds(5)).withSnapshots(0, Duration.ZERO);
+            try (RegistryServer server = RegistryServer.start(settings, Clock.systemUTC())) {
+                long used = 0;
+                for (int i = 0; i < 5; i++) {
+                    System.gc();
+                    Thread.sleep(200); // let the collector finish before reading the heap
+                    used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+                }
+                System.out.printf(Locale.ROOT, "| %,d records | %,d MiB heap in use after GC (whole server, JVM included) |%n",
+                        server.view().size(), used >> 20);
+            }
+        } finally {
+            LogBenchmarks.deleteTree(dir);
+        }
     }
 }
