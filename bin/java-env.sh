@@ -43,6 +43,12 @@ registry_run_jar() {
         echo "building $jar (first run only)..." >&2
         (cd "$root" && JAVA_HOME="$REGISTRY_JAVA_HOME" ./mvnw -q -B -DskipTests package) || return 1
     fi
+    local cds=""
+    if [ "$(registry_java_version "$REGISTRY_JAVA")" -ge 19 ]; then
+        # Class-data sharing: the first run writes an archive beside the jar (rewritten when the
+        # jar changes); later starts load classes from it, about a second faster.
+        cds="-XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=$jar.jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
+    fi
     # shellcheck disable=SC2086
-    exec "$REGISTRY_JAVA" $REGISTRY_JAVA_FLAGS ${REGISTRY_JAVA_OPTS:-} -jar "$jar" "$@"
+    exec "$REGISTRY_JAVA" $REGISTRY_JAVA_FLAGS $cds ${REGISTRY_JAVA_OPTS:-} -jar "$jar" "$@"
 }

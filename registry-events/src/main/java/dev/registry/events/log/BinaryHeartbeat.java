@@ -31,11 +31,19 @@ final class BinaryHeartbeat {
         int[] pos = {0};
         String name = readString(in, length, pos, 0);
         String status = readString(in, length, pos, 1);
-        String cause = readString(in, length, pos, 0);
+        String cause = known(readString(in, length, pos, 0));
         if (name == null || cause == null || pos[0] != length) {
             throw new IllegalStateException("binary heartbeat payload is malformed");
         }
         return new HeartbeatReceived(time, name, status, cause);
+    }
+
+    /** The shared constant for the usual causes, so a replay keeps one copy of each. */
+    private static String known(String cause) {
+        if (HeartbeatReceived.CAUSE_CLIENT.equals(cause)) {
+            return HeartbeatReceived.CAUSE_CLIENT;
+        }
+        return HeartbeatReceived.CAUSE_PROBE.equals(cause) ? HeartbeatReceived.CAUSE_PROBE : cause;
     }
 
     private static void writeString(ByteArrayOutputStream out, String s, int bias) {

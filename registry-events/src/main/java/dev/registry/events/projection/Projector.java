@@ -25,13 +25,10 @@ public final class Projector {
     public static void apply(RegistryView view, LoggedEvent logged) {
         switch (logged.event()) {
             case ServiceRegistered e -> view.register(e.record(), logged.index());
-            case ServiceUpdated e -> view.get(e.name())
-                    .ifPresent(r -> view.replace(e.changes().applyTo(r, epochSeconds(e.time())), true));
-            case HeartbeatReceived e -> view.get(e.name())
-                    .ifPresent(r -> view.replace(r.withHeartbeat(epochSeconds(e.time()), e.status()), true));
+            case ServiceUpdated e -> view.change(e.name(), r -> e.changes().applyTo(r, epochSeconds(e.time())), true);
+            case HeartbeatReceived e -> view.change(e.name(), r -> r.withHeartbeat(epochSeconds(e.time()), e.status()), true);
             case ServiceDeregistered e -> view.remove(e.name());
-            case HealthChecked e -> view.get(e.name())
-                    .ifPresent(r -> view.replace(r.withHealthStatus(e.newStatus()), false));
+            case HealthChecked e -> view.change(e.name(), r -> r.withHealthStatus(e.newStatus()), false);
             case ServiceExpired e -> view.markExpired(e.name());
             case ServiceEvicted e -> view.remove(e.name());
             case RegistryStarted e -> view.setEvictionGraceUntil(e.evictionGraceUntil());

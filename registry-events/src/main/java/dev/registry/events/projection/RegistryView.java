@@ -170,11 +170,14 @@ public final class RegistryView {
         slot.expired = false;
     }
 
-    /** Replaces an existing record in its place; {@code freshHeartbeat} ends an expiry. */
-    void replace(ServiceRecord record, boolean freshHeartbeat) {
-        Slot slot = byName.get(record.name());
+    /**
+     * Changes an existing record in its place (one lookup: this is every heartbeat's path);
+     * {@code freshHeartbeat} ends an expiry. Does nothing for an unknown name.
+     */
+    void change(String name, java.util.function.UnaryOperator<ServiceRecord> change, boolean freshHeartbeat) {
+        Slot slot = byName.get(name);
         if (slot != null) {
-            slot.record = record;
+            slot.record = change.apply(slot.record);
             if (freshHeartbeat) {
                 slot.expired = false;
             }

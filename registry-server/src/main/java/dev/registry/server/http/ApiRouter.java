@@ -15,6 +15,7 @@ import io.helidon.webserver.http.ServerResponse;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.util.HashMap;
@@ -99,7 +100,17 @@ public final class ApiRouter implements Handler {
                 res.header(HeaderNames.create(name), value);
             }
         });
-        res.send(reply.body());
+        if (reply.tail() == null) {
+            res.send(reply.body());
+            return;
+        }
+        res.header(HeaderNames.CONTENT_LENGTH, Integer.toString(reply.body().length + reply.tail().length));
+        try (OutputStream out = res.outputStream()) {
+            out.write(reply.body());
+            out.write(reply.tail());
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
     }
 
     private ApiReply route(ServerRequest req) {

@@ -19,7 +19,6 @@ import dev.registry.server.write.WriteResult;
 import java.time.Clock;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.Map;
 
 /** The record endpoints: list, get, register, update, deregister, heartbeat. */
@@ -59,7 +58,7 @@ public final class ServiceEndpoints {
             byte[] body = listWithoutTimestamp(view.records(), filter, now, g -> { });
             return new ListCache.Entry(index, health.nextHealthFlip(view, now), body, ETags.of(body));
         });
-        return new ApiReply(200, withTimestamp(list.body(), now),
+        return new ApiReply(200, list.body(), timestampTail(now),
                 Map.of("ETag", list.etag(), ApiRouter.REGISTRY_INDEX.defaultCase(), Long.toString(index)));
     }
 
@@ -69,7 +68,8 @@ public final class ServiceEndpoints {
      */
     public byte[] listBody(Iterable<ServiceRecord> records, ServiceFilter filter, Instant healthAt,
                            Instant timestamp, ReplyJson.Body extra) {
-        return withTimestamp(listWithoutTimestamp(records, filter, healthAt, extra), timestamp);
+        return new ApiReply(200, listWithoutTimestamp(records, filter, healthAt, extra), timestampTail(timestamp), Map.of())
+                .wholeBody();
     }
 
     /** The list reply up to its timestamp: {@code {"services":[...],"total":n,<extra>} without the closing brace. */
@@ -92,11 +92,9 @@ public final class ServiceEndpoints {
         });
     }
 
-    private static byte[] withTimestamp(byte[] open, Instant timestamp) {
-        byte[] tail = (",\"timestamp\":\"" + ServerTime.format(timestamp) + "\"}").getBytes(StandardCharsets.UTF_8);
-        byte[] body = Arrays.copyOf(open, open.length + tail.length);
-        System.arraycopy(tail, 0, body, open.length, tail.length);
-        return body;
+    /** What closes a list body: its timestamp, fresh per reply. */
+    private static byte[] timestampTail(Instant timestamp) {
+        return (",\"timestamp\":\"" + ServerTime.format(timestamp) + "\"}").getBytes(StandardCharsets.UTF_8);
     }
 
     /** Where {@code GET /services?at=...} goes: the audit feature answers it. */
