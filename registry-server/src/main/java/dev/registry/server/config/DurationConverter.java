@@ -1,5 +1,6 @@
 package dev.registry.server.config;
 
+import dev.registry.api.Durations;
 import picocli.CommandLine;
 
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package dev.registry.server.discovery;
 
-import dev.registry.server.config.Durations;
+import dev.registry.api.Durations;
 import dev.registry.server.http.ApiException;
 import dev.registry.server.http.ApiRequest;
 import dev.registry.server.http.QueryParameters;

@@ -1,4 +1,4 @@
-package dev.registry.server.config;
+package dev.registry.api;
 
 import java.time.Duration;
 import java.util.Locale;
