@@ -10,6 +10,7 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -72,6 +73,18 @@ public final class Main implements Callable<Integer> {
             description = "Write a snapshot when this much time passed since the last and events came in; 0s: not by time (env REGISTRY_SNAPSHOT_INTERVAL; default ${DEFAULT-VALUE}).")
     Duration snapshotInterval;
 
+    @Option(names = "--token", defaultValue = "${env:REGISTRY_TOKEN}",
+            description = "Writes need 'Authorization: Bearer TOKEN' (env REGISTRY_TOKEN; default: none).")
+    String token;
+
+    @Option(names = "--token-file", defaultValue = "${env:REGISTRY_TOKEN_FILE}",
+            description = "Read the token from this file instead (env REGISTRY_TOKEN_FILE).")
+    Path tokenFile;
+
+    @Option(names = "--token-reads", defaultValue = "${env:REGISTRY_TOKEN_READS:-false}", arity = "0..1",
+            description = "Reads need the token too (env REGISTRY_TOKEN_READS); GET /health stays open.")
+    boolean tokenReads;
+
     @Option(names = "--max-body", defaultValue = "${env:REGISTRY_MAX_BODY:-1MiB}",
             converter = SizeConverter.class,
             description = "Largest request body; larger ones get 413 (env REGISTRY_MAX_BODY; default ${DEFAULT-VALUE}).")
@@ -83,10 +96,22 @@ public final class Main implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() throws InterruptedException, IOException {
+        if (token != null && tokenFile != null) {
+            System.err.println("registry-server: give --token or --token-file, not both");
+            return 2;
+        }
+        String secret = tokenFile != null ? Files.readString(tokenFile).trim() : token;
         RegistrySettings settings = new RegistrySettings(host, port, dataDir, heartbeatTtl, staleAfter,
-                checkInterval, checkTimeout, checks, checkConcurrency, maxBody, snapshotEvery, snapshotInterval);
-        RegistryServer server = RegistryServer.start(settings, Clock.systemUTC());
+                checkInterval, checkTimeout, checks, checkConcurrency, maxBody, snapshotEvery, snapshotInterval,
+                secret, tokenReads);
+        RegistryServer server;
+        try {
+            server = RegistryServer.start(settings, Clock.systemUTC());
+        } catch (IllegalStateException | IllegalArgumentException ex) {
+            System.err.println("registry-server: " + ex.getMessage());
+            return 1;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

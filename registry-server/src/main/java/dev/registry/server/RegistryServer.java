@@ -13,6 +13,7 @@ import dev.registry.events.snapshot.Snapshot;
 import dev.registry.events.snapshot.SnapshotStore;
 import dev.registry.events.projection.RegistryView;
 import dev.registry.server.audit.AuditEndpoints;
+import dev.registry.server.config.DataDirLock;
 import dev.registry.server.config.RegistrySettings;
 import dev.registry.server.discovery.EventStream;
 import dev.registry.server.discovery.ViewChanges;
@@ -21,6 +22,7 @@ import dev.registry.server.health.HealthRules;
 import dev.registry.server.health.HealthScheduler;
 import dev.registry.server.health.Probe;
 import dev.registry.server.http.ApiRouter;
+import dev.registry.server.http.BearerToken;
 import dev.registry.server.http.JsonDirectHandler;
 import dev.registry.server.services.ServiceEndpoints;
 import dev.registry.server.snapshot.Snapshotter;
@@ -75,7 +77,14 @@ public final class RegistryServer implements AutoCloseable {
     /** Opens the log in the settings' data directory, replays it, and starts serving. */
     public static RegistryServer start(RegistrySettings settings, Clock clock) {
         Instant startedAt = clock.instant();
-        EventLog log = ChronicleEventLog.openForWriting(settings.dataDir());
+        DataDirLock lock = DataDirLock.acquire(settings.dataDir());
+        EventLog log;
+        try {
+            log = ChronicleEventLog.openForWriting(settings.dataDir());
+        } catch (RuntimeException ex) {
+            lock.close();
+            throw ex;
+        }
         try {
             long t0 = System.nanoTime();
             SnapshotStore store = new SnapshotStore(settings.dataDir(), SNAPSHOTS_KEPT);
@@ -116,6 +125,7 @@ public final class RegistryServer implements AutoCloseable {
                     audit,
                     new EventStream(log, changes),
                     view::lastIndex,
+                    new BearerToken(settings.token(), settings.tokenForReads()),
                     settings.maxBodyBytes());
             WebServer web = WebServer.builder()
                     .host(settings.host())
@@ -129,10 +139,12 @@ public final class RegistryServer implements AutoCloseable {
                     settings.host(), String.valueOf(web.port()));
             health.start(settings.checksEnabled(), settings.checkInterval());
             RegistryServer server = new RegistryServer(log, view, writer, rules, probe, health, changes, snapshotter, web);
+            server.lock = lock;
             server.recovery = new Recovery(snapshot.map(Snapshot::index), replay.events());
             return server;
         } catch (RuntimeException ex) {
             log.close();
+            lock.close();
             throw ex;
         }
     }
@@ -198,6 +210,7 @@ public final class RegistryServer implements AutoCloseable {
     }
 
     private Recovery recovery;
+    private DataDirLock lock;
 
     public Recovery recovery() {
         return recovery;
@@ -223,5 +236,6 @@ public final class RegistryServer implements AutoCloseable {
         writer.close();
         snapshotter.close();
         log.close();
+        lock.close();
     }
 }

@@ -42,8 +42,10 @@ public final class RegistryClient {
     private final URI base;
     private final HttpClient http;
     private final Duration requestTimeout;
+    private final String token;
 
-    private RegistryClient(URI base, Duration connectTimeout, Duration requestTimeout) {
+    private RegistryClient(URI base, Duration connectTimeout, Duration requestTimeout, String token) {
+        this.token = token;
         String text = base.toString();
         this.base = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
         this.requestTimeout = requestTimeout;
@@ -64,6 +66,7 @@ public final class RegistryClient {
         private final URI base;
         private Duration connectTimeout = Duration.ofSeconds(5);
         private Duration requestTimeout = Duration.ofSeconds(30);
+        private String token;
 
         private Builder(URI base) {
             this.base = base;
@@ -80,8 +83,14 @@ public final class RegistryClient {
             return this;
         }
 
+        /** Sends {@code Authorization: Bearer token} with every request (registries started with --token). */
+        public Builder token(String bearerToken) {
+            this.token = bearerToken;
+            return this;
+        }
+
         public RegistryClient build() {
-            return new RegistryClient(base, connectTimeout, requestTimeout);
+            return new RegistryClient(base, connectTimeout, requestTimeout, token);
         }
     }
 
@@ -189,8 +198,8 @@ public final class RegistryClient {
      * with {@link EventStreamConnection#forEach}; close it from any thread.
      */
     public EventStreamConnection openEventStream(Long afterIndex) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(base.getPath() + "/events/stream"))
-                .timeout(requestTimeout).GET();
+        HttpRequest.Builder request = authorized(HttpRequest.newBuilder(base.resolve(base.getPath() + "/events/stream"))
+                .timeout(requestTimeout).GET());
         if (afterIndex != null) {
             request.header("Last-Event-ID", Long.toString(afterIndex));
         }
@@ -269,8 +278,8 @@ public final class RegistryClient {
     }
 
     private Reply send(String method, String path, JsonNode body, Duration extraTimeout, String name) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
-                .timeout(extraTimeout == null ? requestTimeout : requestTimeout.plus(extraTimeout));
+        HttpRequest.Builder request = authorized(HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(extraTimeout == null ? requestTimeout : requestTimeout.plus(extraTimeout)));
         try {
             request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                     : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
@@ -293,6 +302,10 @@ public final class RegistryClient {
             Thread.currentThread().interrupt();
             throw new RegistryUnavailableException("interrupted", ex);
         }
+    }
+
+    private HttpRequest.Builder authorized(HttpRequest.Builder request) {
+        return token == null ? request : request.header("Authorization", "Bearer " + token);
     }
 
     private static RegistryException failure(int status, String body, Throwable cause) {

@@ -20,10 +20,13 @@ import java.util.Map;
  * @param maxBodyBytes     largest accepted request body
  * @param snapshotEvery    write a snapshot after this many events (0: not by count)
  * @param snapshotInterval write a snapshot when this much time passed since the last (0: not by time)
+ * @param token            shared secret writes must show as a bearer token, or {@code null}
+ * @param tokenForReads    whether reads need the token too
  */
 public record RegistrySettings(String host, int port, Path dataDir, Duration heartbeatTtl, Duration staleAfter,
                                Duration checkInterval, Duration checkTimeout, boolean checksEnabled,
-                               int checkConcurrency, long maxBodyBytes, long snapshotEvery, Duration snapshotInterval) {
+                               int checkConcurrency, long maxBodyBytes, long snapshotEvery, Duration snapshotInterval,
+                               String token, boolean tokenForReads) {
 
     public static final int DEFAULT_PORT = 8901;
     public static final Duration DEFAULT_HEARTBEAT_TTL = Duration.ofSeconds(120);
@@ -46,6 +49,9 @@ public record RegistrySettings(String host, int port, Path dataDir, Duration hea
         if (maxBodyBytes < 1) {
             throw new IllegalArgumentException("the body limit must be at least 1 byte");
         }
+        if (token != null && token.isBlank()) {
+            throw new IllegalArgumentException("the token must not be empty");
+        }
         if (snapshotEvery < 0 || snapshotInterval.isNegative()) {
             throw new IllegalArgumentException("snapshot settings must not be negative");
         }
@@ -55,30 +61,35 @@ public record RegistrySettings(String host, int port, Path dataDir, Duration hea
     public static RegistrySettings defaults(Path dataDir, int port) {
         return new RegistrySettings("0.0.0.0", port, dataDir, DEFAULT_HEARTBEAT_TTL, DEFAULT_STALE_AFTER,
                 DEFAULT_CHECK_INTERVAL, DEFAULT_CHECK_TIMEOUT, true, DEFAULT_CHECK_CONCURRENCY,
-                DEFAULT_MAX_BODY_BYTES, DEFAULT_SNAPSHOT_EVERY, DEFAULT_SNAPSHOT_INTERVAL);
+                DEFAULT_MAX_BODY_BYTES, DEFAULT_SNAPSHOT_EVERY, DEFAULT_SNAPSHOT_INTERVAL, null, false);
     }
 
     public RegistrySettings withHost(String newHost) {
         return new RegistrySettings(newHost, port, dataDir, heartbeatTtl, staleAfter, checkInterval, checkTimeout,
-                checksEnabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval);
+                checksEnabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, token, tokenForReads);
     }
 
     public RegistrySettings withLifetimes(Duration ttl, Duration stale) {
         return new RegistrySettings(host, port, dataDir, ttl, stale, checkInterval, checkTimeout,
-                checksEnabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval);
+                checksEnabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, token, tokenForReads);
     }
 
     public RegistrySettings withChecks(boolean enabled, Duration interval, Duration timeout) {
         return new RegistrySettings(host, port, dataDir, heartbeatTtl, staleAfter, interval, timeout,
-                enabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval);
+                enabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, token, tokenForReads);
     }
 
     public RegistrySettings withSnapshots(long every, Duration interval) {
         return new RegistrySettings(host, port, dataDir, heartbeatTtl, staleAfter, checkInterval, checkTimeout,
-                checksEnabled, checkConcurrency, maxBodyBytes, every, interval);
+                checksEnabled, checkConcurrency, maxBodyBytes, every, interval, token, tokenForReads);
     }
 
-    /** The settings as text, for the registry-started event. */
+    public RegistrySettings withToken(String secret, boolean forReads) {
+        return new RegistrySettings(host, port, dataDir, heartbeatTtl, staleAfter, checkInterval, checkTimeout,
+                checksEnabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, secret, forReads);
+    }
+
+    /** The settings as text, for the registry-started event (never the token itself). */
     public Map<String, String> describe() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("host", host);
@@ -93,6 +104,7 @@ public record RegistrySettings(String host, int port, Path dataDir, Duration hea
         m.put("max_body_bytes", Long.toString(maxBodyBytes));
         m.put("snapshot_every", Long.toString(snapshotEvery));
         m.put("snapshot_interval", snapshotInterval.toString());
+        m.put("auth", token == null ? "none" : tokenForReads ? "token for reads and writes" : "token for writes");
         return m;
     }
 

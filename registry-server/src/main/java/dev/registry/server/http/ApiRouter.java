@@ -49,10 +49,12 @@ public final class ApiRouter implements Handler {
     private final AuditEndpoints audit;
     private final EventStream stream;
     private final LongSupplier viewIndex;
+    private final BearerToken token;
     private final long maxBodyBytes;
 
     public ApiRouter(ServiceEndpoints services, HealthEndpoints health, StatsEndpoint stats, AuditEndpoints audit,
-                     EventStream stream, LongSupplier viewIndex, long maxBodyBytes) {
+                     EventStream stream, LongSupplier viewIndex, BearerToken token, long maxBodyBytes) {
+        this.token = token;
         this.services = services;
         this.health = health;
         this.stats = stats;
@@ -64,6 +66,14 @@ public final class ApiRouter implements Handler {
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
+        if (token.required(req.prologue().method().text(), req.path().rawPath())
+                && !token.accepts(req.headers().first(HeaderNames.AUTHORIZATION))) {
+            res.status(Status.UNAUTHORIZED_401);
+            res.header(HeaderNames.CONTENT_TYPE, "application/json");
+            res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"registry\"");
+            res.send(ReplyJson.error("Missing or invalid bearer token"));
+            return;
+        }
         if (EventStream.PATH.equals(req.path().rawPath()) && "GET".equals(req.prologue().method().text())) {
             stream.handle(req, res);
             return;

@@ -48,6 +48,10 @@ public final class BabysitCommand implements Callable<Integer> {
             description = "The registry's URL (env REGISTRY_URL; default ${DEFAULT-VALUE}).")
     String registry;
 
+    @Option(names = "--token", defaultValue = "${env:REGISTRY_TOKEN}",
+            description = "Bearer token for a registry started with --token (env REGISTRY_TOKEN).")
+    String token;
+
     @Option(names = "--heartbeat-interval", defaultValue = "30s", converter = DurationOption.class,
             description = "Time between heartbeats (default ${DEFAULT-VALUE}).")
     Duration heartbeatInterval;
@@ -94,7 +98,7 @@ public final class BabysitCommand implements Callable<Integer> {
             info.put("registry", registry);
             return info;
         });
-        registrar[0] = new Registrar(RegistryClient.builder(registry).requestTimeout(Duration.ofSeconds(10)).build(),
+        registrar[0] = new Registrar(RegistryClient.builder(registry).requestTimeout(Duration.ofSeconds(10)).token(token).build(),
                 name, advertised, hostname, port, type, new LinkedHashMap<>(metadata), heartbeatInterval, health[0], out);
         registrar[0].start();
 

@@ -1,0 +1,43 @@
+package dev.registry.server.http;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Optional;
+
+/**
+ * The optional shared secret: with a token configured, writes (and reads too, if asked) need
+ * {@code Authorization: Bearer <token>}. Compared in constant time, so the time of a refusal says
+ * nothing about how much of a guess was right.
+ */
+public final class BearerToken {
+
+    private final byte[] expected;
+    private final boolean forReads;
+
+    /**
+     * @param token    the secret, or {@code null} for an open registry
+     * @param forReads whether reads need it too
+     */
+    public BearerToken(String token, boolean forReads) {
+        this.expected = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
+        this.forReads = forReads;
+    }
+
+    /** Whether a request with this method and path must show the token. */
+    public boolean required(String method, String rawPath) {
+        if (expected == null || "/health".equals(rawPath)) {
+            return false; // the registry's own health stays open for load balancers
+        }
+        boolean read = "GET".equals(method) || "HEAD".equals(method);
+        return !read || forReads;
+    }
+
+    /** Whether an {@code Authorization} header value carries the token. */
+    public boolean accepts(Optional<String> authorization) {
+        if (authorization.isEmpty() || !authorization.get().regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return false;
+        }
+        byte[] given = authorization.get().substring(7).trim().getBytes(StandardCharsets.UTF_8);
+        return MessageDigest.isEqual(given, expected);
+    }
+}
