@@ -48,11 +48,11 @@ public final class BenchMain {
                 SyntheticLog.write(Path.of(args[1]), Long.parseLong(args[2]), Integer.parseInt(args[3]));
                 System.out.printf("wrote %s events in %.1f s%n", args[2], (System.nanoTime() - t0) / 1e9);
             }
-            case "http" -> http(Integer.parseInt(args[1]), Double.parseDouble(args[2]));
+            case "http" -> http(Integer.parseInt(args[1]), Double.parseDouble(args[2]), args.length > 3 ? args[3] : "");
             case "restart" -> restart(Path.of(args[1]), List.of(args).subList(2, args.length));
             case "heap" -> heap(Integer.parseInt(args[1]));
             default -> {
-                System.err.println("usage: generate DIR EVENTS RECORDS | http PORT SECONDS | restart SERVER_JAR SIZE... | heap RECORDS");
+                System.err.println("usage: generate DIR EVENTS RECORDS | http PORT SECONDS [SCENARIO] | restart SERVER_JAR SIZE... | heap RECORDS");
                 System.exit(2);
             }
         }
@@ -60,7 +60,8 @@ public final class BenchMain {
 
     // ---- HTTP load -------------------------------------------------------------------------
 
-    private static void http(int port, double seconds) throws Exception {
+    /** Runs the scenarios whose names contain {@code only} (all when empty). */
+    private static void http(int port, double seconds, String only) throws Exception {
         HttpLoad load = new HttpLoad("127.0.0.1", port);
         for (int i = 0; i < 1000; i++) {
             request(port, "POST", "/services", registration(i));
@@ -80,7 +81,7 @@ public final class BenchMain {
                         k -> HttpLoad.Scenario.http("POST", "/services/svc-" + k % 1000 + "/heartbeat", null), 200),
                 new HttpLoad.Scenario("POST /services (register)",
                         k -> HttpLoad.Scenario.http("POST", "/services", registration(k % 1000)), 201));
-        for (HttpLoad.Scenario s : scenarios) {
+        for (HttpLoad.Scenario s : scenarios.stream().filter(s -> s.name().contains(only)).toList()) {
             load.saturate(s, 64, Math.min(3, seconds)); // warm-up
             HttpLoad.Result max = load.saturate(s, 64, seconds);
             double rate = Math.floor(max.perSecond() / 2 / 100) * 100;
