@@ -139,6 +139,11 @@ public final class EventCodec {
         return out;
     }
 
+    /** The service a {@link #describe described} event is about, or {@code null} (registry-started). */
+    public static String serviceOf(ObjectNode described) {
+        return described.has("name") ? described.get("name").asText() : described.path("record").path("name").asText(null);
+    }
+
     private byte[] payloadOf(RegistryEvent event) {
         ObjectNode p = json.createObjectNode();
         switch (event) {

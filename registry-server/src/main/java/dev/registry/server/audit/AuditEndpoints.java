@@ -84,7 +84,7 @@ public final class AuditEndpoints {
                 ObjectNode event = codec.describe(e.index(), e.encoded());
                 String eventType = e.encoded().type();
                 if (type.map(eventType::equals).orElse(true)
-                        && service.map(s -> s.equals(serviceOf(event))).orElse(true)) {
+                        && service.map(s -> s.equals(EventCodec.serviceOf(event))).orElse(true)) {
                     events.add(event);
                 }
                 if (events.size() == limit || ++scanned == MAX_SCANNED) {
@@ -131,13 +131,6 @@ public final class AuditEndpoints {
             throw ApiException.badRequest("Parameter 'limit' must be at most " + MAX_LIMIT);
         }
         return (int) limit;
-    }
-
-    private static String serviceOf(ObjectNode event) {
-        if (event.has("name")) {
-            return event.get("name").asText();
-        }
-        return event.path("record").path("name").asText(null);
     }
 
     private void putAvailableFrom(ObjectNode body) {

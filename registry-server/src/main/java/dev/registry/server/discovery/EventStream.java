@@ -91,7 +91,7 @@ public final class EventStream {
                 }
                 ObjectNode event = codec.describe(e.index(), e.encoded());
                 if (type.map(t -> !t.equals(e.encoded().type())).orElse(false)
-                        || service.map(s -> !s.equals(serviceOf(event))).orElse(false)) {
+                        || service.map(s -> !s.equals(EventCodec.serviceOf(event))).orElse(false)) {
                     continue;
                 }
                 write(out, "id: " + e.index() + "\nevent: " + e.encoded().type() + "\ndata: "
@@ -115,10 +115,6 @@ public final class EventStream {
         } catch (NumberFormatException ex) {
             return null;
         }
-    }
-
-    private static String serviceOf(ObjectNode event) {
-        return event.has("name") ? event.get("name").asText() : event.path("record").path("name").asText(null);
     }
 
     private static void write(OutputStream out, String text) throws IOException {

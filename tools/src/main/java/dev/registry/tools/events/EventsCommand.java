@@ -52,7 +52,7 @@ public final class EventsCommand extends ToolCommand {
                     continue;
                 }
                 ObjectNode event = codec.describe(e.index(), e.encoded());
-                String name = event.has("name") ? event.get("name").asText() : event.path("record").path("name").asText("");
+                String name = java.util.Objects.requireNonNullElse(EventCodec.serviceOf(event), "");
                 if ((type != null && !type.equals(e.encoded().type())) || (service != null && !service.equals(name))) {
                     continue;
                 }
