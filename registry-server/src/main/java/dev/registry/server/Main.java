@@ -4,6 +4,7 @@ import dev.registry.server.config.DurationConverter;
 import dev.registry.server.config.OnOffConverter;
 import dev.registry.server.config.RegistrySettings;
 import dev.registry.server.config.SizeConverter;
+import dev.registry.server.write.SyncPolicy;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -73,6 +74,11 @@ public final class Main implements Callable<Integer> {
             description = "Write a snapshot when this much time passed since the last and events came in; 0s: not by time (env REGISTRY_SNAPSHOT_INTERVAL; default ${DEFAULT-VALUE}).")
     Duration snapshotInterval;
 
+    @Option(names = "--fsync", defaultValue = "${env:REGISTRY_FSYNC:-none}", paramLabel = "none|batch|always",
+            description = "Force writes to disk before acknowledging them: none (survives a process crash), batch "
+                    + "(group commit, survives power loss), always (one fsync per write) (env REGISTRY_FSYNC; default ${DEFAULT-VALUE}).")
+    String fsync;
+
     @Option(names = "--token", defaultValue = "${env:REGISTRY_TOKEN}",
             description = "Writes need 'Authorization: Bearer TOKEN' (env REGISTRY_TOKEN; default: none).")
     String token;
@@ -102,9 +108,16 @@ public final class Main implements Callable<Integer> {
             return 2;
         }
         String secret = tokenFile != null ? Files.readString(tokenFile).trim() : token;
+        SyncPolicy sync;
+        try {
+            sync = SyncPolicy.parse(fsync);
+        } catch (IllegalArgumentException ex) {
+            System.err.println("registry-server: --fsync: " + ex.getMessage());
+            return 2;
+        }
         RegistrySettings settings = new RegistrySettings(host, port, dataDir, heartbeatTtl, staleAfter,
                 checkInterval, checkTimeout, checks, checkConcurrency, maxBody, snapshotEvery, snapshotInterval,
-                secret, tokenReads);
+                secret, tokenReads, sync);
         RegistryServer server;
         try {
             server = RegistryServer.start(settings, Clock.systemUTC());

@@ -29,6 +29,7 @@ import dev.registry.server.snapshot.Snapshotter;
 import dev.registry.server.stats.StatsEndpoint;
 import dev.registry.server.write.Command;
 import dev.registry.server.write.RegistryWriter;
+import dev.registry.server.write.SyncPolicy;
 import io.helidon.webserver.WebServer;
 
 import java.lang.System.Logger.Level;
@@ -80,7 +81,7 @@ public final class RegistryServer implements AutoCloseable {
         DataDirLock lock = DataDirLock.acquire(settings.dataDir());
         EventLog log;
         try {
-            log = ChronicleEventLog.openForWriting(settings.dataDir());
+            log = ChronicleEventLog.openForWriting(settings.dataDir(), settings.sync() != SyncPolicy.NONE);
         } catch (RuntimeException ex) {
             lock.close();
             throw ex;
@@ -106,7 +107,7 @@ public final class RegistryServer implements AutoCloseable {
                     (System.nanoTime() - t0) / 1_000_000);
 
             Instant lastTime = replay.lastTime().isAfter(view.lastEventTime()) ? replay.lastTime() : view.lastEventTime();
-            RegistryWriter writer = new RegistryWriter(log, view, projection, clock, lastTime);
+            RegistryWriter writer = new RegistryWriter(log, view, projection, clock, lastTime, settings.sync());
             snapshotter.enable(lastTime);
             // The restart grace: one full stale period before anything may be evicted.
             writer.execute(new Command.Start(version(), settings.describe(), settings.staleAfter()));

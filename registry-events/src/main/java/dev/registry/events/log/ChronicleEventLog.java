@@ -2,6 +2,7 @@ package dev.registry.events.log;
 
 import dev.registry.events.event.RegistryEvent;
 import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
@@ -47,8 +48,18 @@ public final class ChronicleEventLog implements EventLog {
         this.queue = queue;
     }
 
-    /** Opens (creating if needed) the log in {@code dir} for the single writer. */
+    /** Opens (creating if needed) the log in {@code dir} for the single writer; {@link #sync()} does nothing. */
     public static ChronicleEventLog openForWriting(Path dir) {
+        return openForWriting(dir, false);
+    }
+
+    /**
+     * Opens (creating if needed) the log in {@code dir} for the single writer.
+     *
+     * @param syncable whether {@link #sync()} forces events to disk (Chronicle's mapped files only
+     *                 msync when opened in sync mode; otherwise sync is a no-op)
+     */
+    public static ChronicleEventLog openForWriting(Path dir, boolean syncable) {
         try {
             Files.createDirectories(dir);
         } catch (java.io.IOException ex) {
@@ -56,6 +67,7 @@ public final class ChronicleEventLog implements EventLog {
         }
         return new ChronicleEventLog(SingleChronicleQueueBuilder.binary(dir)
                 .rollCycle(RollCycles.FAST_DAILY)
+                .syncMode(syncable ? SyncMode.SYNC : SyncMode.NONE)
                 .build());
     }
 
@@ -85,6 +97,13 @@ public final class ChronicleEventLog implements EventLog {
             bytes.write(encoded.payload());
         }
         return appender.lastIndexAppended();
+    }
+
+    @Override
+    public void sync() {
+        if (appender != null) {
+            appender.sync();
+        }
     }
 
     @Override

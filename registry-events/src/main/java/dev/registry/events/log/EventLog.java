@@ -17,6 +17,12 @@ public interface EventLog extends AutoCloseable {
      */
     long append(RegistryEvent event);
 
+    /**
+     * Forces every appended event to stable storage (fsync/msync), so it survives a power loss,
+     * not only a crash of the process. Called by the appending thread.
+     */
+    void sync();
+
     /** A new reader positioned before the first event. */
     EventReader reader();
 

@@ -1,5 +1,7 @@
 package dev.registry.server.config;
 
+import dev.registry.server.write.SyncPolicy;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -22,11 +24,12 @@ import java.util.Map;
  * @param snapshotInterval write a snapshot when this much time passed since the last (0: not by time)
  * @param token            shared secret writes must show as a bearer token, or {@code null}
  * @param tokenForReads    whether reads need the token too
+ * @param sync             when writes are forced to disk before they are acknowledged
  */
 public record RegistrySettings(String host, int port, Path dataDir, Duration heartbeatTtl, Duration staleAfter,
                                Duration checkInterval, Duration checkTimeout, boolean checksEnabled,
                                int checkConcurrency, long maxBodyBytes, long snapshotEvery, Duration snapshotInterval,
-                               String token, boolean tokenForReads) {
+                               String token, boolean tokenForReads, SyncPolicy sync) {
 
     public static final int DEFAULT_PORT = 8901;
     public static final Duration DEFAULT_HEARTBEAT_TTL = Duration.ofSeconds(120);
@@ -61,32 +64,37 @@ public record RegistrySettings(String host, int port, Path dataDir, Duration hea
     public static RegistrySettings defaults(Path dataDir, int port) {
         return new RegistrySettings("0.0.0.0", port, dataDir, DEFAULT_HEARTBEAT_TTL, DEFAULT_STALE_AFTER,
                 DEFAULT_CHECK_INTERVAL, DEFAULT_CHECK_TIMEOUT, true, DEFAULT_CHECK_CONCURRENCY,
-                DEFAULT_MAX_BODY_BYTES, DEFAULT_SNAPSHOT_EVERY, DEFAULT_SNAPSHOT_INTERVAL, null, false);
+                DEFAULT_MAX_BODY_BYTES, DEFAULT_SNAPSHOT_EVERY, DEFAULT_SNAPSHOT_INTERVAL, null, false, SyncPolicy.NONE);
     }
 
     public RegistrySettings withHost(String newHost) {
         return new RegistrySettings(newHost, port, dataDir, heartbeatTtl, staleAfter, checkInterval, checkTimeout,
-                checksEnabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, token, tokenForReads);
+                checksEnabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, token, tokenForReads, sync);
     }
 
     public RegistrySettings withLifetimes(Duration ttl, Duration stale) {
         return new RegistrySettings(host, port, dataDir, ttl, stale, checkInterval, checkTimeout,
-                checksEnabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, token, tokenForReads);
+                checksEnabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, token, tokenForReads, sync);
     }
 
     public RegistrySettings withChecks(boolean enabled, Duration interval, Duration timeout) {
         return new RegistrySettings(host, port, dataDir, heartbeatTtl, staleAfter, interval, timeout,
-                enabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, token, tokenForReads);
+                enabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, token, tokenForReads, sync);
     }
 
     public RegistrySettings withSnapshots(long every, Duration interval) {
         return new RegistrySettings(host, port, dataDir, heartbeatTtl, staleAfter, checkInterval, checkTimeout,
-                checksEnabled, checkConcurrency, maxBodyBytes, every, interval, token, tokenForReads);
+                checksEnabled, checkConcurrency, maxBodyBytes, every, interval, token, tokenForReads, sync);
     }
 
     public RegistrySettings withToken(String secret, boolean forReads) {
         return new RegistrySettings(host, port, dataDir, heartbeatTtl, staleAfter, checkInterval, checkTimeout,
-                checksEnabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, secret, forReads);
+                checksEnabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, secret, forReads, sync);
+    }
+
+    public RegistrySettings withSync(SyncPolicy policy) {
+        return new RegistrySettings(host, port, dataDir, heartbeatTtl, staleAfter, checkInterval, checkTimeout,
+                checksEnabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, token, tokenForReads, policy);
     }
 
     /** The settings as text, for the registry-started event (never the token itself). */
@@ -104,6 +112,7 @@ public record RegistrySettings(String host, int port, Path dataDir, Duration hea
         m.put("max_body_bytes", Long.toString(maxBodyBytes));
         m.put("snapshot_every", Long.toString(snapshotEvery));
         m.put("snapshot_interval", snapshotInterval.toString());
+        m.put("fsync", sync.name().toLowerCase(java.util.Locale.ROOT));
         m.put("auth", token == null ? "none" : tokenForReads ? "token for reads and writes" : "token for writes");
         return m;
     }

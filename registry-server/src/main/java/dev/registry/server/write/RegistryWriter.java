@@ -35,6 +35,7 @@ public final class RegistryWriter implements AutoCloseable {
     private final EventLog log;
     private final RegistryView view;
     private final Projection projection;
+    private final SyncPolicy sync;
     private final Clock clock;
     private final BlockingQueue<Pending> inbox = new ArrayBlockingQueue<>(INBOX_CAPACITY);
     private final Thread thread;
@@ -45,8 +46,11 @@ public final class RegistryWriter implements AutoCloseable {
      * @param view       the view commands are decided against
      * @param projection applies each appended event: the view's projector first, then the rest
      * @param notBefore  time of the last event already in the log; new events are never older
+     * @param sync       when appended events are forced to disk before they are acknowledged
      */
-    public RegistryWriter(EventLog log, RegistryView view, Projection projection, Clock clock, Instant notBefore) {
+    public RegistryWriter(EventLog log, RegistryView view, Projection projection, Clock clock, Instant notBefore,
+                          SyncPolicy sync) {
+        this.sync = sync;
         this.log = log;
         this.view = view;
         this.projection = projection;
@@ -90,9 +94,15 @@ public final class RegistryWriter implements AutoCloseable {
                 }
                 batch.add(first);
                 inbox.drainTo(batch, DRAIN_BATCH - 1);
+                List<Runnable> acknowledgements = new ArrayList<>(batch.size());
+                boolean appended = false;
                 for (Pending p : batch) {
-                    handle(p);
+                    appended |= handle(p, acknowledgements);
                 }
+                if (appended && sync == SyncPolicy.BATCH) {
+                    forceToDisk(batch, acknowledgements); // group commit: one fsync, then every ack
+                }
+                acknowledgements.forEach(Runnable::run);
                 batch.clear();
             } catch (InterruptedException ex) {
                 Thread.currentThread().interrupt();
@@ -101,12 +111,18 @@ public final class RegistryWriter implements AutoCloseable {
         }
     }
 
-    private void handle(Pending pending) {
+    /**
+     * Decides, appends and applies one command, and adds how to acknowledge it to
+     * {@code acknowledgements} (run once the batch is as durable as the policy asks).
+     *
+     * @return whether it appended anything
+     */
+    private boolean handle(Pending pending, List<Runnable> acknowledgements) {
         try {
             Optional<List<RegistryEvent>> decided = CommandDecider.decide(view, pending.command, nextTime());
             if (decided.isEmpty()) {
-                pending.result.complete(WriteResult.NOT_FOUND);
-                return;
+                acknowledgements.add(() -> pending.result.complete(WriteResult.NOT_FOUND));
+                return false;
             }
             List<LoggedEvent> appended = new ArrayList<>(decided.get().size());
             for (RegistryEvent event : decided.get()) {
@@ -114,10 +130,29 @@ public final class RegistryWriter implements AutoCloseable {
                 projection.apply(logged);
                 appended.add(logged);
             }
-            pending.result.complete(new WriteResult(false, appended, recordOf(pending.command)));
+            if (!appended.isEmpty() && sync == SyncPolicy.ALWAYS) {
+                log.sync();
+            }
+            WriteResult result = new WriteResult(false, appended, recordOf(pending.command));
+            acknowledgements.add(() -> pending.result.complete(result));
+            return !appended.isEmpty();
         } catch (RuntimeException ex) {
-            pending.result.completeExceptionally(new WriteFailedException(
-                    "the log refused the write: " + ex.getMessage(), ex));
+            acknowledgements.add(() -> pending.result.completeExceptionally(new WriteFailedException(
+                    "the log refused the write: " + ex.getMessage(), ex)));
+            return false;
+        }
+    }
+
+    /** Forces the batch to disk; if that fails, nobody in it is told their write succeeded. */
+    private void forceToDisk(List<Pending> batch, List<Runnable> acknowledgements) {
+        try {
+            log.sync();
+        } catch (RuntimeException ex) {
+            acknowledgements.clear();
+            for (Pending p : batch) {
+                acknowledgements.add(() -> p.result.completeExceptionally(new WriteFailedException(
+                        "the log could not be forced to disk: " + ex.getMessage(), ex)));
+            }
         }
     }
 
