@@ -108,7 +108,7 @@ public final class RegistryServer implements AutoCloseable {
 
             Instant lastTime = replay.lastTime().isAfter(view.lastEventTime()) ? replay.lastTime() : view.lastEventTime();
             RegistryWriter writer = new RegistryWriter(log, view, projection, clock, lastTime, settings.sync());
-            snapshotter.enable(lastTime);
+            snapshotter.enable(startedAt); // by time: the first snapshot one interval after the start
             // The restart grace: one full stale period before anything may be evicted.
             writer.execute(new Command.Start(version(), settings.describe(), settings.staleAfter()));
 

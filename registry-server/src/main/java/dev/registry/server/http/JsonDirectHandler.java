@@ -26,11 +26,15 @@ public final class JsonDirectHandler implements DirectHandler {
     @Override
     public TransportResponse handle(TransportRequest request, EventType eventType, Status defaultStatus,
                                     ServerResponseHeaders responseHeaders, String message) {
+        // A request whose first line could not even be read (Helidon reports some such lines,
+        // e.g. a method with non-ASCII bytes, as internal errors) is the client's fault: 400.
+        Status status = eventType == EventType.INTERNAL_ERROR && request.method().isEmpty()
+                ? Status.BAD_REQUEST_400 : defaultStatus;
         // The server's message can echo raw request bytes or internals; the status says enough.
-        String error = defaultStatus.reasonPhrase() + (eventType == EventType.BAD_REQUEST
-                ? ": malformed request (" + request.path() + ")" : "");
+        String error = status.reasonPhrase() + (status == Status.BAD_REQUEST_400
+                ? ": malformed request" + (request.path().isEmpty() ? "" : " (" + request.path() + ")") : "");
         return TransportResponse.builder()
-                .status(defaultStatus)
+                .status(status)
                 .headers(responseHeaders)
                 .header(HeaderNames.CONTENT_TYPE, "application/json")
                 .keepAlive(eventType.keepAlive())
