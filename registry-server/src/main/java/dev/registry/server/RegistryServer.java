@@ -153,12 +153,26 @@ public final class RegistryServer implements AutoCloseable {
     /** Applies every event after {@code afterIndex} (all events when null). */
     private static Replay replay(EventLog log, Projection projection, Long afterIndex) {
         long count = 0;
+        long lastIndex = afterIndex == null ? -1 : afterIndex;
         Instant last = Instant.EPOCH;
         try (EventReader reader = log.reader()) {
             if (afterIndex != null) {
                 reader.seekAfter(afterIndex);
             }
-            for (LoggedEvent e = reader.next(); e != null; e = reader.next()) {
+            while (true) {
+                LoggedEvent e;
+                try {
+                    e = reader.next();
+                } catch (RuntimeException damaged) {
+                    // Never start silently with a different state: name the place and refuse.
+                    throw new IllegalStateException("the log is damaged after index " + lastIndex
+                            + " (" + damaged.getMessage() + "); refusing to start on a partial history. "
+                            + "Inspect it with: registry-tools verify --data-dir DIR", damaged);
+                }
+                if (e == null) {
+                    break;
+                }
+                lastIndex = e.index();
                 projection.apply(e);
                 last = e.event().time();
                 count++;

@@ -3,15 +3,13 @@ package dev.registry.tools.audit;
 import dev.registry.events.event.ServiceRegistered;
 import dev.registry.events.log.LoggedEvent;
 import dev.registry.server.testing.Http;
+import dev.registry.server.testing.LogDamage;
 import dev.registry.server.testing.TestRegistry;
 import dev.registry.tools.ToolRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -44,44 +42,12 @@ class VerifyDamageTest {
         ToolRun healthy = ToolRun.inProcess("verify", "--data-dir", dataDir.toString());
         assertThat(healthy.toString(), healthy.exit(), is(0));
 
-        damage(VICTIM);
+        LogDamage.breakPayloadContaining(dataDir, VICTIM);
 
         ToolRun broken = ToolRun.inProcess("verify", "--json", "--data-dir", dataDir.toString());
         assertThat(broken.toString(), broken.exit(), is(1));
         assertThat(broken.json().get("bad_index").asLong(), is(victimIndex));
         ToolRun text = ToolRun.inProcess("verify", "--data-dir", dataDir.toString());
         assertThat(text.out(), containsString("FAILED at index " + victimIndex));
-    }
-
-    /** Puts a quote inside the victim's name in the roll file, so its JSON payload no longer parses. */
-    private void damage(String marker) throws Exception {
-        List<Path> rollFiles;
-        try (var files = Files.list(dataDir)) {
-            rollFiles = files.filter(p -> p.toString().endsWith(".cq4")).toList();
-        }
-        byte[] needle = marker.getBytes(StandardCharsets.UTF_8);
-        for (Path file : rollFiles) {
-            byte[] bytes = Files.readAllBytes(file);
-            int at = indexOf(bytes, needle);
-            if (at >= 0) {
-                bytes[at + 6] = '"';
-                Files.write(file, bytes);
-                return;
-            }
-        }
-        throw new AssertionError("marker not found in any roll file");
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i <= haystack.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 }
