@@ -91,6 +91,10 @@ public final class Main implements Callable<Integer> {
             description = "Reads need the token too (env REGISTRY_TOKEN_READS); GET /health stays open.")
     boolean tokenReads;
 
+    @Option(names = "--max-records", defaultValue = "${env:REGISTRY_MAX_RECORDS:-1000000}",
+            description = "Most records held; registering a new name beyond gets 413 (env REGISTRY_MAX_RECORDS; default ${DEFAULT-VALUE}).")
+    int maxRecords;
+
     @Option(names = "--max-body", defaultValue = "${env:REGISTRY_MAX_BODY:-1MiB}",
             converter = SizeConverter.class,
             description = "Largest request body; larger ones get 413 (env REGISTRY_MAX_BODY; default ${DEFAULT-VALUE}).")
@@ -117,7 +121,7 @@ public final class Main implements Callable<Integer> {
         }
         RegistrySettings settings = new RegistrySettings(host, port, dataDir, heartbeatTtl, staleAfter,
                 checkInterval, checkTimeout, checks, checkConcurrency, maxBody, snapshotEvery, snapshotInterval,
-                secret, tokenReads, sync);
+                secret, tokenReads, sync, maxRecords);
         RegistryServer server;
         try {
             server = RegistryServer.start(settings, Clock.systemUTC());

@@ -25,11 +25,12 @@ import java.util.Map;
  * @param token            shared secret writes must show as a bearer token, or {@code null}
  * @param tokenForReads    whether reads need the token too
  * @param sync             when writes are forced to disk before they are acknowledged
+ * @param maxRecords       most records the registry holds; registering a new name beyond is a 413
  */
 public record RegistrySettings(String host, int port, Path dataDir, Duration heartbeatTtl, Duration staleAfter,
                                Duration checkInterval, Duration checkTimeout, boolean checksEnabled,
                                int checkConcurrency, long maxBodyBytes, long snapshotEvery, Duration snapshotInterval,
-                               String token, boolean tokenForReads, SyncPolicy sync) {
+                               String token, boolean tokenForReads, SyncPolicy sync, int maxRecords) {
 
     public static final int DEFAULT_PORT = 8901;
     public static final Duration DEFAULT_HEARTBEAT_TTL = Duration.ofSeconds(120);
@@ -39,6 +40,7 @@ public record RegistrySettings(String host, int port, Path dataDir, Duration hea
     public static final int DEFAULT_CHECK_CONCURRENCY = 1024;
     public static final long DEFAULT_MAX_BODY_BYTES = 1L << 20;
     public static final long DEFAULT_SNAPSHOT_EVERY = 1_000_000;
+    public static final int DEFAULT_MAX_RECORDS = 1_000_000;
     public static final Duration DEFAULT_SNAPSHOT_INTERVAL = Duration.ofMinutes(10);
 
     public RegistrySettings {
@@ -52,6 +54,9 @@ public record RegistrySettings(String host, int port, Path dataDir, Duration hea
         if (maxBodyBytes < 1) {
             throw new IllegalArgumentException("the body limit must be at least 1 byte");
         }
+        if (maxRecords < 1) {
+            throw new IllegalArgumentException("the record limit must be at least 1");
+        }
         if (token != null && token.isBlank()) {
             throw new IllegalArgumentException("the token must not be empty");
         }
@@ -64,37 +69,43 @@ public record RegistrySettings(String host, int port, Path dataDir, Duration hea
     public static RegistrySettings defaults(Path dataDir, int port) {
         return new RegistrySettings("0.0.0.0", port, dataDir, DEFAULT_HEARTBEAT_TTL, DEFAULT_STALE_AFTER,
                 DEFAULT_CHECK_INTERVAL, DEFAULT_CHECK_TIMEOUT, true, DEFAULT_CHECK_CONCURRENCY,
-                DEFAULT_MAX_BODY_BYTES, DEFAULT_SNAPSHOT_EVERY, DEFAULT_SNAPSHOT_INTERVAL, null, false, SyncPolicy.NONE);
+                DEFAULT_MAX_BODY_BYTES, DEFAULT_SNAPSHOT_EVERY, DEFAULT_SNAPSHOT_INTERVAL, null, false, SyncPolicy.NONE, DEFAULT_MAX_RECORDS);
     }
 
     public RegistrySettings withHost(String newHost) {
         return new RegistrySettings(newHost, port, dataDir, heartbeatTtl, staleAfter, checkInterval, checkTimeout,
-                checksEnabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, token, tokenForReads, sync);
+                checksEnabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, token, tokenForReads, sync, maxRecords);
     }
 
     public RegistrySettings withLifetimes(Duration ttl, Duration stale) {
         return new RegistrySettings(host, port, dataDir, ttl, stale, checkInterval, checkTimeout,
-                checksEnabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, token, tokenForReads, sync);
+                checksEnabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, token, tokenForReads, sync, maxRecords);
     }
 
     public RegistrySettings withChecks(boolean enabled, Duration interval, Duration timeout) {
         return new RegistrySettings(host, port, dataDir, heartbeatTtl, staleAfter, interval, timeout,
-                enabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, token, tokenForReads, sync);
+                enabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, token, tokenForReads, sync, maxRecords);
     }
 
     public RegistrySettings withSnapshots(long every, Duration interval) {
         return new RegistrySettings(host, port, dataDir, heartbeatTtl, staleAfter, checkInterval, checkTimeout,
-                checksEnabled, checkConcurrency, maxBodyBytes, every, interval, token, tokenForReads, sync);
+                checksEnabled, checkConcurrency, maxBodyBytes, every, interval, token, tokenForReads, sync, maxRecords);
     }
 
     public RegistrySettings withToken(String secret, boolean forReads) {
         return new RegistrySettings(host, port, dataDir, heartbeatTtl, staleAfter, checkInterval, checkTimeout,
-                checksEnabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, secret, forReads, sync);
+                checksEnabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, secret, forReads, sync, maxRecords);
+    }
+
+    public RegistrySettings withMaxRecords(int limit) {
+        return new RegistrySettings(host, port, dataDir, heartbeatTtl, staleAfter, checkInterval, checkTimeout,
+                checksEnabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, token, tokenForReads,
+                sync, limit);
     }
 
     public RegistrySettings withSync(SyncPolicy policy) {
         return new RegistrySettings(host, port, dataDir, heartbeatTtl, staleAfter, checkInterval, checkTimeout,
-                checksEnabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, token, tokenForReads, policy);
+                checksEnabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, token, tokenForReads, policy, maxRecords);
     }
 
     /** The settings as text, for the registry-started event (never the token itself). */
@@ -112,6 +123,7 @@ public record RegistrySettings(String host, int port, Path dataDir, Duration hea
         m.put("max_body_bytes", Long.toString(maxBodyBytes));
         m.put("snapshot_every", Long.toString(snapshotEvery));
         m.put("snapshot_interval", snapshotInterval.toString());
+        m.put("max_records", Integer.toString(maxRecords));
         m.put("fsync", sync.name().toLowerCase(java.util.Locale.ROOT));
         m.put("auth", token == null ? "none" : tokenForReads ? "token for reads and writes" : "token for writes");
         return m;

@@ -12,6 +12,7 @@ import dev.registry.server.http.ApiRequest;
 import dev.registry.server.http.ApiRouter;
 import dev.registry.server.http.ETags;
 import dev.registry.server.http.ReplyJson;
+import dev.registry.server.write.Command;
 import dev.registry.server.write.RegistryWriter;
 import dev.registry.server.write.ServerTime;
 import dev.registry.server.write.WriteResult;
@@ -30,11 +31,13 @@ public final class ServiceEndpoints {
     private final Clock clock;
     private final ViewChanges changes;
     private final ListCache cache = new ListCache();
+    private final int maxRecords;
     private java.util.function.Function<ApiRequest, ApiReply> pastView =
             r -> { throw ApiException.badRequest("Point-in-time views are not available"); };
 
     public ServiceEndpoints(RegistryView view, RegistryWriter writer, HealthRules health, Clock clock,
-                            ViewChanges changes) {
+                            ViewChanges changes, int maxRecords) {
+        this.maxRecords = maxRecords;
         this.view = view;
         this.writer = writer;
         this.health = health;
@@ -112,9 +115,17 @@ public final class ServiceEndpoints {
                 Map.of(ApiRouter.REGISTRY_INDEX.defaultCase(), Long.toString(index)));
     }
 
-    /** {@code POST /services}: 201 with the stored record. */
+    /**
+     * {@code POST /services}: 201 with the stored record. A new name beyond the record limit is a
+     * 413 (checked against the view, so concurrent registrations may pass it by a few).
+     */
     public ApiReply register(ApiRequest request) {
-        WriteResult result = writer.execute(ServiceRequests.register(request.body()));
+        Command.Register command = ServiceRequests.register(request.body());
+        if (view.size() >= maxRecords && view.get(command.name()).isEmpty()) {
+            throw new ApiException(413, "Record limit reached: the registry holds at most " + maxRecords
+                    + " records (--max-records)");
+        }
+        WriteResult result = writer.execute(command);
         ServiceRecord r = result.recordAfter().orElseThrow();
         return ApiReply.of(201, recordReply("Service '" + r.name() + "' registered successfully", r));
     }
@@ -131,7 +142,7 @@ public final class ServiceEndpoints {
 
     /** {@code DELETE /services/{name}} */
     public ApiReply deregister(String name) {
-        if (writer.execute(new dev.registry.server.write.Command.Deregister(name)).notFound()) {
+        if (writer.execute(new Command.Deregister(name)).notFound()) {
             throw ApiException.serviceNotFound(name);
         }
         return ApiReply.of(200, ReplyJson.message("Service '" + name + "' unregistered successfully"));
