@@ -25,6 +25,9 @@ public final class ListCache {
     public record Entry(long index, Instant validUntil, byte[] body, String etag) {
     }
 
+    /** Filters cached at most; any status word is a filter, so the cache must not grow with them. */
+    static final int MAX_FILTERS = 64;
+
     private final Map<ServiceFilter, Entry> entries = new ConcurrentHashMap<>();
 
     /**
@@ -37,7 +40,9 @@ public final class ListCache {
             return cached;
         }
         Entry fresh = encode.get();
-        entries.put(filter, fresh);
+        if (cached != null || entries.size() < MAX_FILTERS) {
+            entries.put(filter, fresh);
+        }
         return fresh;
     }
 }

@@ -69,7 +69,8 @@ public final class Probe implements AutoCloseable {
         HttpRequest request;
         try {
             URI uri = target(record);
-            if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+            if (uri.getHost() == null || uri.getPort() > 65_535
+                    || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
                 return CompletableFuture.completedFuture(unhealthy("invalid url"));
             }
             request = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
@@ -77,7 +78,14 @@ public final class Probe implements AutoCloseable {
             return CompletableFuture.completedFuture(unhealthy("invalid url"));
         }
         inFlight.acquireUninterruptibly();
-        return client.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+        CompletableFuture<HttpResponse<Void>> sent;
+        try {
+            sent = client.sendAsync(request, HttpResponse.BodyHandlers.discarding());
+        } catch (RuntimeException refused) {
+            inFlight.release();
+            return CompletableFuture.completedFuture(unhealthy("error: " + refused.getClass().getSimpleName()));
+        }
+        return sent
                 .handle((response, error) -> {
                     inFlight.release();
                     if (error != null) {

@@ -119,6 +119,15 @@ class ActiveCheckTest extends RegistryTestBase {
     }
 
     @Test
+    void anOpenAiServerOnTheLastPortHasNoPortPlusOneAndIsUnhealthyNotStuck() throws Exception {
+        String body = Http.registration("edge", 65_535, "{\"type\":\"openai-api\"}");
+        assertThat(http.post("/services", body).status(), is(201));
+        round();
+        round();
+        assertThat(checks(), contains("edge unknown->unhealthy invalid url check"));
+    }
+
+    @Test
     void noRecordsNoEvents() throws Exception {
         int events = logSize();
         round();
