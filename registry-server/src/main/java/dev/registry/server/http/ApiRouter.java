@@ -200,8 +200,13 @@ public final class ApiRouter implements Handler {
                 throw tooLarge();
             }
             return body;
-        } catch (IOException ex) {
-            throw new UncheckedIOException(ex);
+        } catch (IOException | UncheckedIOException ex) {
+            throw new ApiException(400, "Request body incomplete: " + ex.getMessage());
+        } catch (ApiException ex) {
+            throw ex;
+        } catch (RuntimeException cutOff) {
+            // Helidon reports a connection closed mid-body this way: the client's doing, not a 500
+            throw new ApiException(400, "Request body incomplete: the connection closed before its end");
         }
     }
 
