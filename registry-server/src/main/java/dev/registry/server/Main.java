@@ -95,6 +95,14 @@ public final class Main implements Callable<Integer> {
             description = "Most records held; registering a new name beyond gets 413 (env REGISTRY_MAX_RECORDS; default ${DEFAULT-VALUE}).")
     int maxRecords;
 
+    @Option(names = "--tls-keystore", defaultValue = "${env:REGISTRY_TLS_KEYSTORE}",
+            description = "Serve HTTPS with the key and certificate chain in this PKCS#12 keystore (env REGISTRY_TLS_KEYSTORE).")
+    Path tlsKeystore;
+
+    @Option(names = "--tls-keystore-password", defaultValue = "${env:REGISTRY_TLS_KEYSTORE_PASSWORD:-}",
+            description = "The keystore's password (env REGISTRY_TLS_KEYSTORE_PASSWORD).")
+    String tlsPassword;
+
     @Option(names = "--max-body", defaultValue = "${env:REGISTRY_MAX_BODY:-1MiB}",
             converter = SizeConverter.class,
             description = "Largest request body; larger ones get 413 (env REGISTRY_MAX_BODY; default ${DEFAULT-VALUE}).")
@@ -121,7 +129,7 @@ public final class Main implements Callable<Integer> {
         }
         RegistrySettings settings = new RegistrySettings(host, port, dataDir, heartbeatTtl, staleAfter,
                 checkInterval, checkTimeout, checks, checkConcurrency, maxBody, snapshotEvery, snapshotInterval,
-                secret, tokenReads, sync, maxRecords);
+                secret, tokenReads, sync, maxRecords, tlsKeystore, tlsPassword);
         RegistryServer server;
         try {
             server = RegistryServer.start(settings, Clock.systemUTC());

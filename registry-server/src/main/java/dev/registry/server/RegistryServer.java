@@ -15,6 +15,7 @@ import dev.registry.events.projection.RegistryView;
 import dev.registry.server.audit.AuditEndpoints;
 import dev.registry.server.config.DataDirLock;
 import dev.registry.server.config.RegistrySettings;
+import dev.registry.server.config.TlsKeystore;
 import dev.registry.server.discovery.EventStream;
 import dev.registry.server.discovery.ViewChanges;
 import dev.registry.server.health.HealthEndpoints;
@@ -31,6 +32,7 @@ import dev.registry.server.write.Command;
 import dev.registry.server.write.RegistryWriter;
 import dev.registry.server.write.SyncPolicy;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
 
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -128,7 +130,12 @@ public final class RegistryServer implements AutoCloseable {
                     view::lastIndex,
                     new BearerToken(settings.token(), settings.tokenForReads()),
                     settings.maxBodyBytes());
-            WebServer web = WebServer.builder()
+            WebServerConfig.Builder builder = WebServer.builder();
+            if (settings.tlsKeystore() != null) {
+                builder.tls(TlsKeystore.load(settings.tlsKeystore(),
+                        settings.tlsPassword() == null ? new char[0] : settings.tlsPassword().toCharArray()));
+            }
+            WebServer web = builder
                     .host(settings.host())
                     .port(settings.port())
                     .shutdownHook(false)
@@ -136,8 +143,8 @@ public final class RegistryServer implements AutoCloseable {
                     .routing(r -> r.any(router))
                     .build()
                     .start();
-            LOG.log(Level.INFO, "registry {0} serving {1} records on {2}:{3}", version(), view.size(),
-                    settings.host(), String.valueOf(web.port()));
+            LOG.log(Level.INFO, "registry {0} serving {1} records on {2}://{3}:{4}", version(), view.size(),
+                    settings.tlsKeystore() == null ? "http" : "https", settings.host(), String.valueOf(web.port()));
             health.start(settings.checksEnabled(), settings.checkInterval());
             RegistryServer server = new RegistryServer(log, view, writer, rules, probe, health, changes, snapshotter, web);
             server.lock = lock;

@@ -44,12 +44,17 @@ public final class RegistryClient {
     private final Duration requestTimeout;
     private final String token;
 
-    private RegistryClient(URI base, Duration connectTimeout, Duration requestTimeout, String token) {
+    private RegistryClient(URI base, Duration connectTimeout, Duration requestTimeout, String token,
+                           javax.net.ssl.SSLContext sslContext) {
         this.token = token;
         String text = base.toString();
         this.base = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
         this.requestTimeout = requestTimeout;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout).build();
+        HttpClient.Builder http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout);
+        if (sslContext != null) {
+            http.sslContext(sslContext);
+        }
+        this.http = http.build();
     }
 
     /** A client of the registry at {@code baseUri} with 5 s connect and 30 s request timeouts. */
@@ -67,6 +72,7 @@ public final class RegistryClient {
         private Duration connectTimeout = Duration.ofSeconds(5);
         private Duration requestTimeout = Duration.ofSeconds(30);
         private String token;
+        private javax.net.ssl.SSLContext sslContext;
 
         private Builder(URI base) {
             this.base = base;
@@ -89,8 +95,14 @@ public final class RegistryClient {
             return this;
         }
 
+        /** Trust for an {@code https://} registry with a private certificate (default: the JDK's). */
+        public Builder sslContext(javax.net.ssl.SSLContext context) {
+            this.sslContext = context;
+            return this;
+        }
+
         public RegistryClient build() {
-            return new RegistryClient(base, connectTimeout, requestTimeout, token);
+            return new RegistryClient(base, connectTimeout, requestTimeout, token, sslContext);
         }
     }
 

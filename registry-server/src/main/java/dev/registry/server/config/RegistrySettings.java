@@ -26,11 +26,13 @@ import java.util.Map;
  * @param tokenForReads    whether reads need the token too
  * @param sync             when writes are forced to disk before they are acknowledged
  * @param maxRecords       most records the registry holds; registering a new name beyond is a 413
+ * @param tlsKeystore      PKCS#12 keystore for HTTPS, or {@code null} for plain HTTP
+ * @param tlsPassword      the keystore's password
  */
 public record RegistrySettings(String host, int port, Path dataDir, Duration heartbeatTtl, Duration staleAfter,
                                Duration checkInterval, Duration checkTimeout, boolean checksEnabled,
                                int checkConcurrency, long maxBodyBytes, long snapshotEvery, Duration snapshotInterval,
-                               String token, boolean tokenForReads, SyncPolicy sync, int maxRecords) {
+                               String token, boolean tokenForReads, SyncPolicy sync, int maxRecords, Path tlsKeystore, String tlsPassword) {
 
     public static final int DEFAULT_PORT = 8901;
     public static final Duration DEFAULT_HEARTBEAT_TTL = Duration.ofSeconds(120);
@@ -69,43 +71,49 @@ public record RegistrySettings(String host, int port, Path dataDir, Duration hea
     public static RegistrySettings defaults(Path dataDir, int port) {
         return new RegistrySettings("0.0.0.0", port, dataDir, DEFAULT_HEARTBEAT_TTL, DEFAULT_STALE_AFTER,
                 DEFAULT_CHECK_INTERVAL, DEFAULT_CHECK_TIMEOUT, true, DEFAULT_CHECK_CONCURRENCY,
-                DEFAULT_MAX_BODY_BYTES, DEFAULT_SNAPSHOT_EVERY, DEFAULT_SNAPSHOT_INTERVAL, null, false, SyncPolicy.NONE, DEFAULT_MAX_RECORDS);
+                DEFAULT_MAX_BODY_BYTES, DEFAULT_SNAPSHOT_EVERY, DEFAULT_SNAPSHOT_INTERVAL, null, false, SyncPolicy.NONE, DEFAULT_MAX_RECORDS, null, null);
     }
 
     public RegistrySettings withHost(String newHost) {
         return new RegistrySettings(newHost, port, dataDir, heartbeatTtl, staleAfter, checkInterval, checkTimeout,
-                checksEnabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, token, tokenForReads, sync, maxRecords);
+                checksEnabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, token, tokenForReads, sync, maxRecords, tlsKeystore, tlsPassword);
     }
 
     public RegistrySettings withLifetimes(Duration ttl, Duration stale) {
         return new RegistrySettings(host, port, dataDir, ttl, stale, checkInterval, checkTimeout,
-                checksEnabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, token, tokenForReads, sync, maxRecords);
+                checksEnabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, token, tokenForReads, sync, maxRecords, tlsKeystore, tlsPassword);
     }
 
     public RegistrySettings withChecks(boolean enabled, Duration interval, Duration timeout) {
         return new RegistrySettings(host, port, dataDir, heartbeatTtl, staleAfter, interval, timeout,
-                enabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, token, tokenForReads, sync, maxRecords);
+                enabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, token, tokenForReads, sync, maxRecords, tlsKeystore, tlsPassword);
     }
 
     public RegistrySettings withSnapshots(long every, Duration interval) {
         return new RegistrySettings(host, port, dataDir, heartbeatTtl, staleAfter, checkInterval, checkTimeout,
-                checksEnabled, checkConcurrency, maxBodyBytes, every, interval, token, tokenForReads, sync, maxRecords);
+                checksEnabled, checkConcurrency, maxBodyBytes, every, interval, token, tokenForReads, sync, maxRecords, tlsKeystore, tlsPassword);
     }
 
     public RegistrySettings withToken(String secret, boolean forReads) {
         return new RegistrySettings(host, port, dataDir, heartbeatTtl, staleAfter, checkInterval, checkTimeout,
-                checksEnabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, secret, forReads, sync, maxRecords);
+                checksEnabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, secret, forReads, sync, maxRecords, tlsKeystore, tlsPassword);
     }
 
     public RegistrySettings withMaxRecords(int limit) {
         return new RegistrySettings(host, port, dataDir, heartbeatTtl, staleAfter, checkInterval, checkTimeout,
                 checksEnabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, token, tokenForReads,
-                sync, limit);
+                sync, limit, tlsKeystore, tlsPassword);
+    }
+
+    public RegistrySettings withTls(Path keystore, String password) {
+        return new RegistrySettings(host, port, dataDir, heartbeatTtl, staleAfter, checkInterval, checkTimeout,
+                checksEnabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, token, tokenForReads,
+                sync, maxRecords, keystore, password);
     }
 
     public RegistrySettings withSync(SyncPolicy policy) {
         return new RegistrySettings(host, port, dataDir, heartbeatTtl, staleAfter, checkInterval, checkTimeout,
-                checksEnabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, token, tokenForReads, policy, maxRecords);
+                checksEnabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, token, tokenForReads, policy, maxRecords, tlsKeystore, tlsPassword);
     }
 
     /** The settings as text, for the registry-started event (never the token itself). */
@@ -124,6 +132,7 @@ public record RegistrySettings(String host, int port, Path dataDir, Duration hea
         m.put("snapshot_every", Long.toString(snapshotEvery));
         m.put("snapshot_interval", snapshotInterval.toString());
         m.put("max_records", Integer.toString(maxRecords));
+        m.put("tls", tlsKeystore == null ? "off" : "on");
         m.put("fsync", sync.name().toLowerCase(java.util.Locale.ROOT));
         m.put("auth", token == null ? "none" : tokenForReads ? "token for reads and writes" : "token for writes");
         return m;
