@@ -103,6 +103,11 @@ public final class Main implements Callable<Integer> {
             description = "The keystore's password (env REGISTRY_TLS_KEYSTORE_PASSWORD).")
     String tlsPassword;
 
+    @Option(names = "--min-free-space", defaultValue = "${env:REGISTRY_MIN_FREE_SPACE:-256MiB}",
+            converter = SizeConverter.class,
+            description = "Refuse writes (503) while the data directory's disk has less free space (env REGISTRY_MIN_FREE_SPACE; default ${DEFAULT-VALUE}).")
+    long minFreeSpace;
+
     @Option(names = "--max-body", defaultValue = "${env:REGISTRY_MAX_BODY:-1MiB}",
             converter = SizeConverter.class,
             description = "Largest request body; larger ones get 413 (env REGISTRY_MAX_BODY; default ${DEFAULT-VALUE}).")
@@ -129,7 +134,7 @@ public final class Main implements Callable<Integer> {
         }
         RegistrySettings settings = new RegistrySettings(host, port, dataDir, heartbeatTtl, staleAfter,
                 checkInterval, checkTimeout, checks, checkConcurrency, maxBody, snapshotEvery, snapshotInterval,
-                secret, tokenReads, sync, maxRecords, tlsKeystore, tlsPassword);
+                secret, tokenReads, sync, maxRecords, tlsKeystore, tlsPassword, minFreeSpace);
         RegistryServer server;
         try {
             server = RegistryServer.start(settings, Clock.systemUTC());

@@ -29,7 +29,9 @@ import dev.registry.server.services.ServiceEndpoints;
 import dev.registry.server.snapshot.Snapshotter;
 import dev.registry.server.stats.StatsEndpoint;
 import dev.registry.server.write.Command;
+import dev.registry.server.write.DiskGuard;
 import dev.registry.server.write.RegistryWriter;
+import dev.registry.server.write.WriteFailedException;
 import dev.registry.server.write.SyncPolicy;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
@@ -42,6 +44,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.function.LongSupplier;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -84,6 +87,11 @@ public final class RegistryServer implements AutoCloseable {
 
     /** Opens the log in the settings' data directory, replays it, and starts serving. */
     public static RegistryServer start(RegistrySettings settings, Clock clock) {
+        return start(settings, clock, DiskGuard.usableSpaceOf(settings.dataDir()));
+    }
+
+    /** As {@link #start(RegistrySettings, Clock)}, with where free disk space is read from (tests). */
+    public static RegistryServer start(RegistrySettings settings, Clock clock, LongSupplier usableDiskBytes) {
         Instant startedAt = clock.instant();
         DataDirLock lock = DataDirLock.acquire(settings.dataDir());
         EventLog log;
@@ -114,10 +122,16 @@ public final class RegistryServer implements AutoCloseable {
                     (System.nanoTime() - t0) / 1_000_000);
 
             Instant lastTime = replay.lastTime().isAfter(view.lastEventTime()) ? replay.lastTime() : view.lastEventTime();
-            RegistryWriter writer = new RegistryWriter(log, view, projection, clock, lastTime, settings.sync());
+            RegistryWriter writer = new RegistryWriter(log, view, projection, clock, lastTime, settings.sync(),
+                    new DiskGuard(usableDiskBytes, settings.minFreeSpace()));
             snapshotter.enable(startedAt); // by time: the first snapshot one interval after the start
             // The restart grace: one full stale period before anything may be evicted.
-            writer.execute(new Command.Start(version(), settings.describe(), settings.staleAfter()));
+            try {
+                writer.execute(new Command.Start(version(), settings.describe(), settings.staleAfter()));
+            } catch (WriteFailedException ex) {
+                // e.g. a nearly full disk: serve reads anyway, and say why writes are refused
+                LOG.log(Level.WARNING, "registry-started not recorded: " + ex.getMessage());
+            }
 
             HealthRules rules = new HealthRules(settings.heartbeatTtl(), settings.staleAfter());
             Probe probe = new Probe(settings.checkTimeout(), settings.checkConcurrency());

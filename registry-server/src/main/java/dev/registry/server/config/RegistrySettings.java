@@ -28,11 +28,12 @@ import java.util.Map;
  * @param maxRecords       most records the registry holds; registering a new name beyond is a 413
  * @param tlsKeystore      PKCS#12 keystore for HTTPS, or {@code null} for plain HTTP
  * @param tlsPassword      the keystore's password
+ * @param minFreeSpace     fewest free bytes on the data directory's disk to keep taking writes
  */
 public record RegistrySettings(String host, int port, Path dataDir, Duration heartbeatTtl, Duration staleAfter,
                                Duration checkInterval, Duration checkTimeout, boolean checksEnabled,
                                int checkConcurrency, long maxBodyBytes, long snapshotEvery, Duration snapshotInterval,
-                               String token, boolean tokenForReads, SyncPolicy sync, int maxRecords, Path tlsKeystore, String tlsPassword) {
+                               String token, boolean tokenForReads, SyncPolicy sync, int maxRecords, Path tlsKeystore, String tlsPassword, long minFreeSpace) {
 
     public static final int DEFAULT_PORT = 8901;
     public static final Duration DEFAULT_HEARTBEAT_TTL = Duration.ofSeconds(120);
@@ -43,6 +44,7 @@ public record RegistrySettings(String host, int port, Path dataDir, Duration hea
     public static final long DEFAULT_MAX_BODY_BYTES = 1L << 20;
     public static final long DEFAULT_SNAPSHOT_EVERY = 1_000_000;
     public static final int DEFAULT_MAX_RECORDS = 1_000_000;
+    public static final long DEFAULT_MIN_FREE_SPACE = 256L << 20;
     public static final Duration DEFAULT_SNAPSHOT_INTERVAL = Duration.ofMinutes(10);
 
     public RegistrySettings {
@@ -71,49 +73,55 @@ public record RegistrySettings(String host, int port, Path dataDir, Duration hea
     public static RegistrySettings defaults(Path dataDir, int port) {
         return new RegistrySettings("0.0.0.0", port, dataDir, DEFAULT_HEARTBEAT_TTL, DEFAULT_STALE_AFTER,
                 DEFAULT_CHECK_INTERVAL, DEFAULT_CHECK_TIMEOUT, true, DEFAULT_CHECK_CONCURRENCY,
-                DEFAULT_MAX_BODY_BYTES, DEFAULT_SNAPSHOT_EVERY, DEFAULT_SNAPSHOT_INTERVAL, null, false, SyncPolicy.NONE, DEFAULT_MAX_RECORDS, null, null);
+                DEFAULT_MAX_BODY_BYTES, DEFAULT_SNAPSHOT_EVERY, DEFAULT_SNAPSHOT_INTERVAL, null, false, SyncPolicy.NONE, DEFAULT_MAX_RECORDS, null, null, DEFAULT_MIN_FREE_SPACE);
     }
 
     public RegistrySettings withHost(String newHost) {
         return new RegistrySettings(newHost, port, dataDir, heartbeatTtl, staleAfter, checkInterval, checkTimeout,
-                checksEnabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, token, tokenForReads, sync, maxRecords, tlsKeystore, tlsPassword);
+                checksEnabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, token, tokenForReads, sync, maxRecords, tlsKeystore, tlsPassword, minFreeSpace);
     }
 
     public RegistrySettings withLifetimes(Duration ttl, Duration stale) {
         return new RegistrySettings(host, port, dataDir, ttl, stale, checkInterval, checkTimeout,
-                checksEnabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, token, tokenForReads, sync, maxRecords, tlsKeystore, tlsPassword);
+                checksEnabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, token, tokenForReads, sync, maxRecords, tlsKeystore, tlsPassword, minFreeSpace);
     }
 
     public RegistrySettings withChecks(boolean enabled, Duration interval, Duration timeout) {
         return new RegistrySettings(host, port, dataDir, heartbeatTtl, staleAfter, interval, timeout,
-                enabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, token, tokenForReads, sync, maxRecords, tlsKeystore, tlsPassword);
+                enabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, token, tokenForReads, sync, maxRecords, tlsKeystore, tlsPassword, minFreeSpace);
     }
 
     public RegistrySettings withSnapshots(long every, Duration interval) {
         return new RegistrySettings(host, port, dataDir, heartbeatTtl, staleAfter, checkInterval, checkTimeout,
-                checksEnabled, checkConcurrency, maxBodyBytes, every, interval, token, tokenForReads, sync, maxRecords, tlsKeystore, tlsPassword);
+                checksEnabled, checkConcurrency, maxBodyBytes, every, interval, token, tokenForReads, sync, maxRecords, tlsKeystore, tlsPassword, minFreeSpace);
     }
 
     public RegistrySettings withToken(String secret, boolean forReads) {
         return new RegistrySettings(host, port, dataDir, heartbeatTtl, staleAfter, checkInterval, checkTimeout,
-                checksEnabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, secret, forReads, sync, maxRecords, tlsKeystore, tlsPassword);
+                checksEnabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, secret, forReads, sync, maxRecords, tlsKeystore, tlsPassword, minFreeSpace);
     }
 
     public RegistrySettings withMaxRecords(int limit) {
         return new RegistrySettings(host, port, dataDir, heartbeatTtl, staleAfter, checkInterval, checkTimeout,
                 checksEnabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, token, tokenForReads,
-                sync, limit, tlsKeystore, tlsPassword);
+                sync, limit, tlsKeystore, tlsPassword, minFreeSpace);
     }
 
     public RegistrySettings withTls(Path keystore, String password) {
         return new RegistrySettings(host, port, dataDir, heartbeatTtl, staleAfter, checkInterval, checkTimeout,
                 checksEnabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, token, tokenForReads,
-                sync, maxRecords, keystore, password);
+                sync, maxRecords, keystore, password, minFreeSpace);
+    }
+
+    public RegistrySettings withMinFreeSpace(long bytes) {
+        return new RegistrySettings(host, port, dataDir, heartbeatTtl, staleAfter, checkInterval, checkTimeout,
+                checksEnabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, token, tokenForReads,
+                sync, maxRecords, tlsKeystore, tlsPassword, bytes);
     }
 
     public RegistrySettings withSync(SyncPolicy policy) {
         return new RegistrySettings(host, port, dataDir, heartbeatTtl, staleAfter, checkInterval, checkTimeout,
-                checksEnabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, token, tokenForReads, policy, maxRecords, tlsKeystore, tlsPassword);
+                checksEnabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, token, tokenForReads, policy, maxRecords, tlsKeystore, tlsPassword, minFreeSpace);
     }
 
     /** The settings as text, for the registry-started event (never the token itself). */
@@ -132,6 +140,7 @@ public record RegistrySettings(String host, int port, Path dataDir, Duration hea
         m.put("snapshot_every", Long.toString(snapshotEvery));
         m.put("snapshot_interval", snapshotInterval.toString());
         m.put("max_records", Integer.toString(maxRecords));
+        m.put("min_free_space", Long.toString(minFreeSpace));
         m.put("tls", tlsKeystore == null ? "off" : "on");
         m.put("fsync", sync.name().toLowerCase(java.util.Locale.ROOT));
         m.put("auth", token == null ? "none" : tokenForReads ? "token for reads and writes" : "token for writes");

@@ -36,6 +36,7 @@ public final class RegistryWriter implements AutoCloseable {
     private final RegistryView view;
     private final Projection projection;
     private final SyncPolicy sync;
+    private final DiskGuard disk;
     private final Clock clock;
     private final BlockingQueue<Pending> inbox = new ArrayBlockingQueue<>(INBOX_CAPACITY);
     private final Thread thread;
@@ -50,6 +51,13 @@ public final class RegistryWriter implements AutoCloseable {
      */
     public RegistryWriter(EventLog log, RegistryView view, Projection projection, Clock clock, Instant notBefore,
                           SyncPolicy sync) {
+        this(log, view, projection, clock, notBefore, sync, new DiskGuard(() -> Long.MAX_VALUE, 0));
+    }
+
+    /** @param disk refuses writes while free space is low */
+    public RegistryWriter(EventLog log, RegistryView view, Projection projection, Clock clock, Instant notBefore,
+                          SyncPolicy sync, DiskGuard disk) {
+        this.disk = disk;
         this.sync = sync;
         this.log = log;
         this.view = view;
@@ -125,6 +133,9 @@ public final class RegistryWriter implements AutoCloseable {
                 return false;
             }
             List<LoggedEvent> appended = new ArrayList<>(decided.get().size());
+            if (!decided.get().isEmpty()) {
+                disk.check();
+            }
             for (RegistryEvent event : decided.get()) {
                 LoggedEvent logged = new LoggedEvent(log.append(event), event);
                 projection.apply(logged);
@@ -136,6 +147,9 @@ public final class RegistryWriter implements AutoCloseable {
             WriteResult result = new WriteResult(false, appended, recordOf(pending.command));
             acknowledgements.add(() -> pending.result.complete(result));
             return !appended.isEmpty();
+        } catch (WriteFailedException ex) {
+            acknowledgements.add(() -> pending.result.completeExceptionally(ex));
+            return false;
         } catch (RuntimeException ex) {
             acknowledgements.add(() -> pending.result.completeExceptionally(new WriteFailedException(
                     "the log refused the write: " + ex.getMessage(), ex)));

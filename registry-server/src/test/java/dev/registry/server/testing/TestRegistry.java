@@ -18,6 +18,7 @@ public final class TestRegistry implements AutoCloseable {
     private final Path dataDir;
     private final UnaryOperator<RegistrySettings> customize;
     private final Clock clock;
+    private final java.util.function.LongSupplier usableDiskBytes;
     private RegistryServer server;
     private Http http;
 
@@ -26,15 +27,22 @@ public final class TestRegistry implements AutoCloseable {
     }
 
     public TestRegistry(Path dataDir, UnaryOperator<RegistrySettings> customize, Clock clock) {
+        this(dataDir, customize, clock, () -> Long.MAX_VALUE);
+    }
+
+    /** @param usableDiskBytes the free disk space the server sees */
+    public TestRegistry(Path dataDir, UnaryOperator<RegistrySettings> customize, Clock clock,
+                        java.util.function.LongSupplier usableDiskBytes) {
         this.dataDir = dataDir;
         this.customize = customize;
         this.clock = clock;
+        this.usableDiskBytes = usableDiskBytes;
         start();
     }
 
     private void start() {
         RegistrySettings settings = customize.apply(testDefaults(dataDir));
-        server = RegistryServer.start(settings, clock);
+        server = RegistryServer.start(settings, clock, usableDiskBytes);
         http = new Http(server.port());
     }
 

@@ -1,0 +1,56 @@
+package dev.registry.server.write;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.LongSupplier;
+
+/**
+ * Refuses writes while the data directory's file system has less than a minimum of free space.
+ * The log lives in memory-mapped files: running the disk truly full under them would fault the
+ * process, so the registry stops taking writes before that (503, reads keep working) and takes
+ * them again as soon as space returns. Free space is looked up at most every {@link #RECHECK_NANOS}.
+ */
+public final class DiskGuard {
+
+    static final long RECHECK_NANOS = 1_000_000_000L;
+
+    private final LongSupplier usableBytes;
+    private final long minimum;
+    private long checkedAt;
+    private long lastUsable = Long.MAX_VALUE;
+
+    /**
+     * @param usableBytes free space now (the file system's, or a test's)
+     * @param minimum     fewest free bytes to keep taking writes
+     */
+    public DiskGuard(LongSupplier usableBytes, long minimum) {
+        this.usableBytes = usableBytes;
+        this.minimum = minimum;
+        this.checkedAt = System.nanoTime() - RECHECK_NANOS;
+    }
+
+    /** Free space of the file system that holds {@code dir}. */
+    public static LongSupplier usableSpaceOf(Path dir) {
+        return () -> {
+            try {
+                return Files.getFileStore(dir).getUsableSpace();
+            } catch (IOException ex) {
+                return Long.MAX_VALUE; // cannot tell: do not refuse writes over it
+            }
+        };
+    }
+
+    /** Throws when free space is below the minimum. Called by the writer thread only. */
+    void check() {
+        long now = System.nanoTime();
+        if (now - checkedAt >= RECHECK_NANOS || lastUsable < minimum) {
+            lastUsable = usableBytes.getAsLong();
+            checkedAt = now;
+        }
+        if (lastUsable < minimum) {
+            throw new WriteFailedException("the disk is almost full: " + (lastUsable >> 20) + " MiB free, "
+                    + "writes resume above " + (minimum >> 20) + " MiB (--min-free-space)", null);
+        }
+    }
+}
