@@ -132,9 +132,21 @@ public final class Main implements Callable<Integer> {
             System.err.println("registry-server: --fsync: " + ex.getMessage());
             return 2;
         }
-        RegistrySettings settings = new RegistrySettings(host, port, dataDir, heartbeatTtl, staleAfter,
-                checkInterval, checkTimeout, checks, checkConcurrency, maxBody, snapshotEvery, snapshotInterval,
-                secret, tokenReads, sync, maxRecords, tlsKeystore, tlsPassword, minFreeSpace);
+        RegistrySettings settings;
+        try {
+            settings = RegistrySettings.builder(dataDir).host(host).port(port)
+                    .heartbeatTtl(heartbeatTtl).staleAfter(staleAfter)
+                    .checksEnabled(checks).checkInterval(checkInterval).checkTimeout(checkTimeout)
+                    .checkConcurrency(checkConcurrency)
+                    .maxBodyBytes(maxBody).maxRecords(maxRecords).minFreeSpace(minFreeSpace)
+                    .snapshotEvery(snapshotEvery).snapshotInterval(snapshotInterval)
+                    .token(secret).tokenForReads(tokenReads).sync(sync)
+                    .tlsKeystore(tlsKeystore).tlsPassword(tlsPassword)
+                    .build();
+        } catch (IllegalArgumentException ex) {
+            System.err.println("registry-server: " + ex.getMessage());
+            return 2;
+        }
         RegistryServer server;
         try {
             server = RegistryServer.start(settings, Clock.systemUTC());

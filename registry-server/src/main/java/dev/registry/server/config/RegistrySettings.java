@@ -71,57 +71,125 @@ public record RegistrySettings(String host, int port, Path dataDir, Duration hea
 
     /** Every default, with the given data directory and port. */
     public static RegistrySettings defaults(Path dataDir, int port) {
-        return new RegistrySettings("0.0.0.0", port, dataDir, DEFAULT_HEARTBEAT_TTL, DEFAULT_STALE_AFTER,
-                DEFAULT_CHECK_INTERVAL, DEFAULT_CHECK_TIMEOUT, true, DEFAULT_CHECK_CONCURRENCY,
-                DEFAULT_MAX_BODY_BYTES, DEFAULT_SNAPSHOT_EVERY, DEFAULT_SNAPSHOT_INTERVAL, null, false, SyncPolicy.NONE, DEFAULT_MAX_RECORDS, null, null, DEFAULT_MIN_FREE_SPACE);
+        return builder(dataDir).port(port).build();
+    }
+
+    /** A builder holding every default, for the data directory {@code dataDir}. */
+    public static Builder builder(Path dataDir) {
+        return new Builder(dataDir);
+    }
+
+    /** A builder holding these settings. */
+    public Builder toBuilder() {
+        Builder b = new Builder(dataDir);
+        b.host = host;
+        b.port = port;
+        b.heartbeatTtl = heartbeatTtl;
+        b.staleAfter = staleAfter;
+        b.checkInterval = checkInterval;
+        b.checkTimeout = checkTimeout;
+        b.checksEnabled = checksEnabled;
+        b.checkConcurrency = checkConcurrency;
+        b.maxBodyBytes = maxBodyBytes;
+        b.snapshotEvery = snapshotEvery;
+        b.snapshotInterval = snapshotInterval;
+        b.token = token;
+        b.tokenForReads = tokenForReads;
+        b.sync = sync;
+        b.maxRecords = maxRecords;
+        b.tlsKeystore = tlsKeystore;
+        b.tlsPassword = tlsPassword;
+        b.minFreeSpace = minFreeSpace;
+        return b;
     }
 
     public RegistrySettings withHost(String newHost) {
-        return new RegistrySettings(newHost, port, dataDir, heartbeatTtl, staleAfter, checkInterval, checkTimeout,
-                checksEnabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, token, tokenForReads, sync, maxRecords, tlsKeystore, tlsPassword, minFreeSpace);
+        return toBuilder().host(newHost).build();
     }
 
     public RegistrySettings withLifetimes(Duration ttl, Duration stale) {
-        return new RegistrySettings(host, port, dataDir, ttl, stale, checkInterval, checkTimeout,
-                checksEnabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, token, tokenForReads, sync, maxRecords, tlsKeystore, tlsPassword, minFreeSpace);
+        return toBuilder().heartbeatTtl(ttl).staleAfter(stale).build();
     }
 
     public RegistrySettings withChecks(boolean enabled, Duration interval, Duration timeout) {
-        return new RegistrySettings(host, port, dataDir, heartbeatTtl, staleAfter, interval, timeout,
-                enabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, token, tokenForReads, sync, maxRecords, tlsKeystore, tlsPassword, minFreeSpace);
+        return toBuilder().checksEnabled(enabled).checkInterval(interval).checkTimeout(timeout).build();
     }
 
     public RegistrySettings withSnapshots(long every, Duration interval) {
-        return new RegistrySettings(host, port, dataDir, heartbeatTtl, staleAfter, checkInterval, checkTimeout,
-                checksEnabled, checkConcurrency, maxBodyBytes, every, interval, token, tokenForReads, sync, maxRecords, tlsKeystore, tlsPassword, minFreeSpace);
+        return toBuilder().snapshotEvery(every).snapshotInterval(interval).build();
     }
 
     public RegistrySettings withToken(String secret, boolean forReads) {
-        return new RegistrySettings(host, port, dataDir, heartbeatTtl, staleAfter, checkInterval, checkTimeout,
-                checksEnabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, secret, forReads, sync, maxRecords, tlsKeystore, tlsPassword, minFreeSpace);
+        return toBuilder().token(secret).tokenForReads(forReads).build();
     }
 
     public RegistrySettings withMaxRecords(int limit) {
-        return new RegistrySettings(host, port, dataDir, heartbeatTtl, staleAfter, checkInterval, checkTimeout,
-                checksEnabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, token, tokenForReads,
-                sync, limit, tlsKeystore, tlsPassword, minFreeSpace);
+        return toBuilder().maxRecords(limit).build();
     }
 
     public RegistrySettings withTls(Path keystore, String password) {
-        return new RegistrySettings(host, port, dataDir, heartbeatTtl, staleAfter, checkInterval, checkTimeout,
-                checksEnabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, token, tokenForReads,
-                sync, maxRecords, keystore, password, minFreeSpace);
+        return toBuilder().tlsKeystore(keystore).tlsPassword(password).build();
     }
 
     public RegistrySettings withMinFreeSpace(long bytes) {
-        return new RegistrySettings(host, port, dataDir, heartbeatTtl, staleAfter, checkInterval, checkTimeout,
-                checksEnabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, token, tokenForReads,
-                sync, maxRecords, tlsKeystore, tlsPassword, bytes);
+        return toBuilder().minFreeSpace(bytes).build();
     }
 
     public RegistrySettings withSync(SyncPolicy policy) {
-        return new RegistrySettings(host, port, dataDir, heartbeatTtl, staleAfter, checkInterval, checkTimeout,
-                checksEnabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, token, tokenForReads, policy, maxRecords, tlsKeystore, tlsPassword, minFreeSpace);
+        return toBuilder().sync(policy).build();
+    }
+
+    /** Settings one at a time; starts from every default. */
+    public static final class Builder {
+        private final Path dataDir;
+        private String host = "0.0.0.0";
+        private int port = DEFAULT_PORT;
+        private Duration heartbeatTtl = DEFAULT_HEARTBEAT_TTL;
+        private Duration staleAfter = DEFAULT_STALE_AFTER;
+        private Duration checkInterval = DEFAULT_CHECK_INTERVAL;
+        private Duration checkTimeout = DEFAULT_CHECK_TIMEOUT;
+        private boolean checksEnabled = true;
+        private int checkConcurrency = DEFAULT_CHECK_CONCURRENCY;
+        private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+        private long snapshotEvery = DEFAULT_SNAPSHOT_EVERY;
+        private Duration snapshotInterval = DEFAULT_SNAPSHOT_INTERVAL;
+        private String token;
+        private boolean tokenForReads;
+        private SyncPolicy sync = SyncPolicy.NONE;
+        private int maxRecords = DEFAULT_MAX_RECORDS;
+        private Path tlsKeystore;
+        private String tlsPassword;
+        private long minFreeSpace = DEFAULT_MIN_FREE_SPACE;
+
+        private Builder(Path dataDir) {
+            this.dataDir = dataDir;
+        }
+
+        public Builder host(String v) { host = v; return this; }
+        public Builder port(int v) { port = v; return this; }
+        public Builder heartbeatTtl(Duration v) { heartbeatTtl = v; return this; }
+        public Builder staleAfter(Duration v) { staleAfter = v; return this; }
+        public Builder checkInterval(Duration v) { checkInterval = v; return this; }
+        public Builder checkTimeout(Duration v) { checkTimeout = v; return this; }
+        public Builder checksEnabled(boolean v) { checksEnabled = v; return this; }
+        public Builder checkConcurrency(int v) { checkConcurrency = v; return this; }
+        public Builder maxBodyBytes(long v) { maxBodyBytes = v; return this; }
+        public Builder snapshotEvery(long v) { snapshotEvery = v; return this; }
+        public Builder snapshotInterval(Duration v) { snapshotInterval = v; return this; }
+        public Builder token(String v) { token = v; return this; }
+        public Builder tokenForReads(boolean v) { tokenForReads = v; return this; }
+        public Builder sync(SyncPolicy v) { sync = v; return this; }
+        public Builder maxRecords(int v) { maxRecords = v; return this; }
+        public Builder tlsKeystore(Path v) { tlsKeystore = v; return this; }
+        public Builder tlsPassword(String v) { tlsPassword = v; return this; }
+        public Builder minFreeSpace(long v) { minFreeSpace = v; return this; }
+
+        /** @throws IllegalArgumentException for settings that make no sense together or alone */
+        public RegistrySettings build() {
+            return new RegistrySettings(host, port, dataDir, heartbeatTtl, staleAfter, checkInterval, checkTimeout,
+                    checksEnabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, token,
+                    tokenForReads, sync, maxRecords, tlsKeystore, tlsPassword, minFreeSpace);
+        }
     }
 
     /** The settings as text, for the registry-started event (never the token itself). */
