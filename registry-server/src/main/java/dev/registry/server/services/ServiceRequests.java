@@ -21,6 +21,9 @@ import java.util.List;
  */
 public final class ServiceRequests {
 
+    /** Deepest nesting of arrays and objects accepted in a body (metadata included). */
+    public static final int MAX_DEPTH = 64;
+
     /** Longest accepted service name (a DNS name's limit). */
     public static final int MAX_NAME_LENGTH = 253;
 
@@ -32,7 +35,7 @@ public final class ServiceRequests {
 
     static {
         // Deeply nested metadata must not cost the server its stack.
-        JSON.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
+        JSON.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build());
     }
 
     private ServiceRequests() {
@@ -102,6 +105,8 @@ public final class ServiceRequests {
                 throw ApiException.badRequest("Invalid JSON");
             }
             return node;
+        } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException ex) {
+            throw ApiException.badRequest("Request body nested deeper than " + MAX_DEPTH + " levels (limit)");
         } catch (IOException ex) {
             throw ApiException.badRequest("Invalid JSON");
         }

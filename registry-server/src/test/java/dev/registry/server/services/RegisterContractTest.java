@@ -166,6 +166,16 @@ class RegisterContractTest extends RegistryTestBase {
     }
 
     @Test
+    void metadataNestedBeyondTheLimitIs400NamingIt() {
+        String deep = "[".repeat(100) + "]".repeat(100);
+        Http.Reply reply = http.post("/services", Http.registration("deep", 1, "{\"x\":" + deep + "}"));
+        assertThat(reply.status(), is(400));
+        assertThat(reply.json().get("error").asText(), is("Request body nested deeper than 64 levels (limit)"));
+        assertThat(http.post("/services", Http.registration("ok", 1, "{\"x\":" + "[".repeat(30) + "]".repeat(30) + "}"))
+                .status(), is(201));
+    }
+
+    @Test
     void portBoundariesAreAccepted() {
         assertThat(http.post("/services", withField("\"port\":1")).status(), is(201));
         assertThat(http.post("/services", withField("\"port\":65535")).status(), is(201));
