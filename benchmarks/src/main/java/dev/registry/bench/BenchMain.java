@@ -200,7 +200,7 @@ public final class BenchMain {
                 all.apply(e);
             }
         }
-        new SnapshotStore(dir, 3).write(new Snapshot(view.lastIndex(), view, history));
+        new SnapshotStore(dir, 3).write(new Snapshot(view.lastIndex(), view, history.timelines()));
     }
 
     // ---- Heap ------------------------------------------------------------------------------

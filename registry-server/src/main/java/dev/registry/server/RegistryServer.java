@@ -107,7 +107,7 @@ public final class RegistryServer implements AutoCloseable {
             // A snapshot counts only if the log still holds the event it was taken at.
             Optional<Snapshot> snapshot = store.loadNewest().filter(s -> holds(log, s.index()));
             RegistryView view = snapshot.map(Snapshot::view).orElseGet(RegistryView::new);
-            HistoryIndex historyIndex = snapshot.map(Snapshot::history).orElseGet(HistoryIndex::new);
+            HistoryIndex historyIndex = snapshot.map(s -> HistoryIndex.restore(s.history())).orElseGet(HistoryIndex::new);
             Checkpoints checkpoints = new Checkpoints(view, CHECKPOINT_SPACING);
             snapshot.ifPresent(s -> checkpoints.seed(s.index(), s.view().lastEventTime(), s.view().copy()));
             ViewChanges changes = new ViewChanges(-1);

@@ -126,7 +126,7 @@ public final class ServiceWatcher implements AutoCloseable {
 
     /** Healthy now, as the registry defines it: running, heartbeat within the TTL, not expired. */
     public boolean isHealthy(ServiceRecord record) {
-        double now = clock.instant().getEpochSecond() + clock.instant().getNano() / 1e9;
+        double now = WireFold.epochSeconds(clock.instant());
         return !expired.contains(record.name()) && record.isHealthyAt(now, heartbeatTtl.toNanos() / 1e9);
     }
 

@@ -47,6 +47,10 @@ public final class EventCodec {
     public static final String EXPIRED = "expired";
     public static final String EVICTED = "evicted";
 
+    /** Every type name, most frequent first (replay looks each event's type up here). */
+    private static final String[] KNOWN_TYPES = {HEARTBEAT, REGISTERED, UPDATED, HEALTH_CHECKED, EXPIRED, EVICTED,
+            DEREGISTERED, REGISTRY_STARTED};
+
     private final ObjectMapper json = new ObjectMapper();
 
     /** The stable type name written to the log for {@code event}. */
@@ -72,8 +76,7 @@ public final class EventCodec {
 
     /** The canonical type name equal to {@code type}, or {@code type} itself when it is unknown. */
     public static String canonicalType(CharSequence type) {
-        for (String known : new String[]{HEARTBEAT, REGISTERED, UPDATED, HEALTH_CHECKED, EXPIRED, EVICTED,
-                DEREGISTERED, REGISTRY_STARTED}) {
+        for (String known : KNOWN_TYPES) {
             if (known.contentEquals(type)) {
                 return known;
             }

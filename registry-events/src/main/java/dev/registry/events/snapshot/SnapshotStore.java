@@ -169,7 +169,7 @@ public final class SnapshotStore {
             }
             g.writeEndArray();
             g.writeObjectFieldStart("history");
-            for (var e : s.history().timelines().entrySet()) {
+            for (var e : s.history().entrySet()) {
                 HistoryIndex.Snapshot t = e.getValue();
                 g.writeObjectFieldStart(e.getKey());
                 g.writeFieldName("entries");
@@ -210,7 +210,7 @@ public final class SnapshotStore {
             timelines.put(e.getKey(), new HistoryIndex.Snapshot(entries, before,
                     t.required("heartbeats_after_last").asInt(), t.required("first_index").asLong()));
         }
-        return new Snapshot(index, view, HistoryIndex.restore(timelines));
+        return new Snapshot(index, view, timelines);
     }
 
     private void prune() {

@@ -71,7 +71,7 @@ public final class Snapshotter implements Projection, AutoCloseable {
     }
 
     private void takeNow(long index, Instant time) {
-        Snapshot snapshot = new Snapshot(index, view.copy(), HistoryIndex.restore(history.timelines()));
+        Snapshot snapshot = new Snapshot(index, view.copy(), history.timelines());
         sinceLast = 0;
         lastTime = time;
         writing = disk.submit(() -> {
