@@ -1,5 +1,6 @@
 package dev.registry.server;
 
+import dev.registry.events.log.RollPeriod;
 import dev.registry.server.config.DurationConverter;
 import dev.registry.server.config.OnOffConverter;
 import dev.registry.server.config.RegistrySettings;
@@ -113,6 +114,20 @@ public final class Main implements Callable<Integer> {
             description = "Largest request body; larger ones get 413 (env REGISTRY_MAX_BODY; default ${DEFAULT-VALUE}).")
     long maxBody;
 
+    @Option(names = "--body-timeout", defaultValue = "${env:REGISTRY_BODY_TIMEOUT:-30s}",
+            converter = DurationConverter.class,
+            description = "A request body must arrive within this; a stalled one has its connection closed (env REGISTRY_BODY_TIMEOUT; default ${DEFAULT-VALUE}).")
+    Duration bodyTimeout;
+
+    @Option(names = "--roll", defaultValue = "${env:REGISTRY_ROLL:-daily}", paramLabel = "hourly|daily",
+            description = "How often a new log file starts; set when the log is created (env REGISTRY_ROLL; default ${DEFAULT-VALUE}).")
+    String roll;
+
+    @Option(names = "--retention", defaultValue = "${env:REGISTRY_RETENTION:-7d}",
+            converter = DurationConverter.class,
+            description = "Delete log files older than this once a snapshot covers them; 0d keeps all (env REGISTRY_RETENTION; default ${DEFAULT-VALUE}).")
+    Duration retention;
+
     public static void main(String[] args) {
         configureLogging();
         System.exit(new CommandLine(new Main()).execute(args));
@@ -132,6 +147,13 @@ public final class Main implements Callable<Integer> {
             System.err.println("registry-server: --fsync: " + ex.getMessage());
             return 2;
         }
+        RollPeriod rollPeriod;
+        try {
+            rollPeriod = RollPeriod.parse(roll);
+        } catch (IllegalArgumentException ex) {
+            System.err.println("registry-server: --roll: " + ex.getMessage());
+            return 2;
+        }
         RegistrySettings settings;
         try {
             settings = RegistrySettings.builder(dataDir).host(host).port(port)
@@ -142,6 +164,7 @@ public final class Main implements Callable<Integer> {
                     .snapshotEvery(snapshotEvery).snapshotInterval(snapshotInterval)
                     .token(secret).tokenForReads(tokenReads).sync(sync)
                     .tlsKeystore(tlsKeystore).tlsPassword(tlsPassword)
+                    .bodyTimeout(bodyTimeout).roll(rollPeriod).retention(retention)
                     .build();
         } catch (IllegalArgumentException ex) {
             System.err.println("registry-server: " + ex.getMessage());

@@ -71,9 +71,12 @@ public final class RegistryServer implements AutoCloseable {
     private final ViewChanges changes;
     private final Snapshotter snapshotter;
     private final WebServer web;
+    private final ApiRouter router;
 
     private RegistryServer(EventLog log, RegistryView view, RegistryWriter writer, HealthRules rules, Probe probe,
-                           HealthScheduler health, ViewChanges changes, Snapshotter snapshotter, WebServer web) {
+                           HealthScheduler health, ViewChanges changes, Snapshotter snapshotter, WebServer web,
+                           ApiRouter router) {
+        this.router = router;
         this.changes = changes;
         this.snapshotter = snapshotter;
         this.log = log;
@@ -96,7 +99,8 @@ public final class RegistryServer implements AutoCloseable {
         DataDirLock lock = DataDirLock.acquire(settings.dataDir());
         EventLog log;
         try {
-            log = ChronicleEventLog.openForWriting(settings.dataDir(), settings.sync() != SyncPolicy.NONE);
+            log = ChronicleEventLog.openForWriting(settings.dataDir(), settings.sync() != SyncPolicy.NONE,
+                    settings.roll());
         } catch (RuntimeException ex) {
             lock.close();
             throw ex;
@@ -148,7 +152,8 @@ public final class RegistryServer implements AutoCloseable {
                     new EventStream(log, changes),
                     view::lastIndex,
                     new BearerToken(settings.token(), settings.tokenForReads()),
-                    settings.maxBodyBytes());
+                    settings.maxBodyBytes(),
+                    settings.bodyTimeout());
             WebServerConfig.Builder builder = WebServer.builder();
             if (settings.tlsKeystore() != null) {
                 builder.tls(TlsKeystore.load(settings.tlsKeystore(),
@@ -165,7 +170,8 @@ public final class RegistryServer implements AutoCloseable {
             LOG.log(Level.INFO, "registry {0} serving {1} records on {2}://{3}:{4}", version(), view.size(),
                     settings.tlsKeystore() == null ? "http" : "https", settings.host(), String.valueOf(web.port()));
             health.start(settings.checksEnabled(), settings.checkInterval());
-            RegistryServer server = new RegistryServer(log, view, writer, rules, probe, health, changes, snapshotter, web);
+            RegistryServer server = new RegistryServer(log, view, writer, rules, probe, health, changes, snapshotter, web,
+                    router);
             server.lock = lock;
             server.recovery = new Recovery(snapshot.map(Snapshot::index), replay.events());
             return server;
@@ -301,6 +307,7 @@ public final class RegistryServer implements AutoCloseable {
     public void close() {
         changes.close(); // ends blocking queries and event streams, so the server can stop at once
         web.stop();
+        router.close();
         health.close();
         probe.close();
         writer.close();

@@ -6,7 +6,6 @@ import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
-import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
 
@@ -60,13 +59,24 @@ public final class ChronicleEventLog implements EventLog {
      *                 msync when opened in sync mode; otherwise sync is a no-op)
      */
     public static ChronicleEventLog openForWriting(Path dir, boolean syncable) {
+        return openForWriting(dir, syncable, RollPeriod.DAILY);
+    }
+
+    /**
+     * Opens (creating if needed) the log in {@code dir} for the single writer.
+     *
+     * @param syncable whether {@link #sync()} forces events to disk
+     * @param roll     how often a new file starts, for a new log; an existing log keeps the period
+     *                 it was created with (its files and indexes are laid out by it)
+     */
+    public static ChronicleEventLog openForWriting(Path dir, boolean syncable, RollPeriod roll) {
         try {
             Files.createDirectories(dir);
         } catch (java.io.IOException ex) {
             throw new IllegalStateException("cannot create data directory " + dir + ": " + ex.getMessage(), ex);
         }
         return new ChronicleEventLog(SingleChronicleQueueBuilder.binary(dir)
-                .rollCycle(RollCycles.FAST_DAILY)
+                .rollCycle(roll.cycle())
                 .syncMode(syncable ? SyncMode.SYNC : SyncMode.NONE)
                 .build());
     }

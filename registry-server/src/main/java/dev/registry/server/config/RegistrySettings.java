@@ -1,5 +1,6 @@
 package dev.registry.server.config;
 
+import dev.registry.events.log.RollPeriod;
 import dev.registry.server.write.SyncPolicy;
 
 import java.nio.file.Path;
@@ -29,11 +30,15 @@ import java.util.Map;
  * @param tlsKeystore      PKCS#12 keystore for HTTPS, or {@code null} for plain HTTP
  * @param tlsPassword      the keystore's password
  * @param minFreeSpace     fewest free bytes on the data directory's disk to keep taking writes
+ * @param bodyTimeout      longest a request body may take to arrive
+ * @param roll             how often the log starts a new file (for a new log; an existing one keeps its own)
+ * @param retention        roll files older than this are deleted once a snapshot covers them (0: kept forever)
  */
 public record RegistrySettings(String host, int port, Path dataDir, Duration heartbeatTtl, Duration staleAfter,
                                Duration checkInterval, Duration checkTimeout, boolean checksEnabled,
                                int checkConcurrency, long maxBodyBytes, long snapshotEvery, Duration snapshotInterval,
-                               String token, boolean tokenForReads, SyncPolicy sync, int maxRecords, Path tlsKeystore, String tlsPassword, long minFreeSpace) {
+                               String token, boolean tokenForReads, SyncPolicy sync, int maxRecords, Path tlsKeystore, String tlsPassword, long minFreeSpace,
+                               Duration bodyTimeout, RollPeriod roll, Duration retention) {
 
     public static final int DEFAULT_PORT = 8901;
     public static final Duration DEFAULT_HEARTBEAT_TTL = Duration.ofSeconds(120);
@@ -46,12 +51,18 @@ public record RegistrySettings(String host, int port, Path dataDir, Duration hea
     public static final int DEFAULT_MAX_RECORDS = 1_000_000;
     public static final long DEFAULT_MIN_FREE_SPACE = 256L << 20;
     public static final Duration DEFAULT_SNAPSHOT_INTERVAL = Duration.ofMinutes(10);
+    public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_RETENTION = Duration.ofDays(7);
 
     public RegistrySettings {
         requirePositive(heartbeatTtl, "heartbeat TTL");
         requirePositive(staleAfter, "stale period");
         requirePositive(checkInterval, "check interval");
         requirePositive(checkTimeout, "check timeout");
+        requirePositive(bodyTimeout, "body timeout");
+        if (retention.isNegative()) {
+            throw new IllegalArgumentException("the retention must not be negative");
+        }
         if (checkConcurrency < 1) {
             throw new IllegalArgumentException("check concurrency must be at least 1");
         }
@@ -100,6 +111,9 @@ public record RegistrySettings(String host, int port, Path dataDir, Duration hea
         b.tlsKeystore = tlsKeystore;
         b.tlsPassword = tlsPassword;
         b.minFreeSpace = minFreeSpace;
+        b.bodyTimeout = bodyTimeout;
+        b.roll = roll;
+        b.retention = retention;
         return b;
     }
 
@@ -160,6 +174,9 @@ public record RegistrySettings(String host, int port, Path dataDir, Duration hea
         private Path tlsKeystore;
         private String tlsPassword;
         private long minFreeSpace = DEFAULT_MIN_FREE_SPACE;
+        private Duration bodyTimeout = DEFAULT_BODY_TIMEOUT;
+        private RollPeriod roll = RollPeriod.DAILY;
+        private Duration retention = DEFAULT_RETENTION;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -183,12 +200,15 @@ public record RegistrySettings(String host, int port, Path dataDir, Duration hea
         public Builder tlsKeystore(Path v) { tlsKeystore = v; return this; }
         public Builder tlsPassword(String v) { tlsPassword = v; return this; }
         public Builder minFreeSpace(long v) { minFreeSpace = v; return this; }
+        public Builder bodyTimeout(Duration v) { bodyTimeout = v; return this; }
+        public Builder roll(RollPeriod v) { roll = v; return this; }
+        public Builder retention(Duration v) { retention = v; return this; }
 
         /** @throws IllegalArgumentException for settings that make no sense together or alone */
         public RegistrySettings build() {
             return new RegistrySettings(host, port, dataDir, heartbeatTtl, staleAfter, checkInterval, checkTimeout,
                     checksEnabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, token,
-                    tokenForReads, sync, maxRecords, tlsKeystore, tlsPassword, minFreeSpace);
+                    tokenForReads, sync, maxRecords, tlsKeystore, tlsPassword, minFreeSpace, bodyTimeout, roll, retention);
         }
     }
 
@@ -209,6 +229,9 @@ public record RegistrySettings(String host, int port, Path dataDir, Duration hea
         m.put("snapshot_interval", snapshotInterval.toString());
         m.put("max_records", Integer.toString(maxRecords));
         m.put("min_free_space", Long.toString(minFreeSpace));
+        m.put("body_timeout", bodyTimeout.toString());
+        m.put("roll", roll.name().toLowerCase(java.util.Locale.ROOT));
+        m.put("retention", retention.toString());
         m.put("tls", tlsKeystore == null ? "off" : "on");
         m.put("fsync", sync.name().toLowerCase(java.util.Locale.ROOT));
         m.put("auth", token == null ? "none" : tokenForReads ? "token for reads and writes" : "token for writes");

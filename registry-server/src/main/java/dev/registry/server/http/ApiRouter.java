@@ -18,6 +18,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +35,7 @@ import java.util.function.Supplier;
  * {@code /}; and it knows which methods each path takes, so that a wrong method is a JSON 405
  * and an unknown path a JSON 404. Errors never escape as HTML or plain text.
  */
-public final class ApiRouter implements Handler {
+public final class ApiRouter implements Handler, AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(ApiRouter.class.getName());
     /**
@@ -51,9 +52,16 @@ public final class ApiRouter implements Handler {
     private final LongSupplier viewIndex;
     private final BearerToken token;
     private final long maxBodyBytes;
+    private final BodyDeadline bodyDeadline;
 
+    /**
+     * @param maxBodyBytes largest request body; larger ones get 413
+     * @param bodyTimeout  longest a request body may take to arrive; then the connection is closed
+     */
     public ApiRouter(ServiceEndpoints services, HealthEndpoints health, StatsEndpoint stats, AuditEndpoints audit,
-                     EventStream stream, LongSupplier viewIndex, BearerToken token, long maxBodyBytes) {
+                     EventStream stream, LongSupplier viewIndex, BearerToken token, long maxBodyBytes,
+                     Duration bodyTimeout) {
+        this.bodyDeadline = new BodyDeadline(bodyTimeout);
         this.token = token;
         this.services = services;
         this.health = health;
@@ -194,20 +202,36 @@ public final class ApiRouter implements Handler {
         if (!req.content().hasEntity()) {
             return new byte[0];
         }
-        try (InputStream in = req.content().inputStream()) {
+        BodyDeadline.Watch watch = bodyDeadline.start();
+        try (watch; InputStream in = req.content().inputStream()) {
             byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
             if (body.length > maxBodyBytes) {
                 throw tooLarge();
             }
             return body;
         } catch (IOException | UncheckedIOException ex) {
-            throw new ApiException(400, "Request body incomplete: " + ex.getMessage());
+            throw incomplete(watch, ex.getMessage());
         } catch (ApiException ex) {
             throw ex;
         } catch (RuntimeException cutOff) {
             // Helidon reports a connection closed mid-body this way: the client's doing, not a 500
-            throw new ApiException(400, "Request body incomplete: the connection closed before its end");
+            throw incomplete(watch, "the connection closed before its end");
         }
+    }
+
+    private ApiException incomplete(BodyDeadline.Watch watch, String why) {
+        if (watch.expired()) {
+            // the connection is closed by now; the reply is for the log and for tests in-process
+            return new ApiException(408, "Request body not received within " + bodyDeadline.timeout().toSeconds()
+                    + " s (--body-timeout)");
+        }
+        return new ApiException(400, "Request body incomplete: " + why);
+    }
+
+    /** Stops the body deadline's timer. */
+    @Override
+    public void close() {
+        bodyDeadline.close();
     }
 
     private ApiException tooLarge() {
