@@ -128,6 +128,11 @@ public final class Main implements Callable<Integer> {
             description = "Delete log files older than this once a snapshot covers them; 0d keeps all (env REGISTRY_RETENTION; default ${DEFAULT-VALUE}).")
     Duration retention;
 
+    @Option(names = "--repair",
+            description = "If the log is damaged, move its files into DATA_DIR/damaged-<time>/, keep every event "
+                    + "before the damage, and start; without it a damaged log stops the start.")
+    boolean repair;
+
     public static void main(String[] args) {
         configureLogging();
         System.exit(new CommandLine(new Main()).execute(args));
@@ -164,7 +169,7 @@ public final class Main implements Callable<Integer> {
                     .snapshotEvery(snapshotEvery).snapshotInterval(snapshotInterval)
                     .token(secret).tokenForReads(tokenReads).sync(sync)
                     .tlsKeystore(tlsKeystore).tlsPassword(tlsPassword)
-                    .bodyTimeout(bodyTimeout).roll(rollPeriod).retention(retention)
+                    .bodyTimeout(bodyTimeout).roll(rollPeriod).retention(retention).repair(repair)
                     .build();
         } catch (IllegalArgumentException ex) {
             System.err.println("registry-server: " + ex.getMessage());

@@ -9,6 +9,8 @@ import dev.registry.events.audit.HistoryIndex;
 import dev.registry.events.audit.ServiceHistory;
 import dev.registry.events.audit.TimeTravel;
 import dev.registry.events.projection.Projection;
+import dev.registry.events.retention.RetentionBase;
+import dev.registry.events.retention.RetentionMarker;
 import dev.registry.events.snapshot.Snapshot;
 import dev.registry.events.snapshot.SnapshotStore;
 import dev.registry.events.projection.RegistryView;
@@ -26,6 +28,8 @@ import dev.registry.server.http.ApiRouter;
 import dev.registry.server.http.BearerToken;
 import dev.registry.server.http.JsonDirectHandler;
 import dev.registry.server.services.ServiceEndpoints;
+import dev.registry.server.retention.Pruner;
+import dev.registry.server.retention.RetentionRule;
 import dev.registry.server.snapshot.Snapshotter;
 import dev.registry.server.stats.StatsEndpoint;
 import dev.registry.server.write.Command;
@@ -36,7 +40,12 @@ import dev.registry.server.write.SyncPolicy;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 
+import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,6 +53,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import java.util.concurrent.CompletableFuture;
 
@@ -61,6 +71,8 @@ public final class RegistryServer implements AutoCloseable {
     private static final int SNAPSHOTS_KEPT = 3;
     /** Events handed from the replay's reader thread to the applying thread at a time. */
     private static final int REPLAY_BATCH = 1024;
+    /** How often retention looks for log files to delete. */
+    private static final java.time.Duration PRUNE_PERIOD = java.time.Duration.ofMinutes(1);
 
     private final EventLog log;
     private final RegistryView view;
@@ -96,11 +108,23 @@ public final class RegistryServer implements AutoCloseable {
     /** As {@link #start(RegistrySettings, Clock)}, with where free disk space is read from (tests). */
     public static RegistryServer start(RegistrySettings settings, Clock clock, LongSupplier usableDiskBytes) {
         Instant startedAt = clock.instant();
-        DataDirLock lock = DataDirLock.acquire(settings.dataDir());
-        EventLog log;
+        Path dataDir = settings.dataDir();
+        // A read-only directory (a read-only mount, say) still serves its log; nobody can write to it.
+        boolean readOnly = Files.isDirectory(dataDir) && DiskGuard.isReadOnly(dataDir);
+        String readOnlyCause = "the data directory " + dataDir.toAbsolutePath().normalize()
+                + " is read-only: writes are refused until the registry is restarted on a writable one";
+        DataDirLock lock = readOnly ? DataDirLock.notNeeded() : DataDirLock.acquire(dataDir);
+        ChronicleEventLog log;
         try {
-            log = ChronicleEventLog.openForWriting(settings.dataDir(), settings.sync() != SyncPolicy.NONE,
-                    settings.roll());
+            if (readOnly) {
+                log = openReadOnly(dataDir, settings.repair());
+                LOG.log(Level.WARNING, readOnlyCause);
+            } else {
+                if (settings.repair()) {
+                    repair(dataDir, startedAt);
+                }
+                log = ChronicleEventLog.openForWriting(dataDir, settings.sync() != SyncPolicy.NONE, settings.roll(), clock);
+            }
         } catch (RuntimeException ex) {
             lock.close();
             throw ex;
@@ -108,27 +132,55 @@ public final class RegistryServer implements AutoCloseable {
         try {
             long t0 = System.nanoTime();
             SnapshotStore store = new SnapshotStore(settings.dataDir(), SNAPSHOTS_KEPT);
+            Optional<RetentionMarker> marker = RetentionMarker.read(settings.dataDir());
+            Optional<Snapshot> base = marker.flatMap(m -> RetentionBase.load(m, store, log));
+            long newestSnapshot = store.newestIndex().orElse(-1);
+            if (newestSnapshot > log.lastIndex()) {
+                throw new IllegalStateException("the log ends at index " + log.lastIndex() + " but a snapshot was taken "
+                        + "at index " + newestSnapshot + ": the log lost events; refusing to start on a partial "
+                        + "history. Start with --repair to keep what is left (the snapshots past it are set aside)");
+            }
             // A snapshot counts only if the log still holds the event it was taken at.
             Optional<Snapshot> snapshot = store.loadNewest().filter(s -> holds(log, s.index()));
-            RegistryView view = snapshot.map(Snapshot::view).orElseGet(RegistryView::new);
-            HistoryIndex historyIndex = snapshot.map(s -> HistoryIndex.restore(s.history())).orElseGet(HistoryIndex::new);
+            if (marker.isPresent() && base.isEmpty()) {
+                if (snapshot.isEmpty()) {
+                    throw new IllegalStateException("retention deleted the log through index "
+                            + marker.get().throughIndex() + " (events up to " + marker.get().throughTime()
+                            + "), and neither the retention base (snapshots/retention-base.snap) nor a later "
+                            + "snapshot can be read: refusing to start on a partial history. Restore the "
+                            + "snapshots directory from a backup.");
+                }
+                LOG.log(Level.WARNING, "history before the snapshot at index " + snapshot.get().index()
+                        + " is no longer answerable: the retention base is unusable");
+            }
+            Optional<Snapshot> start = snapshot.or(() -> base);
+            RegistryView view = start.map(s -> s.view().copy()).orElseGet(RegistryView::new);
+            HistoryIndex historyIndex = start.map(s -> HistoryIndex.restore(s.history())).orElseGet(HistoryIndex::new);
             Checkpoints checkpoints = new Checkpoints(view, CHECKPOINT_SPACING);
+            // The oldest state history is answerable from, once retention deleted the log before it.
+            marker.flatMap(m -> base.or(() -> snapshot)).ifPresent(s -> checkpoints.floor(
+                    new Checkpoints.Checkpoint(s.index(), s.view().lastEventTime(), s.view().copy())));
             snapshot.ifPresent(s -> checkpoints.seed(s.index(), s.view().lastEventTime(), s.view().copy()));
             ViewChanges changes = new ViewChanges(-1);
             Snapshotter snapshotter = new Snapshotter(view, historyIndex, store, settings.snapshotEvery(),
                     settings.snapshotInterval());
             Projection projection = Projection.all(
                     List.of(Projection.of(view), historyIndex, checkpoints, changes, snapshotter));
-            Replay replay = replay(log, projection, snapshot.map(Snapshot::index).orElse(null));
+            Replay replay = replay(log, projection, start.map(Snapshot::index).orElse(null));
             LOG.log(Level.INFO, "replayed {0} events from {1}{2} in {3} ms", replay.events(),
                     settings.dataDir().toAbsolutePath().normalize(),
-                    snapshot.map(s -> " after the snapshot at index " + s.index()).orElse(""),
+                    start.map(s -> " after the snapshot at index " + s.index()).orElse(""),
                     (System.nanoTime() - t0) / 1_000_000);
 
             Instant lastTime = replay.lastTime().isAfter(view.lastEventTime()) ? replay.lastTime() : view.lastEventTime();
+            BooleanSupplier dirReadOnly = readOnly ? () -> true : () -> DiskGuard.isReadOnly(dataDir);
             RegistryWriter writer = new RegistryWriter(log, view, projection, clock, lastTime, settings.sync(),
-                    new DiskGuard(usableDiskBytes, settings.minFreeSpace()));
-            snapshotter.enable(startedAt); // by time: the first snapshot one interval after the start
+                    new DiskGuard(usableDiskBytes, dirReadOnly, readOnly ? readOnlyCause
+                            : "the data directory " + dataDir.toAbsolutePath().normalize() + " has become read-only",
+                            settings.minFreeSpace()));
+            if (!readOnly) {
+                snapshotter.enable(startedAt); // by time: the first snapshot one interval after the start
+            }
             // The restart grace: one full stale period before anything may be evicted.
             try {
                 writer.execute(new Command.Start(version(), settings.describe(), settings.staleAfter()));
@@ -170,10 +222,16 @@ public final class RegistryServer implements AutoCloseable {
             LOG.log(Level.INFO, "registry {0} serving {1} records on {2}://{3}:{4}", version(), view.size(),
                     settings.tlsKeystore() == null ? "http" : "https", settings.host(), String.valueOf(web.port()));
             health.start(settings.checksEnabled(), settings.checkInterval());
+            Pruner pruner = new Pruner(settings.dataDir(), log, store, checkpoints,
+                    new RetentionRule(settings.retention()), clock);
+            if (!readOnly) {
+                pruner.start(PRUNE_PERIOD);
+            }
             RegistryServer server = new RegistryServer(log, view, writer, rules, probe, health, changes, snapshotter, web,
                     router);
             server.lock = lock;
-            server.recovery = new Recovery(snapshot.map(Snapshot::index), replay.events());
+            server.pruner = pruner;
+            server.recovery = new Recovery(start.map(Snapshot::index), replay.events());
             return server;
         } catch (RuntimeException ex) {
             log.close();
@@ -194,7 +252,8 @@ public final class RegistryServer implements AutoCloseable {
         Thread reader = Thread.ofPlatform().name("registry-replay-reader").start(() -> {
             try (EventReader events = log.reader()) {
                 if (afterIndex != null) {
-                    events.seekAfter(afterIndex);
+                    // +1: the retention base's own event may be deleted; the log holds all after it
+                    events.seekAtOrAfter(afterIndex + 1);
                 }
                 List<LoggedEvent> batch = new ArrayList<>(REPLAY_BATCH);
                 for (LoggedEvent e = events.next(); e != null; e = events.next()) {
@@ -206,6 +265,9 @@ public final class RegistryServer implements AutoCloseable {
                     }
                 }
                 batches.put(batch);
+                if (log.lastIndex() > lastRead[0]) {
+                    throw new IllegalStateException(ChronicleEventLog.unreachable(lastRead[0], log.lastIndex()));
+                }
             } catch (RuntimeException damaged) {
                 readFailure[0] = damaged;
             } catch (InterruptedException ex) {
@@ -245,11 +307,50 @@ public final class RegistryServer implements AutoCloseable {
     private record Replay(long events, Instant lastTime) {
     }
 
-    private static boolean holds(EventLog log, long index) {
-        try (EventReader reader = log.reader()) {
-            if (reader.readAt(index) != null) {
-                return true;
+    private static ChronicleEventLog openReadOnly(Path dataDir, boolean repair) {
+        if (repair) {
+            throw new IllegalStateException("--repair needs a writable data directory; " + dataDir + " is read-only");
+        }
+        try {
+            return ChronicleEventLog.openReadOnly(dataDir);
+        } catch (IllegalArgumentException | IllegalStateException ex) {
+            throw new IllegalStateException("the data directory " + dataDir + " is read-only and holds no log to serve ("
+                    + ex.getMessage() + ")", ex);
+        }
+    }
+
+    /**
+     * --repair: cuts a damaged log back to its last good event. The damaged files, and snapshots
+     * of states past the cut (which the repaired log could otherwise reach again and wrongly
+     * match), are moved into one directory, so nothing is destroyed.
+     */
+    private static void repair(Path dataDir, Instant now) {
+        Path saveDir = dataDir.resolve("damaged-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+                .withZone(ZoneOffset.UTC).format(now));
+        try {
+            ChronicleEventLog.Repair done = ChronicleEventLog.repair(dataDir, saveDir);
+            if (done.damage() == null) {
+                LOG.log(Level.INFO, "--repair: the log is whole ({0} events); nothing changed", done.eventsKept());
+                return;
             }
+            SnapshotStore store = new SnapshotStore(dataDir, SNAPSHOTS_KEPT);
+            for (Path snapshot : store.files()) {
+                if (SnapshotStore.indexOf(snapshot) > done.lastGoodIndex()) {
+                    Files.createDirectories(saveDir.resolve("snapshots"));
+                    Files.move(snapshot, saveDir.resolve("snapshots").resolve(snapshot.getFileName()));
+                }
+            }
+            LOG.log(Level.WARNING, "--repair: " + done.damage() + "; kept " + done.eventsKept()
+                    + " events, through index " + done.lastGoodIndex() + "; the damaged files are in " + saveDir);
+        } catch (IOException ex) {
+            throw new IllegalStateException("--repair failed: " + ex.getMessage()
+                    + "; the damaged files are in " + dataDir + " or " + saveDir, ex);
+        }
+    }
+
+    private static boolean holds(EventLog log, long index) {
+        if (RetentionBase.holds(log, index)) {
+            return true;
         }
         LOG.log(Level.WARNING, "ignoring the snapshot at index {0}: the log no longer holds that event", index);
         return false;
@@ -287,6 +388,7 @@ public final class RegistryServer implements AutoCloseable {
 
     private Recovery recovery;
     private DataDirLock lock;
+    private Pruner pruner;
 
     public Recovery recovery() {
         return recovery;
@@ -295,6 +397,11 @@ public final class RegistryServer implements AutoCloseable {
     /** Appends the expiries and evictions due now (the scheduler does this by itself; tests call it). */
     public List<LoggedEvent> sweepNow() {
         return writer.execute(new Command.Sweep(rules)).events();
+    }
+
+    /** Deletes the log files retention lets go now (the server does this every minute by itself). */
+    public List<ChronicleEventLog.RollFile> pruneNow() {
+        return pruner.pruneNow();
     }
 
     /** Runs a round of active checks now; completes when its results are recorded. */
@@ -308,6 +415,7 @@ public final class RegistryServer implements AutoCloseable {
         changes.close(); // ends blocking queries and event streams, so the server can stop at once
         web.stop();
         router.close();
+        pruner.close();
         health.close();
         probe.close();
         writer.close();

@@ -35,10 +35,16 @@ public abstract class ToolCommand implements Callable<Integer> {
         } catch (IllegalArgumentException ex) {
             err().println(spec.name() + ": " + ex.getMessage());
             return 2;
+        } catch (IllegalStateException ex) {
+            err().println(spec.name() + ": " + ex.getMessage());
+            return 1;
         }
     }
 
-    /** Does the work; IllegalArgumentException becomes exit code 2 with its message. */
+    /**
+     * Does the work; IllegalArgumentException (a wrong request) becomes exit code 2 with its
+     * message, IllegalStateException (a log that cannot answer) exit code 1.
+     */
     protected abstract int run() throws Exception;
 
     protected PrintWriter out() {

@@ -30,6 +30,8 @@ public final class Checkpoints implements Projection {
     private final RegistryView live;
     private final int minSpacing;
     private volatile List<Checkpoint> copies = List.of();
+    /** The oldest state known once retention deleted the log before it; never thinned out. */
+    private volatile Checkpoint floor;
     private long spacing;
     private long sinceLast;
 
@@ -69,26 +71,53 @@ public final class Checkpoints implements Projection {
         copies = List.copyOf(next);
     }
 
+    /** Checkpoints of a log that nobody appends to (the offline tools): the floor only, if any. */
+    public static Checkpoints floorOnly(Optional<Checkpoint> floor) {
+        Checkpoints c = new Checkpoints(new RegistryView(), Integer.MAX_VALUE);
+        floor.ifPresent(c::floor);
+        return c;
+    }
+
+    /**
+     * Sets the oldest state anything can be answered from: the state after the newest event
+     * retention deleted. Copies older than it go; their log is gone.
+     */
+    public void floor(Checkpoint base) {
+        floor = base;
+        copies = copies.stream().filter(c -> c.index() > base.index()).toList();
+    }
+
+    /** The oldest state anything can be answered from, when retention deleted part of the log. */
+    public Optional<Checkpoint> floor() {
+        return Optional.ofNullable(floor);
+    }
+
     /** The newest copy taken at or before {@code time}. */
     public Optional<Checkpoint> atOrBefore(Instant time) {
-        Checkpoint best = null;
+        Checkpoint base = floor;
+        Checkpoint best = base != null && !base.time().isAfter(time) ? base : null;
         for (Checkpoint c : copies) {
             if (c.time().isAfter(time)) {
                 break;
             }
-            best = c;
+            if (base == null || c.index() > base.index()) { // an older copy's log may be gone
+                best = c;
+            }
         }
         return Optional.ofNullable(best);
     }
 
     /** The newest copy taken at or before the event at {@code index}. */
     public Optional<Checkpoint> atOrBeforeIndex(long index) {
-        Checkpoint best = null;
+        Checkpoint base = floor;
+        Checkpoint best = base != null && base.index() <= index ? base : null;
         for (Checkpoint c : copies) {
             if (c.index() > index) {
                 break;
             }
-            best = c;
+            if (base == null || c.index() > base.index()) {
+                best = c;
+            }
         }
         return Optional.ofNullable(best);
     }

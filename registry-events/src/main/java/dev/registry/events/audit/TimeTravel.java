@@ -43,8 +43,16 @@ public final class TimeTravel {
         this.checkpoints = checkpoints;
     }
 
-    /** Time of the oldest event in the log, or {@code null} when it is empty. */
+    /**
+     * The earliest time answerable: the time of the oldest event in the log, or, once retention
+     * deleted the oldest files, of the newest deleted event (whose state the floor holds);
+     * {@code null} when the log is empty.
+     */
     public Instant availableFrom() {
+        Optional<Checkpoints.Checkpoint> floor = checkpoints == null ? Optional.empty() : checkpoints.floor();
+        if (floor.isPresent()) {
+            return floor.get().time();
+        }
         try (EventReader reader = log.reader()) {
             LoggedEvent first = reader.next();
             return first == null ? null : first.event().time();
@@ -62,7 +70,8 @@ public final class TimeTravel {
 
     /** The view after the event at {@code index} and every event before it. */
     public RegistryView atIndex(long index) {
-        long first = log.firstIndex();
+        Optional<Checkpoints.Checkpoint> floor = checkpoints == null ? Optional.empty() : checkpoints.floor();
+        long first = floor.map(Checkpoints.Checkpoint::index).orElseGet(log::firstIndex);
         if (first < 0 || index < first) {
             throw new HistoryUnavailableException("index " + index, availableFrom());
         }
@@ -102,7 +111,8 @@ public final class TimeTravel {
     private static Replayed replay(EventReader reader, Optional<Checkpoints.Checkpoint> from,
                                    Predicate<LoggedEvent> beyond) {
         RegistryView view = from.map(c -> c.view().copy()).orElseGet(RegistryView::new);
-        from.ifPresent(c -> reader.seekAfter(c.index()));
+        // +1: the floor's own event may be deleted already; the log holds everything after it
+        from.ifPresent(c -> reader.seekAtOrAfter(c.index() + 1));
         for (LoggedEvent e = reader.next(); e != null; e = reader.next()) {
             if (beyond.test(e)) {
                 return new Replayed(view, e);

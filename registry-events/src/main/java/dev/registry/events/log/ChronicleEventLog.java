@@ -9,7 +9,17 @@ import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
 
+import net.openhft.chronicle.queue.impl.single.InternalAppender;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+
+import java.io.IOException;
 import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.nio.file.Path;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
@@ -70,6 +80,14 @@ public final class ChronicleEventLog implements EventLog {
      *                 it was created with (its files and indexes are laid out by it)
      */
     public static ChronicleEventLog openForWriting(Path dir, boolean syncable, RollPeriod roll) {
+        return openForWriting(dir, syncable, roll, Clock.systemUTC());
+    }
+
+    /**
+     * As {@link #openForWriting(Path, boolean, RollPeriod)}, rolling files by {@code clock}: the
+     * registry's clock, so that a file's period agrees with the times of the events in it.
+     */
+    public static ChronicleEventLog openForWriting(Path dir, boolean syncable, RollPeriod roll, Clock clock) {
         try {
             Files.createDirectories(dir);
         } catch (java.io.IOException ex) {
@@ -78,6 +96,7 @@ public final class ChronicleEventLog implements EventLog {
         return new ChronicleEventLog(SingleChronicleQueueBuilder.binary(dir)
                 .rollCycle(roll.cycle())
                 .syncMode(syncable ? SyncMode.SYNC : SyncMode.NONE)
+                .timeProvider(clock::millis)
                 .build());
     }
 
@@ -127,6 +146,12 @@ public final class ChronicleEventLog implements EventLog {
         return first == Long.MAX_VALUE ? -1 : first;
     }
 
+    @Override
+    public long lastIndex() {
+        long last = queue.lastIndex();
+        return last < 0 ? -1 : last;
+    }
+
     /** The roll file (cycle) an index belongs to. Storage detail, for the verify tool. */
     public int cycleOf(long index) {
         return queue.rollCycle().toCycle(index);
@@ -135,6 +160,155 @@ public final class ChronicleEventLog implements EventLog {
     /** The position of an index within its roll file. Storage detail, for the verify tool. */
     public long sequenceOf(long index) {
         return queue.rollCycle().toSequenceNumber(index);
+    }
+
+    /**
+     * What {@link #repair} found and did.
+     *
+     * @param damage        what was wrong, at which index; {@code null} when the log was whole
+     * @param lastGoodIndex the last event kept, or -1 when none was
+     * @param eventsKept    how many events the repaired log holds
+     * @param savedTo       where the damaged files were moved, or {@code null} when nothing was
+     */
+    public record Repair(String damage, long lastGoodIndex, long eventsKept, Path savedTo) {
+    }
+
+    /**
+     * Cuts the log in {@code dir} back to its last good event: every event up to the first one that
+     * cannot be read or decoded is copied, at its own index, into a fresh log, and the damaged
+     * files are moved into {@code saveDir}. Nothing changes when the log is whole. Call with the
+     * log closed (and the data directory locked).
+     */
+    public static Repair repair(Path dir, Path saveDir) throws IOException {
+        Path fresh = dir.resolve("repair.tmp");
+        deleteTree(fresh);
+        String damage = null;
+        long lastGood = -1;
+        long kept = 0;
+        EventCodec codec = new EventCodec();
+        // read-only: the damaged files stay exactly as found, to be saved as they are
+        try (ChronicleQueue damaged = SingleChronicleQueueBuilder.binary(dir).readOnly(true).build();
+             ChronicleQueue repaired = SingleChronicleQueueBuilder.binary(fresh).rollCycle(damaged.rollCycle()).build();
+             ExcerptTailer tailer = damaged.createTailer();
+             ExcerptAppender appender = repaired.createAppender()) {
+            Bytes<?> copy = Bytes.allocateElasticOnHeap(256);
+            while (damage == null) {
+                long index;
+                try (DocumentContext dc = tailer.readingDocument()) {
+                    if (!dc.isPresent()) {
+                        break;
+                    }
+                    index = dc.index();
+                    copy.clear();
+                    Bytes<?> excerpt = dc.wire().bytes();
+                    copy.write(excerpt, excerpt.readPosition(), excerpt.readRemaining());
+                } catch (RuntimeException | InternalError unreadable) {
+                    damage = "unreadable entry after index " + lastGood + ": " + unreadable.getMessage();
+                    break;
+                }
+                try {
+                    decodeCheck(codec, copy);
+                } catch (RuntimeException undecodable) {
+                    damage = "event at index " + index + " does not decode: " + undecodable.getMessage();
+                    break;
+                }
+                ((InternalAppender) appender).writeBytes(index, copy);
+                lastGood = index;
+                kept++;
+            }
+            if (damage == null && damaged.lastIndex() > lastGood) {
+                damage = unreachable(lastGood, damaged.lastIndex());
+            }
+        }
+        if (damage == null) {
+            deleteTree(fresh);
+            return new Repair(null, lastGood, kept, null);
+        }
+        Files.createDirectories(saveDir);
+        for (Path f : queueFiles(dir)) {
+            Files.move(f, saveDir.resolve(f.getFileName()));
+        }
+        for (Path f : queueFiles(fresh)) {
+            Files.move(f, dir.resolve(f.getFileName()));
+        }
+        deleteTree(fresh);
+        return new Repair(damage, lastGood, kept, saveDir);
+    }
+
+    /** The damage a reader stopping at {@code lastRead} before the log's recorded end has met. */
+    public static String unreachable(long lastRead, long lastRecorded) {
+        return "the log records events up to index " + lastRecorded + " but reading stops after index " + lastRead
+                + " (a file ends early or its header is damaged)";
+    }
+
+    /** Decodes an excerpt as a reader would, to find damage inside a payload. */
+    private static void decodeCheck(EventCodec codec, Bytes<?> excerpt) {
+        long start = excerpt.readPosition();
+        String type = EventCodec.canonicalType(excerpt.readUtf8());
+        int version = Math.toIntExact(excerpt.readStopBit());
+        long micros = excerpt.readLong();
+        byte[] payload = new byte[Math.toIntExact(excerpt.readRemaining())];
+        excerpt.read(payload);
+        codec.decode(type, version, micros, payload, payload.length);
+        excerpt.readPosition(start);
+    }
+
+    private static List<Path> queueFiles(Path dir) throws IOException {
+        try (var files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(SingleChronicleQueue.SUFFIX)
+                    || f.getFileName().toString().endsWith(".cq4t")).toList();
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    /** One file of the log: the events appended during one roll period, {@code [start, end)}. */
+    public record RollFile(int cycle, Path path, Instant start, Instant end) {
+    }
+
+    /** The log's files, oldest first. */
+    public List<RollFile> rollFiles() {
+        SingleChronicleQueue q = (SingleChronicleQueue) queue;
+        q.refreshDirectoryListing();
+        int first = q.firstCycle();
+        int last = q.lastCycle();
+        if (first == Integer.MAX_VALUE || last == Integer.MIN_VALUE) {
+            return List.of();
+        }
+        long length = q.rollCycle().lengthInMillis();
+        DateTimeFormatter names = DateTimeFormatter.ofPattern(q.rollCycle().format()).withZone(ZoneOffset.UTC);
+        List<RollFile> files = new ArrayList<>();
+        for (long cycle : q.listCyclesBetween(first, last)) {
+            Instant start = Instant.ofEpochMilli(cycle * length);
+            Path path = q.file().toPath().resolve(names.format(start) + SingleChronicleQueue.SUFFIX);
+            if (Files.exists(path)) {
+                files.add(new RollFile((int) cycle, path, start, start.plusMillis(length)));
+            }
+        }
+        return files;
+    }
+
+    /** The cycle new events go to now. */
+    public int currentCycle() {
+        return ((SingleChronicleQueue) queue).cycle();
+    }
+
+    /**
+     * Deletes one of the log's files, oldest first only (the caller's duty). Readers that are in
+     * it keep their mapping; new readers start after it.
+     */
+    public void delete(RollFile file) throws IOException {
+        Files.deleteIfExists(file.path());
+        ((SingleChronicleQueue) queue).refreshDirectoryListing();
     }
 
     @Override
@@ -161,6 +335,14 @@ public final class ChronicleEventLog implements EventLog {
         /** Decodes straight from the excerpt through a reused buffer: replay's hot path. */
         @Override
         public LoggedEvent next() {
+            try {
+                return nextOrFault();
+            } catch (InternalError fault) {
+                throw shorterThanRecorded(fault);
+            }
+        }
+
+        private LoggedEvent nextOrFault() {
             try (DocumentContext dc = tailer.readingDocument()) {
                 if (!dc.isPresent()) {
                     return null;
@@ -181,6 +363,23 @@ public final class ChronicleEventLog implements EventLog {
 
         @Override
         public IndexedEncodedEvent nextEncoded() {
+            try {
+                return nextEncodedOrFault();
+            } catch (InternalError fault) {
+                throw shorterThanRecorded(fault);
+            }
+        }
+
+        /**
+         * A read-only mapping past a file's end faults (the JVM turns the SIGBUS into an
+         * InternalError): the file was cut shorter than what it records.
+         */
+        private static IllegalStateException shorterThanRecorded(InternalError fault) {
+            return new IllegalStateException("a log file is shorter than the events it records (" + fault.getMessage() + ")",
+                    fault);
+        }
+
+        private IndexedEncodedEvent nextEncodedOrFault() {
             try (DocumentContext dc = tailer.readingDocument()) {
                 if (!dc.isPresent()) {
                     return null;

@@ -29,6 +29,12 @@ public interface EventLog extends AutoCloseable {
     /** Index of the oldest event in the log, or -1 when it is empty. */
     long firstIndex();
 
+    /**
+     * Index of the newest event in the log as its files record it, or -1 when it is empty. A
+     * reader that stops before it has met damage that hides the rest of the log.
+     */
+    long lastIndex();
+
     @Override
     void close();
 }

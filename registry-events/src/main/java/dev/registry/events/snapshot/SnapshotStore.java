@@ -42,6 +42,7 @@ public final class SnapshotStore {
     private static final byte[] MAGIC = "REGSNAP1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final int FORMAT = 1;
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String RETENTION_BASE = "retention-base.snap";
 
     private final Path dir;
     private final int keep;
@@ -61,11 +62,42 @@ public final class SnapshotStore {
 
     /** Writes {@code snapshot} durably and atomically, then deletes all but the newest {@code keep}. */
     public Path write(Snapshot snapshot) throws IOException {
+        Path target = dir.resolve(String.format("snapshot-%020d.snap", snapshot.index()));
+        writeAtomically(target, snapshot);
+        prune();
+        return target;
+    }
+
+    /**
+     * Writes the retention base: the state just before the oldest event retention kept, so that
+     * history stays answerable from there and a start never depends on deleted log files. It is
+     * not one of the numbered snapshots and is never pruned with them.
+     */
+    public Path writeRetentionBase(Snapshot base) throws IOException {
+        Path target = dir.resolve(RETENTION_BASE);
+        writeAtomically(target, base);
+        return target;
+    }
+
+    /** The retention base; empty when there is none or it is damaged (with a warning). */
+    public Optional<Snapshot> loadRetentionBase() {
+        Path file = dir.resolve(RETENTION_BASE);
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(read(file));
+        } catch (IOException | RuntimeException ex) {
+            LOG.log(System.Logger.Level.WARNING, "cannot read the retention base " + file + ": " + ex.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private void writeAtomically(Path target, Snapshot snapshot) throws IOException {
         Files.createDirectories(dir);
         byte[] body = encode(snapshot);
         CRC32C crc = new CRC32C();
         crc.update(body);
-        Path target = dir.resolve(String.format("snapshot-%020d.snap", snapshot.index()));
         Path tmp = dir.resolve(target.getFileName() + ".tmp");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -86,8 +118,6 @@ public final class SnapshotStore {
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
         }
         forceDirectory();
-        prune();
-        return target;
     }
 
     /** The newest whole snapshot, skipping damaged ones with a warning; empty when there is none. */
@@ -100,6 +130,21 @@ public final class SnapshotStore {
             }
         }
         return Optional.empty();
+    }
+
+    /** The index of the newest snapshot file, by its name (not read). */
+    public java.util.OptionalLong newestIndex() {
+        List<Path> all = files();
+        if (all.isEmpty()) {
+            return java.util.OptionalLong.empty();
+        }
+        return java.util.OptionalLong.of(indexOf(all.getFirst()));
+    }
+
+    /** The log index a snapshot file (one of {@link #files()}) was taken at, by its name. */
+    public static long indexOf(Path file) {
+        String name = file.getFileName().toString();
+        return Long.parseLong(name.substring("snapshot-".length(), name.length() - ".snap".length()));
     }
 
     /** Snapshot files, newest first. */

@@ -111,6 +111,8 @@ public final class AuditEndpoints {
         return ApiReply.of(200, services.listBody(past.records(), ServiceFilter.of(request), when, when, g -> {
             g.writeStringField("at", when.toString());
             g.writeNumberField("at_index", past.lastIndex());
+            Instant first = travel.availableFrom();
+            g.writeStringField("available_from", first == null ? null : first.toString());
         }));
     }
 
@@ -122,7 +124,9 @@ public final class AuditEndpoints {
         if (to.isBefore(from)) {
             throw ApiException.badRequest("Parameter 'to' must not be before 'from'");
         }
-        return ApiReply.of(200, ReplyJson.tree(unavailableAs400(() -> AuditJson.diff(travel.diff(from, to)))));
+        ObjectNode body = unavailableAs400(() -> AuditJson.diff(travel.diff(from, to)));
+        putAvailableFrom(body);
+        return ApiReply.of(200, ReplyJson.tree(body));
     }
 
     private static int limit(QueryParameters q) {

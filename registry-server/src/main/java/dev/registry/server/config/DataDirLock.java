@@ -35,6 +35,14 @@ public final class DataDirLock implements AutoCloseable {
         this.lock = lock;
     }
 
+    /**
+     * No lock, for a read-only data directory: no server can write there, so none can compete,
+     * and the lock file could not be created anyway.
+     */
+    public static DataDirLock notNeeded() {
+        return new DataDirLock(null, null, null);
+    }
+
     /** Takes the lock or fails with the reason. */
     public static DataDirLock acquire(Path dataDir) {
         Path file = dataDir.resolve("registry.lock").toAbsolutePath().normalize();
@@ -78,6 +86,9 @@ public final class DataDirLock implements AutoCloseable {
 
     @Override
     public void close() {
+        if (lock == null) {
+            return;
+        }
         try {
             lock.release();
             channel.close();

@@ -33,12 +33,13 @@ import java.util.Map;
  * @param bodyTimeout      longest a request body may take to arrive
  * @param roll             how often the log starts a new file (for a new log; an existing one keeps its own)
  * @param retention        roll files older than this are deleted once a snapshot covers them (0: kept forever)
+ * @param repair           cut a damaged log back to its last good event before starting
  */
 public record RegistrySettings(String host, int port, Path dataDir, Duration heartbeatTtl, Duration staleAfter,
                                Duration checkInterval, Duration checkTimeout, boolean checksEnabled,
                                int checkConcurrency, long maxBodyBytes, long snapshotEvery, Duration snapshotInterval,
                                String token, boolean tokenForReads, SyncPolicy sync, int maxRecords, Path tlsKeystore, String tlsPassword, long minFreeSpace,
-                               Duration bodyTimeout, RollPeriod roll, Duration retention) {
+                               Duration bodyTimeout, RollPeriod roll, Duration retention, boolean repair) {
 
     public static final int DEFAULT_PORT = 8901;
     public static final Duration DEFAULT_HEARTBEAT_TTL = Duration.ofSeconds(120);
@@ -114,6 +115,7 @@ public record RegistrySettings(String host, int port, Path dataDir, Duration hea
         b.bodyTimeout = bodyTimeout;
         b.roll = roll;
         b.retention = retention;
+        b.repair = repair;
         return b;
     }
 
@@ -177,6 +179,7 @@ public record RegistrySettings(String host, int port, Path dataDir, Duration hea
         private Duration bodyTimeout = DEFAULT_BODY_TIMEOUT;
         private RollPeriod roll = RollPeriod.DAILY;
         private Duration retention = DEFAULT_RETENTION;
+        private boolean repair;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -203,12 +206,13 @@ public record RegistrySettings(String host, int port, Path dataDir, Duration hea
         public Builder bodyTimeout(Duration v) { bodyTimeout = v; return this; }
         public Builder roll(RollPeriod v) { roll = v; return this; }
         public Builder retention(Duration v) { retention = v; return this; }
+        public Builder repair(boolean v) { repair = v; return this; }
 
         /** @throws IllegalArgumentException for settings that make no sense together or alone */
         public RegistrySettings build() {
             return new RegistrySettings(host, port, dataDir, heartbeatTtl, staleAfter, checkInterval, checkTimeout,
                     checksEnabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, token,
-                    tokenForReads, sync, maxRecords, tlsKeystore, tlsPassword, minFreeSpace, bodyTimeout, roll, retention);
+                    tokenForReads, sync, maxRecords, tlsKeystore, tlsPassword, minFreeSpace, bodyTimeout, roll, retention, repair);
         }
     }
 

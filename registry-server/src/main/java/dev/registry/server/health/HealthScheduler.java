@@ -35,6 +35,9 @@ public final class HealthScheduler implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(HealthScheduler.class.getName());
     private static final Duration MAX_SLEEP = Duration.ofSeconds(1);
+    /** Pause before retrying a sweep the log refused (disk almost full, read-only directory). */
+    private static final Duration RETRY_REFUSED_SWEEP = Duration.ofSeconds(5);
+    private boolean sweepRefused;
 
     private final RegistryView view;
     private final RegistryWriter writer;
@@ -64,18 +67,25 @@ public final class HealthScheduler implements AutoCloseable {
     }
 
     private void sweepAndReschedule() {
+        boolean refused = false;
         try {
             if (!rules.due(view, clock.instant()).isEmpty()) {
                 writer.execute(new Command.Sweep(rules));
             }
         } catch (WriteFailedException ex) {
-            LOG.log(Level.WARNING, "health sweep not recorded: " + ex.getMessage());
+            refused = true;
+            if (!sweepRefused) { // once per outage, not once per retry
+                LOG.log(Level.WARNING, "health sweep not recorded: " + ex.getMessage() + "; retrying every "
+                        + RETRY_REFUSED_SWEEP.toSeconds() + " s");
+            }
         } catch (RuntimeException ex) {
             LOG.log(Level.ERROR, "health sweep failed", ex);
         }
+        sweepRefused = refused;
         Instant now = clock.instant();
-        Duration wait = Duration.between(now, rules.nextDue(view, now));
-        if (wait.compareTo(MAX_SLEEP) > 0) {
+        // a refused sweep is still due at once: without a pause it would retry in a tight loop
+        Duration wait = refused ? RETRY_REFUSED_SWEEP : Duration.between(now, rules.nextDue(view, now));
+        if (!refused && wait.compareTo(MAX_SLEEP) > 0) {
             wait = MAX_SLEEP;
         }
         if (!timer.isShutdown()) {

@@ -57,6 +57,11 @@ class SyncPolicyTest {
         }
 
         @Override
+        public long lastIndex() {
+            return -1;
+        }
+
+        @Override
         public void close() {
         }
     }

@@ -6,20 +6,26 @@ import dev.registry.events.log.EventReader;
 import dev.registry.events.log.LoggedEvent;
 import dev.registry.events.projection.Projector;
 import dev.registry.events.projection.RegistryView;
+import dev.registry.events.snapshot.Snapshot;
 import dev.registry.tools.ToolCommand;
+
+import java.util.Optional;
 import picocli.CommandLine.Command;
 
 /** {@code replay}: rebuilds the view from the log, as a server start does, and says how fast. */
 @Command(name = "replay", mixinStandardHelpOptions = true,
-        description = "Rebuild the view from the whole log and print how many events per second it replayed.")
+        description = "Rebuild the view from the whole log (after the retention base, if retention deleted files) and print how many events per second it replayed.")
 public final class ReplayCommand extends ToolCommand {
 
     @Override
     protected int run() throws Exception {
-        RegistryView view = new RegistryView();
+        RegistryView view;
         long count = 0;
         long t0;
         try (ChronicleEventLog events = log.open(); EventReader reader = events.reader()) {
+            Optional<Snapshot> base = log.retentionBase(events);
+            view = base.map(s -> s.view().copy()).orElseGet(RegistryView::new);
+            base.ifPresent(s -> reader.seekAtOrAfter(s.index() + 1));
             t0 = System.nanoTime();
             for (LoggedEvent e = reader.next(); e != null; e = reader.next()) {
                 Projector.apply(view, e);

@@ -42,7 +42,7 @@ public final class AtCommand extends ToolCommand {
         try (ChronicleEventLog events = log.open()) {
             RegistryView past;
             try {
-                past = new TimeTravel(events, null).atTime(when);
+                past = new TimeTravel(events, log.checkpoints(events)).atTime(when);
             } catch (HistoryUnavailableException ex) {
                 err().println("at: " + ex.getMessage());
                 return 1;

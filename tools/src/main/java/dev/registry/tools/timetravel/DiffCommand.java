@@ -34,7 +34,7 @@ public final class DiffCommand extends ToolCommand {
         try (ChronicleEventLog events = log.open()) {
             RegistryDiff diff;
             try {
-                diff = new TimeTravel(events, null).diff(t1, t2);
+                diff = new TimeTravel(events, log.checkpoints(events)).diff(t1, t2);
             } catch (HistoryUnavailableException ex) {
                 err().println("diff: " + ex.getMessage());
                 return 1;

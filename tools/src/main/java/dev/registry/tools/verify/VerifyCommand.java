@@ -9,10 +9,12 @@ import dev.registry.events.log.EventReader.IndexedEncodedEvent;
 import dev.registry.events.log.LoggedEvent;
 import dev.registry.events.projection.Projection;
 import dev.registry.events.projection.RegistryView;
+import dev.registry.events.snapshot.Snapshot;
 import dev.registry.tools.ToolCommand;
 import picocli.CommandLine.Command;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code verify}: checks that a log is whole. Every event decodes; indexes strictly increase, with
@@ -27,11 +29,15 @@ public final class VerifyCommand extends ToolCommand {
     @Override
     protected int run() throws Exception {
         EventCodec codec = new EventCodec();
-        RegistryView view = new RegistryView();
-        Projection projection = Projection.all(List.of(Projection.of(view), new HistoryIndex()));
         long count = 0;
         long previous = -1;
+        RegistryView view;
         try (ChronicleEventLog events = log.open(); EventReader reader = events.reader()) {
+            Optional<Snapshot> base = log.retentionBase(events);
+            view = base.map(s -> s.view().copy()).orElseGet(RegistryView::new);
+            Projection projection = Projection.all(List.of(Projection.of(view),
+                    base.map(s -> HistoryIndex.restore(s.history())).orElseGet(HistoryIndex::new)));
+            base.ifPresent(s -> reader.seekAtOrAfter(s.index() + 1));
             while (true) {
                 IndexedEncodedEvent e;
                 try {

@@ -1,0 +1,132 @@
+package dev.registry.server.retention;
+
+import dev.registry.events.audit.Checkpoints;
+import dev.registry.events.audit.HistoryIndex;
+import dev.registry.events.log.ChronicleEventLog;
+import dev.registry.events.log.ChronicleEventLog.RollFile;
+import dev.registry.events.log.EventReader;
+import dev.registry.events.log.LoggedEvent;
+import dev.registry.events.projection.Projector;
+import dev.registry.events.projection.RegistryView;
+import dev.registry.events.retention.RetentionBase;
+import dev.registry.events.retention.RetentionMarker;
+import dev.registry.events.snapshot.Snapshot;
+import dev.registry.events.snapshot.SnapshotStore;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Deletes log files past the retention, on a thread of its own.
+ *
+ * <p>Before deleting, it replays the files about to go onto the previous retention base and
+ * writes the result as the new base, then the {@link RetentionMarker}, then deletes, oldest
+ * first. A crash at any step leaves a directory that starts correctly: the old base with its
+ * files, or the new base with some files still to delete.
+ */
+public final class Pruner implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(Pruner.class.getName());
+
+    private final Path dataDir;
+    private final ChronicleEventLog log;
+    private final SnapshotStore store;
+    private final Checkpoints checkpoints;
+    private final RetentionRule rule;
+    private final Clock clock;
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().name("registry-retention").daemon(true).unstarted(r));
+
+    public Pruner(Path dataDir, ChronicleEventLog log, SnapshotStore store, Checkpoints checkpoints,
+                  RetentionRule rule, Clock clock) {
+        this.dataDir = dataDir;
+        this.log = log;
+        this.store = store;
+        this.checkpoints = checkpoints;
+        this.rule = rule;
+        this.clock = clock;
+    }
+
+    /** Looks for files to delete every {@code period}. */
+    public void start(java.time.Duration period) {
+        thread.scheduleWithFixedDelay(this::pruneQuietly, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Deletes what is due now, on the retention thread; completes with the files deleted. */
+    public List<RollFile> pruneNow() {
+        try {
+            return thread.submit(this::prune).get();
+        } catch (java.util.concurrent.ExecutionException ex) {
+            throw new IllegalStateException("retention failed: " + ex.getCause().getMessage(), ex.getCause());
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        }
+    }
+
+    private void pruneQuietly() {
+        try {
+            prune();
+        } catch (IOException | RuntimeException ex) {
+            LOG.log(Level.WARNING, "retention: nothing deleted this time: " + ex.getMessage());
+        }
+    }
+
+    private List<RollFile> prune() throws IOException {
+        List<RollFile> files = log.rollFiles();
+        java.util.OptionalLong newest = store.newestIndex();
+        long snapshotCycle = newest.isPresent() ? log.cycleOf(newest.getAsLong()) : -1;
+        List<RollFile> due = rule.due(files, log.currentCycle(), snapshotCycle, clock.instant());
+        if (due.isEmpty()) {
+            return due;
+        }
+        int lastDueCycle = due.getLast().cycle();
+        Optional<RetentionMarker> marker = RetentionMarker.read(dataDir);
+        Optional<Snapshot> previous = marker.isEmpty() ? Optional.empty()
+                : RetentionBase.load(marker.get(), store, log);
+        if (marker.isPresent() && previous.isEmpty()) {
+            throw new IllegalStateException("the retention base cannot be read, so it cannot be moved forward");
+        }
+        RegistryView view = previous.map(s -> s.view().copy()).orElseGet(RegistryView::new);
+        HistoryIndex history = previous.map(s -> HistoryIndex.restore(s.history())).orElseGet(HistoryIndex::new);
+        LoggedEvent last = null;
+        LoggedEvent firstKept = null;
+        try (EventReader reader = log.reader()) {
+            previous.ifPresent(s -> reader.seekAtOrAfter(s.index() + 1));
+            for (LoggedEvent e = reader.next(); e != null; e = reader.next()) {
+                if (log.cycleOf(e.index()) > lastDueCycle) {
+                    firstKept = e;
+                    break;
+                }
+                Projector.apply(view, e);
+                history.apply(e);
+                last = e;
+            }
+        }
+        if (last == null || firstKept == null) {
+            return List.of(); // nothing in the files due, or nothing after them yet
+        }
+        Snapshot base = new Snapshot(last.index(), view, history.timelines());
+        store.writeRetentionBase(base);
+        new RetentionMarker(last.index(), last.event().time(), firstKept.index()).write(dataDir);
+        checkpoints.floor(new Checkpoints.Checkpoint(last.index(), last.event().time(), view));
+        for (RollFile f : due) {
+            log.delete(f);
+        }
+        LOG.log(Level.INFO, "retention deleted {0} log file(s) through {1}; history is available from {2}",
+                due.size(), due.getLast().path().getFileName(), last.event().time());
+        return due;
+    }
+
+    @Override
+    public void close() {
+        thread.shutdownNow();
+    }
+}

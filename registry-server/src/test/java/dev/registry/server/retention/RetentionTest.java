@@ -1,0 +1,159 @@
+package dev.registry.server.retention;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.registry.events.log.ChronicleEventLog.RollFile;
+import dev.registry.events.log.RollPeriod;
+import dev.registry.events.snapshot.SnapshotStore;
+import dev.registry.server.testing.Http;
+import dev.registry.server.testing.MutableClock;
+import dev.registry.server.testing.TestRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/**
+ * Retention deletes whole hourly files past the retention once a snapshot lies beyond them; what
+ * is left answers every question from the deleted part's end on exactly as before, also after a
+ * restart, and a start that could only replay a partial log refuses.
+ */
+class RetentionTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-01T00:00:00Z");
+
+    @TempDir
+    Path dataDir;
+
+    private final MutableClock clock = new MutableClock(T0);
+
+    private TestRegistry start() {
+        return new TestRegistry(dataDir, s -> s.toBuilder().roll(RollPeriod.HOURLY).retention(Duration.ofHours(2))
+                .snapshotEvery(3).snapshotInterval(Duration.ZERO).build(), clock);
+    }
+
+    @Test
+    void deletesCoveredFilesAndAnswersTheSameFromTheirEndOn() throws IOException {
+        Map<String, JsonNode> before = new LinkedHashMap<>();
+        try (TestRegistry registry = start()) {
+            Http http = registry.http();
+            at("00:10");
+            ok(http.post("/services", Http.registration("a", 1, null)));
+            ok(http.post("/services", Http.registration("b", 2, null)));
+            at("00:40");
+            ok(http.put("/services/a", "{\"metadata\": {\"model\": \"m1\"}}"));
+            ok(http.post("/services/b/heartbeat", ""));
+            at("01:10");
+            ok(http.delete("/services/b"));
+            ok(http.post("/services", Http.registration("c", 3, null)));
+            at("01:50");
+            ok(http.post("/services/a/heartbeat", ""));
+            at("02:20");
+            ok(http.post("/services", Http.registration("d", 4, null)));
+            at("03:20");
+            ok(http.post("/services/c/heartbeat", ""));
+            at("04:30");
+            for (int i = 0; i < 3; i++) {
+                ok(http.post("/services/a/heartbeat", ""));
+            }
+            SnapshotStore store = new SnapshotStore(dataDir, 3);
+            // a snapshot in the newest file: the one being written when the last heartbeat arrived
+            await().atMost(Duration.ofSeconds(30)).until(() -> store.newestIndex().isPresent()
+                    && store.newestIndex().getAsLong() >= registry.server().view().lastIndex() - 2);
+            for (String t : List.of("02:00", "02:30", "03:30", "04:30")) {
+                before.put(t, records(http.get("/services?at=" + time(t))));
+            }
+            before.put("now", records(http.get("/services")));
+            assertThat(http.get("/services/a/history").json().get("history").size(), is(2)); // registered, updated
+            assertThat(logFiles(), hasSize(6)); // hours 0 to 4, and the queue's metadata
+
+            List<RollFile> deleted = registry.server().pruneNow();
+
+            assertThat(deleted.stream().map(f -> f.start().toString()).toList(),
+                    is(List.of(time("00:00"), time("01:00"))));
+            assertThat(logFiles(), hasSize(4));
+            assertSameAnswers(http, before);
+            Http.Reply tooOld = http.get("/services?at=" + time("01:20"));
+            assertThat(tooOld.status(), is(400));
+            assertThat(tooOld.json().get("available_from").asText(), is(time("01:50")));
+            JsonNode history = http.get("/services/a/history").json();
+            assertThat(history.get("available_from").asText(), is(time("01:50")));
+            for (JsonNode entry : history.get("history")) { // what is left of a's history: after the cut only
+                assertThat(entry.toString(), Instant.parse(entry.get("time").asText()).isAfter(Instant.parse(time("01:50"))), is(true));
+            }
+            assertThat(http.get("/services/a").json().get("metadata").get("model").asText(), is("m1"));
+            assertThat(http.get("/events").json().get("available_from").asText(), is(time("01:50")));
+            assertThat(registry.server().pruneNow(), is(empty())); // nothing more is due yet
+        }
+
+        try (TestRegistry registry = start()) { // from the newest snapshot
+            assertSameAnswers(registry.http(), before);
+        }
+        deleteSnapshots("snapshot-");
+        try (TestRegistry registry = start()) { // from the retention base and every file kept
+            assertThat(registry.server().recovery().snapshotIndex().isPresent(), is(true));
+            assertSameAnswers(registry.http(), before);
+        }
+
+        deleteSnapshots(""); // the numbered ones the last start wrote, and the retention base
+        IllegalStateException refused = assertThrows(IllegalStateException.class, this::start);
+        assertThat(refused.getMessage(), containsString("refusing to start on a partial history"));
+    }
+
+    private void deleteSnapshots(String prefix) throws IOException {
+        try (Stream<Path> snapshots = Files.list(dataDir.resolve("snapshots"))) {
+            for (Path p : snapshots.filter(p -> p.getFileName().toString().startsWith(prefix)).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    private void assertSameAnswers(Http http, Map<String, JsonNode> before) {
+        for (var e : before.entrySet()) {
+            String path = e.getKey().equals("now") ? "/services" : "/services?at=" + time(e.getKey());
+            Http.Reply reply = http.get(path);
+            assertThat(path, reply.status(), is(200));
+            assertThat(path, records(reply), is(e.getValue()));
+        }
+        assertThat(http.get("/services?at=" + time("01:50")).status(), is(200));
+    }
+
+    private static JsonNode records(Http.Reply reply) {
+        assertThat(reply.body(), reply.status(), is(200));
+        return reply.json().get("services");
+    }
+
+    private static void ok(Http.Reply reply) {
+        assertThat(reply.body(), reply.status() / 100, is(2));
+    }
+
+    private void at(String hhmm) {
+        clock.set(Instant.parse(time(hhmm)));
+    }
+
+    private static String time(String hhmm) {
+        return "2026-11-01T" + hhmm + ":00Z";
+    }
+
+    private List<Path> logFiles() throws IOException {
+        try (Stream<Path> files = Files.list(dataDir)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".cq4")
+                    || p.getFileName().toString().equals("metadata.cq4t")).toList();
+        }
+    }
+}
