@@ -44,7 +44,8 @@ public class ListEncodingBenchmarks {
             Projector.apply(view, new LoggedEvent(i, new ServiceRegistered(t, SyntheticLog.record(i, t), false)));
         }
         HealthRules rules = new HealthRules(Duration.ofSeconds(120), Duration.ofSeconds(300));
-        endpoints = new ServiceEndpoints(view, null, rules, Clock.fixed(now, ZoneOffset.UTC), null, Integer.MAX_VALUE);
+        endpoints = new ServiceEndpoints(view, null, rules, Clock.fixed(now, ZoneOffset.UTC), null, Integer.MAX_VALUE,
+                dev.registry.server.services.RequestLimits.DEFAULTS);
     }
 
     @Benchmark

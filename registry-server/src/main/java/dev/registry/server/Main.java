@@ -2,6 +2,7 @@ package dev.registry.server;
 
 import dev.registry.events.log.RollPeriod;
 import dev.registry.server.config.DurationConverter;
+import dev.registry.server.services.RequestLimits;
 import dev.registry.server.config.OnOffConverter;
 import dev.registry.server.config.RegistrySettings;
 import dev.registry.server.config.SizeConverter;
@@ -128,6 +129,19 @@ public final class Main implements Callable<Integer> {
             description = "Delete log files older than this once a snapshot covers them; 0d keeps all (env REGISTRY_RETENTION; default ${DEFAULT-VALUE}).")
     Duration retention;
 
+    @Option(names = "--max-name-length", defaultValue = "${env:REGISTRY_MAX_NAME_LENGTH:-253}",
+            description = "Longest service name, in characters; longer gets 400 (env REGISTRY_MAX_NAME_LENGTH; default ${DEFAULT-VALUE}).")
+    int maxNameLength;
+
+    @Option(names = "--max-metadata", defaultValue = "${env:REGISTRY_MAX_METADATA:-64KiB}",
+            converter = SizeConverter.class,
+            description = "Largest metadata object, as compact JSON; larger gets 413 (env REGISTRY_MAX_METADATA; default ${DEFAULT-VALUE}).")
+    long maxMetadata;
+
+    @Option(names = "--max-depth", defaultValue = "${env:REGISTRY_MAX_DEPTH:-64}",
+            description = "Deepest nesting of objects and arrays in a body, at most 1000; deeper gets 400 (env REGISTRY_MAX_DEPTH; default ${DEFAULT-VALUE}).")
+    int maxDepth;
+
     @Option(names = "--repair",
             description = "If the log is damaged, move its files into DATA_DIR/damaged-<time>/, keep every event "
                     + "before the damage, and start; without it a damaged log stops the start.")
@@ -170,6 +184,7 @@ public final class Main implements Callable<Integer> {
                     .token(secret).tokenForReads(tokenReads).sync(sync)
                     .tlsKeystore(tlsKeystore).tlsPassword(tlsPassword)
                     .bodyTimeout(bodyTimeout).roll(rollPeriod).retention(retention).repair(repair)
+                    .limits(new RequestLimits(maxNameLength, maxMetadata, maxDepth))
                     .build();
         } catch (IllegalArgumentException ex) {
             System.err.println("registry-server: " + ex.getMessage());

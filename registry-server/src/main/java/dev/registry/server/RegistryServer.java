@@ -192,7 +192,8 @@ public final class RegistryServer implements AutoCloseable {
             HealthRules rules = new HealthRules(settings.heartbeatTtl(), settings.staleAfter());
             Probe probe = new Probe(settings.checkTimeout(), settings.checkConcurrency());
             HealthScheduler health = new HealthScheduler(view, writer, rules, probe, clock);
-            ServiceEndpoints services = new ServiceEndpoints(view, writer, rules, clock, changes, settings.maxRecords());
+            ServiceEndpoints services = new ServiceEndpoints(view, writer, rules, clock, changes, settings.maxRecords(),
+                    settings.limits());
             AuditEndpoints audit = new AuditEndpoints(log, new ServiceHistory(log, historyIndex),
                     new TimeTravel(log, checkpoints), services);
             services.answerPastViewsWith(audit::servicesAt);

@@ -1,6 +1,7 @@
 package dev.registry.server.config;
 
 import dev.registry.events.log.RollPeriod;
+import dev.registry.server.services.RequestLimits;
 import dev.registry.server.write.SyncPolicy;
 
 import java.nio.file.Path;
@@ -34,12 +35,14 @@ import java.util.Map;
  * @param roll             how often the log starts a new file (for a new log; an existing one keeps its own)
  * @param retention        roll files older than this are deleted once a snapshot covers them (0: kept forever)
  * @param repair           cut a damaged log back to its last good event before starting
+ * @param limits           how much a registration or update may carry
  */
 public record RegistrySettings(String host, int port, Path dataDir, Duration heartbeatTtl, Duration staleAfter,
                                Duration checkInterval, Duration checkTimeout, boolean checksEnabled,
                                int checkConcurrency, long maxBodyBytes, long snapshotEvery, Duration snapshotInterval,
                                String token, boolean tokenForReads, SyncPolicy sync, int maxRecords, Path tlsKeystore, String tlsPassword, long minFreeSpace,
-                               Duration bodyTimeout, RollPeriod roll, Duration retention, boolean repair) {
+                               Duration bodyTimeout, RollPeriod roll, Duration retention, boolean repair,
+                               RequestLimits limits) {
 
     public static final int DEFAULT_PORT = 8901;
     public static final Duration DEFAULT_HEARTBEAT_TTL = Duration.ofSeconds(120);
@@ -116,6 +119,7 @@ public record RegistrySettings(String host, int port, Path dataDir, Duration hea
         b.roll = roll;
         b.retention = retention;
         b.repair = repair;
+        b.limits = limits;
         return b;
     }
 
@@ -180,6 +184,7 @@ public record RegistrySettings(String host, int port, Path dataDir, Duration hea
         private RollPeriod roll = RollPeriod.DAILY;
         private Duration retention = DEFAULT_RETENTION;
         private boolean repair;
+        private RequestLimits limits = RequestLimits.DEFAULTS;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -207,12 +212,13 @@ public record RegistrySettings(String host, int port, Path dataDir, Duration hea
         public Builder roll(RollPeriod v) { roll = v; return this; }
         public Builder retention(Duration v) { retention = v; return this; }
         public Builder repair(boolean v) { repair = v; return this; }
+        public Builder limits(RequestLimits v) { limits = v; return this; }
 
         /** @throws IllegalArgumentException for settings that make no sense together or alone */
         public RegistrySettings build() {
             return new RegistrySettings(host, port, dataDir, heartbeatTtl, staleAfter, checkInterval, checkTimeout,
                     checksEnabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, token,
-                    tokenForReads, sync, maxRecords, tlsKeystore, tlsPassword, minFreeSpace, bodyTimeout, roll, retention, repair);
+                    tokenForReads, sync, maxRecords, tlsKeystore, tlsPassword, minFreeSpace, bodyTimeout, roll, retention, repair, limits);
         }
     }
 
@@ -232,6 +238,9 @@ public record RegistrySettings(String host, int port, Path dataDir, Duration hea
         m.put("snapshot_every", Long.toString(snapshotEvery));
         m.put("snapshot_interval", snapshotInterval.toString());
         m.put("max_records", Integer.toString(maxRecords));
+        m.put("max_name_length", Integer.toString(limits.maxNameLength()));
+        m.put("max_metadata_bytes", Long.toString(limits.maxMetadataBytes()));
+        m.put("max_depth", Integer.toString(limits.maxDepth()));
         m.put("min_free_space", Long.toString(minFreeSpace));
         m.put("body_timeout", bodyTimeout.toString());
         m.put("roll", roll.name().toLowerCase(java.util.Locale.ROOT));

@@ -32,11 +32,13 @@ public final class ServiceEndpoints {
     private final ViewChanges changes;
     private final ListCache cache = new ListCache();
     private final int maxRecords;
+    private final ServiceRequests requests;
     private java.util.function.Function<ApiRequest, ApiReply> pastView =
             r -> { throw ApiException.badRequest("Point-in-time views are not available"); };
 
     public ServiceEndpoints(RegistryView view, RegistryWriter writer, HealthRules health, Clock clock,
-                            ViewChanges changes, int maxRecords) {
+                            ViewChanges changes, int maxRecords, RequestLimits limits) {
+        this.requests = new ServiceRequests(limits);
         this.maxRecords = maxRecords;
         this.view = view;
         this.writer = writer;
@@ -120,7 +122,7 @@ public final class ServiceEndpoints {
      * 413 (checked against the view, so concurrent registrations may pass it by a few).
      */
     public ApiReply register(ApiRequest request) {
-        Command.Register command = ServiceRequests.register(request.body());
+        Command.Register command = requests.register(request.body());
         if (view.size() >= maxRecords && view.get(command.name()).isEmpty()) {
             throw new ApiException(413, "Record limit reached: the registry holds at most " + maxRecords
                     + " records (--max-records)");
@@ -135,7 +137,7 @@ public final class ServiceEndpoints {
         if (view.get(name).isEmpty()) {
             throw ApiException.serviceNotFound(name);
         }
-        WriteResult result = writer.execute(ServiceRequests.update(name, request.body()));
+        WriteResult result = writer.execute(requests.update(name, request.body()));
         ServiceRecord r = result.recordAfter().orElseThrow(() -> ApiException.serviceNotFound(name));
         return ApiReply.of(200, recordReply("Service '" + name + "' updated successfully", r));
     }
@@ -150,7 +152,7 @@ public final class ServiceEndpoints {
 
     /** {@code POST /services/{name}/heartbeat}: any body, or none. */
     public ApiReply heartbeat(String name, ApiRequest request) {
-        WriteResult result = writer.execute(ServiceRequests.heartbeat(name, request.body()));
+        WriteResult result = writer.execute(requests.heartbeat(name, request.body()));
         if (result.notFound()) {
             throw ApiException.serviceNotFound(name);
         }

@@ -21,28 +21,21 @@ import java.util.List;
  */
 public final class ServiceRequests {
 
-    /** Deepest nesting of arrays and objects accepted in a body (metadata included). */
-    public static final int MAX_DEPTH = 64;
-
-    /** Longest accepted service name (a DNS name's limit). */
-    public static final int MAX_NAME_LENGTH = 253;
-
     private static final List<String> REQUIRED = List.of("name", "host", "port", "hostname", "url", "status");
 
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
+    private final RequestLimits limits;
+    private final ObjectMapper json;
 
-    static {
+    public ServiceRequests(RequestLimits limits) {
+        this.limits = limits;
+        this.json = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
         // Deeply nested metadata must not cost the server its stack.
-        JSON.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build());
-    }
-
-    private ServiceRequests() {
+        json.getFactory().setStreamReadConstraints(
+                StreamReadConstraints.builder().maxNestingDepth(limits.maxDepth()).build());
     }
 
     /** Parses a registration body. */
-    public static Command.Register register(byte[] body) {
+    public Command.Register register(byte[] body) {
         JsonNode node = parse(body);
         if (node.isArray()) {
             // The original checked `field in body`; for a list that reports the first field.
@@ -58,8 +51,9 @@ public final class ServiceRequests {
         if (name.isEmpty()) {
             throw ApiException.badRequest("Field 'name' must not be empty");
         }
-        if (name.length() > MAX_NAME_LENGTH) {
-            throw ApiException.badRequest("Field 'name' must be at most " + MAX_NAME_LENGTH + " characters");
+        if (name.length() > limits.maxNameLength()) {
+            throw ApiException.badRequest("Field 'name' must be at most " + limits.maxNameLength()
+                    + " characters (--max-name-length)");
         }
         String timestamp = obj.hasNonNull("timestamp") ? string(obj, "timestamp") : null;
         return new Command.Register(name, string(obj, "host"), port(obj), string(obj, "hostname"),
@@ -67,7 +61,7 @@ public final class ServiceRequests {
     }
 
     /** Parses an update body; absent fields stay as they are. */
-    public static Command.Update update(String name, byte[] body) {
+    public Command.Update update(String name, byte[] body) {
         ObjectNode obj = requireObject(parse(body));
         ServiceChanges changes = new ServiceChanges(
                 obj.has("host") ? string(obj, "host") : null,
@@ -83,11 +77,11 @@ public final class ServiceRequests {
      * Parses a heartbeat body leniently: clients send nothing, or {@code {"status": "..."}}. A
      * missing, unparsable or odd body is still a heartbeat, just without a new status.
      */
-    public static Command.Heartbeat heartbeat(String name, byte[] body) {
+    public Command.Heartbeat heartbeat(String name, byte[] body) {
         String status = null;
         if (body.length > 0) {
             try {
-                JsonNode node = JSON.readTree(body);
+                JsonNode node = json.readTree(body);
                 if (node != null && node.isObject() && node.path("status").isTextual()) {
                     status = node.get("status").asText();
                 }
@@ -98,15 +92,15 @@ public final class ServiceRequests {
         return new Command.Heartbeat(name, status, HeartbeatReceived.CAUSE_CLIENT);
     }
 
-    private static JsonNode parse(byte[] body) {
+    private JsonNode parse(byte[] body) {
         try {
-            JsonNode node = JSON.readTree(body);
+            JsonNode node = json.readTree(body);
             if (node == null || node.isMissingNode()) {
                 throw ApiException.badRequest("Invalid JSON");
             }
             return node;
         } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException ex) {
-            throw ApiException.badRequest("Request body nested deeper than " + MAX_DEPTH + " levels (limit)");
+            throw ApiException.badRequest("Request body nested deeper than " + limits.maxDepth() + " levels (--max-depth)");
         } catch (IOException ex) {
             throw ApiException.badRequest("Invalid JSON");
         }
@@ -136,14 +130,24 @@ public final class ServiceRequests {
         return value.intValue();
     }
 
-    private static ObjectNode metadataOrEmpty(ObjectNode obj) {
-        return obj.has("metadata") ? metadata(obj) : JSON.createObjectNode();
+    private ObjectNode metadataOrEmpty(ObjectNode obj) {
+        return obj.has("metadata") ? metadata(obj) : json.createObjectNode();
     }
 
-    private static ObjectNode metadata(ObjectNode obj) {
+    private ObjectNode metadata(ObjectNode obj) {
         JsonNode value = obj.get("metadata");
         if (!value.isObject()) {
             throw ApiException.badRequest("Field 'metadata' must be an object");
+        }
+        long size;
+        try {
+            size = json.writeValueAsBytes(value).length;
+        } catch (IOException ex) {
+            throw ApiException.badRequest("Field 'metadata' cannot be written as JSON");
+        }
+        if (size > limits.maxMetadataBytes()) {
+            throw new ApiException(413, "Field 'metadata' is " + size + " bytes of JSON: the limit is "
+                    + limits.maxMetadataBytes() + " bytes (--max-metadata)");
         }
         return (ObjectNode) value;
     }

@@ -170,7 +170,7 @@ class RegisterContractTest extends RegistryTestBase {
         String deep = "[".repeat(100) + "]".repeat(100);
         Http.Reply reply = http.post("/services", Http.registration("deep", 1, "{\"x\":" + deep + "}"));
         assertThat(reply.status(), is(400));
-        assertThat(reply.json().get("error").asText(), is("Request body nested deeper than 64 levels (limit)"));
+        assertThat(reply.json().get("error").asText(), is("Request body nested deeper than 64 levels (--max-depth)"));
         assertThat(http.post("/services", Http.registration("ok", 1, "{\"x\":" + "[".repeat(30) + "]".repeat(30) + "}"))
                 .status(), is(201));
     }

@@ -1,0 +1,33 @@
+package dev.registry.server.services;
+
+/**
+ * How much a registration or update may carry; over a limit is a 400 or 413 naming the option.
+ *
+ * @param maxNameLength    longest service name, in characters
+ * @param maxMetadataBytes largest {@code metadata}, as compact JSON
+ * @param maxDepth         deepest nesting of arrays and objects in a body (metadata included)
+ */
+public record RequestLimits(int maxNameLength, long maxMetadataBytes, int maxDepth) {
+
+    /** A DNS name's limit. */
+    public static final int DEFAULT_MAX_NAME_LENGTH = 253;
+    public static final long DEFAULT_MAX_METADATA_BYTES = 64L << 10;
+    public static final int DEFAULT_MAX_DEPTH = 64;
+    /** Deeper nesting would risk the stack of whatever serializes the record (us, or a client). */
+    public static final int HIGHEST_MAX_DEPTH = 1000;
+
+    public static final RequestLimits DEFAULTS =
+            new RequestLimits(DEFAULT_MAX_NAME_LENGTH, DEFAULT_MAX_METADATA_BYTES, DEFAULT_MAX_DEPTH);
+
+    public RequestLimits {
+        if (maxNameLength < 1) {
+            throw new IllegalArgumentException("the name length limit must be at least 1");
+        }
+        if (maxMetadataBytes < 2) {
+            throw new IllegalArgumentException("the metadata limit must be at least 2 bytes ({})");
+        }
+        if (maxDepth < 2 || maxDepth > HIGHEST_MAX_DEPTH) {
+            throw new IllegalArgumentException("the depth limit must be between 2 and " + HIGHEST_MAX_DEPTH);
+        }
+    }
+}
