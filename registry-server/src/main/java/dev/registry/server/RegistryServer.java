@@ -202,7 +202,7 @@ public final class RegistryServer implements AutoCloseable {
                     new HealthEndpoints(view, rules, probe, writer, clock),
                     new StatsEndpoint(view, rules, clock, startedAt),
                     audit,
-                    new EventStream(log, changes),
+                    new EventStream(log, changes, checkpoints::floor),
                     view::lastIndex,
                     new BearerToken(settings.token(), settings.tokenForReads()),
                     settings.maxBodyBytes(),

@@ -3,6 +3,7 @@ package dev.registry.server.discovery;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.registry.events.log.EventCodec;
+import dev.registry.events.audit.Checkpoints;
 import dev.registry.events.log.EventLog;
 import dev.registry.events.log.EventReader;
 import dev.registry.events.log.EventReader.IndexedEncodedEvent;
@@ -19,6 +20,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * {@code GET /events/stream}: the log as Server-Sent Events, each with {@code id} = log index,
@@ -38,13 +40,40 @@ public final class EventStream {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HeaderName LAST_EVENT_ID = HeaderNames.create("Last-Event-ID");
 
+    /** The event type telling a resuming client that it missed events retention deleted. */
+    public static final String GAP = "history-gap";
+
     private final EventLog log;
     private final ViewChanges changes;
     private final EventCodec codec = new EventCodec();
 
-    public EventStream(EventLog log, ViewChanges changes) {
+    private final Supplier<Optional<Checkpoints.Checkpoint>> retentionFloor;
+
+    /** @param retentionFloor the newest event retention deleted, if it deleted any */
+    public EventStream(EventLog log, ViewChanges changes, Supplier<Optional<Checkpoints.Checkpoint>> retentionFloor) {
         this.log = log;
         this.changes = changes;
+        this.retentionFloor = retentionFloor;
+    }
+
+    /**
+     * A client resuming after an event retention has deleted the successors of missed them: it
+     * is told so, in an event of a type it does not know (so a careful client resyncs), with the
+     * newest deleted event's index as id, after which the stream is whole again.
+     */
+    private void writeGapIfAny(OutputStream out, long resumeAfter) throws IOException {
+        Optional<Checkpoints.Checkpoint> floor = retentionFloor.get();
+        if (floor.isEmpty() || resumeAfter >= floor.get().index()) {
+            return;
+        }
+        ObjectNode gap = JSON.createObjectNode();
+        gap.put("index", floor.get().index());
+        gap.put("time", floor.get().time().toString());
+        gap.put("type", GAP);
+        gap.put("missed_after", resumeAfter);
+        gap.put("reason", "events up to index " + floor.get().index() + " were deleted by retention; "
+                + "fetch /services for the current state");
+        write(out, "id: " + floor.get().index() + "\nevent: " + GAP + "\ndata: " + JSON.writeValueAsString(gap) + "\n\n");
     }
 
     public void handle(ServerRequest req, ServerResponse res) {
@@ -73,6 +102,9 @@ public final class EventStream {
                 reader.seekAtOrAfter(Long.MAX_VALUE);
             }
             write(out, ": registry event stream\n\n");
+            if (resumeAfter != null) {
+                writeGapIfAny(out, resumeAfter);
+            }
             out.flush();
             int unflushed = 0;
             while (!changes.isClosed()) {

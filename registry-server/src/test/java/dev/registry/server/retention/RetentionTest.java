@@ -6,6 +6,7 @@ import dev.registry.events.log.RollPeriod;
 import dev.registry.events.snapshot.SnapshotStore;
 import dev.registry.server.testing.Http;
 import dev.registry.server.testing.MutableClock;
+import dev.registry.server.testing.SseClient;
 import dev.registry.server.testing.TestRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,6 +56,7 @@ class RetentionTest {
             at("00:10");
             ok(http.post("/services", Http.registration("a", 1, null)));
             ok(http.post("/services", Http.registration("b", 2, null)));
+            long firstIndex = registry.logEvents().getFirst().index();
             at("00:40");
             ok(http.put("/services/a", "{\"metadata\": {\"model\": \"m1\"}}"));
             ok(http.post("/services/b/heartbeat", ""));
@@ -99,6 +101,12 @@ class RetentionTest {
             assertThat(http.get("/services/a").json().get("metadata").get("model").asText(), is("m1"));
             assertThat(http.get("/events").json().get("available_from").asText(), is(time("01:50")));
             assertThat(registry.server().pruneNow(), is(empty())); // nothing more is due yet
+            try (SseClient stream = SseClient.connect(http.base(), "/events/stream", firstIndex)) {
+                await().atMost(Duration.ofSeconds(10)).until(() -> !stream.events().isEmpty());
+                SseClient.Event gap = stream.events().getFirst();
+                assertThat(gap.type(), is("history-gap"));
+                assertThat(gap.data(), containsString("\"missed_after\":" + firstIndex));
+            }
         }
 
         try (TestRegistry registry = start()) { // from the newest snapshot
