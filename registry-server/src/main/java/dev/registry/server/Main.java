@@ -133,7 +133,7 @@ public final class Main implements Callable<Integer> {
             description = "Longest service name, in characters; longer gets 400 (env REGISTRY_MAX_NAME_LENGTH; default ${DEFAULT-VALUE}).")
     int maxNameLength;
 
-    @Option(names = "--max-metadata", defaultValue = "${env:REGISTRY_MAX_METADATA:-64KiB}",
+    @Option(names = "--max-metadata", defaultValue = "${env:REGISTRY_MAX_METADATA:-1MiB}",
             converter = SizeConverter.class,
             description = "Largest metadata object, as compact JSON; larger gets 413 (env REGISTRY_MAX_METADATA; default ${DEFAULT-VALUE}).")
     long maxMetadata;

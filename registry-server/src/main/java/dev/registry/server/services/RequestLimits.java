@@ -11,7 +11,8 @@ public record RequestLimits(int maxNameLength, long maxMetadataBytes, int maxDep
 
     /** A DNS name's limit. */
     public static final int DEFAULT_MAX_NAME_LENGTH = 253;
-    public static final long DEFAULT_MAX_METADATA_BYTES = 64L << 10;
+    /** As large as the default body: the fleet's clients sent metadata of any size the body allowed. */
+    public static final long DEFAULT_MAX_METADATA_BYTES = 1L << 20;
     public static final int DEFAULT_MAX_DEPTH = 64;
     /** Deeper nesting would risk the stack of whatever serializes the record (us, or a client). */
     public static final int HIGHEST_MAX_DEPTH = 1000;
