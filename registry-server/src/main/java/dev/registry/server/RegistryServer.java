@@ -9,8 +9,6 @@ import dev.registry.events.audit.HistoryIndex;
 import dev.registry.events.audit.ServiceHistory;
 import dev.registry.events.audit.TimeTravel;
 import dev.registry.events.projection.Projection;
-import dev.registry.events.retention.RetentionBase;
-import dev.registry.events.retention.RetentionMarker;
 import dev.registry.events.snapshot.Snapshot;
 import dev.registry.events.snapshot.SnapshotStore;
 import dev.registry.events.projection.RegistryView;
@@ -28,6 +26,8 @@ import dev.registry.server.http.ApiRouter;
 import dev.registry.server.http.BearerToken;
 import dev.registry.server.http.JsonDirectHandler;
 import dev.registry.server.services.ServiceEndpoints;
+import dev.registry.server.recovery.LogRepair;
+import dev.registry.server.recovery.StartingState;
 import dev.registry.server.retention.Pruner;
 import dev.registry.server.retention.RetentionRule;
 import dev.registry.server.snapshot.Snapshotter;
@@ -40,12 +40,9 @@ import dev.registry.server.write.SyncPolicy;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 
-import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -121,7 +118,7 @@ public final class RegistryServer implements AutoCloseable {
                 LOG.log(Level.WARNING, readOnlyCause);
             } else {
                 if (settings.repair()) {
-                    repair(dataDir, startedAt);
+                    LogRepair.run(dataDir, startedAt, SNAPSHOTS_KEPT);
                 }
                 log = ChronicleEventLog.openForWriting(dataDir, settings.sync() != SyncPolicy.NONE, settings.roll(), clock);
             }
@@ -131,36 +128,15 @@ public final class RegistryServer implements AutoCloseable {
         }
         try {
             long t0 = System.nanoTime();
-            SnapshotStore store = new SnapshotStore(settings.dataDir(), SNAPSHOTS_KEPT);
-            Optional<RetentionMarker> marker = RetentionMarker.read(settings.dataDir());
-            Optional<Snapshot> base = marker.flatMap(m -> RetentionBase.load(m, store, log));
-            long newestSnapshot = store.newestIndex().orElse(-1);
-            if (newestSnapshot > log.lastIndex()) {
-                throw new IllegalStateException("the log ends at index " + log.lastIndex() + " but a snapshot was taken "
-                        + "at index " + newestSnapshot + ": the log lost events; refusing to start on a partial "
-                        + "history. Start with --repair to keep what is left (the snapshots past it are set aside)");
-            }
-            // A snapshot counts only if the log still holds the event it was taken at.
-            Optional<Snapshot> snapshot = store.loadNewest().filter(s -> holds(log, s.index()));
-            if (marker.isPresent() && base.isEmpty()) {
-                if (snapshot.isEmpty()) {
-                    throw new IllegalStateException("retention deleted the log through index "
-                            + marker.get().throughIndex() + " (events up to " + marker.get().throughTime()
-                            + "), and neither the retention base (snapshots/retention-base.snap) nor a later "
-                            + "snapshot can be read: refusing to start on a partial history. Restore the "
-                            + "snapshots directory from a backup.");
-                }
-                LOG.log(Level.WARNING, "history before the snapshot at index " + snapshot.get().index()
-                        + " is no longer answerable: the retention base is unusable");
-            }
-            Optional<Snapshot> start = snapshot.or(() -> base);
+            SnapshotStore store = new SnapshotStore(dataDir, SNAPSHOTS_KEPT);
+            StartingState state = StartingState.choose(dataDir, store, log);
+            Optional<Snapshot> start = state.snapshot();
             RegistryView view = start.map(s -> s.view().copy()).orElseGet(RegistryView::new);
             HistoryIndex historyIndex = start.map(s -> HistoryIndex.restore(s.history())).orElseGet(HistoryIndex::new);
             Checkpoints checkpoints = new Checkpoints(view, CHECKPOINT_SPACING);
-            // The oldest state history is answerable from, once retention deleted the log before it.
-            marker.flatMap(m -> base.or(() -> snapshot)).ifPresent(s -> checkpoints.floor(
-                    new Checkpoints.Checkpoint(s.index(), s.view().lastEventTime(), s.view().copy())));
-            snapshot.ifPresent(s -> checkpoints.seed(s.index(), s.view().lastEventTime(), s.view().copy()));
+            state.floor().ifPresent(checkpoints::floor);
+            start.filter(s -> state.floor().map(f -> f.index() != s.index()).orElse(true))
+                    .ifPresent(s -> checkpoints.seed(s.index(), s.view().lastEventTime(), s.view().copy()));
             ViewChanges changes = new ViewChanges(-1);
             Snapshotter snapshotter = new Snapshotter(view, historyIndex, store, settings.snapshotEvery(),
                     settings.snapshotInterval());
@@ -168,7 +144,7 @@ public final class RegistryServer implements AutoCloseable {
                     List.of(Projection.of(view), historyIndex, checkpoints, changes, snapshotter));
             Replay replay = replay(log, projection, start.map(Snapshot::index).orElse(null));
             LOG.log(Level.INFO, "replayed {0} events from {1}{2} in {3} ms", replay.events(),
-                    settings.dataDir().toAbsolutePath().normalize(),
+                    dataDir.toAbsolutePath().normalize(),
                     start.map(s -> " after the snapshot at index " + s.index()).orElse(""),
                     (System.nanoTime() - t0) / 1_000_000);
 
@@ -223,7 +199,7 @@ public final class RegistryServer implements AutoCloseable {
             LOG.log(Level.INFO, "registry {0} serving {1} records on {2}://{3}:{4}", version(), view.size(),
                     settings.tlsKeystore() == null ? "http" : "https", settings.host(), String.valueOf(web.port()));
             health.start(settings.checksEnabled(), settings.checkInterval());
-            Pruner pruner = new Pruner(settings.dataDir(), log, store, checkpoints,
+            Pruner pruner = new Pruner(dataDir, log, store, checkpoints,
                     new RetentionRule(settings.retention()), clock);
             if (!readOnly) {
                 pruner.start(PRUNE_PERIOD);
@@ -318,43 +294,6 @@ public final class RegistryServer implements AutoCloseable {
             throw new IllegalStateException("the data directory " + dataDir + " is read-only and holds no log to serve ("
                     + ex.getMessage() + ")", ex);
         }
-    }
-
-    /**
-     * --repair: cuts a damaged log back to its last good event. The damaged files, and snapshots
-     * of states past the cut (which the repaired log could otherwise reach again and wrongly
-     * match), are moved into one directory, so nothing is destroyed.
-     */
-    private static void repair(Path dataDir, Instant now) {
-        Path saveDir = dataDir.resolve("damaged-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
-                .withZone(ZoneOffset.UTC).format(now));
-        try {
-            ChronicleEventLog.Repair done = ChronicleEventLog.repair(dataDir, saveDir);
-            if (done.damage() == null) {
-                LOG.log(Level.INFO, "--repair: the log is whole ({0} events); nothing changed", done.eventsKept());
-                return;
-            }
-            SnapshotStore store = new SnapshotStore(dataDir, SNAPSHOTS_KEPT);
-            for (Path snapshot : store.files()) {
-                if (SnapshotStore.indexOf(snapshot) > done.lastGoodIndex()) {
-                    Files.createDirectories(saveDir.resolve("snapshots"));
-                    Files.move(snapshot, saveDir.resolve("snapshots").resolve(snapshot.getFileName()));
-                }
-            }
-            LOG.log(Level.WARNING, "--repair: " + done.damage() + "; kept " + done.eventsKept()
-                    + " events, through index " + done.lastGoodIndex() + "; the damaged files are in " + saveDir);
-        } catch (IOException ex) {
-            throw new IllegalStateException("--repair failed: " + ex.getMessage()
-                    + "; the damaged files are in " + dataDir + " or " + saveDir, ex);
-        }
-    }
-
-    private static boolean holds(EventLog log, long index) {
-        if (RetentionBase.holds(log, index)) {
-            return true;
-        }
-        LOG.log(Level.WARNING, "ignoring the snapshot at index {0}: the log no longer holds that event", index);
-        return false;
     }
 
     /** The server's version, from the jar manifest; "dev" when run from classes. */
