@@ -143,6 +143,8 @@ public final class RegistryServer implements AutoCloseable {
             Projection projection = Projection.all(
                     List.of(Projection.of(view), historyIndex, checkpoints, changes, snapshotter));
             Replay replay = replay(log, projection, start.map(Snapshot::index).orElse(null));
+            // a snapshot from before retention's last deletion still knows where deleted events were
+            state.floor().ifPresent(f -> historyIndex.forgetBefore(f.index() + 1, name -> view.get(name).isPresent()));
             LOG.log(Level.INFO, "replayed {0} events from {1}{2} in {3} ms", replay.events(),
                     dataDir.toAbsolutePath().normalize(),
                     start.map(s -> " after the snapshot at index " + s.index()).orElse(""),
@@ -199,7 +201,7 @@ public final class RegistryServer implements AutoCloseable {
             LOG.log(Level.INFO, "registry {0} serving {1} records on {2}://{3}:{4}", version(), view.size(),
                     settings.tlsKeystore() == null ? "http" : "https", settings.host(), String.valueOf(web.port()));
             health.start(settings.checksEnabled(), settings.checkInterval());
-            Pruner pruner = new Pruner(dataDir, log, store, checkpoints,
+            Pruner pruner = new Pruner(dataDir, log, store, checkpoints, historyIndex, view,
                     new RetentionRule(settings.retention()), clock);
             if (!readOnly) {
                 pruner.start(PRUNE_PERIOD);

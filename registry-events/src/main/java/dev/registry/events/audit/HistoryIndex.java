@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * Where each service's history lies in the log: the positions of its events other than
@@ -27,12 +28,27 @@ public final class HistoryIndex implements Projection {
         if (!(logged.event() instanceof ServiceEvent event)) {
             return;
         }
-        Timeline timeline = timelines.computeIfAbsent(event.name(), n -> new Timeline());
-        if (event instanceof HeartbeatReceived) {
-            timeline.heartbeat(logged.index());
-        } else {
-            timeline.entry(logged.index());
+        boolean heartbeat = event instanceof HeartbeatReceived;
+        while (true) {
+            Timeline timeline = timelines.computeIfAbsent(event.name(), n -> new Timeline());
+            if (heartbeat ? timeline.heartbeat(logged.index()) : timeline.entry(logged.index())) {
+                return;
+            }
+            timelines.remove(event.name(), timeline); // forgotten just now: start the name afresh
         }
+    }
+
+    /**
+     * Forgets positions before {@code firstKept}, once retention deleted those events: entries go,
+     * and so do whole timelines of names with no event left, unless {@code keep} says the name is
+     * still registered. Without this, every name ever seen would stay in memory for good.
+     */
+    public void forgetBefore(long firstKept, Predicate<String> keep) {
+        timelines.forEach((name, timeline) -> {
+            if (timeline.trimBefore(firstKept, keep.test(name))) {
+                timelines.remove(name, timeline);
+            }
+        });
     }
 
     /** The timeline of {@code name}, if the log has ever mentioned it. */
@@ -62,8 +78,10 @@ public final class HistoryIndex implements Projection {
      * @param heartbeatsBefore   for each entry, the heartbeats since the entry before it
      * @param heartbeatsAfterLast heartbeats since the last entry
      * @param firstIndex         position of the service's first event of any kind
+     * @param lastIndex          position of its newest event of any kind ({@code Long.MAX_VALUE}: unknown)
      */
-    public record Snapshot(long[] entries, int[] heartbeatsBefore, int heartbeatsAfterLast, long firstIndex) {
+    public record Snapshot(long[] entries, int[] heartbeatsBefore, int heartbeatsAfterLast, long firstIndex,
+                           long lastIndex) {
     }
 
     private static final class Timeline {
@@ -72,6 +90,8 @@ public final class HistoryIndex implements Projection {
         private int size;
         private int heartbeatsSinceLast;
         private long firstIndex = -1;
+        private long lastIndex = -1;
+        private boolean forgotten;
 
         static Timeline of(Snapshot s) {
             Timeline t = new Timeline();
@@ -80,10 +100,36 @@ public final class HistoryIndex implements Projection {
             t.size = s.entries().length;
             t.heartbeatsSinceLast = s.heartbeatsAfterLast();
             t.firstIndex = s.firstIndex();
+            t.lastIndex = s.lastIndex();
             return t;
         }
 
-        synchronized void entry(long index) {
+        /**
+         * Drops entries before {@code firstKept}; with no event of the name left and {@code keep}
+         * false, marks the whole timeline forgotten, so that no event is recorded in it any more.
+         *
+         * @return whether it was forgotten
+         */
+        synchronized boolean trimBefore(long firstKept, boolean keep) {
+            int drop = 0;
+            while (drop < size && entries[drop] < firstKept) {
+                drop++;
+            }
+            if (drop > 0) {
+                System.arraycopy(entries, drop, entries, 0, size - drop);
+                System.arraycopy(heartbeatsBefore, drop, heartbeatsBefore, 0, size - drop);
+                size -= drop;
+            }
+            firstIndex = Math.max(firstIndex, firstKept);
+            forgotten = lastIndex < firstKept && !keep;
+            return forgotten;
+        }
+
+        /** @return false when the timeline was forgotten, and the event not recorded */
+        synchronized boolean entry(long index) {
+            if (forgotten) {
+                return false;
+            }
             if (size == entries.length) {
                 entries = Arrays.copyOf(entries, size * 2);
                 heartbeatsBefore = Arrays.copyOf(heartbeatsBefore, size * 2);
@@ -92,21 +138,30 @@ public final class HistoryIndex implements Projection {
             heartbeatsBefore[size] = heartbeatsSinceLast;
             size++;
             heartbeatsSinceLast = 0;
-            if (firstIndex < 0) {
-                firstIndex = index;
-            }
+            seen(index);
+            return true;
         }
 
-        synchronized void heartbeat(long index) {
+        /** @return false when the timeline was forgotten, and the event not recorded */
+        synchronized boolean heartbeat(long index) {
+            if (forgotten) {
+                return false;
+            }
             heartbeatsSinceLast++;
+            seen(index);
+            return true;
+        }
+
+        private void seen(long index) {
             if (firstIndex < 0) {
                 firstIndex = index;
             }
+            lastIndex = index;
         }
 
         synchronized Snapshot snapshot() {
             return new Snapshot(Arrays.copyOf(entries, size), Arrays.copyOf(heartbeatsBefore, size),
-                    heartbeatsSinceLast, firstIndex);
+                    heartbeatsSinceLast, firstIndex, lastIndex);
         }
     }
 }

@@ -223,6 +223,7 @@ public final class SnapshotStore {
                 g.writeArray(t.heartbeatsBefore(), 0, t.heartbeatsBefore().length);
                 g.writeNumberField("heartbeats_after_last", t.heartbeatsAfterLast());
                 g.writeNumberField("first_index", t.firstIndex());
+                g.writeNumberField("last_index", t.lastIndex());
                 g.writeEndObject();
             }
             g.writeEndObject();
@@ -253,7 +254,9 @@ public final class SnapshotStore {
                 before[i] = t.get("heartbeats_before").get(i).asInt();
             }
             timelines.put(e.getKey(), new HistoryIndex.Snapshot(entries, before,
-                    t.required("heartbeats_after_last").asInt(), t.required("first_index").asLong()));
+                    t.required("heartbeats_after_last").asInt(), t.required("first_index").asLong(),
+                    // snapshots written before this field: unknown, so kept until the name's next event
+                    t.path("last_index").asLong(Long.MAX_VALUE)));
         }
         return new Snapshot(index, view, timelines);
     }

@@ -39,13 +39,21 @@ public final class Pruner implements AutoCloseable {
     private final ChronicleEventLog log;
     private final SnapshotStore store;
     private final Checkpoints checkpoints;
+    private final HistoryIndex liveHistory;
+    private final RegistryView liveView;
     private final RetentionRule rule;
     private final Clock clock;
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("registry-retention").daemon(true).unstarted(r));
 
+    /**
+     * @param checkpoints gets the new floor of time travel after each deletion
+     * @param liveHistory forgets positions of deleted events (names still in {@code liveView} stay)
+     */
     public Pruner(Path dataDir, ChronicleEventLog log, SnapshotStore store, Checkpoints checkpoints,
-                  RetentionRule rule, Clock clock) {
+                  HistoryIndex liveHistory, RegistryView liveView, RetentionRule rule, Clock clock) {
+        this.liveHistory = liveHistory;
+        this.liveView = liveView;
         this.dataDir = dataDir;
         this.log = log;
         this.store = store;
@@ -120,6 +128,7 @@ public final class Pruner implements AutoCloseable {
         for (RollFile f : due) {
             log.delete(f);
         }
+        liveHistory.forgetBefore(firstKept.index(), name -> liveView.get(name).isPresent());
         LOG.log(Level.INFO, "retention deleted {0} log file(s) through {1}; history is available from {2}",
                 due.size(), due.getLast().path().getFileName(), last.event().time());
         return due;

@@ -84,7 +84,11 @@ class RetentionTest {
             assertThat(http.get("/services/a/history").json().get("history").size(), is(2)); // registered, updated
             assertThat(logFiles(), hasSize(6)); // hours 0 to 4, and the queue's metadata
 
+            assertThat(http.get("/services/b/history").status(), is(200));
             List<RollFile> deleted = registry.server().pruneNow();
+            // b lived and went in the deleted hours: nothing of it is left, not even in memory
+            assertThat(http.get("/services/b/history").status(), is(404));
+            assertThat(http.get("/services/a/history").status(), is(200));
 
             assertThat(deleted.stream().map(f -> f.start().toString()).toList(),
                     is(List.of(time("00:00"), time("01:00"))));
@@ -111,6 +115,7 @@ class RetentionTest {
 
         try (TestRegistry registry = start()) { // from the newest snapshot
             assertSameAnswers(registry.http(), before);
+            assertThat(registry.http().get("/services/b/history").status(), is(404));
         }
         deleteSnapshots("snapshot-");
         try (TestRegistry registry = start()) { // from the retention base and every file kept
