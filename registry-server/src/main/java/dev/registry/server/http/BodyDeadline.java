@@ -1,9 +1,8 @@
 package dev.registry.server.http;
 
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -14,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 final class BodyDeadline implements AutoCloseable {
 
     private final Duration timeout;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+    private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = new Thread(r, "registry-body-deadline");
         t.setDaemon(true);
         return t;
@@ -22,6 +21,9 @@ final class BodyDeadline implements AutoCloseable {
 
     BodyDeadline(Duration timeout) {
         this.timeout = timeout;
+        // every body read arms an alarm and almost every one is cancelled within microseconds:
+        // without this the cancelled ones would pile up in the queue for the whole timeout
+        timer.setRemoveOnCancelPolicy(true);
     }
 
     Duration timeout() {
