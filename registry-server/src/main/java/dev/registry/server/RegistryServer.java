@@ -131,7 +131,7 @@ public final class RegistryServer implements AutoCloseable {
             SnapshotStore store = new SnapshotStore(dataDir, SNAPSHOTS_KEPT);
             StartingState state = StartingState.choose(dataDir, store, log);
             Optional<Snapshot> start = state.snapshot();
-            RegistryView view = start.map(s -> s.view().copy()).orElseGet(RegistryView::new);
+            RegistryView view = start.map(Snapshot::view).orElseGet(RegistryView::new); // the floor has its own copy
             HistoryIndex historyIndex = start.map(s -> HistoryIndex.restore(s.history())).orElseGet(HistoryIndex::new);
             Checkpoints checkpoints = new Checkpoints(view, CHECKPOINT_SPACING);
             state.floor().ifPresent(checkpoints::floor);
