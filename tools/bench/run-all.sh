@@ -2,7 +2,7 @@
 # Runs every benchmark on this machine and writes benchmarks/results/results-<date>.md:
 # JMH for the codec, log, projector, replay and list encoding; HTTP load on loopback
 # (saturation, then latency at half of it on a fixed schedule); restart time by log size,
-# with and without a snapshot; heap with 100,000 records. About 10 minutes on 2 cores.
+# with and without a snapshot; heap with 100,000 records; retention deleting a 5M-event file. About 10 minutes on 2 cores.
 #   tools/bench/run-all.sh            # everything
 #   QUICK=1 tools/bench/run-all.sh    # shorter runs, for trying the script out
 set -euo pipefail
@@ -60,6 +60,15 @@ kill $server; wait $server 2>/dev/null || true
     echo "|---|---|"
 } >> "$out"
 "${java[@]}" -Xmx1g "${bench[@]}" heap 100000 2>/dev/null | grep '^|' >> "$out"
+
+{
+    echo
+    echo "## Retention (one hourly file deleted: replayed onto the retention base, base written, file deleted)"
+    echo
+    echo "| file | time | rate |"
+    echo "|---|---|---|"
+} >> "$out"
+"${java[@]}" -Xmx1g "${bench[@]}" prune 5000000 2>/dev/null | grep '^|' >> "$out"
 
 {
     echo

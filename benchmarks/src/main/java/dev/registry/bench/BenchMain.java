@@ -8,7 +8,11 @@ import dev.registry.events.projection.Projection;
 import dev.registry.events.projection.RegistryView;
 import dev.registry.events.snapshot.Snapshot;
 import dev.registry.events.snapshot.SnapshotStore;
+import dev.registry.events.audit.Checkpoints;
+import dev.registry.events.log.RollPeriod;
 import dev.registry.server.RegistryServer;
+import dev.registry.server.retention.Pruner;
+import dev.registry.server.retention.RetentionRule;
 import dev.registry.server.config.RegistrySettings;
 
 import java.io.IOException;
@@ -21,6 +25,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.SplittableRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -33,6 +40,8 @@ import java.util.Locale;
  *   <li>{@code restart SERVER_JAR SIZE...}: time from process start to serving, per log size, with
  *       and without a snapshot;</li>
  *   <li>{@code heap RECORDS}: heap in use after GC with that many records;</li>
+ *   <li>{@code prune EVENTS}: time retention takes to delete an hourly file of that many events
+ *       (replaying them onto the retention base, writing it, deleting);</li>
  *   <li>{@code generate DIR EVENTS RECORDS}: a synthetic log.</li>
  * </ul>
  */
@@ -51,8 +60,9 @@ public final class BenchMain {
             case "http" -> http(Integer.parseInt(args[1]), Double.parseDouble(args[2]), args.length > 3 ? args[3] : "");
             case "restart" -> restart(Path.of(args[1]), List.of(args).subList(2, args.length));
             case "heap" -> heap(Integer.parseInt(args[1]));
+            case "prune" -> prune(Long.parseLong(args[1]));
             default -> {
-                System.err.println("usage: generate DIR EVENTS RECORDS | http PORT SECONDS [SCENARIO] | restart SERVER_JAR SIZE... | heap RECORDS");
+                System.err.println("usage: generate DIR EVENTS RECORDS | http PORT SECONDS [SCENARIO] | restart SERVER_JAR SIZE... | heap RECORDS | prune EVENTS");
                 System.exit(2);
             }
         }
@@ -204,6 +214,40 @@ public final class BenchMain {
     }
 
     // ---- Heap ------------------------------------------------------------------------------
+
+    private static void prune(long events) throws Exception {
+        Path dir = Files.createTempDirectory("bench-prune");
+        Instant hour0 = Instant.parse("2026-11-28T00:00:00Z");
+        try {
+            SplittableRandom random = new SplittableRandom(42);
+            try (ChronicleEventLog log = ChronicleEventLog.openForWriting(dir, false, RollPeriod.HOURLY,
+                    Clock.fixed(hour0, ZoneOffset.UTC))) {
+                for (long n = 0; n < events; n++) {
+                    log.append(SyntheticLog.event(n, 1000, hour0, random));
+                }
+            }
+            Instant later = hour0.plus(Duration.ofHours(5));
+            long last;
+            try (ChronicleEventLog log = ChronicleEventLog.openForWriting(dir, false, RollPeriod.HOURLY,
+                    Clock.fixed(later, ZoneOffset.UTC))) {
+                last = log.append(new dev.registry.events.event.ServiceDeregistered(later, "svc-1"));
+            }
+            SnapshotStore store = new SnapshotStore(dir, 3);
+            store.write(new Snapshot(last, new RegistryView(), java.util.Map.of())); // only its place counts here
+            Clock now = Clock.fixed(later.plus(Duration.ofHours(1)), ZoneOffset.UTC);
+            try (ChronicleEventLog log = ChronicleEventLog.openForWriting(dir, false, RollPeriod.HOURLY, now);
+                 Pruner pruner = new Pruner(dir, log, store, new Checkpoints(new RegistryView(), 16_384),
+                         new HistoryIndex(), new RegistryView(), new RetentionRule(Duration.ofHours(1)), now)) {
+                long t0 = System.nanoTime();
+                int deleted = pruner.pruneNow().size();
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                System.out.printf(Locale.ROOT, "| %,d events in %d file | %.2f s | %,.0f events/s |%n",
+                        events, deleted, seconds, events / seconds);
+            }
+        } finally {
+            LogBenchmarks.deleteTree(dir);
+        }
+    }
 
     private static void heap(int records) throws Exception {
         Path dir = Files.createTempDirectory("bench-heap");
