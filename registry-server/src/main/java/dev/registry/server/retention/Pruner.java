@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -118,19 +119,30 @@ public final class Pruner implements AutoCloseable {
                 last = e;
             }
         }
-        if (last == null || firstKept == null) {
-            return List.of(); // nothing in the files due, or nothing after them yet
+        if (firstKept == null) {
+            return List.of(); // nothing after the files due yet: keep them, the log must not end in a gap
         }
-        Snapshot base = new Snapshot(last.index(), view, history.timelines());
-        store.writeRetentionBase(base);
-        new RetentionMarker(last.index(), last.event().time(), firstKept.index()).write(dataDir);
-        checkpoints.floor(new Checkpoints.Checkpoint(last.index(), last.event().time(), view));
+        long throughIndex;
+        Instant throughTime;
+        if (last != null) {
+            throughIndex = last.index();
+            throughTime = last.event().time();
+            store.writeRetentionBase(new Snapshot(throughIndex, view, history.timelines()));
+            new RetentionMarker(throughIndex, throughTime, firstKept.index()).write(dataDir);
+        } else if (previous.isPresent()) {
+            // the base already covers these files: a crash came between the marker and the deletions
+            throughIndex = previous.get().index();
+            throughTime = previous.get().view().lastEventTime();
+        } else {
+            return List.of(); // files without events: nothing to cover, left for a later round
+        }
+        checkpoints.floor(new Checkpoints.Checkpoint(throughIndex, throughTime, view));
         for (RollFile f : due) {
             log.delete(f);
         }
         liveHistory.forgetBefore(firstKept.index(), name -> liveView.get(name).isPresent());
         LOG.log(Level.INFO, "retention deleted {0} log file(s) through {1}; history is available from {2}",
-                due.size(), due.getLast().path().getFileName(), last.event().time());
+                due.size(), due.getLast().path().getFileName(), throughTime);
         return due;
     }
 

@@ -44,7 +44,9 @@ class RetentionTest {
     private final MutableClock clock = new MutableClock(T0);
 
     private TestRegistry start() {
+        // lifetimes of days: no expiry or eviction races the test's own events through the hours
         return new TestRegistry(dataDir, s -> s.toBuilder().roll(RollPeriod.HOURLY).retention(Duration.ofHours(2))
+                .heartbeatTtl(Duration.ofDays(1)).staleAfter(Duration.ofDays(2))
                 .snapshotEvery(3).snapshotInterval(Duration.ZERO).build(), clock);
     }
 
@@ -53,30 +55,7 @@ class RetentionTest {
         Map<String, JsonNode> before = new LinkedHashMap<>();
         try (TestRegistry registry = start()) {
             Http http = registry.http();
-            at("00:10");
-            ok(http.post("/services", Http.registration("a", 1, null)));
-            ok(http.post("/services", Http.registration("b", 2, null)));
-            long firstIndex = registry.logEvents().getFirst().index();
-            at("00:40");
-            ok(http.put("/services/a", "{\"metadata\": {\"model\": \"m1\"}}"));
-            ok(http.post("/services/b/heartbeat", ""));
-            at("01:10");
-            ok(http.delete("/services/b"));
-            ok(http.post("/services", Http.registration("c", 3, null)));
-            at("01:50");
-            ok(http.post("/services/a/heartbeat", ""));
-            at("02:20");
-            ok(http.post("/services", Http.registration("d", 4, null)));
-            at("03:20");
-            ok(http.post("/services/c/heartbeat", ""));
-            at("04:30");
-            for (int i = 0; i < 3; i++) {
-                ok(http.post("/services/a/heartbeat", ""));
-            }
-            SnapshotStore store = new SnapshotStore(dataDir, 3);
-            // a snapshot in the newest file: the one being written when the last heartbeat arrived
-            await().atMost(Duration.ofSeconds(30)).until(() -> store.newestIndex().isPresent()
-                    && store.newestIndex().getAsLong() >= registry.server().view().lastIndex() - 2);
+            long firstIndex = play(registry);
             for (String t : List.of("02:00", "02:30", "03:30", "04:30")) {
                 before.put(t, records(http.get("/services?at=" + time(t))));
             }
@@ -126,6 +105,78 @@ class RetentionTest {
         deleteSnapshots(""); // the numbered ones the last start wrote, and the retention base
         IllegalStateException refused = assertThrows(IllegalStateException.class, this::start);
         assertThat(refused.getMessage(), containsString("refusing to start on a partial history"));
+    }
+
+    @Test
+    void aCrashBeforeTheDeletionsStartsCorrectlyAndTheNextRoundFinishesThem() throws IOException {
+        JsonNode at0230;
+        JsonNode now;
+        Path saved = Files.createDirectories(dataDir.resolveSibling(dataDir.getFileName() + "-saved"));
+        List<Path> deletedFiles;
+        try (TestRegistry registry = start()) {
+            play(registry);
+            at0230 = records(registry.http().get("/services?at=" + time("02:30")));
+            now = records(registry.http().get("/services"));
+            List<Path> before = logFiles();
+            for (Path f : before) {
+                Files.copy(f, saved.resolve(f.getFileName()));
+            }
+            assertThat(registry.server().pruneNow(), hasSize(2));
+            deletedFiles = before.stream().filter(f -> !Files.exists(f)).toList();
+        }
+        // as if the process had died after writing the base and the marker, before deleting
+        for (Path f : deletedFiles) {
+            Files.copy(saved.resolve(f.getFileName()), f);
+        }
+        deleteSnapshots("snapshot-"); // and start from the retention base, not a later snapshot
+        try (TestRegistry registry = start()) {
+            Http http = registry.http();
+            assertThat(records(http.get("/services?at=" + time("02:30"))), is(at0230));
+            assertThat(http.get("/services?at=" + time("01:20")).status(), is(400));
+            assertThat(records(http.get("/services")), is(now));
+            SnapshotStore store = new SnapshotStore(dataDir, 3);
+            await().atMost(Duration.ofSeconds(30)).until(() -> store.newestIndex().isPresent());
+
+            assertThat(registry.server().pruneNow(), hasSize(2)); // the same two files, again
+            assertThat(records(http.get("/services?at=" + time("02:30"))), is(at0230));
+        }
+        for (Path f : deletedFiles) {
+            assertThat(f.toString(), Files.exists(f), is(false));
+        }
+    }
+
+    /**
+     * Events from 00:10 to 04:30 in hourly files, ending with a snapshot in the newest file.
+     *
+     * @return the index of the first event
+     */
+    private long play(TestRegistry registry) {
+        Http http = registry.http();
+        at("00:10");
+        ok(http.post("/services", Http.registration("a", 1, null)));
+        ok(http.post("/services", Http.registration("b", 2, null)));
+        long firstIndex = registry.logEvents().getFirst().index();
+        at("00:40");
+        ok(http.put("/services/a", "{\"metadata\": {\"model\": \"m1\"}}"));
+        ok(http.post("/services/b/heartbeat", ""));
+        at("01:10");
+        ok(http.delete("/services/b"));
+        ok(http.post("/services", Http.registration("c", 3, null)));
+        at("01:50");
+        ok(http.post("/services/a/heartbeat", ""));
+        at("02:20");
+        ok(http.post("/services", Http.registration("d", 4, null)));
+        at("03:20");
+        ok(http.post("/services/c/heartbeat", ""));
+        at("04:30");
+        for (int i = 0; i < 3; i++) {
+            ok(http.post("/services/a/heartbeat", ""));
+        }
+        SnapshotStore store = new SnapshotStore(dataDir, 3);
+        // a snapshot in the newest file: the one being written when the last heartbeat arrived
+        await().atMost(Duration.ofSeconds(30)).until(() -> store.newestIndex().isPresent()
+                && store.newestIndex().getAsLong() >= registry.server().view().lastIndex() - 2);
+        return firstIndex;
     }
 
     private void deleteSnapshots(String prefix) throws IOException {
