@@ -1,6 +1,7 @@
 package dev.registry.server;
 
 import dev.registry.events.log.ChronicleEventLog;
+import dev.registry.events.log.ChronicleLogRepair;
 import dev.registry.events.log.EventLog;
 import dev.registry.events.log.EventReader;
 import dev.registry.events.log.LoggedEvent;
@@ -245,7 +246,7 @@ public final class RegistryServer implements AutoCloseable {
                 }
                 batches.put(batch);
                 if (log.lastIndex() > lastRead[0]) {
-                    throw new IllegalStateException(ChronicleEventLog.unreachable(lastRead[0], log.lastIndex()));
+                    throw new IllegalStateException(ChronicleLogRepair.unreachable(lastRead[0], log.lastIndex()));
                 }
             } catch (RuntimeException damaged) {
                 readFailure[0] = damaged;

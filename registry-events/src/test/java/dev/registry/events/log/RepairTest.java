@@ -43,9 +43,16 @@ class RepairTest {
     }
 
     @Test
+    void aDirectoryWithoutALogHasNothingToRepair() throws IOException {
+        ChronicleLogRepair.Repair repair = ChronicleLogRepair.repair(dir.resolve("new"), dir.resolve("saved"));
+        assertThat(repair.damage(), is(nullValue()));
+        assertThat(repair.eventsKept(), is(0L));
+    }
+
+    @Test
     void aWholeLogIsLeftAlone() throws IOException {
         List<Long> written = write();
-        ChronicleEventLog.Repair repair = ChronicleEventLog.repair(dir, dir.resolve("saved"));
+        ChronicleLogRepair.Repair repair = ChronicleLogRepair.repair(dir, dir.resolve("saved"));
         assertThat(repair.damage(), is(nullValue()));
         assertThat(repair.eventsKept(), is(150L));
         assertThat(Files.exists(dir.resolve("saved")), is(false));
@@ -58,7 +65,7 @@ class RepairTest {
         truncate(1, 66_500); // inside the second file's events: Chronicle sees zeros where they were
         long damaged = crc(files().get(1));
 
-        ChronicleEventLog.Repair repair = ChronicleEventLog.repair(dir, dir.resolve("saved"));
+        ChronicleLogRepair.Repair repair = ChronicleLogRepair.repair(dir, dir.resolve("saved"));
 
         assertThat(repair.damage(), containsString("does not decode"));
         List<Long> kept = read();
@@ -82,7 +89,7 @@ class RepairTest {
             assertThat(fault.getMessage(), containsString("shorter than the events it records"));
         }
         assertThat(Files.readAllBytes(files().get(0)), is(head)); // reading changed nothing
-        ChronicleEventLog.Repair repair = ChronicleEventLog.repair(dir, dir.resolve("saved"));
+        ChronicleLogRepair.Repair repair = ChronicleLogRepair.repair(dir, dir.resolve("saved"));
         assertThat(repair.damage(), containsString("after index -1"));
         assertThat(read(), is(List.of()));
     }

@@ -1,6 +1,6 @@
 package dev.registry.server.recovery;
 
-import dev.registry.events.log.ChronicleEventLog;
+import dev.registry.events.log.ChronicleLogRepair;
 import dev.registry.events.snapshot.SnapshotStore;
 
 import java.io.IOException;
@@ -33,7 +33,7 @@ public final class LogRepair {
         Path saveDir = dataDir.resolve("damaged-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
                 .withZone(ZoneOffset.UTC).format(now));
         try {
-            ChronicleEventLog.Repair done = ChronicleEventLog.repair(dataDir, saveDir);
+            ChronicleLogRepair.Repair done = ChronicleLogRepair.repair(dataDir, saveDir);
             if (done.damage() == null) {
                 LOG.log(Level.INFO, "--repair: the log is whole ({0} events); nothing changed", done.eventsKept());
                 return;
