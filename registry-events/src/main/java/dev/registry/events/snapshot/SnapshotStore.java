@@ -12,12 +12,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -94,30 +90,12 @@ public final class SnapshotStore {
     }
 
     private void writeAtomically(Path target, Snapshot snapshot) throws IOException {
-        Files.createDirectories(dir);
         byte[] body = encode(snapshot);
         CRC32C crc = new CRC32C();
         crc.update(body);
-        Path tmp = dir.resolve(target.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer header = ByteBuffer.allocate(MAGIC.length + 16);
-            header.put(MAGIC).putLong(crc.getValue()).putLong(body.length).flip();
-            while (header.hasRemaining()) {
-                ch.write(header);
-            }
-            ByteBuffer content = ByteBuffer.wrap(body);
-            while (content.hasRemaining()) {
-                ch.write(content);
-            }
-            ch.force(true);
-        }
-        try {
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException ex) {
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-        }
-        forceDirectory();
+        ByteBuffer header = ByteBuffer.allocate(MAGIC.length + 16);
+        header.put(MAGIC).putLong(crc.getValue()).putLong(body.length).flip();
+        AtomicFile.write(target, header, ByteBuffer.wrap(body));
     }
 
     /** The newest whole snapshot, skipping damaged ones with a warning; empty when there is none. */
@@ -271,14 +249,4 @@ public final class SnapshotStore {
             }
         }
     }
-
-    /** Makes the rename itself durable. */
-    private void forceDirectory() {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException | UnsupportedOperationException ignored) {
-            // not every file system lets a directory be opened; the rename is still atomic
-        }
-    }
-
 }
