@@ -117,12 +117,24 @@ public final class ChronicleEventLog implements EventLog {
         if (appender == null) {
             appender = queue.createAppender();
         }
-        try (DocumentContext dc = appender.writingDocument()) {
-            Bytes<?> bytes = dc.wire().bytes();
-            bytes.writeUtf8(encoded.type());
-            bytes.writeStopBit(encoded.version());
-            bytes.writeLong(encoded.timeMicros());
-            bytes.write(encoded.payload());
+        try {
+            DocumentContext dc = appender.writingDocument();
+            try {
+                Bytes<?> bytes = dc.wire().bytes();
+                bytes.writeUtf8(encoded.type());
+                bytes.writeStopBit(encoded.version());
+                bytes.writeLong(encoded.timeMicros());
+                bytes.write(encoded.payload());
+            } catch (RuntimeException | InternalError failure) {
+                dc.rollbackOnClose(); // a half-written excerpt must never count as an event
+                throw failure;
+            } finally {
+                dc.close();
+            }
+        } catch (InternalError fault) {
+            // the JVM's report of a SIGBUS on the mapped file: the file system could not give it a page
+            throw new IllegalStateException("the log file could not be written (is the disk full?): "
+                    + fault.getMessage(), fault);
         }
         return appender.lastIndexAppended();
     }

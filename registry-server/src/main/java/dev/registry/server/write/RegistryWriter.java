@@ -16,8 +16,10 @@ import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The single writer: one thread takes commands in arrival order, decides their events against
@@ -28,6 +30,8 @@ import java.util.concurrent.TimeUnit;
  * command before it (a heartbeat after a delete gets 404), with no locks on the read path.
  */
 public final class RegistryWriter implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(RegistryWriter.class.getName());
 
     private static final int INBOX_CAPACITY = 65_536;
     private static final int DRAIN_BATCH = 256;
@@ -41,6 +45,8 @@ public final class RegistryWriter implements AutoCloseable {
     private final BlockingQueue<Pending> inbox = new ArrayBlockingQueue<>(INBOX_CAPACITY);
     private final Thread thread;
     private volatile boolean running = true;
+    /** What stopped the writer thread, if anything did; then every command is refused at once. */
+    private volatile Throwable broken;
     private Instant lastTime;
 
     /**
@@ -77,10 +83,26 @@ public final class RegistryWriter implements AutoCloseable {
         if (!running) {
             throw new WriteFailedException("the registry is shutting down", null);
         }
+        if (broken != null) {
+            throw new WriteFailedException("the writer stopped: " + broken, broken);
+        }
         Pending pending = new Pending(command, new CompletableFuture<>());
         try {
             inbox.put(pending);
-            return pending.result.get();
+            while (true) {
+                try {
+                    return pending.result.get(1, TimeUnit.SECONDS);
+                } catch (TimeoutException stillWaiting) {
+                    // the writer may have stopped after this command was queued: nobody would answer
+                    Throwable stopped = broken;
+                    if (stopped != null && pending.result.completeExceptionally(
+                            new WriteFailedException("the writer stopped: " + stopped, stopped))) {
+                        return pending.result.join(); // throws, as completed just above
+                    }
+                }
+            }
+        } catch (CompletionException ex) {
+            throw (WriteFailedException) ex.getCause();
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             throw new WriteFailedException("interrupted while waiting for the log", ex);
@@ -94,6 +116,22 @@ public final class RegistryWriter implements AutoCloseable {
 
     private void run() {
         List<Pending> batch = new ArrayList<>(DRAIN_BATCH);
+        try {
+            takeCommands(batch);
+        } catch (Throwable fatal) {
+            // never leave a caller waiting for an answer that will not come: fail them, and refuse
+            // every later command at once instead of queueing it
+            broken = fatal;
+            LOG.log(System.Logger.Level.ERROR, "the writer stopped; every write is refused from now on", fatal);
+            WriteFailedException refused = new WriteFailedException("the writer stopped: " + fatal, fatal);
+            batch.forEach(p -> p.result.completeExceptionally(refused));
+            for (Pending p = inbox.poll(); p != null; p = inbox.poll()) {
+                p.result.completeExceptionally(refused);
+            }
+        }
+    }
+
+    private void takeCommands(List<Pending> batch) {
         while (running || !inbox.isEmpty()) {
             try {
                 Pending first = inbox.poll(100, TimeUnit.MILLISECONDS);

@@ -6,6 +6,7 @@ import dev.registry.events.log.EventReader;
 import dev.registry.events.projection.Projection;
 import dev.registry.events.projection.RegistryView;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -16,6 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.is;
@@ -30,11 +32,15 @@ class SyncPolicyTest {
         final List<String> trace = new CopyOnWriteArrayList<>();
         volatile int acknowledged;
         volatile boolean failSync;
+        volatile Error failAppend;
         long next;
 
         @Override
         public long append(RegistryEvent event) {
             trace.add("append");
+            if (failAppend != null) {
+                throw failAppend;
+            }
             return next++;
         }
 
@@ -137,5 +143,22 @@ class SyncPolicyTest {
     void policiesParseAndRefuseNonsense() {
         assertThat(SyncPolicy.parse("Batch"), is(SyncPolicy.BATCH));
         assertThrows(IllegalArgumentException.class, () -> SyncPolicy.parse("sometimes"));
+    }
+
+    @Test
+    @Timeout(30) // before the fix, the first write waited for ever
+    void aWriterStoppedByAnErrorRefusesEveryWriteInsteadOfLeavingThemWaiting() {
+        RecordingLog log = new RecordingLog();
+        log.failAppend = new StackOverflowError("as if the append had blown the writer's stack");
+        RegistryView view = new RegistryView();
+        try (RegistryWriter writer = new RegistryWriter(log, view, Projection.of(view), Clock.systemUTC(), Instant.EPOCH,
+                SyncPolicy.NONE)) {
+            WriteFailedException first = assertThrows(WriteFailedException.class, () -> writer.execute(
+                    new Command.Register("a", "h", 1, "h", "u", "running", null, null)));
+            assertThat(first.getMessage(), containsString("the writer stopped"));
+            WriteFailedException later = assertThrows(WriteFailedException.class, () -> writer.execute(
+                    new Command.Register("b", "h", 1, "h", "u", "running", null, null)));
+            assertThat(later.getMessage(), containsString("the writer stopped"));
+        }
     }
 }
