@@ -16,10 +16,8 @@ import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The single writer: one thread takes commands in arrival order, decides their events against
@@ -89,20 +87,13 @@ public final class RegistryWriter implements AutoCloseable {
         Pending pending = new Pending(command, new CompletableFuture<>());
         try {
             inbox.put(pending);
-            while (true) {
-                try {
-                    return pending.result.get(1, TimeUnit.SECONDS);
-                } catch (TimeoutException stillWaiting) {
-                    // the writer may have stopped after this command was queued: nobody would answer
-                    Throwable stopped = broken;
-                    if (stopped != null && pending.result.completeExceptionally(
-                            new WriteFailedException("the writer stopped: " + stopped, stopped))) {
-                        return pending.result.join(); // throws, as completed just above
-                    }
-                }
+            Throwable stopped = broken;
+            if (stopped != null) {
+                // the writer stopped after the check above: it sets this before it fails what is
+                // queued, so a command queued after that is failed here (no timed wait per write)
+                pending.result.completeExceptionally(new WriteFailedException("the writer stopped: " + stopped, stopped));
             }
-        } catch (CompletionException ex) {
-            throw (WriteFailedException) ex.getCause();
+            return pending.result.get();
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             throw new WriteFailedException("interrupted while waiting for the log", ex);
