@@ -173,6 +173,16 @@ public final class ChronicleEventLog implements EventLog {
         return queue.rollCycle().toSequenceNumber(index);
     }
 
+    /** Reads one excerpt as {@link #append} wrote it: type, schema version, time, payload. */
+    static EncodedEvent readExcerpt(Bytes<?> bytes) {
+        String type = EventCodec.canonicalType(bytes.readUtf8());
+        int version = Math.toIntExact(bytes.readStopBit());
+        long micros = bytes.readLong();
+        byte[] payload = new byte[Math.toIntExact(bytes.readRemaining())];
+        bytes.read(payload);
+        return new EncodedEvent(type, version, micros, payload);
+    }
+
     /** One file of the log: the events appended during one roll period, {@code [start, end)}. */
     public record RollFile(int cycle, Path path, Instant start, Instant end) {
     }
@@ -286,13 +296,7 @@ public final class ChronicleEventLog implements EventLog {
                 if (!dc.isPresent()) {
                     return null;
                 }
-                Bytes<?> bytes = dc.wire().bytes();
-                String type = EventCodec.canonicalType(bytes.readUtf8());
-                int version = Math.toIntExact(bytes.readStopBit());
-                long micros = bytes.readLong();
-                byte[] payload = new byte[Math.toIntExact(bytes.readRemaining())];
-                bytes.read(payload);
-                return new IndexedEncodedEvent(dc.index(), new EncodedEvent(type, version, micros, payload));
+                return new IndexedEncodedEvent(dc.index(), readExcerpt(dc.wire().bytes()));
             }
         }
 

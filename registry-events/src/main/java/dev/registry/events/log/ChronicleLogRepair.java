@@ -105,12 +105,7 @@ public final class ChronicleLogRepair {
     /** Decodes an excerpt as a reader would, to find damage inside a payload. */
     private static void decodeCheck(EventCodec codec, Bytes<?> excerpt) {
         long start = excerpt.readPosition();
-        String type = EventCodec.canonicalType(excerpt.readUtf8());
-        int version = Math.toIntExact(excerpt.readStopBit());
-        long micros = excerpt.readLong();
-        byte[] payload = new byte[Math.toIntExact(excerpt.readRemaining())];
-        excerpt.read(payload);
-        codec.decode(type, version, micros, payload, payload.length);
+        codec.decode(ChronicleEventLog.readExcerpt(excerpt));
         excerpt.readPosition(start);
     }
 
