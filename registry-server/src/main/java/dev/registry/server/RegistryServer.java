@@ -42,7 +42,6 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 
 import java.lang.System.Logger.Level;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -108,7 +107,7 @@ public final class RegistryServer implements AutoCloseable {
         Instant startedAt = clock.instant();
         Path dataDir = settings.dataDir();
         // A read-only directory (a read-only mount, say) still serves its log; nobody can write to it.
-        boolean readOnly = Files.isDirectory(dataDir) && DiskGuard.isReadOnly(dataDir);
+        boolean readOnly = DiskGuard.isReadOnly(dataDir);
         String readOnlyCause = "the data directory " + dataDir.toAbsolutePath().normalize()
                 + " is read-only: writes are refused until the registry is restarted on a writable one";
         DataDirLock lock = readOnly ? DataDirLock.notNeeded() : DataDirLock.acquire(dataDir);

@@ -1,6 +1,7 @@
 package dev.registry.server.write;
 
 import java.io.IOException;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.BooleanSupplier;
@@ -47,18 +48,20 @@ public final class DiskGuard {
 
     /** Whether the file system that holds {@code dir} is read-only (mounted so, or not writable to us). */
     public static boolean isReadOnly(Path dir) {
-        try {
-            return Files.getFileStore(dir).isReadOnly() || !Files.isWritable(dir);
-        } catch (IOException ex) {
-            return false; // cannot tell: let the write itself say
-        }
+        // access(W_OK): EROFS on a read-only mount, even for root; one system call, no mount table
+        return Files.isDirectory(dir) && !Files.isWritable(dir);
     }
 
     /** Free space of the file system that holds {@code dir}. */
     public static LongSupplier usableSpaceOf(Path dir) {
+        FileStore[] store = new FileStore[1];
         return () -> {
             try {
-                return Files.getFileStore(dir).getUsableSpace();
+                // finding the store reads the mount table; asking it for space is one statvfs, live
+                if (store[0] == null) {
+                    store[0] = Files.getFileStore(dir);
+                }
+                return store[0].getUsableSpace();
             } catch (IOException ex) {
                 return Long.MAX_VALUE; // cannot tell: do not refuse writes over it
             }
