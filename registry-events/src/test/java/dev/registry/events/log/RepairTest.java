@@ -63,7 +63,7 @@ class RepairTest {
     void aPayloadCutShortEndsTheLogAtTheEventBefore() throws IOException {
         List<Long> written = write();
         truncate(1, 66_500); // inside the second file's events: Chronicle sees zeros where they were
-        long damaged = crc(files().get(1));
+        long damaged = FileChecksum.of(files().get(1));
 
         ChronicleLogRepair.Repair repair = ChronicleLogRepair.repair(dir, dir.resolve("saved"));
 
@@ -72,7 +72,7 @@ class RepairTest {
         assertThat(kept, is(written.subList(0, kept.size())));
         assertThat(repair.lastGoodIndex(), is(kept.getLast()));
         assertThat(kept.size() > 50 && kept.size() < 100, is(true));
-        assertThat(crc(dir.resolve("saved").resolve(files().get(1).getFileName())), is(damaged));
+        assertThat(FileChecksum.of(dir.resolve("saved").resolve(files().get(1).getFileName())), is(damaged));
         try (ChronicleEventLog log = ChronicleEventLog.openReadOnly(dir)) {
             assertThat(log.lastIndex(), is(kept.getLast()));
         }
@@ -104,14 +104,6 @@ class RepairTest {
         return indexes;
     }
 
-    /** A checksum, streamed: roll files are tens of megabytes (mostly preallocated zeros). */
-    static long crc(Path file) throws IOException {
-        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
-        try (var in = new java.util.zip.CheckedInputStream(Files.newInputStream(file), crc)) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-        }
-        return crc.getValue();
-    }
 
     private List<Path> files() throws IOException {
         try (var s = Files.list(dir)) {

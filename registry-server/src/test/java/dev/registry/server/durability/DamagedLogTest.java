@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import dev.registry.events.log.FileChecksum;
 import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.Map;
@@ -71,7 +72,7 @@ class DamagedLogTest {
         Map<String, Long> damagedFiles = new HashMap<>();
         try (var files = Files.list(data)) {
             for (Path f : files.filter(p -> p.toString().endsWith(".cq4")).toList()) {
-                damagedFiles.put(f.getFileName().toString(), crc(f));
+                damagedFiles.put(f.getFileName().toString(), FileChecksum.of(f));
             }
         }
 
@@ -86,7 +87,7 @@ class DamagedLogTest {
             saved = dirs.filter(p -> p.getFileName().toString().startsWith("damaged-")).findFirst().orElseThrow();
         }
         for (var e : damagedFiles.entrySet()) {
-            assertThat(e.getKey(), crc(saved.resolve(e.getKey())), is(e.getValue()));
+            assertThat(e.getKey(), FileChecksum.of(saved.resolve(e.getKey())), is(e.getValue()));
         }
 
         // the repaired log is whole: a plain start takes it, with the write made after the repair
@@ -96,12 +97,4 @@ class DamagedLogTest {
         }
     }
 
-    /** A checksum, streamed: roll files are tens of megabytes (mostly preallocated zeros). */
-    private static long crc(Path file) throws java.io.IOException {
-        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
-        try (var in = new java.util.zip.CheckedInputStream(Files.newInputStream(file), crc)) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-        }
-        return crc.getValue();
-    }
 }
