@@ -28,4 +28,23 @@ public final class Durations {
             default -> Duration.ofDays(n);
         };
     }
+
+    /** {@code d} as {@link #parse} reads it, in the largest unit that holds it exactly ({@code 120s}, {@code 5m}). */
+    public static String format(Duration d) {
+        long ms = d.toMillis();
+        if (ms % 1000 != 0) {
+            return ms + "ms";
+        }
+        long s = ms / 1000;
+        if (s != 0 && s % 86_400 == 0) {
+            return s / 86_400 + "d";
+        }
+        if (s != 0 && s % 3600 == 0) {
+            return s / 3600 + "h";
+        }
+        if (s != 0 && s % 60 == 0 && s >= 600) {
+            return s / 60 + "m";
+        }
+        return s + "s";
+    }
 }

@@ -1,25 +1,26 @@
 package dev.registry.server;
 
 import dev.registry.events.log.RollPeriod;
-import dev.registry.server.config.DurationConverter;
+import dev.registry.events.log.UnsafeMemoryAccess;
+import dev.registry.cli.ShortUsageErrors;
+import dev.registry.cli.DurationConverter;
 import dev.registry.server.services.RequestLimits;
-import dev.registry.server.config.OnOffConverter;
+import dev.registry.cli.OnOffConverter;
 import dev.registry.server.config.RegistrySettings;
-import dev.registry.server.config.SizeConverter;
+import dev.registry.server.logging.ServerLogging;
+import dev.registry.cli.SizeConverter;
 import dev.registry.server.write.SyncPolicy;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.logging.LogManager;
 
 /** Command line of the registry server. Every option can also come from an environment variable. */
 @Command(name = "registry-server", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
@@ -148,8 +149,16 @@ public final class Main implements Callable<Integer> {
     boolean repair;
 
     public static void main(String[] args) {
-        configureLogging();
-        System.exit(new CommandLine(new Main()).execute(args));
+        ServerLogging.configure();
+        UnsafeMemoryAccess.quietWarning();
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line, answering a bad option with one line and a pointer to --help (not the whole usage). */
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setParameterExceptionHandler(new ShortUsageErrors());
+        return cli;
     }
 
     @Override
@@ -204,18 +213,6 @@ public final class Main implements Callable<Integer> {
         }, "registry-shutdown"));
         stopped.await();
         return 0;
-    }
-
-    /** Our logging defaults, unless the operator gave a logging configuration of their own. */
-    private static void configureLogging() {
-        if (System.getProperty("java.util.logging.config.file") != null) {
-            return;
-        }
-        try (InputStream in = Main.class.getResourceAsStream("logging.properties")) {
-            LogManager.getLogManager().readConfiguration(in);
-        } catch (IOException | RuntimeException ex) {
-            System.err.println("registry-server: default logging configuration not loaded: " + ex);
-        }
     }
 
     static final class Version implements CommandLine.IVersionProvider {

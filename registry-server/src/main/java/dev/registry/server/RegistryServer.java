@@ -14,7 +14,9 @@ import dev.registry.events.snapshot.Snapshot;
 import dev.registry.events.snapshot.SnapshotStore;
 import dev.registry.events.projection.RegistryView;
 import dev.registry.server.audit.AuditEndpoints;
+import dev.registry.api.Durations;
 import dev.registry.server.config.DataDirLock;
+import dev.registry.server.config.ListenAddress;
 import dev.registry.server.config.RegistrySettings;
 import dev.registry.server.config.TlsKeystore;
 import dev.registry.server.discovery.EventStream;
@@ -38,6 +40,7 @@ import dev.registry.server.write.DiskGuard;
 import dev.registry.server.write.RegistryWriter;
 import dev.registry.server.write.WriteFailedException;
 import dev.registry.server.write.SyncPolicy;
+import io.helidon.common.tls.Tls;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 
@@ -80,11 +83,13 @@ public final class RegistryServer implements AutoCloseable {
     private final ViewChanges changes;
     private final Snapshotter snapshotter;
     private final WebServer web;
+    private final SyncPolicy sync;
     private final ApiRouter router;
 
     private RegistryServer(EventLog log, RegistryView view, RegistryWriter writer, HealthRules rules, Probe probe,
                            HealthScheduler health, ViewChanges changes, Snapshotter snapshotter, WebServer web,
-                           ApiRouter router) {
+                           ApiRouter router, SyncPolicy sync) {
+        this.sync = sync;
         this.router = router;
         this.changes = changes;
         this.snapshotter = snapshotter;
@@ -106,6 +111,14 @@ public final class RegistryServer implements AutoCloseable {
     public static RegistryServer start(RegistrySettings settings, Clock clock, LongSupplier usableDiskBytes) {
         Instant startedAt = clock.instant();
         Path dataDir = settings.dataDir();
+        // What can fail without the log is checked before it is opened: a failed start leaves it as it was.
+        Tls tls = settings.tlsKeystore() == null ? null : TlsKeystore.load(settings.tlsKeystore(),
+                settings.tlsPassword() == null ? new char[0] : settings.tlsPassword().toCharArray());
+        ListenAddress.requireFree(settings.host(), settings.port());
+        if (settings.staleAfter().compareTo(settings.heartbeatTtl()) < 0) {
+            LOG.log(Level.WARNING, "--stale-after " + Durations.format(settings.staleAfter()) + " is shorter than --heartbeat-ttl "
+                    + Durations.format(settings.heartbeatTtl()) + ": records will be evicted while they still count as healthy");
+        }
         // A read-only directory (a read-only mount, say) still serves its log; nobody can write to it.
         boolean readOnly = DiskGuard.isReadOnly(dataDir);
         String readOnlyCause = "the data directory " + dataDir.toAbsolutePath().normalize()
@@ -159,13 +172,6 @@ public final class RegistryServer implements AutoCloseable {
             if (!readOnly) {
                 snapshotter.enable(startedAt); // by time: the first snapshot one interval after the start
             }
-            // The restart grace: one full stale period before anything may be evicted.
-            try {
-                writer.execute(new Command.Start(version(), settings.describe(), settings.staleAfter()));
-            } catch (WriteFailedException ex) {
-                // e.g. a nearly full disk: serve reads anyway, and say why writes are refused
-                LOG.log(Level.WARNING, "registry-started not recorded: " + ex.getMessage());
-            }
 
             HealthRules rules = new HealthRules(settings.heartbeatTtl(), settings.staleAfter());
             Probe probe = new Probe(settings.checkTimeout(), settings.checkConcurrency());
@@ -186,9 +192,8 @@ public final class RegistryServer implements AutoCloseable {
                     settings.maxBodyBytes(),
                     settings.bodyTimeout());
             WebServerConfig.Builder builder = WebServer.builder();
-            if (settings.tlsKeystore() != null) {
-                builder.tls(TlsKeystore.load(settings.tlsKeystore(),
-                        settings.tlsPassword() == null ? new char[0] : settings.tlsPassword().toCharArray()));
+            if (tls != null) {
+                builder.tls(tls);
             }
             WebServer web = builder
                     .host(settings.host())
@@ -198,6 +203,23 @@ public final class RegistryServer implements AutoCloseable {
                     .routing(r -> r.any(router))
                     .build()
                     .start();
+            if (!web.isRunning()) {
+                // taken between the check above and now; the web server has logged why
+                router.close();
+                probe.close();
+                writer.close();
+                snapshotter.close();
+                throw new IllegalStateException(ListenAddress.unavailable(settings.host(), settings.port(),
+                        new java.net.BindException("Address already in use")));
+            }
+            // Only a start that serves is recorded. The restart grace: one full stale period before
+            // anything may be evicted.
+            try {
+                writer.execute(new Command.Start(version(), settings.describe(), settings.staleAfter()));
+            } catch (WriteFailedException ex) {
+                // e.g. a nearly full disk: serve reads anyway, and say why writes are refused
+                LOG.log(Level.WARNING, "registry-started not recorded: " + ex.getMessage());
+            }
             LOG.log(Level.INFO, "registry {0} serving {1} records on {2}://{3}:{4}", version(), view.size(),
                     settings.tlsKeystore() == null ? "http" : "https", settings.host(), String.valueOf(web.port()));
             health.start(settings.checksEnabled(), settings.checkInterval());
@@ -207,7 +229,7 @@ public final class RegistryServer implements AutoCloseable {
                 pruner.start(PRUNE_PERIOD);
             }
             RegistryServer server = new RegistryServer(log, view, writer, rules, probe, health, changes, snapshotter, web,
-                    router);
+                    router, settings.sync());
             server.lock = lock;
             server.pruner = pruner;
             server.recovery = new Recovery(start.map(Snapshot::index), replay.events());
@@ -362,7 +384,14 @@ public final class RegistryServer implements AutoCloseable {
         probe.close();
         writer.close();
         snapshotter.close();
+        long last = log.lastIndex();
         log.close();
         lock.close();
+        long appended = writer.appendedCount();
+        LOG.log(Level.INFO, "registry stopped: every accepted write finished; " + appended
+                + (appended == 1 ? " event" : " events") + " appended since the start"
+                + (sync == SyncPolicy.NONE ? " (in the page cache, which the system writes out; --fsync none)"
+                        : " (forced to disk, --fsync " + sync.name().toLowerCase(java.util.Locale.ROOT) + ")")
+                + ", the log ends at index " + last);
     }
 }

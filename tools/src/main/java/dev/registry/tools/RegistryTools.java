@@ -9,6 +9,8 @@ import dev.registry.tools.stats.StatsCommand;
 import dev.registry.tools.timetravel.AtCommand;
 import dev.registry.tools.timetravel.DiffCommand;
 import dev.registry.tools.verify.VerifyCommand;
+import dev.registry.cli.ShortUsageErrors;
+import dev.registry.events.log.UnsafeMemoryAccess;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
@@ -26,23 +28,30 @@ public final class RegistryTools implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        UnsafeMemoryAccess.quietWarning();
         System.exit(run(args));
     }
 
     /** Runs the tools with {@code args} on standard output and error; returns the exit code. */
     public static int run(String... args) {
-        return new CommandLine(new RegistryTools()).execute(args);
+        return commandLine().execute(args);
     }
 
     /** Runs the tools with {@code args}, writing to {@code out} and {@code err}; returns the exit code. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cli = new CommandLine(new RegistryTools());
+        CommandLine cli = commandLine();
         cli.setOut(out);
         cli.setErr(err);
         int exit = cli.execute(args);
         out.flush();
         err.flush();
         return exit;
+    }
+
+    private static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new RegistryTools());
+        cli.setParameterExceptionHandler(new ShortUsageErrors());
+        return cli;
     }
 
     @Override

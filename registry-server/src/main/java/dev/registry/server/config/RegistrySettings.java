@@ -59,6 +59,9 @@ public record RegistrySettings(String host, int port, Path dataDir, Duration hea
     public static final Duration DEFAULT_RETENTION = Duration.ofDays(7);
 
     public RegistrySettings {
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("--port must be between 0 and 65535 (0: any free port), not " + port);
+        }
         requirePositive(heartbeatTtl, "heartbeat TTL");
         requirePositive(staleAfter, "stale period");
         requirePositive(checkInterval, "check interval");

@@ -46,6 +46,8 @@ public final class RegistryWriter implements AutoCloseable {
     /** What stopped the writer thread, if anything did; then every command is refused at once. */
     private volatile Throwable broken;
     private Instant lastTime;
+    /** Events appended since this writer started (written by its thread only). */
+    private volatile long appendedCount;
 
     /**
      * @param view       the view commands are decided against
@@ -167,6 +169,7 @@ public final class RegistryWriter implements AutoCloseable {
             }
             for (RegistryEvent event : decided.get()) {
                 LoggedEvent logged = new LoggedEvent(log.append(event), event);
+                appendedCount++;
                 projection.apply(logged);
                 appended.add(logged);
             }
@@ -222,6 +225,11 @@ public final class RegistryWriter implements AutoCloseable {
         }
         lastTime = now;
         return now;
+    }
+
+    /** Events appended since this writer started. */
+    public long appendedCount() {
+        return appendedCount;
     }
 
     /** Stops taking commands, finishes the queued ones, and waits for the thread to end. */

@@ -3,7 +3,7 @@ package dev.registry.tools.babysit;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.registry.api.client.RegistryClient;
-import dev.registry.tools.DurationOption;
+import dev.registry.cli.DurationConverter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -52,7 +52,7 @@ public final class BabysitCommand implements Callable<Integer> {
             description = "Bearer token for a registry started with --token (env REGISTRY_TOKEN).")
     String token;
 
-    @Option(names = "--heartbeat-interval", defaultValue = "30s", converter = DurationOption.class,
+    @Option(names = "--heartbeat-interval", defaultValue = "30s", converter = DurationConverter.class,
             description = "Time between heartbeats (default ${DEFAULT-VALUE}).")
     Duration heartbeatInterval;
 
@@ -62,11 +62,11 @@ public final class BabysitCommand implements Callable<Integer> {
     @Option(names = "--max-restarts", defaultValue = "5", description = "Give up after more restarts than this within --restart-window (default ${DEFAULT-VALUE}).")
     int maxRestarts;
 
-    @Option(names = "--restart-window", defaultValue = "60s", converter = DurationOption.class,
+    @Option(names = "--restart-window", defaultValue = "60s", converter = DurationConverter.class,
             description = "Window for --max-restarts (default ${DEFAULT-VALUE}).")
     Duration restartWindow;
 
-    @Option(names = "--stop-grace", defaultValue = "10s", converter = DurationOption.class,
+    @Option(names = "--stop-grace", defaultValue = "10s", converter = DurationConverter.class,
             description = "On stop, wait this long after SIGTERM before SIGKILL (default ${DEFAULT-VALUE}).")
     Duration stopGrace;
 

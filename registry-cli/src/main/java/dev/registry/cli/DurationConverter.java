@@ -1,12 +1,12 @@
-package dev.registry.tools;
+package dev.registry.cli;
 
 import dev.registry.api.Durations;
 import picocli.CommandLine;
 
 import java.time.Duration;
 
-/** Reads duration options ({@code 500ms}, {@code 30s}, {@code 5m}), see {@link Durations}. */
-public final class DurationOption implements CommandLine.ITypeConverter<Duration> {
+/** Reads duration options as operators write them, see {@link Durations}. */
+public final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
 
     @Override
     public Duration convert(String value) {

@@ -1,4 +1,4 @@
-package dev.registry.server.config;
+package dev.registry.cli;
 
 import picocli.CommandLine;
 
