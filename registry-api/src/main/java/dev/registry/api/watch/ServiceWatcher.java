@@ -5,6 +5,7 @@ import dev.registry.api.client.ListQuery;
 import dev.registry.api.client.RegistryClient;
 import dev.registry.api.client.RegistryClient.EventStreamConnection;
 import dev.registry.api.client.RegistryException;
+import dev.registry.api.client.RegistryUnavailableException;
 import dev.registry.api.client.ServiceInfo;
 import dev.registry.api.client.ServiceList;
 
@@ -47,9 +48,13 @@ public final class ServiceWatcher implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition progressed = lock.newCondition();
     private volatile long index = -1;
+    /** Set once the first list is in (an index alone cannot tell: an empty log's is -1, as is a server's without one). */
+    private volatile boolean ready;
     private volatile boolean closed;
     private volatile boolean streamSupported = true;
     private volatile EventStreamConnection connection;
+    /** Why the last attempt to sync failed, for the error of a start that never got a list. */
+    private volatile RuntimeException lastFailure;
     private Thread thread;
 
     private ServiceWatcher(Builder b) {
@@ -72,6 +77,7 @@ public final class ServiceWatcher implements AutoCloseable {
         private Duration heartbeatTtl = Duration.ofSeconds(120);
         private Duration minBackoff = Duration.ofMillis(100);
         private Duration maxBackoff = Duration.ofSeconds(10);
+        private Duration readyTimeout = Duration.ofSeconds(10);
         private Clock clock = Clock.systemUTC();
 
         private Builder(RegistryClient client) {
@@ -101,10 +107,45 @@ public final class ServiceWatcher implements AutoCloseable {
             return this;
         }
 
-        /** Builds and starts the watcher. */
+        /**
+         * How long {@link #start()} waits for the first list (default 10 s). {@code Duration.ZERO}:
+         * return at once and load it in the background (then see {@link ServiceWatcher#awaitReady}).
+         */
+        public Builder readyTimeout(Duration timeout) {
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("the ready timeout must not be negative");
+            }
+            this.readyTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Builds and starts the watcher, and returns once its local copy holds the registry's list,
+         * so the first lookup already sees the fleet.
+         *
+         * @throws RegistryUnavailableException when no list arrived within the {@link #readyTimeout}
+         *         (the watcher is closed then)
+         */
         public ServiceWatcher start() {
             ServiceWatcher w = new ServiceWatcher(this);
             w.thread = Thread.ofVirtual().name("registry-watcher").start(w::run);
+            if (readyTimeout.isZero()) {
+                return w;
+            }
+            boolean ready;
+            try {
+                ready = w.awaitReady(readyTimeout);
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                w.close();
+                throw new RegistryUnavailableException("interrupted while waiting for the registry's list", ex);
+            }
+            if (!ready) {
+                RuntimeException last = w.lastFailure;
+                w.close();
+                throw new RegistryUnavailableException("no list from the registry within " + readyTimeout.toMillis()
+                        + " ms" + (last == null ? "" : ": " + last.getMessage()), last);
+            }
             return w;
         }
     }
@@ -141,6 +182,32 @@ public final class ServiceWatcher implements AutoCloseable {
         return healthy;
     }
 
+    /**
+     * Waits until the local copy holds the registry's list (at once when it does already); false
+     * if {@code max} passed first. {@link Builder#start()} does this for you unless told not to.
+     */
+    public boolean awaitReady(Duration max) throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        lock.lock();
+        try {
+            while (!ready) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                progressed.awaitNanos(left);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether the local copy holds the registry's list (it has synced at least once). */
+    public boolean isReady() {
+        return ready;
+    }
+
     /** Waits until the local copy reflects {@code atLeast}; false if {@code max} passed first. */
     public boolean awaitIndex(long atLeast, Duration max) throws InterruptedException {
         long deadline = System.nanoTime() + max.toNanos();
@@ -171,6 +238,7 @@ public final class ServiceWatcher implements AutoCloseable {
                     pollBlocking();
                 }
             } catch (RegistryException ex) {
+                lastFailure = ex;
                 if (closed) {
                     return;
                 }
@@ -183,6 +251,7 @@ public final class ServiceWatcher implements AutoCloseable {
                 sleep(jittered(backoff));
                 backoff = backoff.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff : backoff.multipliedBy(2);
             } catch (RuntimeException ex) {
+                lastFailure = ex;
                 if (closed) {
                     return;
                 }
@@ -214,6 +283,7 @@ public final class ServiceWatcher implements AutoCloseable {
                 listener.changed(before, record);
             }
         });
+        ready = true;
         advance(list.index());
     }
 
