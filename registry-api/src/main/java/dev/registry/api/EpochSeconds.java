@@ -17,9 +17,13 @@ public final class EpochSeconds {
     private EpochSeconds() {
     }
 
-    /** The shortest decimal that reads back as {@code seconds}, without an exponent. */
+    /**
+     * The shortest decimal that reads back as {@code seconds}, without an exponent and, as Python
+     * writes a float, always with a fraction ({@code 1796111491.0}).
+     */
     public static String plain(double seconds) {
-        return new BigDecimal(Double.toString(seconds)).toPlainString();
+        String plain = new BigDecimal(Double.toString(seconds)).toPlainString();
+        return plain.indexOf('.') < 0 ? plain + ".0" : plain;
     }
 
     /** Jackson serializer writing {@link #plain}. */

@@ -38,7 +38,10 @@ public final class Table {
         for (String[] row : rows) {
             StringBuilder line = new StringBuilder();
             for (int i = 0; i < columns; i++) {
-                line.append(i == columns - 1 ? row[i] : String.format("%-" + widths[i] + "s  ", row[i]));
+                line.append(row[i]);
+                if (i < columns - 1) {
+                    line.append(" ".repeat(widths[i] - row[i].length() + 2));
+                }
             }
             out.println(line.toString().stripTrailing());
         }

@@ -1,5 +1,6 @@
 package dev.registry.tools;
 
+import dev.registry.api.PlainJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -19,8 +20,8 @@ import java.util.concurrent.Callable;
  */
 public abstract class ToolCommand implements Callable<Integer> {
 
-    protected static final ObjectMapper JSON = new ObjectMapper();
-    private static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    protected static final ObjectMapper JSON = PlainJson.newMapper();
+    private static final ObjectMapper PRETTY = PlainJson.newMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     @Mixin
     protected LogOptions log;

@@ -1,5 +1,6 @@
 package dev.registry.events.audit;
 
+import dev.registry.api.PlainJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -12,7 +13,7 @@ import java.util.Map;
 /** The JSON form of audit answers, the same for the HTTP API and the tools' {@code --json}. */
 public final class AuditJson {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = PlainJson.newMapper();
 
     private AuditJson() {
     }

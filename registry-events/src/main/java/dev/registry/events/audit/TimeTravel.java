@@ -1,5 +1,6 @@
 package dev.registry.events.audit;
 
+import dev.registry.api.PlainJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.registry.api.ServiceRecord;
@@ -30,7 +31,7 @@ import java.util.function.Predicate;
  */
 public final class TimeTravel {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = PlainJson.newMapper();
 
     private final EventLog log;
     private final Checkpoints checkpoints;
@@ -100,7 +101,11 @@ public final class TimeTravel {
         }
     }
 
-    private void requireAvailable(Instant time, String what) {
+    /**
+     * @throws HistoryUnavailableException when {@code time} is before {@link #availableFrom()}
+     *         (or the log is empty); {@code what} names it in the message
+     */
+    public void requireAvailable(Instant time, String what) {
         Instant first = availableFrom();
         if (first == null || time.isBefore(first)) {
             throw new HistoryUnavailableException(what, first);

@@ -1,5 +1,6 @@
 package dev.registry.events.log;
 
+import dev.registry.api.PlainJson;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -51,7 +52,7 @@ public final class EventCodec {
     private static final String[] KNOWN_TYPES = {HEARTBEAT, REGISTERED, UPDATED, HEALTH_CHECKED, EXPIRED, EVICTED,
             DEREGISTERED, REGISTRY_STARTED};
 
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = PlainJson.newMapper();
 
     /** The stable type name written to the log for {@code event}. */
     public static String typeOf(RegistryEvent event) {

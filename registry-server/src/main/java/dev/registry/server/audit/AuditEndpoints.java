@@ -1,5 +1,6 @@
 package dev.registry.server.audit;
 
+import dev.registry.api.PlainJson;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -38,7 +39,7 @@ public final class AuditEndpoints {
     /** Most events {@code GET /events} looks at per request when filters skip most of them. */
     static final int MAX_SCANNED = 100_000;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = PlainJson.newMapper();
 
     private final EventLog log;
     private final ServiceHistory history;
@@ -57,8 +58,16 @@ public final class AuditEndpoints {
     public ApiReply history(String name, ApiRequest request) {
         QueryParameters q = new QueryParameters(request);
         boolean heartbeats = q.bool("heartbeats").orElse(false);
-        HistoryQuery query = new HistoryQuery(name, q.time("since").orElse(null), q.time("until").orElse(null),
-                limit(q), heartbeats);
+        Instant since = q.time("since").orElse(null);
+        Instant until = q.time("until").orElse(null);
+        // as for every audit endpoint: a moment before the log's history is a 400 naming available_from
+        if (since != null) {
+            unavailableAs400(() -> travel.requireAvailable(since, "'since' " + since));
+        }
+        if (until != null) {
+            unavailableAs400(() -> travel.requireAvailable(until, "'until' " + until));
+        }
+        HistoryQuery query = new HistoryQuery(name, since, until, limit(q), heartbeats);
         HistoryPage page = history.read(query)
                 .orElseThrow(() -> new ApiException(404, "No history for service '" + name + "'"));
         ObjectNode body = AuditJson.history(page, !heartbeats);
@@ -140,6 +149,13 @@ public final class AuditEndpoints {
     private void putAvailableFrom(ObjectNode body) {
         Instant first = travel.availableFrom();
         body.put("available_from", first == null ? null : first.toString());
+    }
+
+    private static void unavailableAs400(Runnable check) {
+        unavailableAs400(() -> {
+            check.run();
+            return null;
+        });
     }
 
     private static <T> T unavailableAs400(java.util.function.Supplier<T> query) {

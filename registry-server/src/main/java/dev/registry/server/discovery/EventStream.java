@@ -1,5 +1,6 @@
 package dev.registry.server.discovery;
 
+import dev.registry.api.PlainJson;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.registry.events.log.EventCodec;
@@ -37,7 +38,7 @@ public final class EventStream {
     public static final String PATH = "/events/stream";
     private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
     private static final int FLUSH_EVERY = 256;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = PlainJson.newMapper();
     private static final HeaderName LAST_EVENT_ID = HeaderNames.create("Last-Event-ID");
 
     /** The event type telling a resuming client that it missed events retention deleted. */

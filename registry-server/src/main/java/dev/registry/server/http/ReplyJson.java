@@ -1,5 +1,6 @@
 package dev.registry.server.http;
 
+import dev.registry.api.PlainJson;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.registry.api.EpochSeconds;
@@ -15,7 +16,7 @@ import java.io.UncheckedIOException;
  */
 public final class ReplyJson {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = PlainJson.newMapper();
 
     /** Writes one JSON value with a generator. */
     @FunctionalInterface

@@ -26,6 +26,8 @@ import java.util.TreeMap;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.not;
 
 /** History, the event feed, point-in-time views and diffs over HTTP. */
 class AuditHttpTest extends RegistryTestBase {
@@ -108,6 +110,28 @@ class AuditHttpTest extends RegistryTestBase {
         assertThat(reply.json().get("available_from").asText(), is("2026-09-01T10:00:00Z"));
         assertThat(http.get("/diff?from=2020-01-01T00:00:00Z&to=2026-09-01T10:00:00Z").json()
                 .get("available_from").asText(), is("2026-09-01T10:00:00Z"));
+        Http.Reply since = http.get("/services/x/history?since=2020-01-01T00:00:00Z");
+        assertThat(since.status(), is(400));
+        assertThat(since.json().get("error").asText(), containsString("'since' 2020-01-01T00:00:00Z is before"));
+        assertThat(since.json().get("available_from").asText(), is("2026-09-01T10:00:00Z"));
+        assertThat(http.get("/services/x/history?until=2020-01-01T00:00:00Z").status(), is(400));
+        assertThat(http.get("/services/x/history?since=2026-09-01T10:00:00Z").status(), is(200));
+    }
+
+    @Test
+    void epochSecondsAreOnePlainDecimalFormEverywhere() throws Exception {
+        register("x");
+        clock.advance(Duration.ofSeconds(121));
+        registry.server().sweepNow(); // an expiry carries last_heartbeat as a number of its own
+        String record = http.get("/services/x").body();
+        String history = http.get("/services/x/history").body();
+        String events = http.get("/events").body();
+        String diff = http.get("/diff?from=2026-09-01T10:00:00Z&to=2026-09-01T10:05:00Z").body();
+        for (String body : List.of(record, history, events, diff)) {
+            assertThat(body, not(matchesPattern("(?s).*\\d\\.\\d+E\\d.*")));
+        }
+        assertThat(history, containsString("\"last_heartbeat\":1788256800.0"));
+        assertThat(record, containsString("\"last_heartbeat\":1788256800.0"));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.registry.tools.events;
 
+import dev.registry.api.PlainJson;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.registry.events.log.ChronicleEventLog;
 import dev.registry.events.log.EventCodec;
@@ -64,7 +65,7 @@ public final class EventsCommand extends ToolCommand {
                 } else {
                     event.remove(java.util.List.of("index", "time", "type", "name"));
                     table.row(e.index(), codec.describe(e.index(), e.encoded()).get("time").asText(),
-                            e.encoded().type(), name, abbreviate(event.toString()));
+                            e.encoded().type(), name, abbreviate(PlainJson.text(event)));
                 }
             }
         }

@@ -1,5 +1,6 @@
 package dev.registry.tools.history;
 
+import dev.registry.api.PlainJson;
 import dev.registry.events.audit.AuditJson;
 import dev.registry.events.audit.HistoryEntry;
 import dev.registry.events.audit.HistoryPage;
@@ -7,12 +8,15 @@ import dev.registry.events.audit.HistoryQuery;
 import dev.registry.events.audit.ServiceHistory;
 import dev.registry.events.log.ChronicleEventLog;
 import dev.registry.tools.OfflineIndexes;
+import dev.registry.events.audit.HistoryUnavailableException;
+import dev.registry.events.audit.TimeTravel;
 import dev.registry.tools.Table;
 import dev.registry.tools.ToolCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.time.Instant;
 import java.util.Optional;
 
 /** {@code history NAME}: what happened to a service, and when. */
@@ -38,8 +42,21 @@ public final class HistoryCommand extends ToolCommand {
     @Override
     protected int run() throws Exception {
         try (ChronicleEventLog events = log.open()) {
-            HistoryQuery query = new HistoryQuery(name, since == null ? null : time(since, "--since"),
-                    until == null ? null : time(until, "--until"), limit, heartbeats);
+            Instant from = since == null ? null : time(since, "--since");
+            Instant to = until == null ? null : time(until, "--until");
+            TimeTravel travel = new TimeTravel(events, log.checkpoints(events));
+            try {
+                // as the server: a moment before the log's history is bad input, not an empty answer
+                if (from != null) {
+                    travel.requireAvailable(from, "--since " + from);
+                }
+                if (to != null) {
+                    travel.requireAvailable(to, "--until " + to);
+                }
+            } catch (HistoryUnavailableException ex) {
+                throw new IllegalArgumentException(ex.getMessage(), ex);
+            }
+            HistoryQuery query = new HistoryQuery(name, from, to, limit, heartbeats);
             Optional<HistoryPage> page = new ServiceHistory(events, OfflineIndexes.history(events)).read(query);
             if (page.isEmpty()) {
                 err().println("history: no history for service '" + name + "'");
@@ -49,10 +66,16 @@ public final class HistoryCommand extends ToolCommand {
                 printJson(AuditJson.history(page.get(), !heartbeats));
                 return 0;
             }
-            Table table = new Table("INDEX", "TIME", "TYPE", "CAUSE", heartbeats ? "" : "HEARTBEATS_BEFORE", "DETAILS");
+            // heartbeats listed one by one leave nothing to count between entries
+            Table table = heartbeats ? new Table("INDEX", "TIME", "TYPE", "CAUSE", "DETAILS")
+                    : new Table("INDEX", "TIME", "TYPE", "CAUSE", "HEARTBEATS_BEFORE", "DETAILS");
             for (HistoryEntry e : page.get().entries()) {
-                table.row(e.index(), e.time(), e.type(), e.cause(), heartbeats ? "" : e.heartbeatsBefore(),
-                        abbreviate(e.fields().toString()));
+                String details = abbreviate(PlainJson.text(e.fields()));
+                if (heartbeats) {
+                    table.row(e.index(), e.time(), e.type(), e.cause(), details);
+                } else {
+                    table.row(e.index(), e.time(), e.type(), e.cause(), e.heartbeatsBefore(), details);
+                }
             }
             table.print(out());
             if (!heartbeats) {

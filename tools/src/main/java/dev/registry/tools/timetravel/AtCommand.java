@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.registry.api.EpochSeconds;
 import dev.registry.api.ServiceRecord;
+import dev.registry.cli.DurationConverter;
+import dev.registry.cli.OnOffConverter;
 import dev.registry.events.audit.HistoryUnavailableException;
 import dev.registry.events.audit.TimeTravel;
 import dev.registry.events.log.ChronicleEventLog;
@@ -29,12 +31,13 @@ public final class AtCommand extends ToolCommand {
     @Option(names = "--status", description = "Only records with this status.")
     String status;
 
-    @Option(names = "--healthy", paramLabel = "true|false", description = "Only healthy (true) or unhealthy (false) records.")
+    @Option(names = "--healthy", arity = "1", paramLabel = "true|false", converter = OnOffConverter.class,
+            description = "Only healthy (true) or unhealthy (false) records.")
     Boolean healthy;
 
-    @Option(names = "--heartbeat-ttl", defaultValue = "120", paramLabel = "SECONDS",
-            description = "The TTL the registry ran with, for is_healthy (default ${DEFAULT-VALUE}).")
-    long ttlSeconds;
+    @Option(names = "--heartbeat-ttl", defaultValue = "120s", converter = DurationConverter.class,
+            description = "The TTL the registry ran with, for is_healthy, written like the server's (default ${DEFAULT-VALUE}).")
+    Duration ttl;
 
     @Override
     protected int run() throws Exception {
@@ -44,16 +47,15 @@ public final class AtCommand extends ToolCommand {
             try {
                 past = new TimeTravel(events, log.checkpoints(events)).atTime(when);
             } catch (HistoryUnavailableException ex) {
-                err().println("at: " + ex.getMessage());
-                return 1;
+                throw new IllegalArgumentException(ex.getMessage(), ex); // a moment the log cannot answer: bad input
             }
             double now = Projector.epochSeconds(when);
-            double ttl = Duration.ofSeconds(ttlSeconds).toSeconds();
+            double ttlSeconds = ttl.toNanos() / 1e9;
             ObjectNode json = JSON.createObjectNode();
             ArrayNode services = json.putArray("services");
             Table table = new Table("NAME", "STATUS", "HEALTHY", "HEALTH_STATUS", "ADDRESS", "LAST_HEARTBEAT");
             for (ServiceRecord r : past.records()) {
-                boolean isHealthy = r.isHealthyAt(now, ttl);
+                boolean isHealthy = r.isHealthyAt(now, ttlSeconds);
                 if ((status != null && !status.equals(r.status())) || (healthy != null && healthy != isHealthy)) {
                     continue;
                 }

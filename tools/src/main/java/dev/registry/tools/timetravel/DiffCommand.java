@@ -1,5 +1,6 @@
 package dev.registry.tools.timetravel;
 
+import dev.registry.api.PlainJson;
 import dev.registry.api.ServiceRecord;
 import dev.registry.events.audit.AuditJson;
 import dev.registry.events.audit.HistoryUnavailableException;
@@ -36,8 +37,7 @@ public final class DiffCommand extends ToolCommand {
             try {
                 diff = new TimeTravel(events, log.checkpoints(events)).diff(t1, t2);
             } catch (HistoryUnavailableException ex) {
-                err().println("diff: " + ex.getMessage());
-                return 1;
+                throw new IllegalArgumentException(ex.getMessage(), ex); // a moment the log cannot answer: bad input
             }
             if (log.json) {
                 printJson(AuditJson.diff(diff));
@@ -52,7 +52,7 @@ public final class DiffCommand extends ToolCommand {
             }
             for (RegistryDiff.Change c : diff.changed()) {
                 c.fields().forEach((field, values) ->
-                        table.row("changed", c.name(), field + ": " + values.get(0) + " -> " + values.get(1)));
+                        table.row("changed", c.name(), field + ": " + PlainJson.text(values.get(0)) + " -> " + PlainJson.text(values.get(1))));
             }
             for (RegistryDiff.HealthFlip f : diff.flips()) {
                 table.row("health", f.name(), f.time() + " " + f.type() + " " + f.from() + " -> " + f.to()

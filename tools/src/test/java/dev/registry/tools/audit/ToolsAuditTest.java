@@ -79,7 +79,7 @@ class ToolsAuditTest {
                 assertThat(verify.toString(), verify.exit(), is(0));
                 assertThat(verify.out(), containsString("OK: "));
                 assertThat(ToolRun.process("at", middle, "--json", "--data-dir", dir).json().get("total").asInt(), is(20));
-                assertThat(ToolRun.process("diff", "2026-01-01T00:00:00Z", middle, "--data-dir", dir).exit(), is(1));
+                assertThat(ToolRun.process("diff", "2026-01-01T00:00:00Z", middle, "--data-dir", dir).exit(), is(2));
                 JsonNode replay = ToolRun.process("replay", "--json", "--data-dir", dir).json();
                 assertThat(replay.get("records").asInt(), is(20));
                 assertThat(replay.get("events").asLong(), greaterThan(20L));

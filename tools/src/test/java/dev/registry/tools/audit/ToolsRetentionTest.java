@@ -61,7 +61,7 @@ class ToolsRetentionTest {
         assertThat(at.toString(), at.exit(), is(0));
         assertThat(at.json(), is(atBefore));
         ToolRun tooEarly = ToolRun.inProcess("at", "2026-11-01T00:20:00Z", "--data-dir", dir);
-        assertThat(tooEarly.exit(), is(1)); // before the newest deleted event (00:40): no longer answerable
+        assertThat(tooEarly.exit(), is(2)); // before the newest deleted event (00:40): a moment it cannot answer
         assertThat(tooEarly.err(), containsString("2026-11-01T00:40:00Z"));
         JsonNode replay = ToolRun.inProcess("replay", "--json", "--data-dir", dir).json();
         assertThat(replay.get("records").asInt(), is(2));
