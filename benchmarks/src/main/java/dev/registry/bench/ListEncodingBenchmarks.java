@@ -4,7 +4,7 @@ import dev.registry.events.event.ServiceRegistered;
 import dev.registry.events.log.LoggedEvent;
 import dev.registry.events.projection.Projector;
 import dev.registry.events.projection.RegistryView;
-import dev.registry.server.health.HealthRules;
+import dev.registry.server.rules.HealthRules;
 import dev.registry.server.services.ServiceEndpoints;
 import dev.registry.server.services.ServiceFilter;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -45,7 +45,7 @@ public class ListEncodingBenchmarks {
         }
         HealthRules rules = new HealthRules(Duration.ofSeconds(120), Duration.ofSeconds(300));
         endpoints = new ServiceEndpoints(view, null, rules, Clock.fixed(now, ZoneOffset.UTC), null, Integer.MAX_VALUE,
-                dev.registry.server.services.RequestLimits.DEFAULTS);
+                dev.registry.server.config.RequestLimits.DEFAULTS);
     }
 
     @Benchmark

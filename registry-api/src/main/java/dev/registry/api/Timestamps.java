@@ -3,12 +3,30 @@ package dev.registry.api;
 import java.math.BigDecimal;
 import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.OffsetDateTime;
 
-/** Reads the times people and scripts write: ISO-8601 with an offset, or epoch seconds. */
+/**
+ * Times as the registry writes them in {@code timestamp} fields, and as people and scripts write
+ * them in queries.
+ */
 public final class Timestamps {
 
+    /**
+     * ISO-8601 in UTC with microseconds and an explicit {@code +00:00} offset, which Python's
+     * {@code fromisoformat} reads on every version the fleet's clients run (a trailing {@code Z}
+     * needs Python 3.11).
+     */
+    private static final DateTimeFormatter WIRE =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSxxx").withZone(ZoneOffset.UTC);
+
     private Timestamps() {
+    }
+
+    /** {@code time} as the registry writes {@code timestamp} fields: {@code 2026-11-28T06:37:33.802243+00:00}. */
+    public static String format(Instant time) {
+        return WIRE.format(time);
     }
 
     /**

@@ -1,17 +1,17 @@
 package dev.registry.server;
 
+import picocli.CommandLine.Command;
 import dev.registry.events.log.RollPeriod;
 import dev.registry.events.log.UnsafeMemoryAccess;
 import dev.registry.cli.ShortUsageErrors;
 import dev.registry.cli.DurationConverter;
-import dev.registry.server.services.RequestLimits;
+import dev.registry.server.config.RequestLimits;
 import dev.registry.cli.OnOffConverter;
 import dev.registry.server.config.RegistrySettings;
 import dev.registry.server.logging.ServerLogging;
 import dev.registry.cli.SizeConverter;
 import dev.registry.server.write.SyncPolicy;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;

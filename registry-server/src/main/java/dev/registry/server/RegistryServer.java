@@ -22,12 +22,16 @@ import dev.registry.server.config.TlsKeystore;
 import dev.registry.server.discovery.EventStream;
 import dev.registry.server.discovery.ViewChanges;
 import dev.registry.server.health.HealthEndpoints;
-import dev.registry.server.health.HealthRules;
+import dev.registry.server.rules.HealthRules;
 import dev.registry.server.health.HealthScheduler;
 import dev.registry.server.health.Probe;
-import dev.registry.server.http.ApiRouter;
+import dev.registry.server.http.ApiErrors;
+import dev.registry.server.http.ApiReplies;
 import dev.registry.server.http.BearerToken;
+import dev.registry.server.http.Fallback;
 import dev.registry.server.http.JsonDirectHandler;
+import dev.registry.server.http.RequestBodies;
+import dev.registry.server.http.TokenFilter;
 import dev.registry.server.services.ServiceEndpoints;
 import dev.registry.server.recovery.LogRepair;
 import dev.registry.server.recovery.StartingState;
@@ -35,7 +39,7 @@ import dev.registry.server.retention.Pruner;
 import dev.registry.server.retention.RetentionRule;
 import dev.registry.server.snapshot.Snapshotter;
 import dev.registry.server.stats.StatsEndpoint;
-import dev.registry.server.write.Command;
+import dev.registry.server.rules.Command;
 import dev.registry.server.write.DiskGuard;
 import dev.registry.server.write.RegistryWriter;
 import dev.registry.server.write.WriteFailedException;
@@ -84,13 +88,13 @@ public final class RegistryServer implements AutoCloseable {
     private final Snapshotter snapshotter;
     private final WebServer web;
     private final SyncPolicy sync;
-    private final ApiRouter router;
+    private final RequestBodies bodies;
 
     private RegistryServer(EventLog log, RegistryView view, RegistryWriter writer, HealthRules rules, Probe probe,
                            HealthScheduler health, ViewChanges changes, Snapshotter snapshotter, WebServer web,
-                           ApiRouter router, SyncPolicy sync) {
+                           RequestBodies bodies, SyncPolicy sync) {
         this.sync = sync;
-        this.router = router;
+        this.bodies = bodies;
         this.changes = changes;
         this.snapshotter = snapshotter;
         this.log = log;
@@ -179,18 +183,12 @@ public final class RegistryServer implements AutoCloseable {
             ServiceEndpoints services = new ServiceEndpoints(view, writer, rules, clock, changes, settings.maxRecords(),
                     settings.limits());
             AuditEndpoints audit = new AuditEndpoints(log, new ServiceHistory(log, historyIndex),
-                    new TimeTravel(log, checkpoints), services);
-            services.answerPastViewsWith(audit::servicesAt);
-            ApiRouter router = new ApiRouter(
-                    services,
-                    new HealthEndpoints(view, rules, probe, writer, clock),
-                    new StatsEndpoint(view, rules, clock, startedAt),
-                    audit,
-                    new EventStream(log, changes, checkpoints::floor),
-                    view::lastIndex,
-                    new BearerToken(settings.token(), settings.tokenForReads()),
-                    settings.maxBodyBytes(),
-                    settings.bodyTimeout());
+                    new TimeTravel(log, checkpoints), services, view::lastIndex);
+            RequestBodies bodies = new RequestBodies(settings.maxBodyBytes(), settings.bodyTimeout());
+            TokenFilter token = new TokenFilter(new BearerToken(settings.token(), settings.tokenForReads()));
+            HealthEndpoints healthEndpoints = new HealthEndpoints(view, rules, probe, writer, clock);
+            StatsEndpoint stats = new StatsEndpoint(view, rules, clock, startedAt);
+            EventStream stream = new EventStream(log, changes, checkpoints::floor);
             WebServerConfig.Builder builder = WebServer.builder();
             if (tls != null) {
                 builder.tls(tls);
@@ -200,12 +198,22 @@ public final class RegistryServer implements AutoCloseable {
                     .port(settings.port())
                     .shutdownHook(false)
                     .directHandlers(JsonDirectHandler.forAllEvents())
-                    .routing(r -> r.any(router))
+                    .routing(r -> {
+                        r.addFilter(token).addFilter(bodies);
+                        ApiErrors.register(r);
+                        r.error(WriteFailedException.class, (req, res, ex) -> {
+                            LOG.log(Level.WARNING, "write failed: " + ex.getMessage(), ex.getCause());
+                            ApiReplies.sendError(res, 503, "Registry cannot write: " + ex.getMessage());
+                        });
+                        // audit first: it answers GET /services?at=, the services feature every other list
+                        r.register(audit, services, healthEndpoints, stats, stream);
+                        r.any(new Fallback());
+                    })
                     .build()
                     .start();
             if (!web.isRunning()) {
                 // taken between the check above and now; the web server has logged why
-                router.close();
+                bodies.close();
                 probe.close();
                 writer.close();
                 snapshotter.close();
@@ -229,7 +237,7 @@ public final class RegistryServer implements AutoCloseable {
                 pruner.start(PRUNE_PERIOD);
             }
             RegistryServer server = new RegistryServer(log, view, writer, rules, probe, health, changes, snapshotter, web,
-                    router, settings.sync());
+                    bodies, settings.sync());
             server.lock = lock;
             server.pruner = pruner;
             server.recovery = new Recovery(start.map(Snapshot::index), replay.events());
@@ -378,7 +386,7 @@ public final class RegistryServer implements AutoCloseable {
     public void close() {
         changes.close(); // ends blocking queries and event streams, so the server can stop at once
         web.stop();
-        router.close();
+        bodies.close();
         pruner.close();
         health.close();
         probe.close();

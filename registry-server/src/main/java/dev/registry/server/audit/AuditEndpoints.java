@@ -18,6 +18,9 @@ import dev.registry.events.projection.RegistryView;
 import dev.registry.server.http.ApiException;
 import dev.registry.server.http.ApiReply;
 import dev.registry.server.http.ApiRequest;
+import dev.registry.server.http.ApiRoute;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
 import dev.registry.server.http.QueryParameters;
 import dev.registry.server.http.ReplyJson;
 import dev.registry.server.services.ServiceEndpoints;
@@ -26,12 +29,13 @@ import dev.registry.server.services.ServiceFilter;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 
 /**
  * What no other registry answers: a service's history, the raw event feed, the registry as it
  * was at any moment, and what changed between two moments. All read the log; none changes it.
  */
-public final class AuditEndpoints {
+public final class AuditEndpoints implements HttpService {
 
     /** Default and largest page of {@code GET /events} and history. */
     static final int DEFAULT_LIMIT = 100;
@@ -46,16 +50,32 @@ public final class AuditEndpoints {
     private final TimeTravel travel;
     private final ServiceEndpoints services;
     private final EventCodec codec = new EventCodec();
+    private final LongSupplier viewIndex;
 
-    public AuditEndpoints(EventLog log, ServiceHistory history, TimeTravel travel, ServiceEndpoints services) {
+    /** @param viewIndex the log index the live view has reached */
+    public AuditEndpoints(EventLog log, ServiceHistory history, TimeTravel travel, ServiceEndpoints services,
+                          LongSupplier viewIndex) {
         this.log = log;
         this.history = history;
         this.travel = travel;
         this.services = services;
+        this.viewIndex = viewIndex;
+    }
+
+    /**
+     * Its routes; the past-view one ({@code GET /services?at=}) must come before the services
+     * feature's list, which answers every other {@code GET /services}.
+     */
+    @Override
+    public void routing(HttpRules rules) {
+        rules.any(ApiRoute.at("/services", viewIndex).whenQueryHasAny("at", "at_index").get(this::servicesAt).build());
+        rules.any(ApiRoute.at("/services/{name}/history", viewIndex).get(r -> history(r.path("name"), r)).build());
+        rules.any(ApiRoute.at("/events", viewIndex).get(this::events).build());
+        rules.any(ApiRoute.at("/diff", viewIndex).get(this::diff).build());
     }
 
     /** {@code GET /services/{name}/history?since&until&limit&heartbeats} */
-    public ApiReply history(String name, ApiRequest request) {
+    ApiReply history(String name, ApiRequest request) {
         QueryParameters q = new QueryParameters(request);
         boolean heartbeats = q.bool("heartbeats").orElse(false);
         Instant since = q.time("since").orElse(null);
@@ -76,7 +96,7 @@ public final class AuditEndpoints {
     }
 
     /** {@code GET /events?from=INDEX&limit=N&type=T&service=S}: oldest first, with the index to ask for next. */
-    public ApiReply events(ApiRequest request) {
+    ApiReply events(ApiRequest request) {
         QueryParameters q = new QueryParameters(request);
         Optional<Long> from = q.number("from", 0);
         int limit = limit(q);
@@ -108,7 +128,7 @@ public final class AuditEndpoints {
     }
 
     /** {@code GET /services?at=TIME} or {@code ?at_index=N}: the list as it was, same shape and filters. */
-    public ApiReply servicesAt(ApiRequest request) {
+    ApiReply servicesAt(ApiRequest request) {
         QueryParameters q = new QueryParameters(request);
         Optional<Instant> at = q.time("at");
         Optional<Long> atIndex = q.number("at_index", 0);
@@ -126,7 +146,7 @@ public final class AuditEndpoints {
     }
 
     /** {@code GET /diff?from=T1&to=T2} */
-    public ApiReply diff(ApiRequest request) {
+    ApiReply diff(ApiRequest request) {
         QueryParameters q = new QueryParameters(request);
         Instant from = q.time("from").orElseThrow(() -> ApiException.badRequest("Parameter 'from' is required"));
         Instant to = q.time("to").orElseThrow(() -> ApiException.badRequest("Parameter 'to' is required"));

@@ -1,7 +1,7 @@
 package dev.registry.server.config;
 
 import dev.registry.events.log.RollPeriod;
-import dev.registry.server.services.RequestLimits;
+import dev.registry.server.config.RequestLimits;
 import dev.registry.server.write.SyncPolicy;
 
 import java.nio.file.Path;

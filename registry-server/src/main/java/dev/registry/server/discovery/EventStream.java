@@ -8,7 +8,10 @@ import dev.registry.events.audit.Checkpoints;
 import dev.registry.events.log.EventLog;
 import dev.registry.events.log.EventReader;
 import dev.registry.events.log.EventReader.IndexedEncodedEvent;
+import dev.registry.server.http.ApiRoute;
 import dev.registry.server.http.ReplyJson;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -33,7 +36,7 @@ import java.util.function.Supplier;
  * virtual thread: a slow consumer only ever waits on its own socket, never holds up the writer or
  * other streams. Filters: {@code service}, {@code type}.
  */
-public final class EventStream {
+public final class EventStream implements HttpService {
 
     public static final String PATH = "/events/stream";
     private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
@@ -49,6 +52,11 @@ public final class EventStream {
     private final EventCodec codec = new EventCodec();
 
     private final Supplier<Optional<Checkpoints.Checkpoint>> retentionFloor;
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.any(ApiRoute.at(PATH, changes::index).getStream(this::handle).build());
+    }
 
     /** @param retentionFloor the newest event retention deleted, if it deleted any */
     public EventStream(EventLog log, ViewChanges changes, Supplier<Optional<Checkpoints.Checkpoint>> retentionFloor) {

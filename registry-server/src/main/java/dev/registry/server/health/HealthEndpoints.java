@@ -1,21 +1,25 @@
 package dev.registry.server.health;
 
+import dev.registry.api.Timestamps;
+import dev.registry.server.rules.HealthRules;
 import dev.registry.api.ServiceRecord;
 import dev.registry.events.event.HealthChecked;
 import dev.registry.events.projection.RegistryView;
 import dev.registry.server.http.ApiException;
 import dev.registry.server.http.ApiReply;
+import dev.registry.server.http.ApiRoute;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
 import dev.registry.server.http.ReplyJson;
-import dev.registry.server.write.Command;
+import dev.registry.server.rules.Command;
 import dev.registry.server.write.RegistryWriter;
-import dev.registry.server.write.ServerTime;
 import dev.registry.server.write.WriteResult;
 
 import java.time.Clock;
 import java.time.Instant;
 
 /** {@code GET /health} (the registry's own) and {@code GET /services/{name}/health}. */
-public final class HealthEndpoints {
+public final class HealthEndpoints implements HttpService {
 
     private final RegistryView view;
     private final HealthRules health;
@@ -31,7 +35,13 @@ public final class HealthEndpoints {
         this.clock = clock;
     }
 
-    public ApiReply registryHealth() {
+    @Override
+    public void routing(HttpRules rules) {
+        rules.any(ApiRoute.at("/health", view::lastIndex).get(r -> registryHealth()).build());
+        rules.any(ApiRoute.at("/services/{name}/health", view::lastIndex).get(r -> serviceHealth(r.path("name"))).build());
+    }
+
+    ApiReply registryHealth() {
         Instant now = clock.instant();
         int total = 0;
         int healthy = 0;
@@ -49,7 +59,7 @@ public final class HealthEndpoints {
             g.writeStringField("registry", "running");
             g.writeNumberField("registered_services", registered);
             g.writeNumberField("healthy_services", healthyCount);
-            g.writeStringField("timestamp", ServerTime.format(now));
+            g.writeStringField("timestamp", Timestamps.format(now));
             g.writeEndObject();
         }));
     }
@@ -58,7 +68,7 @@ public final class HealthEndpoints {
      * Checks the service now (as the original did), records a change of {@code health_status},
      * and on success refreshes its heartbeat through a heartbeat event caused by the probe.
      */
-    public ApiReply serviceHealth(String name) {
+    ApiReply serviceHealth(String name) {
         ServiceRecord before = view.get(name).orElseThrow(() -> ApiException.serviceNotFound(name));
         Probe.Result result = probe.check(before).join();
         WriteResult recorded = writer.execute(new Command.RecordCheck(name, result.healthStatus(), result.detail(),
@@ -71,7 +81,7 @@ public final class HealthEndpoints {
             g.writeStringField("health_status", r.healthStatus());
             g.writeBooleanField("is_healthy", health.isHealthy(r, now));
             ReplyJson.writeEpochSeconds(g, "last_heartbeat", r.lastHeartbeat());
-            g.writeStringField("timestamp", ServerTime.format(now));
+            g.writeStringField("timestamp", Timestamps.format(now));
             g.writeEndObject();
         }));
     }

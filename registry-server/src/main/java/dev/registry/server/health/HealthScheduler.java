@@ -1,9 +1,10 @@
 package dev.registry.server.health;
 
+import dev.registry.server.rules.HealthRules;
 import dev.registry.api.ServiceRecord;
 import dev.registry.events.event.HealthChecked;
 import dev.registry.events.projection.RegistryView;
-import dev.registry.server.write.Command;
+import dev.registry.server.rules.Command;
 import dev.registry.server.write.RegistryWriter;
 import dev.registry.server.write.WriteFailedException;
 

@@ -8,7 +8,7 @@ import io.helidon.webserver.http.DirectHandlers;
 
 /**
  * JSON bodies for the errors the web server answers itself, before a request reaches the
- * {@link ApiRouter} (an unparsable request line, a malformed percent-escape, an oversized
+ * routes (an unparsable request line, a malformed percent-escape, an oversized
  * header): clients get {@code {"error": ...}} there too, never an empty or plain-text body.
  */
 public final class JsonDirectHandler implements DirectHandler {

@@ -1,21 +1,26 @@
 package dev.registry.server.services;
 
+import dev.registry.api.Timestamps;
+import dev.registry.server.config.RequestLimits;
 import dev.registry.api.ServiceRecord;
 import dev.registry.events.projection.RegistryView;
 import dev.registry.server.discovery.BlockingQuery;
-import dev.registry.server.discovery.ListCache;
+import dev.registry.server.services.ListCache;
 import dev.registry.server.discovery.ViewChanges;
-import dev.registry.server.health.HealthRules;
+import dev.registry.server.rules.HealthRules;
 import dev.registry.server.http.ApiException;
+import dev.registry.server.http.ApiReplies;
 import dev.registry.server.http.ApiReply;
 import dev.registry.server.http.ApiRequest;
-import dev.registry.server.http.ApiRouter;
+import dev.registry.server.http.ApiRoute;
 import dev.registry.server.http.ETags;
 import dev.registry.server.http.ReplyJson;
-import dev.registry.server.write.Command;
+import dev.registry.server.rules.Command;
 import dev.registry.server.write.RegistryWriter;
-import dev.registry.server.write.ServerTime;
 import dev.registry.server.write.WriteResult;
+
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
 
 import java.time.Clock;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +28,7 @@ import java.time.Instant;
 import java.util.Map;
 
 /** The record endpoints: list, get, register, update, deregister, heartbeat. */
-public final class ServiceEndpoints {
+public final class ServiceEndpoints implements HttpService {
 
     private final RegistryView view;
     private final RegistryWriter writer;
@@ -33,8 +38,6 @@ public final class ServiceEndpoints {
     private final ListCache cache = new ListCache();
     private final int maxRecords;
     private final ServiceRequests requests;
-    private java.util.function.Function<ApiRequest, ApiReply> pastView =
-            r -> { throw ApiException.badRequest("Point-in-time views are not available"); };
 
     public ServiceEndpoints(RegistryView view, RegistryWriter writer, HealthRules health, Clock clock,
                             ViewChanges changes, int maxRecords, RequestLimits limits) {
@@ -47,14 +50,19 @@ public final class ServiceEndpoints {
         this.changes = changes;
     }
 
+    @Override
+    public void routing(HttpRules rules) {
+        rules.any(ApiRoute.at("/services", view::lastIndex).get(this::list).post(this::register).build());
+        rules.any(ApiRoute.at("/services/{name}", view::lastIndex)
+                .get(this::get).put(this::update).delete(this::deregister).build());
+        rules.any(ApiRoute.at("/services/{name}/heartbeat", view::lastIndex).post(this::heartbeat).build());
+    }
+
     /**
-     * {@code GET /services?status=S&healthy=B}: both filters optional, empty values ignored. With
-     * {@code at=TIME} or {@code at_index=N}, the view as it was then.
+     * {@code GET /services?status=S&healthy=B}: both filters optional, empty values ignored.
+     * ({@code ?at=} and {@code ?at_index=}, the view as it was, are the audit feature's.)
      */
-    public ApiReply list(ApiRequest request) {
-        if (request.query("at").isPresent() || request.query("at_index").isPresent()) {
-            return pastView.apply(request);
-        }
+    ApiReply list(ApiRequest request) {
         ServiceFilter filter = ServiceFilter.of(request);
         BlockingQuery.awaitIfAsked(request, changes);
         long index = view.lastIndex();
@@ -64,7 +72,7 @@ public final class ServiceEndpoints {
             return new ListCache.Entry(index, health.nextHealthFlip(view, now), body, ETags.of(body));
         });
         return new ApiReply(200, list.body(), timestampTail(now),
-                Map.of("ETag", list.etag(), ApiRouter.REGISTRY_INDEX.defaultCase(), Long.toString(index)));
+                Map.of("ETag", list.etag(), ApiReplies.REGISTRY_INDEX_NAME, Long.toString(index)));
     }
 
     /**
@@ -99,29 +107,25 @@ public final class ServiceEndpoints {
 
     /** What closes a list body: its timestamp, fresh per reply. */
     private static byte[] timestampTail(Instant timestamp) {
-        return (",\"timestamp\":\"" + ServerTime.format(timestamp) + "\"}").getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** Where {@code GET /services?at=...} goes: the audit feature answers it. */
-    public void answerPastViewsWith(java.util.function.Function<ApiRequest, ApiReply> handler) {
-        this.pastView = handler;
+        return (",\"timestamp\":\"" + Timestamps.format(timestamp) + "\"}").getBytes(StandardCharsets.UTF_8);
     }
 
     /** {@code GET /services/{name}}, also as a blocking query. */
-    public ApiReply get(String name, ApiRequest request) {
+    ApiReply get(ApiRequest request) {
+        String name = request.path("name");
         BlockingQuery.awaitIfAsked(request, changes);
         long index = view.lastIndex();
         ServiceRecord r = view.get(name).orElseThrow(() -> ApiException.serviceNotFound(name));
         boolean healthy = health.isHealthy(r, clock.instant());
         return new ApiReply(200, ReplyJson.encode(g -> ReplyJson.record(g, r, healthy)),
-                Map.of(ApiRouter.REGISTRY_INDEX.defaultCase(), Long.toString(index)));
+                Map.of(ApiReplies.REGISTRY_INDEX_NAME, Long.toString(index)));
     }
 
     /**
      * {@code POST /services}: 201 with the stored record. A new name beyond the record limit is a
      * 413 (checked against the view, so concurrent registrations may pass it by a few).
      */
-    public ApiReply register(ApiRequest request) {
+    ApiReply register(ApiRequest request) {
         Command.Register command = requests.register(request.body());
         if (view.size() >= maxRecords && view.get(command.name()).isEmpty()) {
             throw new ApiException(413, "Record limit reached: the registry holds at most " + maxRecords
@@ -133,7 +137,8 @@ public final class ServiceEndpoints {
     }
 
     /** {@code PUT /services/{name}}: 404 before looking at the body, as the original did. */
-    public ApiReply update(String name, ApiRequest request) {
+    ApiReply update(ApiRequest request) {
+        String name = request.path("name");
         if (view.get(name).isEmpty()) {
             throw ApiException.serviceNotFound(name);
         }
@@ -143,7 +148,8 @@ public final class ServiceEndpoints {
     }
 
     /** {@code DELETE /services/{name}} */
-    public ApiReply deregister(String name) {
+    ApiReply deregister(ApiRequest request) {
+        String name = request.path("name");
         if (writer.execute(new Command.Deregister(name)).notFound()) {
             throw ApiException.serviceNotFound(name);
         }
@@ -151,12 +157,13 @@ public final class ServiceEndpoints {
     }
 
     /** {@code POST /services/{name}/heartbeat}: any body, or none. */
-    public ApiReply heartbeat(String name, ApiRequest request) {
+    ApiReply heartbeat(ApiRequest request) {
+        String name = request.path("name");
         WriteResult result = writer.execute(requests.heartbeat(name, request.body()));
         if (result.notFound()) {
             throw ApiException.serviceNotFound(name);
         }
-        String time = ServerTime.format(result.lastEvent().event().time());
+        String time = Timestamps.format(result.lastEvent().event().time());
         return ApiReply.of(200, ReplyJson.encode(g -> {
             g.writeStartObject();
             g.writeStringField("message", "Heartbeat received");

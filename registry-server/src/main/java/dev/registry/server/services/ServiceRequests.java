@@ -1,5 +1,6 @@
 package dev.registry.server.services;
 
+import dev.registry.server.config.RequestLimits;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,7 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.registry.events.event.HeartbeatReceived;
 import dev.registry.events.event.ServiceChanges;
 import dev.registry.server.http.ApiException;
-import dev.registry.server.write.Command;
+import dev.registry.server.rules.Command;
 
 import java.io.IOException;
 import java.util.List;

@@ -1,11 +1,14 @@
 package dev.registry.server.stats;
 
+import dev.registry.api.Timestamps;
 import dev.registry.api.ServiceRecord;
 import dev.registry.events.projection.RegistryView;
-import dev.registry.server.health.HealthRules;
+import dev.registry.server.rules.HealthRules;
 import dev.registry.server.http.ApiReply;
+import dev.registry.server.http.ApiRoute;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
 import dev.registry.server.http.ReplyJson;
-import dev.registry.server.write.ServerTime;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -14,7 +17,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /** {@code GET /stats}: counts by health, status and host, and the server's uptime. */
-public final class StatsEndpoint {
+public final class StatsEndpoint implements HttpService {
 
     private final RegistryView view;
     private final HealthRules health;
@@ -28,7 +31,12 @@ public final class StatsEndpoint {
         this.startedAt = startedAt;
     }
 
-    public ApiReply stats() {
+    @Override
+    public void routing(HttpRules rules) {
+        rules.any(ApiRoute.at("/stats", view::lastIndex).get(r -> stats()).build());
+    }
+
+    ApiReply stats() {
         Instant now = clock.instant();
         int total = 0;
         int healthy = 0;
@@ -61,7 +69,7 @@ public final class StatsEndpoint {
             }
             g.writeEndObject();
             g.writeNumberField("uptime", uptime);
-            g.writeStringField("timestamp", ServerTime.format(now));
+            g.writeStringField("timestamp", Timestamps.format(now));
             g.writeEndObject();
         }));
     }

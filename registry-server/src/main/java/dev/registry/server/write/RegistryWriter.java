@@ -1,5 +1,7 @@
 package dev.registry.server.write;
 
+import dev.registry.server.rules.Command;
+import dev.registry.server.rules.CommandDecider;
 import dev.registry.events.event.RegistryEvent;
 import dev.registry.api.ServiceRecord;
 import dev.registry.events.log.EventLog;

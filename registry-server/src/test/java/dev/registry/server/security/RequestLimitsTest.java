@@ -1,6 +1,6 @@
 package dev.registry.server.security;
 
-import dev.registry.server.services.RequestLimits;
+import dev.registry.server.config.RequestLimits;
 import dev.registry.server.testing.Http;
 import dev.registry.server.testing.RegistryTestBase;
 import dev.registry.server.testing.TestRegistry;

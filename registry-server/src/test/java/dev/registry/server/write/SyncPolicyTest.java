@@ -1,5 +1,6 @@
 package dev.registry.server.write;
 
+import dev.registry.server.rules.Command;
 import dev.registry.events.event.RegistryEvent;
 import dev.registry.events.log.EventLog;
 import dev.registry.events.log.EventReader;

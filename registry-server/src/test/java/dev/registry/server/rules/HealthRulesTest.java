@@ -1,4 +1,4 @@
-package dev.registry.server.health;
+package dev.registry.server.rules;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.registry.api.ServiceRecord;

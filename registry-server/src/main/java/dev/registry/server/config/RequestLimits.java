@@ -1,4 +1,4 @@
-package dev.registry.server.services;
+package dev.registry.server.config;
 
 /**
  * How much a registration or update may carry; over a limit is a 400 or 413 naming the option.

@@ -1,5 +1,6 @@
-package dev.registry.server.write;
+package dev.registry.server.rules;
 
+import dev.registry.api.Timestamps;
 import dev.registry.api.ServiceRecord;
 import dev.registry.events.event.HealthChecked;
 import dev.registry.events.event.HeartbeatReceived;
@@ -30,7 +31,7 @@ public final class CommandDecider {
         return switch (command) {
             case Command.Register c -> Optional.of(List.of(new ServiceRegistered(time, new ServiceRecord(
                     c.name(), c.host(), c.port(), c.hostname(), c.url(), c.status(),
-                    c.timestamp() != null ? c.timestamp() : ServerTime.format(time),
+                    c.timestamp() != null ? c.timestamp() : Timestamps.format(time),
                     Projector.epochSeconds(time), ServiceRecord.HEALTH_UNKNOWN, c.metadata()),
                     view.get(c.name()).isPresent())));
             case Command.Update c -> view.get(c.name())

@@ -1,9 +1,9 @@
-package dev.registry.server.write;
+package dev.registry.server.rules;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.registry.events.event.ServiceChanges;
 
-import dev.registry.server.health.HealthRules;
+import dev.registry.server.rules.HealthRules;
 
 import java.time.Duration;
 import java.util.Map;

@@ -4,19 +4,32 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+
+import io.helidon.webserver.http.ServerRequest;
 
 /**
- * Splits a raw request path into percent-decoded segments. Splitting before decoding is what
+ * A request's raw path split into percent-decoded segments. Splitting before decoding is what
  * lets a service name contain {@code /} (sent as {@code %2F}). {@code +} stays a plus: it only
- * means space in query strings.
+ * means space in query strings. Split once per request; every {@link ApiRoute} reads it.
+ *
+ * @param segments the decoded segments; "/services/a%2Fb" gives [services, a/b]
  */
-final class PathSegments {
+record RequestPath(List<String> segments) {
 
-    private PathSegments() {
+    /** The request's path, split on first use and kept in its context. */
+    static RequestPath of(ServerRequest req) {
+        Optional<RequestPath> known = req.context().get(RequestPath.class);
+        if (known.isPresent()) {
+            return known.get();
+        }
+        RequestPath path = new RequestPath(split(req.path().rawPath()));
+        req.context().register(path);
+        return path;
     }
 
-    /** The decoded segments of {@code rawPath}; "/services/a%2Fb" gives [services, a/b]. */
-    static List<String> of(String rawPath) {
+    /** The decoded segments of {@code rawPath}. */
+    static List<String> split(String rawPath) {
         String path = rawPath.startsWith("/") ? rawPath.substring(1) : rawPath;
         List<String> segments = new ArrayList<>();
         int start = 0;

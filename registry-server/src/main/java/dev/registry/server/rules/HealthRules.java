@@ -1,4 +1,4 @@
-package dev.registry.server.health;
+package dev.registry.server.rules;
 
 import dev.registry.api.ServiceRecord;
 import dev.registry.events.event.RegistryEvent;

@@ -1,6 +1,5 @@
-package dev.registry.server.discovery;
+package dev.registry.server.services;
 
-import dev.registry.server.services.ServiceFilter;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package dev.registry.server.discovery;
+package dev.registry.server.services;
 
 import dev.registry.server.services.ServiceFilter;
 

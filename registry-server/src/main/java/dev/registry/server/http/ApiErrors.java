@@ -1,0 +1,28 @@
+package dev.registry.server.http;
+
+import io.helidon.webserver.http.HttpRouting;
+
+import java.lang.System.Logger.Level;
+
+/**
+ * Errors as JSON replies, through Helidon's error handlers: an {@link ApiException} is its status
+ * and message; anything unexpected a logged 500 that says no more than "Internal error".
+ */
+public final class ApiErrors {
+
+    private static final System.Logger LOG = System.getLogger(ApiErrors.class.getName());
+
+    private ApiErrors() {
+    }
+
+    /** Registers the handlers on {@code routing}; more specific ones may be added beside them. */
+    public static void register(HttpRouting.Builder routing) {
+        routing.error(ApiException.class, (req, res, ex) ->
+                ApiReplies.send(res, ApiReply.of(ex.status(), ReplyJson.error(ex.getMessage(), ex.details()))));
+        routing.error(RuntimeException.class, (req, res, ex) -> {
+            LOG.log(Level.ERROR, "unexpected failure on " + req.prologue().method().text() + " "
+                    + req.path().rawPath(), ex);
+            ApiReplies.sendError(res, 500, "Internal error");
+        });
+    }
+}

@@ -1,0 +1,75 @@
+package dev.registry.server.http;
+
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+
+/**
+ * Sends an {@link ApiReply}: JSON, and on a successful read an {@code ETag} and the
+ * {@code X-Registry-Index} it reflects, answering {@code 304} when the client's
+ * {@code If-None-Match} already names that tag.
+ */
+public final class ApiReplies {
+
+    /**
+     * The view's log index a read reflects (at least); the {@code index} of a blocking query. Read
+     * before the reply is built, unless the endpoint sets it itself (after a blocking wait).
+     */
+    public static final HeaderName REGISTRY_INDEX = HeaderNames.create("X-Registry-Index");
+    /** {@link #REGISTRY_INDEX} as an endpoint names it among its reply's headers. */
+    public static final String REGISTRY_INDEX_NAME = REGISTRY_INDEX.defaultCase();
+
+    private ApiReplies() {
+    }
+
+    /**
+     * @param index the view's index read before the endpoint ran: the reply reflects at least it
+     */
+    public static void send(ServerRequest req, ServerResponse res, ApiReply reply, long index) {
+        String method = req.prologue().method().text();
+        if (reply.status() == 200 && ("GET".equals(method) || "HEAD".equals(method))) {
+            String etag = reply.headers().containsKey("ETag") ? reply.headers().get("ETag") : ETags.of(reply.body());
+            res.header(HeaderNames.ETAG, etag);
+            res.header(REGISTRY_INDEX, reply.headers().getOrDefault(REGISTRY_INDEX_NAME, Long.toString(index)));
+            if (req.headers().first(HeaderNames.IF_NONE_MATCH).map(v -> ETags.matches(v, etag)).orElse(false)) {
+                res.status(Status.NOT_MODIFIED_304);
+                res.send();
+                return;
+            }
+        }
+        send(res, reply);
+    }
+
+    /** Sends {@code reply} as it is (errors, and replies that carry no view). */
+    public static void send(ServerResponse res, ApiReply reply) {
+        res.status(Status.create(reply.status()));
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        reply.headers().forEach((name, value) -> {
+            if (!"ETag".equals(name) && !REGISTRY_INDEX_NAME.equals(name)) {
+                res.header(HeaderNames.create(name), value);
+            }
+        });
+        if (reply.tail() == null) {
+            res.send(reply.body());
+            return;
+        }
+        res.header(HeaderNames.CONTENT_LENGTH, Integer.toString(reply.body().length + reply.tail().length));
+        try (OutputStream out = res.outputStream()) {
+            out.write(reply.body());
+            out.write(reply.tail());
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    /** {@code {"error": message}} with {@code status}. */
+    public static void sendError(ServerResponse res, int status, String message) {
+        send(res, ApiReply.of(status, ReplyJson.error(message)));
+    }
+}

@@ -1,0 +1,91 @@
+package dev.registry.server.http;
+
+import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
+import io.helidon.webserver.http.ServerRequest;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.OptionalLong;
+
+/**
+ * The body limits, as a filter: a declared length over {@code --max-body} is a 413 before any
+ * route runs; a body read by an endpoint ({@link ApiRequest#body()}) stops at the limit (chunked
+ * bodies declare none) and must arrive within {@code --body-timeout}, or its connection is closed.
+ */
+public final class RequestBodies implements Filter, AutoCloseable {
+
+    private final long maxBodyBytes;
+    private final BodyDeadline deadline;
+
+    /**
+     * @param maxBodyBytes largest request body; larger ones get 413
+     * @param bodyTimeout  longest a request body may take to arrive; then the connection is closed
+     */
+    public RequestBodies(long maxBodyBytes, Duration bodyTimeout) {
+        this.maxBodyBytes = maxBodyBytes;
+        this.deadline = new BodyDeadline(bodyTimeout);
+    }
+
+    @Override
+    public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        OptionalLong declared = req.headers().contentLength();
+        if (declared.isPresent() && declared.getAsLong() > maxBodyBytes) {
+            ApiReplies.sendError(res, 413, tooLarge().getMessage());
+            return;
+        }
+        req.context().register(this);
+        chain.proceed();
+    }
+
+    /** The body of {@code req}, read within the limits of the filter it passed. */
+    static byte[] read(ServerRequest req) {
+        RequestBodies limits = req.context().get(RequestBodies.class)
+                .orElseThrow(() -> new IllegalStateException("the request did not pass the body filter"));
+        return limits.readBody(req);
+    }
+
+    private byte[] readBody(ServerRequest req) {
+        if (!req.content().hasEntity()) {
+            return new byte[0];
+        }
+        BodyDeadline.Watch watch = deadline.start();
+        try (watch; InputStream in = req.content().inputStream()) {
+            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
+            if (body.length > maxBodyBytes) {
+                throw tooLarge();
+            }
+            return body;
+        } catch (IOException | UncheckedIOException ex) {
+            throw incomplete(watch, ex.getMessage());
+        } catch (ApiException ex) {
+            throw ex;
+        } catch (RuntimeException cutOff) {
+            // Helidon reports a connection closed mid-body this way: the client's doing, not a 500
+            throw incomplete(watch, "the connection closed before its end");
+        }
+    }
+
+    private ApiException incomplete(BodyDeadline.Watch watch, String why) {
+        if (watch.expired()) {
+            // the connection is closed by now; the reply is for the log and for tests in-process
+            return new ApiException(408, "Request body not received within " + deadline.timeout().toSeconds()
+                    + " s (--body-timeout)");
+        }
+        return new ApiException(400, "Request body incomplete: " + why);
+    }
+
+    private ApiException tooLarge() {
+        return new ApiException(413, "Request body too large: the limit is " + maxBodyBytes + " bytes");
+    }
+
+    /** Stops the body deadline's timer. */
+    @Override
+    public void close() {
+        deadline.close();
+    }
+}
