@@ -7,6 +7,7 @@ import dev.registry.cli.ShortUsageErrors;
 import dev.registry.cli.DurationConverter;
 import dev.registry.server.config.RequestLimits;
 import dev.registry.cli.OnOffConverter;
+import dev.registry.cli.Defaults;
 import dev.registry.server.config.RegistrySettings;
 import dev.registry.server.logging.ServerLogging;
 import dev.registry.cli.SizeConverter;
@@ -28,59 +29,59 @@ import java.util.concurrent.CountDownLatch;
         sortOptions = false)
 public final class Main implements Callable<Integer> {
 
-    @Option(names = "--port", defaultValue = "${env:REGISTRY_PORT:-8901}",
+    @Option(names = "--port", defaultValue = "${env:REGISTRY_PORT:-" + Defaults.PORT + "}",
             description = "Port to listen on (env REGISTRY_PORT; default ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--host", defaultValue = "${env:REGISTRY_HOST:-0.0.0.0}",
+    @Option(names = "--host", defaultValue = "${env:REGISTRY_HOST:-" + Defaults.HOST + "}",
             description = "Address to bind (env REGISTRY_HOST; default ${DEFAULT-VALUE}).")
     String host;
 
-    @Option(names = "--data-dir", defaultValue = "${env:REGISTRY_DATA_DIR:-./data}",
+    @Option(names = "--data-dir", defaultValue = "${env:REGISTRY_DATA_DIR:-" + Defaults.DATA_DIR + "}",
             description = "Directory of the event log, created if missing (env REGISTRY_DATA_DIR; default ${DEFAULT-VALUE}).")
     Path dataDir;
 
-    @Option(names = "--heartbeat-ttl", defaultValue = "${env:REGISTRY_HEARTBEAT_TTL:-120s}",
+    @Option(names = "--heartbeat-ttl", defaultValue = "${env:REGISTRY_HEARTBEAT_TTL:-" + Defaults.HEARTBEAT_TTL + "}",
             converter = DurationConverter.class,
             description = "A record is healthy while its last heartbeat is younger than this (env REGISTRY_HEARTBEAT_TTL; default ${DEFAULT-VALUE}).")
     Duration heartbeatTtl;
 
-    @Option(names = "--stale-after", defaultValue = "${env:REGISTRY_STALE_AFTER:-300s}",
+    @Option(names = "--stale-after", defaultValue = "${env:REGISTRY_STALE_AFTER:-" + Defaults.STALE_AFTER + "}",
             converter = DurationConverter.class,
             description = "A record without a heartbeat for longer than this is evicted; never within this long after a start (env REGISTRY_STALE_AFTER; default ${DEFAULT-VALUE}).")
     Duration staleAfter;
 
-    @Option(names = "--check-interval", defaultValue = "${env:REGISTRY_CHECK_INTERVAL:-30s}",
+    @Option(names = "--check-interval", defaultValue = "${env:REGISTRY_CHECK_INTERVAL:-" + Defaults.CHECK_INTERVAL + "}",
             converter = DurationConverter.class,
             description = "Time between rounds of active health checks (env REGISTRY_CHECK_INTERVAL; default ${DEFAULT-VALUE}).")
     Duration checkInterval;
 
-    @Option(names = "--check-timeout", defaultValue = "${env:REGISTRY_CHECK_TIMEOUT:-5s}",
+    @Option(names = "--check-timeout", defaultValue = "${env:REGISTRY_CHECK_TIMEOUT:-" + Defaults.CHECK_TIMEOUT + "}",
             converter = DurationConverter.class,
             description = "Time one active health check may take (env REGISTRY_CHECK_TIMEOUT; default ${DEFAULT-VALUE}).")
     Duration checkTimeout;
 
-    @Option(names = "--checks", arity = "1", defaultValue = "${env:REGISTRY_CHECKS:-on}", converter = OnOffConverter.class,
+    @Option(names = "--checks", arity = "1", defaultValue = "${env:REGISTRY_CHECKS:-" + Defaults.CHECKS + "}", converter = OnOffConverter.class,
             description = "on or off: run periodic active health checks (env REGISTRY_CHECKS; default ${DEFAULT-VALUE}).")
     boolean checks;
 
-    @Option(names = "--check-concurrency", defaultValue = "${env:REGISTRY_CHECK_CONCURRENCY:-1024}",
+    @Option(names = "--check-concurrency", defaultValue = "${env:REGISTRY_CHECK_CONCURRENCY:-" + Defaults.CHECK_CONCURRENCY + "}",
             description = "Most active checks in flight at once (env REGISTRY_CHECK_CONCURRENCY; default ${DEFAULT-VALUE}).")
     int checkConcurrency;
 
-    @Option(names = "--snapshot-every", defaultValue = "${env:REGISTRY_SNAPSHOT_EVERY:-1000000}",
+    @Option(names = "--snapshot-every", defaultValue = "${env:REGISTRY_SNAPSHOT_EVERY:-" + Defaults.SNAPSHOT_EVERY + "}",
             description = "Write a snapshot of the view after this many events; 0: not by count (env REGISTRY_SNAPSHOT_EVERY; default ${DEFAULT-VALUE}).")
     long snapshotEvery;
 
-    @Option(names = "--snapshot-interval", defaultValue = "${env:REGISTRY_SNAPSHOT_INTERVAL:-10m}",
+    @Option(names = "--snapshot-interval", defaultValue = "${env:REGISTRY_SNAPSHOT_INTERVAL:-" + Defaults.SNAPSHOT_INTERVAL + "}",
             converter = DurationConverter.class,
             description = "Write a snapshot when this much time passed since the last and events came in; 0s: not by time (env REGISTRY_SNAPSHOT_INTERVAL; default ${DEFAULT-VALUE}).")
     Duration snapshotInterval;
 
-    @Option(names = "--fsync", defaultValue = "${env:REGISTRY_FSYNC:-none}", paramLabel = "none|batch|always",
+    @Option(names = "--fsync", defaultValue = "${env:REGISTRY_FSYNC:-" + Defaults.FSYNC + "}", paramLabel = "none|batch|always",
             description = "Force writes to disk before acknowledging them: none (survives a process crash), batch "
                     + "(group commit, survives power loss), always (one fsync per write) (env REGISTRY_FSYNC; default ${DEFAULT-VALUE}).")
-    String fsync;
+    SyncPolicy fsync;
 
     @Option(names = "--token", defaultValue = "${env:REGISTRY_TOKEN}",
             description = "Writes need 'Authorization: Bearer TOKEN' (env REGISTRY_TOKEN; default: none).")
@@ -90,11 +91,11 @@ public final class Main implements Callable<Integer> {
             description = "Read the token from this file instead (env REGISTRY_TOKEN_FILE).")
     Path tokenFile;
 
-    @Option(names = "--token-reads", defaultValue = "${env:REGISTRY_TOKEN_READS:-false}", arity = "0..1",
+    @Option(names = "--token-reads", defaultValue = "${env:REGISTRY_TOKEN_READS:-" + Defaults.TOKEN_READS + "}", arity = "0..1",
             description = "Reads need the token too (env REGISTRY_TOKEN_READS); GET /health stays open.")
     boolean tokenReads;
 
-    @Option(names = "--max-records", defaultValue = "${env:REGISTRY_MAX_RECORDS:-1000000}",
+    @Option(names = "--max-records", defaultValue = "${env:REGISTRY_MAX_RECORDS:-" + Defaults.MAX_RECORDS + "}",
             description = "Most records held; registering a new name beyond gets 413 (env REGISTRY_MAX_RECORDS; default ${DEFAULT-VALUE}).")
     int maxRecords;
 
@@ -106,40 +107,40 @@ public final class Main implements Callable<Integer> {
             description = "The keystore's password (env REGISTRY_TLS_KEYSTORE_PASSWORD).")
     String tlsPassword;
 
-    @Option(names = "--min-free-space", defaultValue = "${env:REGISTRY_MIN_FREE_SPACE:-256MiB}",
+    @Option(names = "--min-free-space", defaultValue = "${env:REGISTRY_MIN_FREE_SPACE:-" + Defaults.MIN_FREE_SPACE + "}",
             converter = SizeConverter.class,
             description = "Refuse writes (503) while the data directory's disk has less free space (env REGISTRY_MIN_FREE_SPACE; default ${DEFAULT-VALUE}).")
     long minFreeSpace;
 
-    @Option(names = "--max-body", defaultValue = "${env:REGISTRY_MAX_BODY:-1MiB}",
+    @Option(names = "--max-body", defaultValue = "${env:REGISTRY_MAX_BODY:-" + Defaults.MAX_BODY + "}",
             converter = SizeConverter.class,
             description = "Largest request body; larger ones get 413 (env REGISTRY_MAX_BODY; default ${DEFAULT-VALUE}).")
     long maxBody;
 
-    @Option(names = "--body-timeout", defaultValue = "${env:REGISTRY_BODY_TIMEOUT:-30s}",
+    @Option(names = "--body-timeout", defaultValue = "${env:REGISTRY_BODY_TIMEOUT:-" + Defaults.BODY_TIMEOUT + "}",
             converter = DurationConverter.class,
             description = "A request body must arrive within this; a stalled one has its connection closed (env REGISTRY_BODY_TIMEOUT; default ${DEFAULT-VALUE}).")
     Duration bodyTimeout;
 
-    @Option(names = "--roll", defaultValue = "${env:REGISTRY_ROLL:-daily}", paramLabel = "hourly|daily",
+    @Option(names = "--roll", defaultValue = "${env:REGISTRY_ROLL:-" + Defaults.ROLL + "}", paramLabel = "hourly|daily",
             description = "How often a new log file starts; set when the log is created (env REGISTRY_ROLL; default ${DEFAULT-VALUE}).")
-    String roll;
+    RollPeriod roll;
 
-    @Option(names = "--retention", defaultValue = "${env:REGISTRY_RETENTION:-7d}",
+    @Option(names = "--retention", defaultValue = "${env:REGISTRY_RETENTION:-" + Defaults.RETENTION + "}",
             converter = DurationConverter.class,
             description = "Delete log files older than this once a snapshot covers them; 0d keeps all (env REGISTRY_RETENTION; default ${DEFAULT-VALUE}).")
     Duration retention;
 
-    @Option(names = "--max-name-length", defaultValue = "${env:REGISTRY_MAX_NAME_LENGTH:-253}",
+    @Option(names = "--max-name-length", defaultValue = "${env:REGISTRY_MAX_NAME_LENGTH:-" + Defaults.MAX_NAME_LENGTH + "}",
             description = "Longest service name, in characters; longer gets 400 (env REGISTRY_MAX_NAME_LENGTH; default ${DEFAULT-VALUE}).")
     int maxNameLength;
 
-    @Option(names = "--max-metadata", defaultValue = "${env:REGISTRY_MAX_METADATA:-1MiB}",
+    @Option(names = "--max-metadata", defaultValue = "${env:REGISTRY_MAX_METADATA:-" + Defaults.MAX_METADATA + "}",
             converter = SizeConverter.class,
             description = "Largest metadata object, as compact JSON; larger gets 413 (env REGISTRY_MAX_METADATA; default ${DEFAULT-VALUE}).")
     long maxMetadata;
 
-    @Option(names = "--max-depth", defaultValue = "${env:REGISTRY_MAX_DEPTH:-64}",
+    @Option(names = "--max-depth", defaultValue = "${env:REGISTRY_MAX_DEPTH:-" + Defaults.MAX_DEPTH + "}",
             description = "Deepest nesting of objects and arrays in a body, at most 1000; deeper gets 400 (env REGISTRY_MAX_DEPTH; default ${DEFAULT-VALUE}).")
     int maxDepth;
 
@@ -158,6 +159,7 @@ public final class Main implements Callable<Integer> {
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
         cli.setParameterExceptionHandler(new ShortUsageErrors());
+        cli.setCaseInsensitiveEnumValuesAllowed(true); // --fsync none, --roll hourly
         return cli;
     }
 
@@ -168,33 +170,9 @@ public final class Main implements Callable<Integer> {
             return 2;
         }
         String secret = tokenFile != null ? Files.readString(tokenFile).trim() : token;
-        SyncPolicy sync;
-        try {
-            sync = SyncPolicy.parse(fsync);
-        } catch (IllegalArgumentException ex) {
-            System.err.println("registry-server: --fsync: " + ex.getMessage());
-            return 2;
-        }
-        RollPeriod rollPeriod;
-        try {
-            rollPeriod = RollPeriod.parse(roll);
-        } catch (IllegalArgumentException ex) {
-            System.err.println("registry-server: --roll: " + ex.getMessage());
-            return 2;
-        }
         RegistrySettings settings;
         try {
-            settings = RegistrySettings.builder(dataDir).host(host).port(port)
-                    .heartbeatTtl(heartbeatTtl).staleAfter(staleAfter)
-                    .checksEnabled(checks).checkInterval(checkInterval).checkTimeout(checkTimeout)
-                    .checkConcurrency(checkConcurrency)
-                    .maxBodyBytes(maxBody).maxRecords(maxRecords).minFreeSpace(minFreeSpace)
-                    .snapshotEvery(snapshotEvery).snapshotInterval(snapshotInterval)
-                    .token(secret).tokenForReads(tokenReads).sync(sync)
-                    .tlsKeystore(tlsKeystore).tlsPassword(tlsPassword)
-                    .bodyTimeout(bodyTimeout).roll(rollPeriod).retention(retention).repair(repair)
-                    .limits(new RequestLimits(maxNameLength, maxMetadata, maxDepth))
-                    .build();
+            settings = settings(secret);
         } catch (IllegalArgumentException ex) {
             System.err.println("registry-server: " + ex.getMessage());
             return 2;
@@ -213,6 +191,21 @@ public final class Main implements Callable<Integer> {
         }, "registry-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /** The settings the parsed options give, with the token read already. */
+    RegistrySettings settings(String secret) {
+        return RegistrySettings.builder(dataDir).host(host).port(port)
+                .heartbeatTtl(heartbeatTtl).staleAfter(staleAfter)
+                .checksEnabled(checks).checkInterval(checkInterval).checkTimeout(checkTimeout)
+                .checkConcurrency(checkConcurrency)
+                .maxBodyBytes(maxBody).maxRecords(maxRecords).minFreeSpace(minFreeSpace)
+                .snapshotEvery(snapshotEvery).snapshotInterval(snapshotInterval)
+                .token(secret).tokenForReads(tokenReads).sync(fsync)
+                .tlsKeystore(tlsKeystore).tlsPassword(tlsPassword == null || tlsPassword.isEmpty() ? null : tlsPassword)
+                .bodyTimeout(bodyTimeout).roll(roll).retention(retention).repair(repair)
+                .limits(new RequestLimits(maxNameLength, maxMetadata, maxDepth))
+                .build();
     }
 
     static final class Version implements CommandLine.IVersionProvider {

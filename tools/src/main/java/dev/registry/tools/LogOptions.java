@@ -1,5 +1,6 @@
 package dev.registry.tools;
 
+import dev.registry.cli.Defaults;
 import dev.registry.events.audit.Checkpoints;
 import dev.registry.events.log.ChronicleEventLog;
 import dev.registry.events.log.EventLog;
@@ -15,7 +16,7 @@ import java.util.Optional;
 /** Options every log tool takes: where the log is, and whether to print JSON. */
 public final class LogOptions {
 
-    @Option(names = "--data-dir", defaultValue = "${env:REGISTRY_DATA_DIR:-./data}",
+    @Option(names = "--data-dir", defaultValue = "${env:REGISTRY_DATA_DIR:-" + Defaults.DATA_DIR + "}",
             description = "The registry's data directory (env REGISTRY_DATA_DIR; default ${DEFAULT-VALUE}).")
     public Path dataDir;
 

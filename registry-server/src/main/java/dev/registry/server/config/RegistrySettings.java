@@ -1,8 +1,13 @@
 package dev.registry.server.config;
 
+import dev.registry.cli.Defaults;
 import dev.registry.events.log.RollPeriod;
 import dev.registry.server.config.RequestLimits;
 import dev.registry.server.write.SyncPolicy;
+
+import dev.registry.api.Durations;
+import dev.registry.cli.OnOffConverter;
+import dev.registry.cli.SizeConverter;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,19 +49,19 @@ public record RegistrySettings(String host, int port, Path dataDir, Duration hea
                                Duration bodyTimeout, RollPeriod roll, Duration retention, boolean repair,
                                RequestLimits limits) {
 
-    public static final int DEFAULT_PORT = 8901;
-    public static final Duration DEFAULT_HEARTBEAT_TTL = Duration.ofSeconds(120);
-    public static final Duration DEFAULT_STALE_AFTER = Duration.ofSeconds(300);
-    public static final Duration DEFAULT_CHECK_INTERVAL = Duration.ofSeconds(30);
-    public static final Duration DEFAULT_CHECK_TIMEOUT = Duration.ofSeconds(5);
-    public static final int DEFAULT_CHECK_CONCURRENCY = 1024;
-    public static final long DEFAULT_MAX_BODY_BYTES = 1L << 20;
-    public static final long DEFAULT_SNAPSHOT_EVERY = 1_000_000;
-    public static final int DEFAULT_MAX_RECORDS = 1_000_000;
-    public static final long DEFAULT_MIN_FREE_SPACE = 256L << 20;
-    public static final Duration DEFAULT_SNAPSHOT_INTERVAL = Duration.ofMinutes(10);
-    public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(30);
-    public static final Duration DEFAULT_RETENTION = Duration.ofDays(7);
+    public static final int DEFAULT_PORT = Integer.parseInt(Defaults.PORT);
+    public static final Duration DEFAULT_HEARTBEAT_TTL = Durations.parse(Defaults.HEARTBEAT_TTL);
+    public static final Duration DEFAULT_STALE_AFTER = Durations.parse(Defaults.STALE_AFTER);
+    public static final Duration DEFAULT_CHECK_INTERVAL = Durations.parse(Defaults.CHECK_INTERVAL);
+    public static final Duration DEFAULT_CHECK_TIMEOUT = Durations.parse(Defaults.CHECK_TIMEOUT);
+    public static final int DEFAULT_CHECK_CONCURRENCY = Integer.parseInt(Defaults.CHECK_CONCURRENCY);
+    public static final long DEFAULT_MAX_BODY_BYTES = SizeConverter.parse(Defaults.MAX_BODY);
+    public static final long DEFAULT_SNAPSHOT_EVERY = Long.parseLong(Defaults.SNAPSHOT_EVERY);
+    public static final int DEFAULT_MAX_RECORDS = Integer.parseInt(Defaults.MAX_RECORDS);
+    public static final long DEFAULT_MIN_FREE_SPACE = SizeConverter.parse(Defaults.MIN_FREE_SPACE);
+    public static final Duration DEFAULT_SNAPSHOT_INTERVAL = Durations.parse(Defaults.SNAPSHOT_INTERVAL);
+    public static final Duration DEFAULT_BODY_TIMEOUT = Durations.parse(Defaults.BODY_TIMEOUT);
+    public static final Duration DEFAULT_RETENTION = Durations.parse(Defaults.RETENTION);
 
     public RegistrySettings {
         if (port < 0 || port > 65_535) {
@@ -165,26 +170,26 @@ public record RegistrySettings(String host, int port, Path dataDir, Duration hea
     /** Settings one at a time; starts from every default. */
     public static final class Builder {
         private final Path dataDir;
-        private String host = "0.0.0.0";
+        private String host = Defaults.HOST;
         private int port = DEFAULT_PORT;
         private Duration heartbeatTtl = DEFAULT_HEARTBEAT_TTL;
         private Duration staleAfter = DEFAULT_STALE_AFTER;
         private Duration checkInterval = DEFAULT_CHECK_INTERVAL;
         private Duration checkTimeout = DEFAULT_CHECK_TIMEOUT;
-        private boolean checksEnabled = true;
+        private boolean checksEnabled = new OnOffConverter().convert(Defaults.CHECKS);
         private int checkConcurrency = DEFAULT_CHECK_CONCURRENCY;
         private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
         private long snapshotEvery = DEFAULT_SNAPSHOT_EVERY;
         private Duration snapshotInterval = DEFAULT_SNAPSHOT_INTERVAL;
         private String token;
-        private boolean tokenForReads;
-        private SyncPolicy sync = SyncPolicy.NONE;
+        private boolean tokenForReads = Boolean.parseBoolean(Defaults.TOKEN_READS);
+        private SyncPolicy sync = SyncPolicy.parse(Defaults.FSYNC);
         private int maxRecords = DEFAULT_MAX_RECORDS;
         private Path tlsKeystore;
         private String tlsPassword;
         private long minFreeSpace = DEFAULT_MIN_FREE_SPACE;
         private Duration bodyTimeout = DEFAULT_BODY_TIMEOUT;
-        private RollPeriod roll = RollPeriod.DAILY;
+        private RollPeriod roll = RollPeriod.parse(Defaults.ROLL);
         private Duration retention = DEFAULT_RETENTION;
         private boolean repair;
         private RequestLimits limits = RequestLimits.DEFAULTS;

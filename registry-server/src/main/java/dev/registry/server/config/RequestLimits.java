@@ -1,5 +1,6 @@
 package dev.registry.server.config;
 
+import dev.registry.cli.Defaults;
 /**
  * How much a registration or update may carry; over a limit is a 400 or 413 naming the option.
  *
@@ -10,10 +11,10 @@ package dev.registry.server.config;
 public record RequestLimits(int maxNameLength, long maxMetadataBytes, int maxDepth) {
 
     /** A DNS name's limit. */
-    public static final int DEFAULT_MAX_NAME_LENGTH = 253;
+    public static final int DEFAULT_MAX_NAME_LENGTH = Integer.parseInt(Defaults.MAX_NAME_LENGTH);
     /** As large as the default body: the fleet's clients sent metadata of any size the body allowed. */
-    public static final long DEFAULT_MAX_METADATA_BYTES = 1L << 20;
-    public static final int DEFAULT_MAX_DEPTH = 64;
+    public static final long DEFAULT_MAX_METADATA_BYTES = dev.registry.cli.SizeConverter.parse(Defaults.MAX_METADATA);
+    public static final int DEFAULT_MAX_DEPTH = Integer.parseInt(Defaults.MAX_DEPTH);
     /** Deeper nesting would risk the stack of whatever serializes the record (us, or a client). */
     public static final int HIGHEST_MAX_DEPTH = 1000;
 

@@ -1,0 +1,49 @@
+package dev.registry.server;
+
+import dev.registry.events.log.RollPeriod;
+import dev.registry.server.config.RegistrySettings;
+import dev.registry.server.rules.HealthRules;
+import dev.registry.server.write.SyncPolicy;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+
+/** The command line and the settings share their defaults, and typed options parse as documented. */
+class MainOptionsTest {
+
+    @Test
+    void noOptionsGiveExactlyTheSettingsDefaults() {
+        Main main = parse();
+        assertThat(main.settings(null), is(RegistrySettings.builder(Path.of("./data")).build()));
+    }
+
+    @Test
+    void enumOptionsTakeTheDocumentedLowerCaseWords() {
+        RegistrySettings s = parse("--fsync", "batch", "--roll", "hourly", "--heartbeat-ttl", "90s").settings(null);
+        assertThat(s.sync(), is(SyncPolicy.BATCH));
+        assertThat(s.roll(), is(RollPeriod.HOURLY));
+        assertThat(new HealthRules(s.heartbeatTtl(), s.staleAfter()).heartbeatTtl(), is(Duration.ofSeconds(90)));
+    }
+
+    @Test
+    void helpShowsEachDefaultAsOperatorsWriteIt() {
+        String usage = Main.commandLine().getUsageMessage(CommandLine.Help.Ansi.OFF);
+        assertThat(usage, containsString("default 120s"));
+        assertThat(usage, containsString("default 1MiB"));
+        assertThat(usage, containsString("default none"));
+    }
+
+    private static Main parse(String... args) {
+        Main main = new Main();
+        CommandLine cli = new CommandLine(main);
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.parseArgs(args);
+        return main;
+    }
+}
