@@ -1,5 +1,6 @@
 package dev.registry.server;
 
+import dev.registry.server.rules.HealthDeadlines;
 import dev.registry.events.log.ChronicleEventLog;
 import dev.registry.events.log.ChronicleLogRepair;
 import dev.registry.events.log.EventLog;
@@ -82,6 +83,7 @@ public final class RegistryServer implements AutoCloseable {
     private final RegistryView view;
     private final RegistryWriter writer;
     private final HealthRules rules;
+    private final HealthDeadlines deadlines;
     private final Probe probe;
     private final HealthScheduler health;
     private final ViewChanges changes;
@@ -90,7 +92,8 @@ public final class RegistryServer implements AutoCloseable {
     private final SyncPolicy sync;
     private final RequestBodies bodies;
 
-    private RegistryServer(EventLog log, RegistryView view, RegistryWriter writer, HealthRules rules, Probe probe,
+    private RegistryServer(EventLog log, RegistryView view, RegistryWriter writer, HealthRules rules,
+                           HealthDeadlines deadlines, Probe probe,
                            HealthScheduler health, ViewChanges changes, Snapshotter snapshotter, WebServer web,
                            RequestBodies bodies, SyncPolicy sync) {
         this.sync = sync;
@@ -101,6 +104,7 @@ public final class RegistryServer implements AutoCloseable {
         this.view = view;
         this.writer = writer;
         this.rules = rules;
+        this.deadlines = deadlines;
         this.probe = probe;
         this.health = health;
         this.web = web;
@@ -157,8 +161,11 @@ public final class RegistryServer implements AutoCloseable {
             ViewChanges changes = new ViewChanges(-1);
             Snapshotter snapshotter = new Snapshotter(view, historyIndex, store, settings.snapshotEvery(),
                     settings.snapshotInterval());
+            HealthRules rules = new HealthRules(settings.heartbeatTtl(), settings.staleAfter());
+            HealthDeadlines deadlines = new HealthDeadlines(rules, view);
+            deadlines.scheduleAll(); // the snapshot's records, if it started from one
             Projection projection = Projection.all(
-                    List.of(Projection.of(view), historyIndex, checkpoints, changes, snapshotter));
+                    List.of(Projection.of(view), deadlines, historyIndex, checkpoints, changes, snapshotter));
             Replay replay = replay(log, projection, start.map(Snapshot::index).orElse(null));
             // a snapshot from before retention's last deletion still knows where deleted events were
             state.floor().ifPresent(f -> historyIndex.forgetBefore(f.index() + 1, name -> view.get(name).isPresent()));
@@ -177,9 +184,8 @@ public final class RegistryServer implements AutoCloseable {
                 snapshotter.enable(startedAt); // by time: the first snapshot one interval after the start
             }
 
-            HealthRules rules = new HealthRules(settings.heartbeatTtl(), settings.staleAfter());
             Probe probe = new Probe(settings.checkTimeout(), settings.checkConcurrency());
-            HealthScheduler health = new HealthScheduler(view, writer, rules, probe, clock);
+            HealthScheduler health = new HealthScheduler(view, writer, rules, deadlines, probe, clock);
             ServiceEndpoints services = new ServiceEndpoints(view, writer, rules, clock, changes, settings.maxRecords(),
                     settings.limits());
             AuditEndpoints audit = new AuditEndpoints(log, new ServiceHistory(log, historyIndex),
@@ -236,7 +242,7 @@ public final class RegistryServer implements AutoCloseable {
             if (!readOnly) {
                 pruner.start(PRUNE_PERIOD);
             }
-            RegistryServer server = new RegistryServer(log, view, writer, rules, probe, health, changes, snapshotter, web,
+            RegistryServer server = new RegistryServer(log, view, writer, rules, deadlines, probe, health, changes, snapshotter, web,
                     bodies, settings.sync());
             server.lock = lock;
             server.pruner = pruner;
@@ -368,7 +374,7 @@ public final class RegistryServer implements AutoCloseable {
 
     /** Appends the expiries and evictions due now (the scheduler does this by itself; tests call it). */
     public List<LoggedEvent> sweepNow() {
-        return writer.execute(new Command.Sweep(rules)).events();
+        return writer.execute(new Command.Sweep(rules, deadlines)).events();
     }
 
     /** Deletes the log files retention lets go now (the server does this every minute by itself). */

@@ -1,5 +1,6 @@
 package dev.registry.server.health;
 
+import dev.registry.server.rules.HealthDeadlines;
 import dev.registry.server.rules.HealthRules;
 import dev.registry.api.ServiceRecord;
 import dev.registry.events.event.HealthChecked;
@@ -24,9 +25,10 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The one scheduler for time-driven health work, on one thread:
  * <ul>
- *   <li>sweeps: when the {@link HealthRules} say a record expires or goes stale, it has the writer
- *       append the events. It wakes at the next due time (at least once a second), so expiries
- *       are appended within milliseconds of being due;</li>
+ *   <li>sweeps: when the {@link HealthDeadlines} say a record's time has come, it has the writer
+ *       run the {@link HealthRules} on it and append what is due (an expiry, an eviction). It
+ *       wakes at the next such time (at least once a second), so expiries are appended within
+ *       milliseconds of being due, at a cost that does not grow with the fleet;</li>
  *   <li>check rounds: every check interval, all records are probed concurrently; a round still
  *       running when the next is due makes that one skip.</li>
  * </ul>
@@ -43,6 +45,7 @@ public final class HealthScheduler implements AutoCloseable {
     private final RegistryView view;
     private final RegistryWriter writer;
     private final HealthRules rules;
+    private final HealthDeadlines deadlines;
     private final Probe probe;
     private final Clock clock;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
@@ -50,10 +53,12 @@ public final class HealthScheduler implements AutoCloseable {
     private final ExecutorService recorders = Executors.newVirtualThreadPerTaskExecutor();
     private final AtomicReference<CompletableFuture<Void>> round = new AtomicReference<>();
 
-    public HealthScheduler(RegistryView view, RegistryWriter writer, HealthRules rules, Probe probe, Clock clock) {
+    public HealthScheduler(RegistryView view, RegistryWriter writer, HealthRules rules, HealthDeadlines deadlines,
+                           Probe probe, Clock clock) {
         this.view = view;
         this.writer = writer;
         this.rules = rules;
+        this.deadlines = deadlines;
         this.probe = probe;
         this.clock = clock;
     }
@@ -70,8 +75,8 @@ public final class HealthScheduler implements AutoCloseable {
     private void sweepAndReschedule() {
         boolean refused = false;
         try {
-            if (!rules.due(view, clock.instant()).isEmpty()) {
-                writer.execute(new Command.Sweep(rules));
+            if (!deadlines.earliest().isAfter(clock.instant())) {
+                writer.execute(new Command.Sweep(rules, deadlines));
             }
         } catch (WriteFailedException ex) {
             refused = true;
@@ -85,7 +90,7 @@ public final class HealthScheduler implements AutoCloseable {
         sweepRefused = refused;
         Instant now = clock.instant();
         // a refused sweep is still due at once: without a pause it would retry in a tight loop
-        Duration wait = refused ? RETRY_REFUSED_SWEEP : Duration.between(now, rules.nextDue(view, now));
+        Duration wait = refused ? RETRY_REFUSED_SWEEP : Duration.between(now, rules.nextDue(deadlines, now));
         if (!refused && wait.compareTo(MAX_SLEEP) > 0) {
             wait = MAX_SLEEP;
         }

@@ -46,7 +46,7 @@ public sealed interface Command {
     }
 
     /** Append whatever expiries and evictions the health rules call for now. */
-    record Sweep(HealthRules rules) implements Command {
+    record Sweep(HealthRules rules, HealthDeadlines deadlines) implements Command {
     }
 
     /**

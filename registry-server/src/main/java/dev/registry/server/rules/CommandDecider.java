@@ -42,7 +42,7 @@ public final class CommandDecider {
                     .map(r -> List.of(new ServiceDeregistered(time, c.name())));
             case Command.Start c -> Optional.of(List.of(
                     new RegistryStarted(time, c.version(), c.config(), time.plus(c.evictionGrace()))));
-            case Command.Sweep c -> Optional.of(c.rules().due(view, time));
+            case Command.Sweep c -> Optional.of(c.rules().due(view, c.deadlines(), time));
             case Command.RecordCheck c -> view.get(c.name()).map(r -> checkEvents(r, c, time));
         };
     }

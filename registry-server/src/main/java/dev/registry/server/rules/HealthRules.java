@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The health rules, as pure functions of a view and a time (the caller passes the time in, so
@@ -33,21 +34,45 @@ public record HealthRules(Duration heartbeatTtl, Duration staleAfter) {
         return record.isHealthyAt(Projector.epochSeconds(now), seconds(heartbeatTtl));
     }
 
-    /** The events the rules call for at {@code now}; empty when nothing is due. */
-    public List<RegistryEvent> due(RegistryView view, Instant now) {
+    /**
+     * The events the rules call for at {@code now}; empty when nothing is due. Looks only at the
+     * records whose time {@code deadlines} says has come, and puts back those not due yet.
+     */
+    public List<RegistryEvent> due(RegistryView view, HealthDeadlines deadlines, Instant now) {
         List<RegistryEvent> events = new ArrayList<>();
         double nowSeconds = Projector.epochSeconds(now);
         boolean mayEvict = !now.isBefore(view.evictionGraceUntil());
-        for (ServiceRecord r : view.records()) {
+        for (String name : deadlines.takeDue(now)) {
+            Optional<ServiceRecord> found = view.get(name);
+            if (found.isEmpty()) {
+                continue;
+            }
+            ServiceRecord r = found.get();
+            boolean expired = view.isExpired(name);
+            int before = events.size();
             double age = nowSeconds - r.lastHeartbeat();
-            if (age >= seconds(heartbeatTtl) && !view.isExpired(r.name())) {
+            if (age >= seconds(heartbeatTtl) && !expired) {
                 events.add(new ServiceExpired(now, r.name(), r.lastHeartbeat()));
             }
             if (age > seconds(staleAfter) && mayEvict) {
                 events.add(new ServiceEvicted(now, r, age));
             }
+            if (events.size() == before) {
+                deadlines.schedule(name, nextCheck(r, expired, view.evictionGraceUntil())); // not due yet
+            } else {
+                deadlines.awaitEvents(name); // applying them reschedules it; a refused append is retried
+            }
         }
         return events;
+    }
+
+    /**
+     * When {@code record} next needs a look: its expiry, or once expired its eviction (never
+     * within the restart grace).
+     */
+    public Instant nextCheck(ServiceRecord record, boolean expired, Instant evictionGraceUntil) {
+        Instant beat = instantOf(record.lastHeartbeat());
+        return expired ? latest(beat.plus(staleAfter).plusNanos(1_000), evictionGraceUntil) : beat.plus(heartbeatTtl);
     }
 
     /**
@@ -55,17 +80,8 @@ public record HealthRules(Duration heartbeatTtl, Duration staleAfter) {
      * further events; {@code Instant.MAX} when no record is registered. New heartbeats only ever
      * postpone it.
      */
-    public Instant nextDue(RegistryView view, Instant now) {
-        Instant next = Instant.MAX;
-        for (ServiceRecord r : view.records()) {
-            Instant beat = instantOf(r.lastHeartbeat());
-            Instant candidate = view.isExpired(r.name())
-                    ? latest(beat.plus(staleAfter).plusNanos(1_000), view.evictionGraceUntil())
-                    : beat.plus(heartbeatTtl);
-            if (candidate.isBefore(next)) {
-                next = candidate;
-            }
-        }
+    public Instant nextDue(HealthDeadlines deadlines, Instant now) {
+        Instant next = deadlines.earliest();
         return next.isBefore(now) ? now : next;
     }
 

@@ -34,6 +34,7 @@ class HealthRulesTest {
 
     private final HealthRules rules = new HealthRules(TTL, STALE);
     private final RegistryView view = new RegistryView();
+    private final HealthDeadlines deadlines = new HealthDeadlines(rules, view);
     private final List<RegistryEvent> history = new ArrayList<>();
     private long index;
 
@@ -119,12 +120,13 @@ class HealthRulesTest {
     void nextDueIsTheEarliestExpiryOrEviction() {
         register("a", T0);
         register("b", T0.plusSeconds(10));
-        assertThat(rules.nextDue(view, T0), is(T0.plus(TTL)));
+        assertThat(rules.nextDue(deadlines, T0), is(T0.plus(TTL)));
         sweep(T0.plus(TTL));
-        assertThat(rules.nextDue(view, T0.plus(TTL)), is(T0.plusSeconds(10).plus(TTL)));
+        assertThat(rules.nextDue(deadlines, T0.plus(TTL)), is(T0.plusSeconds(10).plus(TTL)));
         sweep(T0.plusSeconds(10).plus(TTL));
-        assertThat(rules.nextDue(view, T0.plus(TTL).plusSeconds(10)), is(T0.plus(STALE).plusNanos(1_000)));
-        assertThat(rules.nextDue(new RegistryView(), T0), is(Instant.MAX));
+        // an eviction is due just after the stale period: the next millisecond
+        assertThat(rules.nextDue(deadlines, T0.plus(TTL).plusSeconds(10)), is(T0.plus(STALE).plusMillis(1)));
+        assertThat(rules.nextDue(new HealthDeadlines(rules, new RegistryView()), T0), is(Instant.MAX));
     }
 
     @Test
@@ -149,14 +151,16 @@ class HealthRulesTest {
     }
 
     private List<RegistryEvent> sweep(Instant now) {
-        List<RegistryEvent> due = rules.due(view, now);
+        List<RegistryEvent> due = rules.due(view, deadlines, now);
         due.forEach(this::apply);
         return due;
     }
 
     private void apply(RegistryEvent e) {
         history.add(e);
-        Projector.apply(view, new LoggedEvent(++index, e));
+        LoggedEvent logged = new LoggedEvent(++index, e);
+        Projector.apply(view, logged);
+        deadlines.apply(logged);
     }
 
     private List<String> types() {
