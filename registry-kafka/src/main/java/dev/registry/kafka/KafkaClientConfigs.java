@@ -7,7 +7,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -39,6 +38,26 @@ final class KafkaClientConfigs {
             ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, "the log reads the record's bytes itself",
             ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, "the log reads the record's bytes itself");
 
+    /** Bounded waits of ours (overridable), so that an unreachable Kafka fails a write within seconds. */
+    private static final Map<String, Object> PRODUCER_DEFAULTS = Map.of(
+            ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000,
+            ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
+            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000,
+            // Kafka 4's default (5 ms) delays every single append; pipelined appends batch by themselves.
+            ProducerConfig.LINGER_MS_CONFIG, 0);
+    private static final Map<String, Object> CONSUMER_DEFAULTS = Map.of(
+            ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000,
+            ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+    private static final Map<String, Object> ADMIN_DEFAULTS = Map.of(
+            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000,
+            AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+    private static final Map<String, Object> PRODUCER_BYTES = Map.of(
+            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    private static final Map<String, Object> CONSUMER_BYTES = Map.of(
+            ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+            ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+
     private final KafkaLogSettings settings;
 
     KafkaClientConfigs(KafkaLogSettings settings) {
@@ -47,39 +66,20 @@ final class KafkaClientConfigs {
     }
 
     Map<String, Object> producer(String clientId) {
-        Map<String, Object> defaults = new HashMap<>();
-        // Bounded waits, so that an unreachable Kafka fails a write within seconds rather than minutes.
-        defaults.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
-        defaults.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
-        defaults.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
-        // Kafka 4's default (5 ms) delays every single append; pipelined appends batch by themselves.
-        defaults.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        Map<String, Object> config = build(defaults, ProducerConfig.configNames(), clientId);
-        PRODUCER_REQUIRED.forEach((key, required) -> config.put(key, required.value()));
-        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        return config;
+        return build(clientId, ProducerConfig.configNames(), PRODUCER_DEFAULTS, PRODUCER_REQUIRED, PRODUCER_BYTES);
     }
 
     Map<String, Object> consumer(String clientId) {
-        Map<String, Object> defaults = new HashMap<>();
-        defaults.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
-        defaults.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
-        Map<String, Object> config = build(defaults, ConsumerConfig.configNames(), clientId);
-        CONSUMER_REQUIRED.forEach((key, required) -> config.put(key, required.value()));
-        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        return config;
+        return build(clientId, ConsumerConfig.configNames(), CONSUMER_DEFAULTS, CONSUMER_REQUIRED, CONSUMER_BYTES);
     }
 
     Map<String, Object> admin(String clientId) {
-        Map<String, Object> defaults = new HashMap<>();
-        defaults.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
-        defaults.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
-        return build(defaults, AdminClientConfig.configNames(), clientId);
+        return build(clientId, AdminClientConfig.configNames(), ADMIN_DEFAULTS, Map.of(), Map.of());
     }
 
-    private Map<String, Object> build(Map<String, Object> defaults, Set<String> known, String clientId) {
+    /** Our defaults, then the operator's settings this client knows (or no client knows), then ours again. */
+    private Map<String, Object> build(String clientId, Set<String> known, Map<String, Object> defaults,
+                                      Map<String, Required> required, Map<String, Object> bytes) {
         Map<String, Object> config = new LinkedHashMap<>(defaults);
         config.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
         settings.clientProperties().forEach((key, value) -> {
@@ -88,6 +88,8 @@ final class KafkaClientConfigs {
             }
         });
         config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        required.forEach((key, setting) -> config.put(key, setting.value()));
+        config.putAll(bytes);
         return config;
     }
 
