@@ -204,7 +204,7 @@ public final class BenchMain {
     private static void writeSnapshotAtEnd(Path dir) throws IOException {
         RegistryView view = new RegistryView();
         HistoryIndex history = new HistoryIndex();
-        Projection all = Projection.all(List.of(Projection.of(view), history));
+        Projection all = Projection.onView(view, List.of(history));
         try (ChronicleEventLog log = ChronicleEventLog.openReadOnly(dir); EventReader reader = log.reader()) {
             for (LoggedEvent e = reader.next(); e != null; e = reader.next()) {
                 all.apply(e);

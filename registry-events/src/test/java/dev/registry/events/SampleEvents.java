@@ -61,15 +61,20 @@ public final class SampleEvents {
                 new ServiceEvicted(t, record("a", t), 301.25));
     }
 
-    /** A random but valid history over a few names, with time moving forward. */
+    /**
+     * A random but valid history over a few names, with time moving forward: expiries and
+     * evictions name the heartbeat their record has then, as a writer decides them.
+     */
     public static List<RegistryEvent> randomHistory(long seed, int size) {
         Random random = new Random(seed);
         List<RegistryEvent> events = new ArrayList<>();
+        java.util.Map<String, Instant> beats = new java.util.HashMap<>();
         Instant time = Instant.parse("2026-01-01T00:00:00Z");
         for (int i = 0; i < size; i++) {
             time = time.plusNanos(1_000L * random.nextInt(5_000_000));
             String name = "svc-" + random.nextInt(20);
-            events.add(switch (random.nextInt(8)) {
+            Instant beat = beats.getOrDefault(name, time);
+            RegistryEvent next = switch (random.nextInt(8)) {
                 case 0 -> new ServiceRegistered(time, record(name, time), random.nextBoolean());
                 case 1 -> new ServiceUpdated(time, name, new ServiceChanges(null, 1 + random.nextInt(65535), null,
                         null, random.nextBoolean() ? "running" : "stopped", null));
@@ -78,10 +83,19 @@ public final class SampleEvents {
                 case 3 -> new ServiceDeregistered(time, name);
                 case 4 -> new HealthChecked(time, name, "unknown", random.nextBoolean() ? "healthy" : "unhealthy",
                         "HTTP 200", HealthChecked.CAUSE_CHECK);
-                case 5 -> new ServiceExpired(time, name, 1.5);
-                case 6 -> new ServiceEvicted(time, record(name, time), 400.0);
+                case 5 -> new ServiceExpired(time, name, record(name, beat).lastHeartbeat());
+                case 6 -> new ServiceEvicted(time, record(name, beat), 400.0);
                 default -> new RegistryStarted(time, "dev", Map.of(), time.plusSeconds(300));
-            });
+            };
+            switch (next) {
+                case ServiceRegistered e -> beats.put(name, time);
+                case HeartbeatReceived e -> beats.computeIfPresent(name, (n, b) -> e.time());
+                case ServiceUpdated e -> beats.computeIfPresent(name, (n, b) -> e.time());
+                case ServiceDeregistered e -> beats.remove(name);
+                case ServiceEvicted e -> beats.remove(name);
+                default -> { }
+            }
+            events.add(next);
         }
         return events;
     }

@@ -164,8 +164,8 @@ public final class RegistryServer implements AutoCloseable {
             HealthRules rules = new HealthRules(settings.heartbeatTtl(), settings.staleAfter());
             HealthDeadlines deadlines = new HealthDeadlines(rules, view);
             deadlines.scheduleAll(); // the snapshot's records, if it started from one
-            Projection projection = Projection.all(
-                    List.of(Projection.of(view), deadlines, historyIndex, checkpoints, changes, snapshotter));
+            Projection projection = Projection.onView(view,
+                    List.of(deadlines, historyIndex, checkpoints, changes, snapshotter));
             Replay replay = replay(log, projection, start.map(Snapshot::index).orElse(null));
             // a snapshot from before retention's last deletion still knows where deleted events were
             state.floor().ifPresent(f -> historyIndex.forgetBefore(f.index() + 1, name -> view.get(name).isPresent()));
@@ -303,6 +303,9 @@ public final class RegistryServer implements AutoCloseable {
                     projection.apply(e);
                     last = e.event().time();
                     count++;
+                }
+                if (!batch.isEmpty()) {
+                    projection.endOfBatch(batch.getLast().index());
                 }
             }
             reader.join();

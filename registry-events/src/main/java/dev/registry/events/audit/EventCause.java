@@ -2,6 +2,7 @@ package dev.registry.events.audit;
 
 import dev.registry.events.event.HealthChecked;
 import dev.registry.events.event.HeartbeatReceived;
+import dev.registry.events.event.LeaseGranted;
 import dev.registry.events.event.RegistryEvent;
 import dev.registry.events.event.RegistryStarted;
 import dev.registry.events.event.ServiceDeregistered;
@@ -21,6 +22,8 @@ public final class EventCause {
     public static final String STALE = "stale";
     /** A registry start. */
     public static final String RESTART = "restart";
+    /** Nodes sharing a log handing time-driven work to one of them. */
+    public static final String LEASE = "lease";
 
     private EventCause() {
     }
@@ -35,6 +38,7 @@ public final class EventCause {
             case ServiceExpired e -> TTL;
             case ServiceEvicted e -> STALE;
             case RegistryStarted e -> RESTART;
+            case LeaseGranted e -> LEASE;
         };
     }
 }

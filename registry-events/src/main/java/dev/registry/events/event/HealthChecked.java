@@ -14,9 +14,17 @@ import java.time.Instant;
  *                  {@code refused}, {@code dns}, ...
  * @param cause     {@link #CAUSE_CHECK} (the periodic round) or {@link #CAUSE_PROBE} (a client
  *                  asked {@code GET /services/{name}/health})
+ * @param leaseEpoch the epoch of the {@link LeaseGranted lease} a periodic round's result was
+ *                  appended under, or 0 (one writer, or a client's live check)
  */
 public record HealthChecked(Instant time, String name, String oldStatus, String newStatus, String detail,
-                            String cause) implements ServiceEvent {
+                            String cause, long leaseEpoch) implements ServiceEvent {
+
+    /** On a log with one writer, or a client's live check: no lease. */
+    public HealthChecked(Instant time, String name, String oldStatus, String newStatus, String detail, String cause) {
+        this(time, name, oldStatus, newStatus, detail, cause, 0);
+    }
+
     /** The periodic round of active checks. */
     public static final String CAUSE_CHECK = "check";
     /** A live check that a client's request triggered. */

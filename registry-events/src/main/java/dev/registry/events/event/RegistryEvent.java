@@ -9,7 +9,7 @@ import java.time.Instant;
  * <p>{@link #time()} is the server time at which the event was appended. The projector takes
  * all time from events, never from a clock, so replaying a log always gives the same view.
  */
-public sealed interface RegistryEvent permits ServiceEvent, RegistryStarted {
+public sealed interface RegistryEvent permits ServiceEvent, RegistryStarted, LeaseGranted {
 
     /** Server time at which the event was appended, truncated to microseconds. */
     Instant time();

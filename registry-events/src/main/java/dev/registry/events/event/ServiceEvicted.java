@@ -10,8 +10,17 @@ import java.time.Instant;
  * @param time       append time
  * @param record     the full record as it was when evicted
  * @param ageSeconds seconds since its last heartbeat at {@code time}
+ * @param leaseEpoch the epoch of the {@link LeaseGranted lease} it was appended under, or 0 on a
+ *                   log with one writer (no leases)
  */
-public record ServiceEvicted(Instant time, ServiceRecord record, double ageSeconds) implements ServiceEvent {
+public record ServiceEvicted(Instant time, ServiceRecord record, double ageSeconds, long leaseEpoch)
+        implements ServiceEvent {
+
+    /** On a log with one writer: no lease. */
+    public ServiceEvicted(Instant time, ServiceRecord record, double ageSeconds) {
+        this(time, record, ageSeconds, 0);
+    }
+
     @Override
     public String name() {
         return record.name();

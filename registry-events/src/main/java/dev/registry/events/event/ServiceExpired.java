@@ -8,7 +8,15 @@ import java.time.Instant;
  *
  * @param time          append time
  * @param name          the record
- * @param lastHeartbeat the record's {@code last_heartbeat} (epoch seconds) when it expired
+ * @param lastHeartbeat the record's {@code last_heartbeat} (epoch seconds) when it expired; the
+ *                      event takes effect only if the record still has it (no heartbeat since)
+ * @param leaseEpoch    the epoch of the {@link LeaseGranted lease} it was appended under, or 0
+ *                      on a log with one writer (no leases)
  */
-public record ServiceExpired(Instant time, String name, double lastHeartbeat) implements ServiceEvent {
+public record ServiceExpired(Instant time, String name, double lastHeartbeat, long leaseEpoch) implements ServiceEvent {
+
+    /** On a log with one writer: no lease. */
+    public ServiceExpired(Instant time, String name, double lastHeartbeat) {
+        this(time, name, lastHeartbeat, 0);
+    }
 }

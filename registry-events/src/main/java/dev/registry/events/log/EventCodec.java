@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.registry.api.ServiceRecord;
 import dev.registry.events.event.HealthChecked;
 import dev.registry.events.event.HeartbeatReceived;
+import dev.registry.events.event.LeaseGranted;
 import dev.registry.events.event.RegistryEvent;
 import dev.registry.events.event.RegistryStarted;
 import dev.registry.events.event.ServiceChanges;
@@ -47,10 +48,11 @@ public final class EventCodec {
     public static final String HEALTH_CHECKED = "health-checked";
     public static final String EXPIRED = "expired";
     public static final String EVICTED = "evicted";
+    public static final String LEASE_GRANTED = "lease-granted";
 
     /** Every type name, most frequent first (replay looks each event's type up here). */
     private static final String[] KNOWN_TYPES = {HEARTBEAT, REGISTERED, UPDATED, HEALTH_CHECKED, EXPIRED, EVICTED,
-            DEREGISTERED, REGISTRY_STARTED};
+            DEREGISTERED, REGISTRY_STARTED, LEASE_GRANTED};
 
     private final ObjectMapper json = PlainJson.newMapper();
 
@@ -65,6 +67,7 @@ public final class EventCodec {
             case HealthChecked e -> HEALTH_CHECKED;
             case ServiceExpired e -> EXPIRED;
             case ServiceEvicted e -> EVICTED;
+            case LeaseGranted e -> LEASE_GRANTED;
         };
     }
 
@@ -112,10 +115,12 @@ public final class EventCodec {
             case REGISTRY_STARTED -> new RegistryStarted(time, text(p, "version"), stringMap(p.required("config")),
                     Instant.parse(text(p, "eviction_grace_until")));
             case HEALTH_CHECKED -> new HealthChecked(time, text(p, "name"), text(p, "old"), text(p, "new"),
-                    text(p, "detail"), text(p, "cause"));
-            case EXPIRED -> new ServiceExpired(time, text(p, "name"), p.required("last_heartbeat").asDouble());
+                    text(p, "detail"), text(p, "cause"), leaseEpoch(p));
+            case EXPIRED -> new ServiceExpired(time, text(p, "name"), p.required("last_heartbeat").asDouble(), leaseEpoch(p));
             case EVICTED -> new ServiceEvicted(time, json.convertValue(p.required("record"), ServiceRecord.class),
-                    p.required("age_seconds").asDouble());
+                    p.required("age_seconds").asDouble(), leaseEpoch(p));
+            case LEASE_GRANTED -> new LeaseGranted(time, text(p, "holder"), p.required("epoch").asLong(),
+                    Instant.parse(text(p, "until")));
             default -> throw new IllegalStateException("unknown event type '" + type
                     + "' (written by a newer registry?)");
         };
@@ -179,14 +184,22 @@ public final class EventCodec {
                 p.put("new", e.newStatus());
                 p.put("detail", e.detail());
                 p.put("cause", e.cause());
+                putLeaseEpoch(p, e.leaseEpoch());
             }
             case ServiceExpired e -> {
                 p.put("name", e.name());
                 p.put("last_heartbeat", e.lastHeartbeat());
+                putLeaseEpoch(p, e.leaseEpoch());
             }
             case ServiceEvicted e -> {
                 p.set("record", json.valueToTree(e.record()));
                 p.put("age_seconds", e.ageSeconds());
+                putLeaseEpoch(p, e.leaseEpoch());
+            }
+            case LeaseGranted e -> {
+                p.put("holder", e.holder());
+                p.put("epoch", e.epoch());
+                p.put("until", e.until().toString());
             }
         }
         try {
@@ -227,6 +240,17 @@ public final class EventCodec {
         } catch (java.io.IOException ex) {
             throw new IllegalStateException("payload of '" + type + "' is not valid JSON", ex);
         }
+    }
+
+    /** A time-driven event's lease, written only on a log with leases: one writer's payloads stay as they were. */
+    private static void putLeaseEpoch(ObjectNode p, long epoch) {
+        if (epoch != 0) {
+            p.put("lease_epoch", epoch);
+        }
+    }
+
+    private static long leaseEpoch(JsonNode p) {
+        return p.path("lease_epoch").asLong(0);
     }
 
     private static String text(JsonNode p, String field) {

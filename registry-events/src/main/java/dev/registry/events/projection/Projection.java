@@ -7,23 +7,52 @@ import java.util.List;
 /**
  * Something kept up to date from the log, one event at a time, in log order, on one thread:
  * the view, and the indexes that audit queries use.
+ *
+ * <p>Events come in batches (a writer's batch of commands, a replay's batch of reads); after
+ * the last of each, {@link #endOfBatch} says so, as the Disruptor's {@code endOfBatch} does,
+ * so that whoever waits for the view wakes once per batch, not once per event.
  */
 @FunctionalInterface
 public interface Projection {
 
+    /** An event the view applied. */
     void apply(LoggedEvent event);
 
-    /** The view's projection: {@link Projector#apply} on {@code view}. */
-    static Projection of(RegistryView view) {
-        return event -> Projector.apply(view, event);
+    /**
+     * An event the view did not apply, because it no longer held at its place in the log (see
+     * {@link Projector}); the view moved past its index all the same.
+     */
+    default void skip(LoggedEvent event) {
     }
 
-    /** Applies each event to every projection, in the given order. */
-    static Projection all(List<Projection> projections) {
-        List<Projection> copy = List.copyOf(projections);
-        return event -> {
-            for (Projection p : copy) {
-                p.apply(event);
+    /** The events up to {@code lastIndex} are applied, for now: wake whoever waits for the view. */
+    default void endOfBatch(long lastIndex) {
+    }
+
+    /**
+     * The view's projection first, then the others in the given order: each gets every event the
+     * view applied, and {@link #skip} for each it did not.
+     */
+    static Projection onView(RegistryView view, List<Projection> others) {
+        List<Projection> copy = List.copyOf(others);
+        return new Projection() {
+            @Override
+            public void apply(LoggedEvent event) {
+                boolean effective = Projector.apply(view, event);
+                for (Projection p : copy) {
+                    if (effective) {
+                        p.apply(event);
+                    } else {
+                        p.skip(event);
+                    }
+                }
+            }
+
+            @Override
+            public void endOfBatch(long lastIndex) {
+                for (Projection p : copy) {
+                    p.endOfBatch(lastIndex);
+                }
             }
         };
     }

@@ -65,6 +65,22 @@ public final class RegistryView {
     private volatile long lastIndex = -1;
     private volatile Instant lastEventTime = Instant.MIN;
     private volatile Instant evictionGraceUntil = Instant.MIN;
+    private volatile Lease lease;
+
+    /**
+     * The lease for time-driven events on a log several nodes share, as the log granted it.
+     *
+     * @param holder the node holding it
+     * @param epoch  its epoch (1, 2, ... one per holder in turn)
+     * @param until  when it runs out, unless renewed
+     */
+    public record Lease(String holder, long epoch, Instant until) {
+
+        /** Whether it is still held at {@code time}. */
+        public boolean heldAt(Instant time) {
+            return !time.isAfter(until);
+        }
+    }
 
     /** The record of that name, if registered. */
     public Optional<ServiceRecord> get(String name) {
@@ -97,6 +113,11 @@ public final class RegistryView {
         return slot != null && slot.expired;
     }
 
+    /** The lease for time-driven events, if one was ever granted (only on a log several nodes share). */
+    public java.util.Optional<Lease> lease() {
+        return java.util.Optional.ofNullable(lease);
+    }
+
     /** No record may be evicted before this time (set by the latest registry start). */
     public Instant evictionGraceUntil() {
         return evictionGraceUntil;
@@ -114,6 +135,7 @@ public final class RegistryView {
         copy.lastIndex = lastIndex;
         copy.lastEventTime = lastEventTime;
         copy.evictionGraceUntil = evictionGraceUntil;
+        copy.lease = lease;
         return copy;
     }
 
@@ -140,6 +162,12 @@ public final class RegistryView {
     /** Rebuilds a view from what {@link #forEachPlaced} gave (loading a snapshot). */
     public static RegistryView restore(Iterable<PlacedRecord> placed, long lastIndex, Instant lastEventTime,
                                        Instant evictionGraceUntil) {
+        return restore(placed, lastIndex, lastEventTime, evictionGraceUntil, null);
+    }
+
+    /** As {@link #restore(Iterable, long, Instant, Instant)}, with the lease the snapshot held. */
+    public static RegistryView restore(Iterable<PlacedRecord> placed, long lastIndex, Instant lastEventTime,
+                                       Instant evictionGraceUntil, Lease lease) {
         RegistryView view = new RegistryView();
         for (PlacedRecord p : placed) {
             Slot slot = new Slot(p.order(), p.record());
@@ -150,6 +178,7 @@ public final class RegistryView {
         view.lastIndex = lastIndex;
         view.lastEventTime = lastEventTime;
         view.evictionGraceUntil = evictionGraceUntil;
+        view.lease = lease;
         return view;
     }
 
@@ -173,37 +202,56 @@ public final class RegistryView {
     /**
      * Changes an existing record in its place (one lookup: this is every heartbeat's path);
      * {@code freshHeartbeat} ends an expiry. Does nothing for an unknown name.
+     *
+     * @return whether the name had a record
      */
-    void change(String name, java.util.function.UnaryOperator<ServiceRecord> change, boolean freshHeartbeat) {
+    boolean change(String name, java.util.function.UnaryOperator<ServiceRecord> change, boolean freshHeartbeat) {
         Slot slot = byName.get(name);
-        if (slot != null) {
-            slot.record = change.apply(slot.record);
-            if (freshHeartbeat) {
-                slot.expired = false;
-            }
+        if (slot == null) {
+            return false;
         }
+        slot.record = change.apply(slot.record);
+        if (freshHeartbeat) {
+            slot.expired = false;
+        }
+        return true;
     }
 
-    void remove(String name) {
+    /** @return whether the name had a record */
+    boolean remove(String name) {
         Slot slot = byName.remove(name);
-        if (slot != null) {
-            inOrder.remove(slot.order);
+        if (slot == null) {
+            return false;
         }
+        inOrder.remove(slot.order);
+        return true;
     }
 
-    void markExpired(String name) {
+    boolean markExpired(String name) {
         Slot slot = byName.get(name);
-        if (slot != null) {
-            slot.expired = true;
+        if (slot == null) {
+            return false;
         }
+        slot.expired = true;
+        return true;
     }
 
     void setEvictionGraceUntil(Instant until) {
         evictionGraceUntil = until;
     }
 
+    void setLease(Lease granted) {
+        lease = granted;
+    }
+
+    /**
+     * Moves the view past the event at {@code index}. Its time never goes backwards: on a log
+     * several nodes share, events carry their proposers' clocks, a few milliseconds apart.
+     */
     void advanceTo(long index, Instant time) {
         lastIndex = index;
-        lastEventTime = time;
+        if (time.isAfter(lastEventTime)) {
+            lastEventTime = time;
+        }
     }
 }

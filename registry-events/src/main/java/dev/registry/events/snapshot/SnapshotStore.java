@@ -173,6 +173,14 @@ public final class SnapshotStore {
             g.writeNumberField("index", s.index());
             g.writeStringField("last_event_time", s.view().lastEventTime().toString());
             g.writeStringField("eviction_grace_until", s.view().evictionGraceUntil().toString());
+            if (s.view().lease().isPresent()) { // only on a log several nodes share
+                RegistryView.Lease lease = s.view().lease().get();
+                g.writeObjectFieldStart("lease");
+                g.writeStringField("holder", lease.holder());
+                g.writeNumberField("epoch", lease.epoch());
+                g.writeStringField("until", lease.until().toString());
+                g.writeEndObject();
+            }
             g.writeArrayFieldStart("records");
             IOException[] failure = new IOException[1];
             s.view().forEachPlaced((order, record, expired) -> {
@@ -220,8 +228,12 @@ public final class SnapshotStore {
                     JSON.treeToValue(r.required("record"), ServiceRecord.class), r.required("expired").asBoolean()));
         }
         long index = n.required("index").asLong();
+        JsonNode lease = n.path("lease");
         RegistryView view = RegistryView.restore(placed, index, Instant.parse(n.required("last_event_time").asText()),
-                Instant.parse(n.required("eviction_grace_until").asText()));
+                Instant.parse(n.required("eviction_grace_until").asText()), lease.isObject()
+                        ? new RegistryView.Lease(lease.required("holder").asText(), lease.required("epoch").asLong(),
+                                Instant.parse(lease.required("until").asText()))
+                        : null);
         Map<String, HistoryIndex.Snapshot> timelines = new HashMap<>();
         for (var e : n.required("history").properties()) {
             JsonNode t = e.getValue();

@@ -36,7 +36,7 @@ class TimeTravelTest {
         try (ChronicleEventLog log = ChronicleEventLog.openForWriting(dir)) {
             RegistryView live = new RegistryView();
             Checkpoints checkpoints = new Checkpoints(live, 500);
-            Projection all = Projection.all(List.of(Projection.of(live), checkpoints));
+            Projection all = Projection.onView(live, List.of(checkpoints));
             written.forEach(all::apply);
             assertThat(checkpoints.count(), greaterThan(5));
 
@@ -59,7 +59,7 @@ class TimeTravelTest {
         try (ChronicleEventLog log = ChronicleEventLog.openForWriting(dir)) {
             RegistryView live = new RegistryView();
             Checkpoints checkpoints = new Checkpoints(live, 300);
-            Projection all = Projection.all(List.of(Projection.of(live), checkpoints));
+            Projection all = Projection.onView(live, List.of(checkpoints));
             written.forEach(all::apply);
             TimeTravel travel = new TimeTravel(log, checkpoints);
             for (int i = 0; i < 50; i++) {

@@ -140,6 +140,9 @@ public final class RegistryWriter implements AutoCloseable {
                 for (Pending p : batch) {
                     appended |= handle(p, acknowledgements);
                 }
+                if (appended) {
+                    projection.endOfBatch(view.lastIndex()); // one wake-up for the batch's watchers
+                }
                 if (appended && sync == SyncPolicy.BATCH) {
                     forceToDisk(batch, acknowledgements); // group commit: one fsync, then every ack
                 }

@@ -82,7 +82,7 @@ class HealthContractTest extends RegistryTestBase {
             List<String> lastTwo = registry.logEvents().stream().skip(logSize() - 2)
                     .map(e -> e.event().toString()).toList();
             assertThat(lastTwo.get(0), containsString("HealthChecked[time=2026-05-01T12:00:01.500Z, name=svc, "
-                    + "oldStatus=unknown, newStatus=healthy, detail=HTTP 200, cause=probe]"));
+                    + "oldStatus=unknown, newStatus=healthy, detail=HTTP 200, cause=probe"));
             assertThat(lastTwo.get(1), containsString("HeartbeatReceived[time=2026-05-01T12:00:01.500Z, name=svc, "
                     + "status=null, cause=probe]"));
         }

@@ -90,7 +90,7 @@ class SyncPolicyTest {
     void alwaysSyncsEveryWriteBeforeItsAcknowledgement() throws Exception {
         RecordingLog log = new RecordingLog();
         RegistryView view = new RegistryView();
-        try (RegistryWriter writer = new RegistryWriter(log, view, Projection.of(view), Clock.systemUTC(), Instant.EPOCH,
+        try (RegistryWriter writer = new RegistryWriter(log, view, Projection.onView(view, List.of()), Clock.systemUTC(), Instant.EPOCH,
                 SyncPolicy.ALWAYS)) {
             for (var ack : registerMany(writer, log, 50)) {
                 ack.get(10, TimeUnit.SECONDS);
@@ -107,7 +107,7 @@ class SyncPolicyTest {
     void batchSyncsOncePerBatchBeforeAnyoneInItIsAcknowledged() throws Exception {
         RecordingLog log = new RecordingLog();
         RegistryView view = new RegistryView();
-        try (RegistryWriter writer = new RegistryWriter(log, view, Projection.of(view), Clock.systemUTC(), Instant.EPOCH,
+        try (RegistryWriter writer = new RegistryWriter(log, view, Projection.onView(view, List.of()), Clock.systemUTC(), Instant.EPOCH,
                 SyncPolicy.BATCH)) {
             for (var ack : registerMany(writer, log, 500)) {
                 ack.get(10, TimeUnit.SECONDS);
@@ -124,7 +124,7 @@ class SyncPolicyTest {
     void noneNeverSyncsAndAFailedSyncAcknowledgesNobody() throws Exception {
         RecordingLog log = new RecordingLog();
         RegistryView view = new RegistryView();
-        try (RegistryWriter writer = new RegistryWriter(log, view, Projection.of(view), Clock.systemUTC(), Instant.EPOCH,
+        try (RegistryWriter writer = new RegistryWriter(log, view, Projection.onView(view, List.of()), Clock.systemUTC(), Instant.EPOCH,
                 SyncPolicy.NONE)) {
             writer.execute(new Command.Register("a", "h", 1, "h", "u", "running", null, null));
         }
@@ -133,7 +133,7 @@ class SyncPolicyTest {
         RecordingLog failing = new RecordingLog();
         failing.failSync = true;
         RegistryView other = new RegistryView();
-        try (RegistryWriter writer = new RegistryWriter(failing, other, Projection.of(other), Clock.systemUTC(),
+        try (RegistryWriter writer = new RegistryWriter(failing, other, Projection.onView(other, List.of()), Clock.systemUTC(),
                 Instant.EPOCH, SyncPolicy.BATCH)) {
             assertThrows(WriteFailedException.class,
                     () -> writer.execute(new Command.Register("a", "h", 1, "h", "u", "running", null, null)));
@@ -152,7 +152,7 @@ class SyncPolicyTest {
         RecordingLog log = new RecordingLog();
         log.failAppend = new StackOverflowError("as if the append had blown the writer's stack");
         RegistryView view = new RegistryView();
-        try (RegistryWriter writer = new RegistryWriter(log, view, Projection.of(view), Clock.systemUTC(), Instant.EPOCH,
+        try (RegistryWriter writer = new RegistryWriter(log, view, Projection.onView(view, List.of()), Clock.systemUTC(), Instant.EPOCH,
                 SyncPolicy.NONE)) {
             WriteFailedException first = assertThrows(WriteFailedException.class, () -> writer.execute(
                     new Command.Register("a", "h", 1, "h", "u", "running", null, null)));

@@ -35,8 +35,8 @@ public final class VerifyCommand extends ToolCommand {
         try (ChronicleEventLog events = log.open(); EventReader reader = events.reader()) {
             Optional<Snapshot> base = log.retentionBase(events);
             view = base.map(s -> s.view().copy()).orElseGet(RegistryView::new);
-            Projection projection = Projection.all(List.of(Projection.of(view),
-                    base.map(s -> HistoryIndex.restore(s.history())).orElseGet(HistoryIndex::new)));
+            Projection projection = Projection.onView(view,
+                    List.of(base.map(s -> HistoryIndex.restore(s.history())).orElseGet(HistoryIndex::new)));
             base.ifPresent(s -> reader.seekAtOrAfter(s.index() + 1));
             while (true) {
                 IndexedEncodedEvent e;
