@@ -95,9 +95,8 @@ public final class ScriptedBackend implements AutoCloseable {
             out.flush();
         }
 
-        /** Closes the connection abruptly (a reset), as a process killed mid-reply would. */
+        /** Closes the connection wherever the reply is, as a process that dies mid-reply does. */
         public void cut() throws IOException {
-            socket.setSoLinger(true, 0);
             socket.close();
             closed = true;
         }
