@@ -36,8 +36,13 @@ public final class BabysitProcesses implements AutoCloseable {
 
     /** The command line of a mock model server on {@code port} in a child JVM. */
     public static List<String> mockServer(int port, String... models) {
-        return ChildJvm.command(MockModelServer.class.getName(),
-                List.of("--port", Integer.toString(port), "--models", String.join(",", models)));
+        return mockServerPaced(port, "20ms", models);
+    }
+
+    /** The same, with {@code chunkDelay} between the events of a stream. */
+    public static List<String> mockServerPaced(int port, String chunkDelay, String... models) {
+        return ChildJvm.command(MockModelServer.class.getName(), List.of("--port", Integer.toString(port),
+                "--models", String.join(",", models), "--chunk-delay", chunkDelay));
     }
 
     /** A free port whose successor is free too (the babysitter takes port + 1). */
