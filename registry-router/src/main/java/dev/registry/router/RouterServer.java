@@ -35,6 +35,7 @@ public final class RouterServer implements AutoCloseable {
      * @throws IllegalStateException when the port cannot be bound
      */
     public static RouterServer start(RouterSettings settings) {
+        requireFree(settings.host(), settings.port());
         Membership[] membership = new Membership[1];
         RegistrySources sources = new RegistrySources(settings.registryUrls(), settings.token(),
                 () -> membership[0].changed());
@@ -70,6 +71,20 @@ public final class RouterServer implements AutoCloseable {
                 + String.join(",", settings.registryUrls()) + (settings.staticServices().isEmpty() ? ""
                 : " and " + settings.staticServices().size() + " static service(s)"));
         return new RouterServer(sources, membership[0], proxy, web);
+    }
+
+    /** One clear line for a taken port, rather than the web server's stack trace. */
+    private static void requireFree(String host, int port) {
+        if (port == 0) {
+            return;
+        }
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new java.net.InetSocketAddress(host, port));
+        } catch (java.io.IOException ex) {
+            throw new IllegalStateException("port " + port + " on " + host + " is already in use or cannot be bound ("
+                    + ex.getMessage() + ")");
+        }
     }
 
     /** The port it listens on. */
