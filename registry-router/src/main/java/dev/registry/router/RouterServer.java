@@ -49,6 +49,8 @@ public final class RouterServer implements AutoCloseable {
                 .host(settings.host())
                 .port(settings.port())
                 .shutdownHook(false)
+                // every flush of a stream goes out at once, not held back by Nagle for the client's delayed ACK
+                .connectionOptions(o -> o.tcpNoDelay(true))
                 .routing(r -> r
                         .get("/health", endpoints::health)
                         .get("/status", endpoints::status)
