@@ -129,39 +129,26 @@ final class RouterOverhead {
                 long t0 = System.nanoTime();
                 out.write(request);
                 out.flush();
-                String status = line(in);
+                String status = HttpLoad.readLine(in);
                 if (!status.startsWith("HTTP/1.1 200")) {
                     throw new IOException("unexpected reply: " + status);
                 }
-                while (!line(in).isEmpty()) {
+                while (!HttpLoad.readLine(in).isEmpty()) {
                     // headers
                 }
-                int size = Integer.parseInt(line(in).trim(), 16);
+                int size = Integer.parseInt(HttpLoad.readLine(in).trim(), 16);
                 in.read(); // the first byte of the first chunk
                 h.recordValue((System.nanoTime() - t0) / 1000);
                 in.skipNBytes(size - 1);
-                line(in);
-                for (size = Integer.parseInt(line(in).trim(), 16); size > 0; size = Integer.parseInt(line(in).trim(), 16)) {
+                HttpLoad.readLine(in);
+                for (size = Integer.parseInt(HttpLoad.readLine(in).trim(), 16); size > 0; size = Integer.parseInt(HttpLoad.readLine(in).trim(), 16)) {
                     in.skipNBytes(size);
-                    line(in);
+                    HttpLoad.readLine(in);
                 }
-                line(in); // the blank line after the last chunk
+                HttpLoad.readLine(in); // the blank line after the last chunk
             }
         }
         return h;
-    }
-
-    private static String line(InputStream in) throws IOException {
-        StringBuilder b = new StringBuilder();
-        for (int c = in.read(); c != '\n'; c = in.read()) {
-            if (c < 0) {
-                throw new IOException("connection closed");
-            }
-            if (c != '\r') {
-                b.append((char) c);
-            }
-        }
-        return b.toString();
     }
 
     private static void awaitHealth(int port, Process router) throws Exception {

@@ -3,16 +3,13 @@ package dev.registry.router.membership;
 import dev.registry.router.RouterServer;
 import dev.registry.router.RouterSettings;
 import dev.registry.router.testing.RouterFixture;
+import dev.registry.router.testing.RouterTestBase;
 import dev.registry.router.testing.ScriptedBackend;
 import dev.registry.server.testing.Http;
 import dev.registry.server.testing.TestRegistry;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -23,21 +20,9 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
 
 /** Membership from a real registry's event stream, through a real router. */
-class MembershipTest {
+class MembershipTest extends RouterTestBase {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
-
-    @TempDir
-    Path tmp;
-
-    private final List<AutoCloseable> cleanup = new ArrayList<>();
-
-    @AfterEach
-    void close() throws Exception {
-        for (AutoCloseable c : cleanup.reversed()) {
-            c.close();
-        }
-    }
 
     @Test
     void aRecordThatTurnsUnhealthyOrLeavesStopsReceivingRequestsWithinASecond() throws Exception {
@@ -93,12 +78,12 @@ class MembershipTest {
     private static Set<String> servedBy(Http client, int requests) {
         Set<String> names = new HashSet<>();
         for (int i = 0; i < requests; i++) {
-            Http.Reply r = client.post("/v1/chat/completions", "{\"model\":\"m\"}");
-            names.add(r.status() == 200 ? r.headers().firstValue("X-Served-By").orElse("?") : "status " + r.status());
+            names.add(served(client, "m"));
         }
         return names;
     }
 
+    /** The backend that served a request for {@code model}, or the status when none did. */
     private static String served(Http client, String model) {
         Http.Reply r = client.post("/v1/chat/completions", "{\"model\":\"" + model + "\"}");
         return r.status() == 200 ? r.headers().firstValue("X-Served-By").orElse("?") : "status " + r.status();
@@ -109,20 +94,14 @@ class MembershipTest {
     }
 
     private TestRegistry registry() {
-        TestRegistry r = new TestRegistry(tmp.resolve("data"));
-        cleanup.add(r);
-        return r;
+        return closeAfter(new TestRegistry(tmp.resolve("data")));
     }
 
     private ScriptedBackend backend() {
-        ScriptedBackend b = ScriptedBackend.ok();
-        cleanup.add(b);
-        return b;
+        return closeAfter(ScriptedBackend.ok());
     }
 
     private RouterServer router(List<String> registries, UnaryOperator<RouterSettings> customize) {
-        RouterServer r = RouterFixture.start(tmp, "[]", registries, customize);
-        cleanup.add(r);
-        return r;
+        return router("[]", registries, customize);
     }
 }

@@ -4,11 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.registry.router.RouterServer;
 import dev.registry.router.RouterSettings;
 import dev.registry.router.testing.RouterFixture;
+import dev.registry.router.testing.RouterTestBase;
 import dev.registry.router.testing.ScriptedBackend;
 import dev.registry.server.testing.Http;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -19,7 +18,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,21 +35,9 @@ import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** The proxy over real HTTP: pass-through, limits, timeouts, retries and streaming. */
-class ProxyTest {
+class ProxyTest extends RouterTestBase {
 
     private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-
-    @TempDir
-    Path tmp;
-
-    private final List<AutoCloseable> cleanup = new ArrayList<>();
-
-    @AfterEach
-    void close() throws Exception {
-        for (AutoCloseable c : cleanup.reversed()) {
-            c.close();
-        }
-    }
 
     @Test
     void passesRequestsAndRepliesUnchangedButForHopByHopHeadersAndAddsServedBy() throws Exception {
@@ -111,7 +97,7 @@ class ProxyTest {
     @Test
     void aBackendTimeoutIs504AndIsNeverRetried() throws Exception {
         CountDownLatch never = new CountDownLatch(1);
-        cleanup.add(never::countDown);
+        closeAfter(never::countDown);
         ScriptedBackend.Script stall = (request, reply) -> never.await(30, TimeUnit.SECONDS);
         ScriptedBackend a = backend(stall);
         ScriptedBackend b = backend(stall);
@@ -228,16 +214,41 @@ class ProxyTest {
         assertThat(unknown.body(), is("{\"error\":\"No healthy services available for model 'ghost'\"}"));
     }
 
-    private ScriptedBackend backend(ScriptedBackend.Script script) {
-        ScriptedBackend b = new ScriptedBackend(script);
-        cleanup.add(b);
-        return b;
+    @Test
+    void theSizePicksTheCacheTypeAndTheKeyABackendWithinItTheSameOnTwoRouters() throws Exception {
+        List<String> entries = new ArrayList<>();
+        for (String name : List.of("static-1", "static-2", "paged-1", "paged-2")) {
+            ScriptedBackend b = backend((request, reply) -> reply.json(200, "{}"));
+            entries.add(RouterFixture.entry(name, b.port(), "{\"models\":[\"m\"],\"cache_type\":\"" + name.split("-")[0] + "\"}"));
+        }
+        String all = "[" + String.join(",", entries) + "]";
+        UnaryOperator<RouterSettings> threshold = s -> s.withLimits(100, RouterSettings.DEFAULT_MAX_BODY);
+        RouterServer first = router(all, threshold);
+        RouterServer second = router(all, threshold);
+        String small = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "s".repeat(100) + "\"}]";
+        String large = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "l".repeat(101) + "\"}]";
+        java.util.Set<String> used = new java.util.HashSet<>();
+        for (int k = 0; k < 40; k++) {
+            String key = ",\"prompt_cache_key\":\"user-" + k + "\"}";
+            String viaFirst = servedBy(first, large + key);
+            assertThat(viaFirst, startsWith("static-"));
+            assertThat(servedBy(second, large + key), is(viaFirst));
+            assertThat(servedBy(first, large + key), is(viaFirst));
+            used.add(viaFirst);
+            assertThat(servedBy(first, small + key), startsWith("paged-"));
+        }
+        assertThat(used, is(java.util.Set.of("static-1", "static-2")));
+    }
+
+    private static String servedBy(RouterServer router, String body) throws Exception {
+        HttpResponse<String> r = send(router, HttpRequest.newBuilder(uri(router, "/v1/chat/completions"))
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+        assertThat(r.body(), r.statusCode(), is(200));
+        return r.headers().firstValue("X-Served-By").orElseThrow();
     }
 
     private RouterServer router(String entries, UnaryOperator<RouterSettings> customize) {
-        RouterServer r = RouterFixture.start(tmp, entries, List.of(RouterFixture.nowhere()), customize);
-        cleanup.add(r);
-        return r;
+        return router(entries, List.of(RouterFixture.nowhere()), customize);
     }
 
     private static URI uri(RouterServer router, String path) {
