@@ -222,7 +222,9 @@ public final class ProxyHandler implements Handler, AutoCloseable {
             closeQuietly(in);
         }, Math.max(1, left), TimeUnit.NANOSECONDS);
         OutputStream out = res.outputStream();
-        byte[] buffer = new byte[16 * 1024];
+        // most replies are small and say so: no 16 KiB buffer to allocate and clear for each
+        long length = reply.headers().firstValueAsLong("content-length").orElse(Long.MAX_VALUE);
+        byte[] buffer = new byte[(int) Math.max(1, Math.min(16 * 1024, length))];
         try {
             while (true) {
                 int n;
@@ -273,7 +275,8 @@ public final class ProxyHandler implements Handler, AutoCloseable {
             return new byte[0];
         }
         try (InputStream in = req.content().inputStream()) {
-            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
+            long expected = declared.isPresent() ? declared.getAsLong() : maxBodyBytes + 1;
+            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, expected));
             if (body.length > maxBodyBytes) {
                 throw new BodyTooLarge();
             }
