@@ -91,7 +91,10 @@ public final class ProxyHandler implements Handler, AutoCloseable {
         this.timeout = timeout;
         // a reply's deadline is cancelled when it ends: out of the queue at once, not 30 minutes later
         deadlines.setRemoveOnCancelPolicy(true);
-        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout)
+        // the client's own work (completing a reply, handing on its bytes) runs on its selector thread:
+        // no hop through a thread pool before the request's virtual thread is woken
+        this.client = HttpClient.newBuilder().executor(Runnable::run)
+                .version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout)
                 .followRedirects(HttpClient.Redirect.NEVER).proxy(HttpClient.Builder.NO_PROXY).build();
     }
 
