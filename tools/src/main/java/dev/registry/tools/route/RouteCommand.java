@@ -19,8 +19,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * {@code route}: the fleet's model router. Exit codes: 0 stopped by SIGTERM/SIGINT, 1 cannot
- * serve (port taken), 2 bad arguments.
+ * {@code route}: the fleet's model router, until SIGTERM/SIGINT. Exit codes: 1 cannot serve (port
+ * taken), 2 bad arguments.
  */
 @Command(name = "route", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Route OpenAI-compatible requests to healthy model servers of the registry, by model, "
