@@ -2,7 +2,8 @@
 # Runs every benchmark on this machine and writes benchmarks/results/results-<date>.md:
 # JMH for the codec, log, projector, replay and list encoding; HTTP load on loopback
 # (saturation, then latency at half of it on a fixed schedule); restart time by log size,
-# with and without a snapshot; heap with 100,000 records; retention deleting a 5M-event file. About 10 minutes on 2 cores.
+# with and without a snapshot; heap with 100,000 records; retention deleting a 5M-event file; what the
+# router adds to a direct call. About 11 minutes on 2 cores.
 #   tools/bench/run-all.sh            # everything
 #   QUICK=1 tools/bench/run-all.sh    # shorter runs, for trying the script out
 set -euo pipefail
@@ -44,6 +45,13 @@ trap 'kill $server 2>/dev/null || true; rm -rf "$data" "$data.server.log"' EXIT
 for _ in $(seq 1 200); do curl -sf "http://127.0.0.1:$port/health" > /dev/null && break; sleep 0.1; done
 "${java[@]}" "${bench[@]}" http "$port" "$http_seconds" 2>/dev/null | grep '^|' >> "$out"
 kill $server; wait $server 2>/dev/null || true
+
+{
+    echo
+    echo "## Router (tools/bench/router.sh: a fast fake backend, direct and through the router)"
+    echo
+} >> "$out"
+"${java[@]}" -Xmx1g "${bench[@]}" route tools/target/registry-tools.jar "$http_seconds" 5000 2>/dev/null | grep '^|' >> "$out"
 
 {
     echo

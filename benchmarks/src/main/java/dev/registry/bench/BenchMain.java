@@ -42,6 +42,8 @@ import java.util.Locale;
  *   <li>{@code heap RECORDS}: heap in use after GC with that many records;</li>
  *   <li>{@code prune EVENTS}: time retention takes to delete an hourly file of that many events
  *       (replaying them onto the retention base, writing it, deleting);</li>
+ *   <li>{@code route TOOLS_JAR SECONDS [RATE]}: what the router adds to a direct call to a fast backend,
+ *       at RATE requests/s (default 5,000), at saturation, and to a streamed reply's first byte;</li>
  *   <li>{@code generate DIR EVENTS RECORDS}: a synthetic log.</li>
  * </ul>
  */
@@ -61,8 +63,10 @@ public final class BenchMain {
             case "restart" -> restart(Path.of(args[1]), List.of(args).subList(2, args.length));
             case "heap" -> heap(Integer.parseInt(args[1]));
             case "prune" -> prune(Long.parseLong(args[1]));
+            case "route" -> RouterOverhead.run(Path.of(args[1]), Double.parseDouble(args[2]),
+                    args.length > 3 ? Double.parseDouble(args[3]) : 5000);
             default -> {
-                System.err.println("usage: generate DIR EVENTS RECORDS | http PORT SECONDS [SCENARIO] | restart SERVER_JAR SIZE... | heap RECORDS | prune EVENTS");
+                System.err.println("usage: generate DIR EVENTS RECORDS | http PORT SECONDS [SCENARIO] | restart SERVER_JAR SIZE... | heap RECORDS | prune EVENTS | route TOOLS_JAR SECONDS [RATE]");
                 System.exit(2);
             }
         }

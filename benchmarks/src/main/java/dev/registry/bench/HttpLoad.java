@@ -147,7 +147,8 @@ public final class HttpLoad {
         return status;
     }
 
-    private static String readLine(InputStream in) throws IOException {
+    /** One line of an HTTP head, without its CR LF. */
+    static String readLine(InputStream in) throws IOException {
         StringBuilder b = new StringBuilder(64);
         for (int c = in.read(); c != '\n'; c = in.read()) {
             if (c < 0) {

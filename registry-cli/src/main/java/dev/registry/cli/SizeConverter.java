@@ -1,15 +1,10 @@
 package dev.registry.cli;
 
+import dev.registry.api.Sizes;
 import picocli.CommandLine;
 
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
-/** Reads byte sizes: a plain number of bytes, or with a binary unit ({@code 512KiB}, {@code 1MiB}). */
+/** Reads byte sizes: a plain number of bytes, or with a binary unit ({@code 512KiB}, {@code 1MiB}); see {@link Sizes}. */
 public final class SizeConverter implements CommandLine.ITypeConverter<Long> {
-
-    private static final Pattern FORM = Pattern.compile("(\\d+)\\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?");
 
     @Override
     public Long convert(String value) {
@@ -17,19 +12,10 @@ public final class SizeConverter implements CommandLine.ITypeConverter<Long> {
     }
 
     public static long parse(String value) {
-        Matcher m = FORM.matcher(value.trim().toLowerCase(Locale.ROOT));
-        if (!m.matches()) {
-            throw new CommandLine.TypeConversionException(
-                    "'" + value + "' is not a size; write bytes, or like 512KiB or 1MiB");
+        try {
+            return Sizes.parse(value);
+        } catch (IllegalArgumentException ex) {
+            throw new CommandLine.TypeConversionException(ex.getMessage());
         }
-        long n = Long.parseLong(m.group(1));
-        String unit = m.group(2) == null ? "b" : m.group(2);
-        long factor = switch (unit.charAt(0)) {
-            case 'k' -> 1L << 10;
-            case 'm' -> 1L << 20;
-            case 'g' -> 1L << 30;
-            default -> 1L;
-        };
-        return Math.multiplyExact(n, factor);
     }
 }

@@ -5,6 +5,7 @@ import dev.registry.tools.dump.DumpCommand;
 import dev.registry.tools.events.EventsCommand;
 import dev.registry.tools.history.HistoryCommand;
 import dev.registry.tools.replay.ReplayCommand;
+import dev.registry.tools.route.RouteCommand;
 import dev.registry.tools.stats.StatsCommand;
 import dev.registry.tools.timetravel.AtCommand;
 import dev.registry.tools.timetravel.DiffCommand;
@@ -21,6 +22,7 @@ import picocli.CommandLine.Command;
         description = "Tools over a registry's event log and HTTP API.",
         subcommands = {HistoryCommand.class, EventsCommand.class, AtCommand.class, DiffCommand.class,
                 StatsCommand.class, VerifyCommand.class, ReplayCommand.class, DumpCommand.class, BabysitCommand.class,
+                RouteCommand.class,
                 CommandLine.HelpCommand.class})
 public final class RegistryTools implements Runnable {
 

@@ -22,53 +22,80 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Keeps the babysitter's two records in the registry, as the fleet's supervisors do:
- * {@code N} (the babysitter, on port + 1) and {@code N-server} (the model server, type
- * {@code openai-api}, with its models). Both heartbeat every interval; {@code N-server} only while
- * the child serves. A 404 means the registry forgot them (a wipe): register again. An unreachable
- * registry is retried with backoff, forever; nothing here ever ends the babysitter.
+ * {@code N} (the babysitter, on port + 1, type: the backend's kind) and {@code N-server} (the model
+ * server, type {@code --type}). Both heartbeat every interval; {@code N-server} only while the
+ * child serves, and is marked {@code stopped} as soon as the child exits, so that routers drop it
+ * at once. A 404 means the registry forgot them (a wipe): both are registered again. An
+ * unreachable registry is retried with backoff, forever; nothing here ever ends the babysitter.
+ *
+ * <p>A new child's record waits until the child is ready: for {@code openai-api}, until its
+ * {@code /v1/models} (or {@code /models}) answers, whose models the record carries; for any other
+ * type, until its port accepts connections (no models). Readiness is tried at once, then after
+ * 1 s, doubling to 30 s, and the log says each time what it waits for.
  */
 final class Registrar {
 
+    /** The API type whose servers have models and are routed to. */
+    static final String OPENAI_API = "openai-api";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration FIRST_WAIT = Duration.ofSeconds(1);
+    private static final Duration LONGEST_WAIT = Duration.ofSeconds(30);
+
+    /** Who the records describe. */
+    record Identity(String name, String host, String hostname, int port, String backendKind, String apiType,
+                    Map<String, Object> metadata) {
+        Identity {
+            metadata = Map.copyOf(metadata);
+        }
+    }
 
     private final RegistryClient client;
-    private final String name;
-    private final String host;
-    private final String hostname;
-    private final int port;
-    private final String type;
-    private final Map<String, Object> extraMetadata;
+    private final Identity id;
     private final Duration interval;
     private final HealthServer health;
+    private final Supervisor supervisor;
     private final PrintStream log;
+    private final String prefix;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final AtomicLong childGeneration = new AtomicLong();
+    private final AtomicLong exitedGeneration = new AtomicLong(-1);
     private final Object wake = new Object();
     private volatile boolean stopped;
     private boolean sitterRegistered;
     private long serverGeneration = -1;
-    private List<String> models = List.of();
-    private List<Object> modelsList = List.of();
+    private boolean serverMarkedStopped;
+    private long readinessGeneration = -1;
+    private long nextReadinessNanos;
+    private Duration readinessWait = FIRST_WAIT;
+    private volatile List<String> models = List.of();
+    private volatile List<Object> modelsList = List.of();
     private boolean reportedOutage;
     private Thread thread;
 
-    Registrar(RegistryClient client, String name, String host, String hostname, int port, String type,
-              Map<String, Object> extraMetadata, Duration interval, HealthServer health, PrintStream log) {
+    Registrar(RegistryClient client, Identity id, Duration interval, HealthServer health, Supervisor supervisor,
+              PrintStream log) {
         this.client = client;
-        this.name = name;
-        this.host = host;
-        this.hostname = hostname;
-        this.port = port;
-        this.type = type;
-        this.extraMetadata = Map.copyOf(extraMetadata);
+        this.id = id;
         this.interval = interval;
         this.health = health;
+        this.supervisor = supervisor;
         this.log = log;
+        this.prefix = "[" + id.name() + "] ";
     }
 
-    /** A new child started: its models must be fetched and its record registered afresh. */
+    /** A new child started: its readiness is awaited and its record registered afresh. */
     void childStarted() {
         childGeneration.incrementAndGet();
+        wakeUp();
+    }
+
+    /** The child exited: its record is marked stopped. */
+    void childExited() {
+        exitedGeneration.set(childGeneration.get());
+        wakeUp();
+    }
+
+    private void wakeUp() {
         synchronized (wake) {
             wake.notifyAll();
         }
@@ -76,6 +103,10 @@ final class Registrar {
 
     List<String> models() {
         return models;
+    }
+
+    List<Object> modelsList() {
+        return modelsList;
     }
 
     void start() {
@@ -90,21 +121,21 @@ final class Registrar {
                 tick();
                 backoff = Duration.ofMillis(250);
                 if (reportedOutage) {
-                    log.println("[" + name + "] registry reachable again");
+                    log.println(prefix + "registry reachable again");
                     reportedOutage = false;
                 }
-                if (health.childServing() && serverGeneration != childGeneration.get()) {
-                    next = min(interval, Duration.ofMillis(500)); // models not fetched yet: try again soon
+                if (supervisor.childAlive() && serverGeneration != childGeneration.get()) {
+                    next = min(interval, Duration.ofNanos(Math.max(1_000_000, nextReadinessNanos - System.nanoTime())));
                 }
             } catch (RegistryUnavailableException ex) {
                 if (!reportedOutage) {
-                    log.println("[" + name + "] registry unreachable, retrying: " + ex.getMessage());
+                    log.println(prefix + "registry unreachable, retrying: " + ex.getMessage());
                     reportedOutage = true;
                 }
                 next = min(interval, backoff);
                 backoff = min(interval, backoff.multipliedBy(2));
             } catch (RuntimeException ex) {
-                log.println("[" + name + "] registry call failed: " + ex.getMessage());
+                log.println(prefix + "registry call failed: " + ex.getMessage());
             }
             synchronized (wake) {
                 if (!stopped) {
@@ -123,58 +154,100 @@ final class Registrar {
             registerSitter();
         } else {
             try {
-                client.heartbeat(name);
+                client.heartbeat(id.name());
             } catch (ServiceNotFoundException gone) {
-                log.println("[" + name + "] registry does not know " + name + " (404): registering again");
+                log.println(prefix + "registry does not know " + id.name() + " (404): registering both records again");
                 registerSitter();
+                serverGeneration = -1;
             }
-        }
-        if (!health.childServing()) {
-            return; // a dead child gets no heartbeats: let its record expire
         }
         long generation = childGeneration.get();
+        if (serverGeneration == exitedGeneration.get() && !serverMarkedStopped) {
+            markServerStopped();
+        }
+        if (!supervisor.childAlive()) {
+            return; // a dead child gets no heartbeats
+        }
         if (serverGeneration != generation) {
-            if (fetchModels()) {
-                registerServer();
-                serverGeneration = generation;
+            if (readinessGeneration != generation) {
+                readinessGeneration = generation;
+                readinessWait = FIRST_WAIT;
+                nextReadinessNanos = System.nanoTime();
+            }
+            if (System.nanoTime() - nextReadinessNanos >= 0) {
+                String waitingFor = ready();
+                if (waitingFor == null) {
+                    registerServer();
+                    serverGeneration = generation;
+                    serverMarkedStopped = false;
+                } else {
+                    log.println(prefix + "waiting for " + waitingFor + "; next try in " + readinessWait.toMillis() / 1000.0 + " s");
+                    nextReadinessNanos = System.nanoTime() + readinessWait.toNanos();
+                    readinessWait = min(LONGEST_WAIT, readinessWait.multipliedBy(2));
+                }
             }
             return;
+        }
+        if (!health.childServing()) {
+            return; // running but not answering: let its record expire
         }
         try {
             client.heartbeat(serverName());
         } catch (ServiceNotFoundException gone) {
-            log.println("[" + name + "] registry does not know " + serverName() + " (404): registering again");
+            log.println(prefix + "registry does not know " + serverName() + " (404): registering both records again");
+            registerSitter();
             registerServer();
         }
     }
 
+    /** Null when the child is ready for its record; else what it is waiting for. */
+    private String ready() {
+        if (!OPENAI_API.equals(id.apiType())) {
+            return health.childServing() ? null
+                    : "the server to accept connections on " + id.host() + ":" + id.port();
+        }
+        return fetchModels();
+    }
+
+    private void markServerStopped() {
+        try {
+            client.heartbeat(serverName(), "stopped");
+            log.println(prefix + serverName() + " marked stopped: the model server exited");
+        } catch (ServiceNotFoundException alreadyGone) {
+            // nothing to mark
+        }
+        serverMarkedStopped = true;
+    }
+
     private void registerSitter() {
-        Map<String, Object> meta = new LinkedHashMap<>(extraMetadata);
-        meta.put("type", type);
+        Map<String, Object> meta = new LinkedHashMap<>(id.metadata());
+        meta.put("type", id.backendKind());
         meta.put("babysitter", true);
-        client.register(new Registration(name, host, port + 1, hostname, "http://" + host + ":" + (port + 1),
-                "running", null, meta));
+        client.register(new Registration(id.name(), id.host(), id.port() + 1, id.hostname(),
+                "http://" + id.host() + ":" + (id.port() + 1), "running", null, meta));
         sitterRegistered = true;
     }
 
     private void registerServer() {
-        Map<String, Object> meta = new LinkedHashMap<>(extraMetadata);
-        meta.put("type", "openai-api");
-        meta.put("parent_service", name);
+        Map<String, Object> meta = new LinkedHashMap<>(id.metadata());
+        meta.put("type", id.apiType());
+        meta.put("parent_service", id.name());
         meta.put("models", models);
         meta.put("models_list", modelsList);
-        client.register(new Registration(serverName(), host, port, hostname, "http://" + host + ":" + port,
-                "running", null, meta));
-        log.println("[" + name + "] registered " + serverName() + " with models " + models);
+        client.register(new Registration(serverName(), id.host(), id.port(), id.hostname(),
+                "http://" + id.host() + ":" + id.port(), "running", null, meta));
+        log.println(prefix + "registered " + serverName() + (OPENAI_API.equals(id.apiType()) ? " with models " + models : ""));
     }
 
-    /** {@code GET /v1/models}, else {@code /models}; false while neither answers. */
-    private boolean fetchModels() {
+    /** {@code GET /v1/models}, else {@code /models}; null once one answers, else what was seen. */
+    private String fetchModels() {
+        List<String> seen = new ArrayList<>();
         for (String path : List.of("/v1/models", "/models")) {
             try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://" + id.host() + ":" + id.port() + path))
                         .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() / 100 != 2) {
+                    seen.add(path + " answered " + r.statusCode());
                     continue;
                 }
                 JsonNode body = JSON.readTree(r.body());
@@ -187,27 +260,26 @@ final class Registrar {
                 }
                 models = List.copyOf(ids);
                 modelsList = objects;
-                return true;
+                return null;
             } catch (java.io.IOException ex) {
-                // not answering yet
+                seen.add(path + ": " + (ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage()));
             } catch (InterruptedException ex) {
                 Thread.currentThread().interrupt();
-                return false;
+                return "interrupted";
             }
         }
-        return false;
+        return "the model server to answer GET http://" + id.host() + ":" + id.port() + "/v1/models or /models ("
+                + String.join(", ", seen) + ")";
     }
 
     private String serverName() {
-        return name + "-server";
+        return id.name() + "-server";
     }
 
     /** Stops heartbeating and removes both records (as far as the registry can be reached). */
     void stopAndDeregister() {
         stopped = true;
-        synchronized (wake) {
-            wake.notifyAll();
-        }
+        wakeUp();
         if (thread != null) {
             try {
                 thread.join(Duration.ofSeconds(10));
@@ -215,14 +287,14 @@ final class Registrar {
                 Thread.currentThread().interrupt();
             }
         }
-        for (String record : List.of(serverName(), name)) {
+        for (String record : List.of(serverName(), id.name())) {
             try {
                 client.deregister(record);
-                log.println("[" + name + "] deregistered " + record);
+                log.println(prefix + "deregistered " + record);
             } catch (ServiceNotFoundException alreadyGone) {
                 // nothing to remove
             } catch (RegistryException ex) {
-                log.println("[" + name + "] could not deregister " + record + ": " + ex.getMessage());
+                log.println(prefix + "could not deregister " + record + ": " + ex.getMessage());
             }
         }
     }

@@ -14,21 +14,39 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Runs the child command and restarts it when it exits, with exponential backoff, giving up after
- * too many restarts within a window. Its output is copied line by line with a prefix.
+ * Runs the child command and restarts it when it exits, with exponential backoff (from the restart
+ * delay, doubling to 30 s), giving up after too many restarts within a window. Its output is
+ * copied line by line with a prefix.
  */
 final class Supervisor {
+
+    /** What to run: the command line, its working directory (or null) and extra environment. */
+    record Child(List<String> command, java.nio.file.Path workDir, java.util.Map<String, String> env) {
+        Child {
+            command = List.copyOf(command);
+            env = java.util.Map.copyOf(env);
+        }
+    }
+
+    /** Told when a child starts and when it exits, on the supervisor's thread. */
+    interface Events {
+        void started();
+
+        void exited();
+    }
 
     /** Why {@link #run()} returned. */
     enum Outcome { STOPPED, GAVE_UP }
 
+    private final Child childSpec;
     private final List<String> command;
     private final String prefix;
     private final PrintStream out;
     private final int maxRestarts;
     private final Duration window;
     private final Duration stopGrace;
-    private final Runnable onStart;
+    private final Duration restartDelay;
+    private final Events events;
     private final AtomicInteger restarts = new AtomicInteger();
     private final Deque<Long> recentStarts = new ArrayDeque<>();
     private final Object lock = new Object();
@@ -36,20 +54,22 @@ final class Supervisor {
     private volatile long childStartedNanos;
     private volatile boolean stopping;
 
-    Supervisor(List<String> command, String prefix, PrintStream out, int maxRestarts, Duration window,
-               Duration stopGrace, Runnable onStart) {
-        this.command = List.copyOf(command);
+    Supervisor(Child child, String prefix, PrintStream out, int maxRestarts, Duration window, Duration restartDelay,
+               Duration stopGrace, Events events) {
+        this.childSpec = child;
+        this.command = child.command();
         this.prefix = prefix;
         this.out = out;
         this.maxRestarts = maxRestarts;
         this.window = window;
+        this.restartDelay = restartDelay;
         this.stopGrace = stopGrace;
-        this.onStart = onStart;
+        this.events = events;
     }
 
     /** Supervises until {@link #stop()} or until it gives up. */
     Outcome run() throws InterruptedException {
-        Duration backoff = Duration.ofMillis(500);
+        Duration backoff = restartDelay;
         while (!stopping) {
             Process p;
             try {
@@ -60,13 +80,14 @@ final class Supervisor {
             }
             if (p != null) {
                 int code = p.waitFor();
+                events.exited();
                 if (stopping) {
                     break;
                 }
                 boolean ranLong = System.nanoTime() - childStartedNanos > window.toNanos();
                 out.println(prefix + "child exited with " + code + "; restarting");
                 if (ranLong) {
-                    backoff = Duration.ofMillis(500);
+                    backoff = restartDelay;
                 }
             }
             if (tooManyRestarts()) {
@@ -85,7 +106,12 @@ final class Supervisor {
     }
 
     private Process start() throws IOException {
-        Process p = new ProcessBuilder(command).start();
+        ProcessBuilder builder = new ProcessBuilder(command);
+        if (childSpec.workDir() != null) {
+            builder.directory(childSpec.workDir().toFile());
+        }
+        builder.environment().putAll(childSpec.env());
+        Process p = builder.start();
         childStartedNanos = System.nanoTime();
         child = p;
         synchronized (recentStarts) {
@@ -94,7 +120,7 @@ final class Supervisor {
         copy(p.getInputStream());
         copy(p.getErrorStream());
         out.println(prefix + "started pid " + p.pid() + ": " + String.join(" ", command));
-        onStart.run();
+        events.started();
         return p;
     }
 

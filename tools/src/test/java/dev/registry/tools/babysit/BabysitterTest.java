@@ -1,17 +1,17 @@
 package dev.registry.tools.babysit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.registry.server.testing.ChildJvm;
 import dev.registry.server.testing.ChildRegistry;
 import dev.registry.server.testing.Http;
-import dev.registry.tools.RegistryTools;
+import dev.registry.server.testing.TestRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +25,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** The babysitter with a real model-server child, a real registry, and real processes. */
 class BabysitterTest {
@@ -35,23 +36,14 @@ class BabysitterTest {
     Path tmp;
 
     private final List<AutoCloseable> cleanup = new ArrayList<>();
+    private final BabysitProcesses processes = new BabysitProcesses();
     private int port;
     private Http sitter;
     private Process babysitter;
 
     @AfterEach
     void stopEverything() throws Exception {
-        // the model server the babysitter runs, taken before a forced stop of the babysitter
-        // orphans it (matching on its command line failed: the kernel's copy of a long class
-        // path is cut short, and such servers outlived the tests)
-        List<ProcessHandle> children = babysitter == null ? List.of() : babysitter.descendants().toList();
-        if (babysitter != null && babysitter.isAlive()) {
-            babysitter.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-        for (ProcessHandle child : children) {
-            child.destroyForcibly();
-            child.onExit().get(10, TimeUnit.SECONDS);
-        }
+        processes.close();
         for (AutoCloseable c : cleanup.reversed()) {
             c.close();
         }
@@ -68,7 +60,7 @@ class BabysitterTest {
         JsonNode sitterRecord = http.get("/services/model-a").json();
         assertThat(sitterRecord.get("port").asInt(), is(port + 1));
         assertThat(sitterRecord.get("url").asText(), is("http://127.0.0.1:" + (port + 1)));
-        assertThat(sitterRecord.get("metadata").get("type").asText(), is("vllm"));
+        assertThat(sitterRecord.get("metadata").get("type").asText(), is("command"));
         assertThat(sitterRecord.get("metadata").get("babysitter").asBoolean(), is(true));
         assertThat(sitterRecord.get("metadata").get("zone").asText(), is("eu-1"));
         JsonNode server = http.get("/services/model-a-server").json();
@@ -76,7 +68,7 @@ class BabysitterTest {
         assertThat(server.get("metadata").get("type").asText(), is("openai-api"));
         assertThat(server.get("metadata").get("parent_service").asText(), is("model-a"));
         assertThat(server.get("metadata").get("models").toString(), is("[\"tiny-model\"]"));
-        assertThat(server.get("metadata").get("models_list").get(0).get("owned_by").asText(), is("test"));
+        assertThat(server.get("metadata").get("models_list").get(0).get("owned_by").asText(), is("mock"));
         await().atMost(WAIT).until(() -> heartbeatsOf(http, "model-a-server") >= 2 && heartbeatsOf(http, "model-a") >= 2);
         assertThat(sitter.get("/health").status(), is(200));
         assertThat(sitter.get("/info").json().get("models").get(0).asText(), is("tiny-model"));
@@ -84,7 +76,12 @@ class BabysitterTest {
         // kill the child: 503, restart, models fetched again, healthy again
         long firstPid = sitter.get("/info").json().get("pid").asLong();
         ProcessHandle.of(firstPid).orElseThrow().destroyForcibly();
-        await().atMost(WAIT).until(() -> sitter.get("/health").status() == 503);
+        java.util.concurrent.atomic.AtomicReference<Http.Reply> down = new java.util.concurrent.atomic.AtomicReference<>();
+        await().atMost(WAIT).until(() -> {
+            down.set(sitter.get("/health"));
+            return down.get().status() == 503;
+        });
+        assertThat(down.get().json().get("reason").asText(), containsString("not running"));
         await().atMost(WAIT).until(() -> sitter.get("/health").status() == 200);
         long secondPid = sitter.get("/info").json().get("pid").asLong();
         assertThat(secondPid, not(firstPid));
@@ -109,7 +106,7 @@ class BabysitterTest {
         assertThat(ProcessHandle.of(secondPid).map(ProcessHandle::isAlive).orElse(false), is(false));
         assertThat(fresh.http().get("/services/model-a").status(), is(404));
         assertThat(fresh.http().get("/services/model-a-server").status(), is(404));
-        assertThat(Files.readString(tmp.resolve("babysitter.log")), containsString("[model-a] fake model server on " + port));
+        assertThat(Files.readString(tmp.resolve("babysitter.log")), containsString("[model-a] mock model server on " + port));
     }
 
     @Test
@@ -133,6 +130,115 @@ class BabysitterTest {
         assertThat(Files.readString(tmp.resolve("babysitter.log")), containsString("registry reachable again"));
     }
 
+    @Test
+    void aServerThatIsNotOpenAiIsRegisteredOnceItsPortAnswersAndAnOpenAiOneIsPolledWithBackoff() throws Exception {
+        TestRegistry registry = inProcessRegistry();
+        Http http = registry.http();
+        int plainPort = BabysitProcesses.freePortPair();
+        processes.start(tmp.resolve("plain.log"), List.of("--name", "plain", "--port", Integer.toString(plainPort),
+                "--host", "127.0.0.1", "--type", "http", "--registry", http.base(), "--heartbeat-interval", "300ms",
+                "--", "python3", "-m", "http.server", Integer.toString(plainPort), "--bind", "127.0.0.1"));
+        int openAiPort = BabysitProcesses.freePortPair();
+        Path openAiLog = tmp.resolve("openai.log");
+        processes.start(openAiLog, List.of("--name", "notai", "--port", Integer.toString(openAiPort),
+                "--host", "127.0.0.1", "--registry", http.base(), "--heartbeat-interval", "300ms",
+                "--", "python3", "-m", "http.server", Integer.toString(openAiPort), "--bind", "127.0.0.1"));
+
+        // not an OpenAI server: registered as soon as it listens, with its type and no models
+        await().atMost(WAIT).until(() -> http.get("/services/plain-server").status() == 200);
+        JsonNode plain = http.get("/services/plain-server").json();
+        assertThat(plain.get("metadata").get("type").asText(), is("http"));
+        assertThat(plain.get("metadata").get("models").size(), is(0));
+        assertThat(plain.get("is_healthy").asBoolean(), is(true));
+
+        // --type openai-api (the default) on a server without /v1/models: polled at 1 s, 2 s, 4 s, saying what for
+        await().atMost(WAIT).until(() -> Files.readString(openAiLog).contains("next try in 4.0 s"));
+        String log = Files.readString(openAiLog);
+        String waiting = "[notai] waiting for the model server to answer GET http://127.0.0.1:" + openAiPort
+                + "/v1/models or /models (/v1/models answered 404, /models answered 404); next try in ";
+        assertThat(log, containsString(waiting + "1.0 s"));
+        assertThat(log.indexOf(waiting + "1.0 s") < log.indexOf(waiting + "2.0 s")
+                && log.indexOf(waiting + "2.0 s") < log.indexOf(waiting + "4.0 s"), is(true));
+        // one request per try, nothing in between
+        assertThat(count(Files.readString(openAiLog), "\"GET /v1/models HTTP/1.1\" 404"),
+                is(count(Files.readString(openAiLog), "[notai] waiting for")));
+        assertThat(http.get("/services/notai-server").status(), is(404));
+
+        // the health listener binds --host, not every interface (127.0.0.2 is loopback too, but another address)
+        assertThat(new Http(openAiPort + 1).get("/health").status(), is(200));
+        try (Socket other = new Socket()) {
+            assertThrows(ConnectException.class, () -> other.connect(new InetSocketAddress("127.0.0.2", openAiPort + 1), 2000));
+        }
+    }
+
+    @Test
+    void aTomlConfigWithAMockBackendAndMetadataOverriddenOnTheCommandLine() throws Exception {
+        TestRegistry registry = inProcessRegistry();
+        Http http = registry.http();
+        int p = BabysitProcesses.freePortPair();
+        Path toml = tmp.resolve("sitter.toml");
+        Files.writeString(toml, """
+                name = "toml-a"
+                host = "127.0.0.1"
+                port = %d
+                registry_url = "%s"
+                owner = "someone"
+
+                [babysitter]
+                max_restarts = 4
+                restart_delay = 0.2
+                heartbeat_interval = 0.3
+
+                [backend]
+                type = "mock"
+                models = ["m1", "m2"]
+
+                [metadata]
+                cache_type = "static"
+                weight = 2
+                """.formatted(p, http.base()));
+        Path log = tmp.resolve("toml.log");
+        processes.start(log, List.of("--config", toml.toString(), "--metadata", "weight=3", "--metadata", "zone=eu-1"));
+        await().atMost(WAIT).until(() -> http.get("/services/toml-a-server").status() == 200);
+        JsonNode meta = http.get("/services/toml-a-server").json().get("metadata");
+        assertThat(meta.get("type").asText(), is("openai-api"));
+        assertThat(meta.get("cache_type").asText(), is("static"));
+        assertThat(meta.get("weight").isInt() && meta.get("weight").asInt() == 3, is(true));
+        assertThat(meta.get("zone").asText(), is("eu-1"));
+        assertThat(meta.get("models").toString(), is("[\"m1\",\"m2\"]"));
+        assertThat(http.get("/services/toml-a").json().get("metadata").get("type").asText(), is("mock"));
+        assertThat(Files.readString(log), containsString("ignoring owner"));
+
+        Http health = new Http(p + 1);
+        assertThat(health.get("/models").json().get("data").get(1).get("id").asText(), is("m2"));
+        assertThat(health.get("/info").json().get("registry").asText(), is(http.base()));
+
+        // the child dies: its record is marked stopped at once, then registered again after the restart
+        ProcessHandle.of(health.get("/info").json().get("pid").asLong()).orElseThrow().destroyForcibly();
+        await().atMost(WAIT).until(() -> Files.readString(log).contains("toml-a-server marked stopped"));
+        await().atMost(WAIT).until(() -> registrationsOf(http, "toml-a-server") == 2);
+        assertThat(http.get("/services/toml-a-server").json().get("is_healthy").asBoolean(), is(true));
+        boolean sawStopped = false;
+        for (JsonNode e : http.get("/services/toml-a-server/history?heartbeats=true").json().get("history")) {
+            sawStopped |= "stopped".equals(e.path("status").asText());
+        }
+        assertThat(sawStopped, is(true));
+    }
+
+    private static int count(String text, String part) {
+        int n = 0;
+        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    private TestRegistry inProcessRegistry() {
+        TestRegistry registry = new TestRegistry(tmp.resolve("data"));
+        cleanup.add(registry);
+        return registry;
+    }
+
     private ChildRegistry startRegistry(Path dataDir, int registryPort) {
         ChildRegistry registry = ChildRegistry.start(dataDir, registryPort, "--checks", "off");
         cleanup.add(registry);
@@ -140,16 +246,12 @@ class BabysitterTest {
     }
 
     private void startBabysitter(int registryPort) throws IOException {
-        port = freePortPair();
-        List<String> child = ChildJvm.command(FakeModelServer.class.getName(), List.of(Integer.toString(port)));
-        List<String> args = new ArrayList<>(List.of("babysit", "--name", "model-a", "--port", Integer.toString(port),
+        port = BabysitProcesses.freePortPair();
+        List<String> args = new ArrayList<>(List.of("--name", "model-a", "--port", Integer.toString(port),
                 "--host", "127.0.0.1", "--registry", "http://127.0.0.1:" + registryPort,
                 "--heartbeat-interval", "300ms", "--metadata", "zone=eu-1", "--stop-grace", "5s", "--"));
-        args.addAll(child);
-        babysitter = new ProcessBuilder(ChildJvm.command(RegistryTools.class.getName(), args))
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(tmp.resolve("babysitter.log").toFile()))
-                .start();
+        args.addAll(BabysitProcesses.mockServer(port, "tiny-model"));
+        babysitter = processes.start(tmp.resolve("babysitter.log"), args);
         sitter = new Http(port + 1);
         await().atMost(WAIT).ignoreExceptions().until(() -> sitter.get("/health").status() == 200);
     }
@@ -173,18 +275,5 @@ class BabysitterTest {
             }
         }
         return n;
-    }
-
-    /** A free port whose successor is free too (the babysitter takes port + 1). */
-    private static int freePortPair() throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int p = ChildRegistry.freePort();
-            try (ServerSocket next = new ServerSocket(p + 1, 1, InetAddress.getLoopbackAddress())) {
-                return p;
-            } catch (IOException taken) {
-                // try another
-            }
-        }
-        throw new IOException("no free port pair");
     }
 }
