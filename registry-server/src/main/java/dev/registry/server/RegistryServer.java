@@ -90,6 +90,7 @@ public final class RegistryServer implements AutoCloseable {
     private final Snapshotter snapshotter;
     private final WebServer web;
     private final SyncPolicy sync;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private final RequestBodies bodies;
 
     private RegistryServer(EventLog log, RegistryView view, RegistryWriter writer, HealthRules rules,
@@ -393,6 +394,9 @@ public final class RegistryServer implements AutoCloseable {
     /** Stops accepting requests, stops health work, lets the writer finish, and closes the log. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         changes.close(); // ends blocking queries and event streams, so the server can stop at once
         web.stop();
         bodies.close();
