@@ -28,6 +28,8 @@ public final class Defaults {
     public static final String MAX_NAME_LENGTH = "253";
     public static final String MAX_METADATA = "1MiB";
     public static final String MAX_DEPTH = "64";
+    public static final String LOG = "chronicle";
+    public static final String KAFKA_TOPIC = "registry-events";
 
     private Defaults() {
     }

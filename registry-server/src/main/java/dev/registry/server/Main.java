@@ -8,7 +8,10 @@ import dev.registry.cli.DurationConverter;
 import dev.registry.server.config.RequestLimits;
 import dev.registry.cli.OnOffConverter;
 import dev.registry.cli.Defaults;
+import dev.registry.server.config.KafkaSettings;
+import dev.registry.server.config.LogKind;
 import dev.registry.server.config.RegistrySettings;
+import dev.registry.kafka.KafkaClientProperties;
 import dev.registry.server.logging.ServerLogging;
 import dev.registry.cli.SizeConverter;
 import dev.registry.server.write.SyncPolicy;
@@ -16,6 +19,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -144,6 +151,37 @@ public final class Main implements Callable<Integer> {
             description = "Deepest nesting of objects and arrays in a body, at most 1000; deeper gets 400 (env REGISTRY_MAX_DEPTH; default ${DEFAULT-VALUE}).")
     int maxDepth;
 
+    @Option(names = "--log", defaultValue = "${env:REGISTRY_LOG:-" + Defaults.LOG + "}", paramLabel = "chronicle|kafka",
+            description = "The log: chronicle (embedded, in --data-dir) or kafka (a topic several registry nodes share) "
+                    + "(env REGISTRY_LOG; default ${DEFAULT-VALUE}).")
+    LogKind log;
+
+    @Option(names = "--kafka-bootstrap", defaultValue = "${env:REGISTRY_KAFKA_BOOTSTRAP}", paramLabel = "HOST:PORT[,...]",
+            description = "Kafka brokers to start from, with --log kafka (env REGISTRY_KAFKA_BOOTSTRAP).")
+    String kafkaBootstrap;
+
+    @Option(names = "--kafka-topic", defaultValue = "${env:REGISTRY_KAFKA_TOPIC:-" + Defaults.KAFKA_TOPIC + "}",
+            description = "The topic of the log, one partition, created if missing (env REGISTRY_KAFKA_TOPIC; default ${DEFAULT-VALUE}).")
+    String kafkaTopic;
+
+    @Option(names = "--node-id", defaultValue = "${env:REGISTRY_NODE_ID}",
+            description = "This node's name in the log (env REGISTRY_NODE_ID; default: host name and port).")
+    String nodeId;
+
+    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
+            description = "Any other Kafka client setting (TLS, SASL, ...); repeatable, over --kafka-config "
+                    + "(env REGISTRY_KAFKA_PROPERTIES: KEY=VALUE,KEY=VALUE).")
+    List<String> kafkaProperties = new ArrayList<>();
+
+    @Option(names = "--kafka-config", defaultValue = "${env:REGISTRY_KAFKA_CONFIG}", paramLabel = "FILE",
+            description = "Kafka client settings from a properties file (env REGISTRY_KAFKA_CONFIG).")
+    Path kafkaConfig;
+
+    @Option(names = "--bootstrap-from", defaultValue = "${env:REGISTRY_BOOTSTRAP_FROM}", paramLabel = "URL",
+            description = "With --log kafka: when Kafka no longer holds the topic's beginning, load the newest snapshot "
+                    + "of this running node first (env REGISTRY_BOOTSTRAP_FROM).")
+    URI bootstrapFrom;
+
     @Option(names = "--repair",
             description = "If the log is damaged, move its files into DATA_DIR/damaged-<time>/, keep every event "
                     + "before the damage, and start; without it a damaged log stops the start.")
@@ -205,7 +243,28 @@ public final class Main implements Callable<Integer> {
                 .tlsKeystore(tlsKeystore).tlsPassword(tlsPassword == null || tlsPassword.isEmpty() ? null : tlsPassword)
                 .bodyTimeout(bodyTimeout).roll(roll).retention(retention).repair(repair)
                 .limits(new RequestLimits(maxNameLength, maxMetadata, maxDepth))
+                .kafka(log == LogKind.KAFKA ? kafkaSettings() : null)
                 .build();
+    }
+
+    private KafkaSettings kafkaSettings() {
+        List<String> entries = new ArrayList<>();
+        String fromEnv = System.getenv("REGISTRY_KAFKA_PROPERTIES");
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            entries.addAll(List.of(fromEnv.split(",")));
+        }
+        entries.addAll(kafkaProperties); // the command line wins
+        return new KafkaSettings(kafkaBootstrap, kafkaTopic, nodeId != null ? nodeId : defaultNodeId(port),
+                KafkaClientProperties.merge(kafkaConfig, entries), bootstrapFrom);
+    }
+
+    /** This machine's name and the port: unique among nodes, and readable in the log. */
+    private static String defaultNodeId(int port) {
+        try {
+            return InetAddress.getLocalHost().getHostName() + ":" + port;
+        } catch (java.io.IOException ex) {
+            return "localhost:" + port;
+        }
     }
 
     static final class Version implements CommandLine.IVersionProvider {

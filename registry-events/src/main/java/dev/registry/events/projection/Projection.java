@@ -33,27 +33,43 @@ public interface Projection {
      * The view's projection first, then the others in the given order: each gets every event the
      * view applied, and {@link #skip} for each it did not.
      */
-    static Projection onView(RegistryView view, List<Projection> others) {
-        List<Projection> copy = List.copyOf(others);
-        return new Projection() {
-            @Override
-            public void apply(LoggedEvent event) {
-                boolean effective = Projector.apply(view, event);
-                for (Projection p : copy) {
-                    if (effective) {
-                        p.apply(event);
-                    } else {
-                        p.skip(event);
-                    }
-                }
-            }
+    static OnView onView(RegistryView view, List<Projection> others) {
+        return new OnView(view, others);
+    }
 
-            @Override
-            public void endOfBatch(long lastIndex) {
-                for (Projection p : copy) {
-                    p.endOfBatch(lastIndex);
+    /** The view and the projections kept beside it; see {@link #onView}. */
+    final class OnView implements Projection {
+        private final RegistryView view;
+        private final List<Projection> others;
+
+        private OnView(RegistryView view, List<Projection> others) {
+            this.view = view;
+            this.others = List.copyOf(others);
+        }
+
+        @Override
+        public void apply(LoggedEvent event) {
+            offer(event);
+        }
+
+        /** Applies {@code event} to the view and then the others; returns whether it took effect. */
+        public boolean offer(LoggedEvent event) {
+            boolean effective = Projector.apply(view, event);
+            for (Projection p : others) {
+                if (effective) {
+                    p.apply(event);
+                } else {
+                    p.skip(event);
                 }
             }
-        };
+            return effective;
+        }
+
+        @Override
+        public void endOfBatch(long lastIndex) {
+            for (Projection p : others) {
+                p.endOfBatch(lastIndex);
+            }
+        }
     }
 }

@@ -53,7 +53,11 @@ public final class Projector {
             case ServiceEvicted e -> leaseAllows(view, e.leaseEpoch(), e.time())
                     && sameHeartbeat(view, e.name(), e.record().lastHeartbeat()) && view.remove(e.name());
             case RegistryStarted e -> {
-                view.setEvictionGraceUntil(e.evictionGraceUntil());
+                // the latest grace wins: on a shared log a node's warm start must not cut short
+                // the grace of the cold start before it
+                if (e.evictionGraceUntil().isAfter(view.evictionGraceUntil())) {
+                    view.setEvictionGraceUntil(e.evictionGraceUntil());
+                }
                 yield true;
             }
             case LeaseGranted e -> grant(view, e);

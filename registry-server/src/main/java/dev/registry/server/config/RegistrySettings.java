@@ -41,13 +41,15 @@ import java.util.Map;
  * @param retention        roll files older than this are deleted once a snapshot covers them (0: kept forever)
  * @param repair           cut a damaged log back to its last good event before starting
  * @param limits           how much a registration or update may carry
+ * @param kafka            the Kafka log this node shares with others, or {@code null} for the
+ *                         embedded Chronicle log in {@code dataDir}
  */
 public record RegistrySettings(String host, int port, Path dataDir, Duration heartbeatTtl, Duration staleAfter,
                                Duration checkInterval, Duration checkTimeout, boolean checksEnabled,
                                int checkConcurrency, long maxBodyBytes, long snapshotEvery, Duration snapshotInterval,
                                String token, boolean tokenForReads, SyncPolicy sync, int maxRecords, Path tlsKeystore, String tlsPassword, long minFreeSpace,
                                Duration bodyTimeout, RollPeriod roll, Duration retention, boolean repair,
-                               RequestLimits limits) {
+                               RequestLimits limits, KafkaSettings kafka) {
 
     public static final int DEFAULT_PORT = Integer.parseInt(Defaults.PORT);
     public static final Duration DEFAULT_HEARTBEAT_TTL = Durations.parse(Defaults.HEARTBEAT_TTL);
@@ -128,6 +130,7 @@ public record RegistrySettings(String host, int port, Path dataDir, Duration hea
         b.retention = retention;
         b.repair = repair;
         b.limits = limits;
+        b.kafka = kafka;
         return b;
     }
 
@@ -193,6 +196,7 @@ public record RegistrySettings(String host, int port, Path dataDir, Duration hea
         private Duration retention = DEFAULT_RETENTION;
         private boolean repair;
         private RequestLimits limits = RequestLimits.DEFAULTS;
+        private KafkaSettings kafka;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -221,12 +225,14 @@ public record RegistrySettings(String host, int port, Path dataDir, Duration hea
         public Builder retention(Duration v) { retention = v; return this; }
         public Builder repair(boolean v) { repair = v; return this; }
         public Builder limits(RequestLimits v) { limits = v; return this; }
+        public Builder kafka(KafkaSettings v) { kafka = v; return this; }
 
         /** @throws IllegalArgumentException for settings that make no sense together or alone */
         public RegistrySettings build() {
             return new RegistrySettings(host, port, dataDir, heartbeatTtl, staleAfter, checkInterval, checkTimeout,
                     checksEnabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, token,
-                    tokenForReads, sync, maxRecords, tlsKeystore, tlsPassword, minFreeSpace, bodyTimeout, roll, retention, repair, limits);
+                    tokenForReads, sync, maxRecords, tlsKeystore, tlsPassword, minFreeSpace, bodyTimeout, roll, retention, repair, limits,
+                    kafka);
         }
     }
 
@@ -256,6 +262,12 @@ public record RegistrySettings(String host, int port, Path dataDir, Duration hea
         m.put("tls", tlsKeystore == null ? "off" : "on");
         m.put("fsync", sync.name().toLowerCase(java.util.Locale.ROOT));
         m.put("auth", token == null ? "none" : tokenForReads ? "token for reads and writes" : "token for writes");
+        m.put("log", kafka == null ? "chronicle" : "kafka");
+        if (kafka != null) {
+            m.put("kafka_bootstrap", kafka.bootstrap());
+            m.put("kafka_topic", kafka.topic());
+            m.put("node_id", kafka.nodeId());
+        }
         return m;
     }
 

@@ -12,11 +12,12 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import dev.registry.server.http.ReplyJson;
 import dev.registry.server.rules.Command;
-import dev.registry.server.write.RegistryWriter;
+import dev.registry.server.write.Writes;
 import dev.registry.server.write.WriteResult;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.function.BooleanSupplier;
 
 /** {@code GET /health} (the registry's own) and {@code GET /services/{name}/health}. */
 public final class HealthEndpoints implements HttpService {
@@ -24,10 +25,18 @@ public final class HealthEndpoints implements HttpService {
     private final RegistryView view;
     private final HealthRules health;
     private final Probe probe;
-    private final RegistryWriter writer;
+    private final Writes writer;
     private final Clock clock;
+    private final BooleanSupplier stale;
 
-    public HealthEndpoints(RegistryView view, HealthRules health, Probe probe, RegistryWriter writer, Clock clock) {
+    public HealthEndpoints(RegistryView view, HealthRules health, Probe probe, Writes writer, Clock clock) {
+        this(view, health, probe, writer, clock, () -> false);
+    }
+
+    /** @param stale whether this node's state may lag its log now: {@code /health} then says {@code "stale": true} */
+    public HealthEndpoints(RegistryView view, HealthRules health, Probe probe, Writes writer, Clock clock,
+                           BooleanSupplier stale) {
+        this.stale = stale;
         this.view = view;
         this.health = health;
         this.probe = probe;
@@ -53,6 +62,7 @@ public final class HealthEndpoints implements HttpService {
         }
         int registered = total;
         int healthyCount = healthy;
+        boolean lagging = stale.getAsBoolean();
         return ApiReply.of(200, ReplyJson.encode(g -> {
             g.writeStartObject();
             g.writeStringField("status", "healthy");
@@ -60,6 +70,9 @@ public final class HealthEndpoints implements HttpService {
             g.writeNumberField("registered_services", registered);
             g.writeNumberField("healthy_services", healthyCount);
             g.writeStringField("timestamp", Timestamps.format(now));
+            if (lagging) { // only then: the contract's body stays as it is
+                g.writeBooleanField("stale", true);
+            }
             g.writeEndObject();
         }));
     }

@@ -6,7 +6,7 @@ import dev.registry.api.ServiceRecord;
 import dev.registry.events.event.HealthChecked;
 import dev.registry.events.projection.RegistryView;
 import dev.registry.server.rules.Command;
-import dev.registry.server.write.RegistryWriter;
+import dev.registry.server.write.Writes;
 import dev.registry.server.write.WriteFailedException;
 
 import java.lang.System.Logger.Level;
@@ -21,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 
 /**
  * The one scheduler for time-driven health work, on one thread:
@@ -43,18 +44,29 @@ public final class HealthScheduler implements AutoCloseable {
     private boolean sweepRefused;
 
     private final RegistryView view;
-    private final RegistryWriter writer;
+    private final Writes writer;
     private final HealthRules rules;
     private final HealthDeadlines deadlines;
     private final Probe probe;
     private final Clock clock;
+    private final BooleanSupplier mayAct;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("registry-health").daemon(true).unstarted(r));
     private final ExecutorService recorders = Executors.newVirtualThreadPerTaskExecutor();
     private final AtomicReference<CompletableFuture<Void>> round = new AtomicReference<>();
 
-    public HealthScheduler(RegistryView view, RegistryWriter writer, HealthRules rules, HealthDeadlines deadlines,
+    public HealthScheduler(RegistryView view, Writes writer, HealthRules rules, HealthDeadlines deadlines,
                            Probe probe, Clock clock) {
+        this(view, writer, rules, deadlines, probe, clock, () -> true);
+    }
+
+    /**
+     * @param mayAct whether this node may do time-driven work now: always with one writer; on a
+     *               log several nodes share, only while it holds the lease
+     */
+    public HealthScheduler(RegistryView view, Writes writer, HealthRules rules, HealthDeadlines deadlines,
+                           Probe probe, Clock clock, BooleanSupplier mayAct) {
+        this.mayAct = mayAct;
         this.view = view;
         this.writer = writer;
         this.rules = rules;
@@ -75,7 +87,7 @@ public final class HealthScheduler implements AutoCloseable {
     private void sweepAndReschedule() {
         boolean refused = false;
         try {
-            if (!deadlines.earliest().isAfter(clock.instant())) {
+            if (mayAct.getAsBoolean() && !deadlines.earliest().isAfter(clock.instant())) {
                 writer.execute(new Command.Sweep(rules, deadlines));
             }
         } catch (WriteFailedException ex) {
@@ -101,7 +113,7 @@ public final class HealthScheduler implements AutoCloseable {
 
     private void startRoundUnlessRunning() {
         CompletableFuture<Void> current = round.get();
-        if (current == null || current.isDone()) {
+        if (mayAct.getAsBoolean() && (current == null || current.isDone())) {
             runCheckRound();
         }
     }

@@ -18,7 +18,8 @@ public final class ApiErrors {
     /** Registers the handlers on {@code routing}; more specific ones may be added beside them. */
     public static void register(HttpRouting.Builder routing) {
         routing.error(ApiException.class, (req, res, ex) ->
-                ApiReplies.send(res, ApiReply.of(ex.status(), ReplyJson.error(ex.getMessage(), ex.details()))));
+                ApiReplies.send(res, new ApiReply(ex.status(), ReplyJson.error(ex.getMessage(), ex.details()),
+                        ex.headers())));
         routing.error(RuntimeException.class, (req, res, ex) -> {
             LOG.log(Level.ERROR, "unexpected failure on " + req.prologue().method().text() + " "
                     + req.path().rawPath(), ex);

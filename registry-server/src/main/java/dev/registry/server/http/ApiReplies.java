@@ -51,7 +51,7 @@ public final class ApiReplies {
         res.status(Status.create(reply.status()));
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         reply.headers().forEach((name, value) -> {
-            if (!"ETag".equals(name) && !REGISTRY_INDEX_NAME.equals(name)) {
+            if (!"ETag".equals(name)) { // set above for a read; a write's index goes out as it is
                 res.header(HeaderNames.create(name), value);
             }
         });

@@ -47,6 +47,21 @@ public final class CommandDecider {
         };
     }
 
+    /**
+     * The events a node proposes for {@code command} on a log several nodes share: as
+     * {@link #decide}, except that a heartbeat, update or deregistration of a record this node's
+     * view does not have (yet) is proposed all the same. The view may lag behind the log; the
+     * projector decides at the event's place whether it holds (and the client hears 404 if not).
+     */
+    public static Optional<List<RegistryEvent>> propose(RegistryView view, Command command, Instant time) {
+        return switch (command) {
+            case Command.Update c -> Optional.of(List.of(new ServiceUpdated(time, c.name(), c.changes())));
+            case Command.Heartbeat c -> Optional.of(List.of(new HeartbeatReceived(time, c.name(), c.status(), c.cause())));
+            case Command.Deregister c -> Optional.of(List.of(new ServiceDeregistered(time, c.name())));
+            default -> decide(view, command, time);
+        };
+    }
+
     private static List<RegistryEvent> checkEvents(ServiceRecord record, Command.RecordCheck c, Instant time) {
         List<RegistryEvent> events = new ArrayList<>(2);
         if (!record.healthStatus().equals(c.healthStatus())) {

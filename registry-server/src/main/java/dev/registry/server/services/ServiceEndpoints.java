@@ -16,7 +16,7 @@ import dev.registry.server.http.ApiRoute;
 import dev.registry.server.http.ETags;
 import dev.registry.server.http.ReplyJson;
 import dev.registry.server.rules.Command;
-import dev.registry.server.write.RegistryWriter;
+import dev.registry.server.write.Writes;
 import dev.registry.server.write.WriteResult;
 
 import io.helidon.webserver.http.HttpRules;
@@ -31,7 +31,7 @@ import java.util.Map;
 public final class ServiceEndpoints implements HttpService {
 
     private final RegistryView view;
-    private final RegistryWriter writer;
+    private final Writes writer;
     private final HealthRules health;
     private final Clock clock;
     private final ViewChanges changes;
@@ -39,7 +39,7 @@ public final class ServiceEndpoints implements HttpService {
     private final int maxRecords;
     private final ServiceRequests requests;
 
-    public ServiceEndpoints(RegistryView view, RegistryWriter writer, HealthRules health, Clock clock,
+    public ServiceEndpoints(RegistryView view, Writes writer, HealthRules health, Clock clock,
                             ViewChanges changes, int maxRecords, RequestLimits limits) {
         this.requests = new ServiceRequests(limits);
         this.maxRecords = maxRecords;
@@ -133,7 +133,7 @@ public final class ServiceEndpoints implements HttpService {
         }
         WriteResult result = writer.execute(command);
         ServiceRecord r = result.recordAfter().orElseThrow();
-        return ApiReply.of(201, recordReply("Service '" + r.name() + "' registered successfully", r));
+        return written(201, recordReply("Service '" + r.name() + "' registered successfully", r), result);
     }
 
     /** {@code PUT /services/{name}}: 404 before looking at the body, as the original did. */
@@ -143,17 +143,18 @@ public final class ServiceEndpoints implements HttpService {
             throw ApiException.serviceNotFound(name);
         }
         WriteResult result = writer.execute(requests.update(name, request.body()));
-        ServiceRecord r = result.recordAfter().orElseThrow(() -> ApiException.serviceNotFound(name));
-        return ApiReply.of(200, recordReply("Service '" + name + "' updated successfully", r));
+        ServiceRecord r = result.recordAfter().orElseThrow(() -> notFound(name, result));
+        return written(200, recordReply("Service '" + name + "' updated successfully", r), result);
     }
 
     /** {@code DELETE /services/{name}} */
     ApiReply deregister(ApiRequest request) {
         String name = request.path("name");
-        if (writer.execute(new Command.Deregister(name)).notFound()) {
-            throw ApiException.serviceNotFound(name);
+        WriteResult result = writer.execute(new Command.Deregister(name));
+        if (result.notFound()) {
+            throw notFound(name, result);
         }
-        return ApiReply.of(200, ReplyJson.message("Service '" + name + "' unregistered successfully"));
+        return written(200, ReplyJson.message("Service '" + name + "' unregistered successfully"), result);
     }
 
     /** {@code POST /services/{name}/heartbeat}: any body, or none. */
@@ -161,15 +162,24 @@ public final class ServiceEndpoints implements HttpService {
         String name = request.path("name");
         WriteResult result = writer.execute(requests.heartbeat(name, request.body()));
         if (result.notFound()) {
-            throw ApiException.serviceNotFound(name);
+            throw notFound(name, result);
         }
         String time = Timestamps.format(result.lastEvent().event().time());
-        return ApiReply.of(200, ReplyJson.encode(g -> {
+        return written(200, ReplyJson.encode(g -> {
             g.writeStartObject();
             g.writeStringField("message", "Heartbeat received");
             g.writeStringField("timestamp", time);
             g.writeEndObject();
-        }));
+        }), result);
+    }
+
+    /** A write's reply says the log position it is true at, for a client to read it back anywhere. */
+    private static ApiReply written(int status, byte[] body, WriteResult result) {
+        return new ApiReply(status, body, Map.of(ApiReplies.REGISTRY_INDEX_NAME, Long.toString(result.index())));
+    }
+
+    private static ApiException notFound(String name, WriteResult result) {
+        return ApiException.serviceNotFound(name).withHeader(ApiReplies.REGISTRY_INDEX_NAME, Long.toString(result.index()));
     }
 
     private byte[] recordReply(String message, ServiceRecord r) {

@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Deciding and applying on the same thread means a command always sees the effect of every
  * command before it (a heartbeat after a delete gets 404), with no locks on the read path.
  */
-public final class RegistryWriter implements AutoCloseable {
+public final class RegistryWriter implements Writes, AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(RegistryWriter.class.getName());
 
@@ -81,6 +81,7 @@ public final class RegistryWriter implements AutoCloseable {
      *
      * @throws WriteFailedException when the log refused the event (nothing was applied)
      */
+    @Override
     public WriteResult execute(Command command) {
         if (!running) {
             throw new WriteFailedException("the registry is shutting down", null);
@@ -165,7 +166,8 @@ public final class RegistryWriter implements AutoCloseable {
         try {
             Optional<List<RegistryEvent>> decided = CommandDecider.decide(view, pending.command, nextTime());
             if (decided.isEmpty()) {
-                acknowledgements.add(() -> pending.result.complete(WriteResult.NOT_FOUND));
+                WriteResult notFound = new WriteResult(true, List.of(), Optional.empty(), view.lastIndex());
+                acknowledgements.add(() -> pending.result.complete(notFound));
                 return false;
             }
             List<LoggedEvent> appended = new ArrayList<>(decided.get().size());
@@ -181,7 +183,8 @@ public final class RegistryWriter implements AutoCloseable {
             if (!appended.isEmpty() && sync == SyncPolicy.ALWAYS) {
                 log.sync();
             }
-            WriteResult result = new WriteResult(false, appended, recordOf(pending.command));
+            WriteResult result = new WriteResult(false, appended, recordOf(pending.command),
+                    appended.isEmpty() ? view.lastIndex() : appended.getLast().index());
             acknowledgements.add(() -> pending.result.complete(result));
             return !appended.isEmpty();
         } catch (WriteFailedException ex) {

@@ -1,0 +1,19 @@
+package dev.registry.server.write;
+
+import dev.registry.server.rules.Command;
+
+/**
+ * Where the endpoints and the health scheduler send their commands: one node's single writer on
+ * its own log, or a node of several on a shared one. Either way a command returns once its
+ * events are in the log and applied to this node's view, and its result is true for the log's
+ * order.
+ */
+public interface Writes {
+
+    /**
+     * Executes {@code command} and waits until its events are in the log and applied here.
+     *
+     * @throws WriteFailedException when the log refused the events (nothing was applied)
+     */
+    WriteResult execute(Command command);
+}
