@@ -92,6 +92,11 @@ final class KafkaReader implements EventReader {
     }
 
     @Override
+    public boolean atBatchEnd() {
+        return !buffered.hasNext();
+    }
+
+    @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
             consumer.close();

@@ -22,6 +22,15 @@ public interface EventReader extends AutoCloseable {
     /** The event at {@code index}, or {@code null} when the log holds none there. Moves the reader. */
     IndexedEncodedEvent readAt(long index);
 
+    /**
+     * Whether the events read so far end what the reader had at hand, so that the next read
+     * waits for the log: a follower of the log ends its batch here (wakes its waiters). A reader
+     * of a local file has everything at hand and says no.
+     */
+    default boolean atBatchEnd() {
+        return false;
+    }
+
     @Override
     void close();
 

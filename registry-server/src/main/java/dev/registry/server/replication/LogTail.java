@@ -92,7 +92,8 @@ final class LogTail implements AutoCloseable {
                 int applied = 0;
                 for (IndexedEncodedEvent e = reader.nextEncoded(); e != null; e = reader.nextEncoded()) {
                     apply(e);
-                    if (++applied == BATCH || !running) {
+                    // a batch ends with what the reader had at hand, so writers hear at once
+                    if (++applied == BATCH || reader.atBatchEnd() || !tasks.isEmpty() || !running) {
                         break;
                     }
                 }

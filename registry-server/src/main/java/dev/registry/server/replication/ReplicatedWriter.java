@@ -70,6 +70,14 @@ public final class ReplicatedWriter implements Writes {
 
     @Override
     public WriteResult execute(Command command) {
+        Optional<String> needed = recordNeeded(command);
+        if (needed.isPresent() && view.get(needed.get()).isEmpty()) {
+            long absentAt = absentAt(needed.get());
+            if (absentAt >= -1) {
+                // not there as of the log's end: a 404 true at that place, and nothing appended
+                return new WriteResult(true, List.of(), Optional.empty(), absentAt);
+            }
+        }
         Instant time = nextTime();
         Optional<List<RegistryEvent>> proposed = command instanceof Command.Sweep
                 ? decideOnTheTail(command, time)
@@ -92,6 +100,50 @@ public final class ReplicatedWriter implements Writes {
         boolean notFound = needsItsRecord(command) && !outcomes.getFirst().effective();
         return new WriteResult(notFound, effective, notFound ? Optional.empty() : last.recordAfter(),
                 last.event().index());
+    }
+
+    /**
+     * Whether {@code name} exists as of the log's end: this node's view may lag, so when it does
+     * not know the name it first catches up with the end Kafka reports.
+     */
+    @Override
+    public boolean exists(String name) {
+        return view.get(name).isPresent() || absentAt(name) < -1;
+    }
+
+    /**
+     * Catches up with the end Kafka reports now, then looks on the tail's thread, between two
+     * events, so the answer is exact: the log position at which {@code name} has no record, or
+     * {@link Long#MIN_VALUE} when it has one there.
+     */
+    private long absentAt(String name) {
+        requireContact();
+        long end;
+        try {
+            end = log.lastIndex();
+        } catch (RuntimeException unreachable) {
+            throw new WriteFailedException("Kafka did not say where the log ends: " + unreachable.getMessage(), unreachable);
+        }
+        try {
+            if (!tail.awaitApplied(end, WRITE_TIMEOUT)) {
+                throw new WriteFailedException("this node could not catch up with the log within "
+                        + WRITE_TIMEOUT.toSeconds() + " s", null);
+            }
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new WriteFailedException("interrupted while catching up with the log", ex);
+        }
+        return await(tail.submit(() -> view.get(name).isPresent() ? Long.MIN_VALUE : view.lastIndex()), "the log tail");
+    }
+
+    private void requireContact() {
+        if (!log.contact().isRecent(clock.instant(), staleAfter)) {
+            throw new WriteFailedException("Kafka has not answered for more than " + staleAfter.toSeconds()
+                    + " s; reads are served from this node's last state", null);
+        }
+        if (tail.failure().isPresent()) {
+            throw new WriteFailedException("this node can no longer read the log: " + tail.failure().get(), null);
+        }
     }
 
     /** Events this node appended since it started. */
@@ -143,13 +195,7 @@ public final class ReplicatedWriter implements Writes {
     }
 
     private List<Outcome> append(List<RegistryEvent> events) {
-        if (!log.contact().isRecent(clock.instant(), staleAfter)) {
-            throw new WriteFailedException("Kafka has not answered for more than " + staleAfter.toSeconds()
-                    + " s; reads are served from this node's last state", null);
-        }
-        if (tail.failure().isPresent()) {
-            throw new WriteFailedException("this node can no longer read the log: " + tail.failure().get(), null);
-        }
+        requireContact();
         List<CompletableFuture<Long>> sent = new ArrayList<>(events.size());
         for (RegistryEvent e : events) {
             sent.add(log.appendAsync(e));
@@ -181,6 +227,17 @@ public final class ReplicatedWriter implements Writes {
         } catch (ExecutionException ex) {
             throw new WriteFailedException(what + " refused the write: " + ex.getCause().getMessage(), ex.getCause());
         }
+    }
+
+    /** The record a command is about when it needs it to exist. */
+    private static Optional<String> recordNeeded(Command command) {
+        return switch (command) {
+            case Command.Update c -> Optional.of(c.name());
+            case Command.Heartbeat c -> Optional.of(c.name());
+            case Command.Deregister c -> Optional.of(c.name());
+            case Command.RecordCheck c -> Optional.of(c.name());
+            default -> Optional.empty();
+        };
     }
 
     /** Commands about an existing record: their first event not taking effect means it was not there. */

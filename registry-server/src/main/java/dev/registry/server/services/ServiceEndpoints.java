@@ -139,7 +139,7 @@ public final class ServiceEndpoints implements HttpService {
     /** {@code PUT /services/{name}}: 404 before looking at the body, as the original did. */
     ApiReply update(ApiRequest request) {
         String name = request.path("name");
-        if (view.get(name).isEmpty()) {
+        if (!writer.exists(name)) {
             throw ApiException.serviceNotFound(name);
         }
         WriteResult result = writer.execute(requests.update(name, request.body()));

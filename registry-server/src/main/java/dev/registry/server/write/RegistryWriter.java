@@ -235,6 +235,12 @@ public final class RegistryWriter implements Writes, AutoCloseable {
         return now;
     }
 
+    /** With one writer the view is the log's end. */
+    @Override
+    public boolean exists(String name) {
+        return view.get(name).isPresent();
+    }
+
     /** Events appended since this writer started. */
     public long appendedCount() {
         return appendedCount;

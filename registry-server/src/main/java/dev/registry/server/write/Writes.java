@@ -16,4 +16,10 @@ public interface Writes {
      * @throws WriteFailedException when the log refused the events (nothing was applied)
      */
     WriteResult execute(Command command);
+
+    /**
+     * Whether the record {@code name} exists as of the log's end: on a shared log after this
+     * node has caught up with it, so that a 404 is true at a place in the log.
+     */
+    boolean exists(String name);
 }
