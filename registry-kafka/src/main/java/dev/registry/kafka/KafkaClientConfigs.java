@@ -44,7 +44,9 @@ final class KafkaClientConfigs {
             ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
             ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000,
             // Kafka 4's default (5 ms) delays every single append; pipelined appends batch by themselves.
-            ProducerConfig.LINGER_MS_CONFIG, 0);
+            ProducerConfig.LINGER_MS_CONFIG, 0,
+            // an event carries a whole registration: up to the registry's body limit (1 MiB by default)
+            ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicSetup.MAX_MESSAGE_BYTES);
     private static final Map<String, Object> CONSUMER_DEFAULTS = Map.of(
             ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000,
             ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);

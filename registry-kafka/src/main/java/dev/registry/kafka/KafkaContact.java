@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * returned events, or the log's own probe (the topic's end offset, asked every
  * {@link KafkaLogSettings#contactProbeInterval()}). While Kafka answers, the time is at most one probe
  * interval old; when it stops answering, the time stays where it was. The server decides from it, with
- * its own clock and threshold, whether its reads are stale and whether to refuse writes.
+ * its own threshold, whether its reads are stale and whether to refuse writes. Silence is measured on the
+ * JVM's monotonic clock, so a wall clock that jumps (or a test's clock set ahead) is no silence.
  */
 public final class KafkaContact {
 
@@ -19,6 +20,7 @@ public final class KafkaContact {
 
     private final Clock clock;
     private final AtomicLong lastMillis = new AtomicLong(NEVER);
+    private final AtomicLong lastNanos = new AtomicLong(NEVER);
 
     KafkaContact(Clock clock) {
         this.clock = clock;
@@ -30,13 +32,14 @@ public final class KafkaContact {
         return millis == NEVER ? Optional.empty() : Optional.of(Instant.ofEpochMilli(millis));
     }
 
-    /** Whether Kafka answered at some time within {@code maxSilence} before {@code now}. */
-    public boolean isRecent(Instant now, Duration maxSilence) {
-        long millis = lastMillis.get();
-        return millis != NEVER && now.toEpochMilli() - millis <= maxSilence.toMillis();
+    /** Whether Kafka answered within the last {@code maxSilence}. */
+    public boolean isRecent(Duration maxSilence) {
+        long nanos = lastNanos.get();
+        return nanos != NEVER && System.nanoTime() - nanos <= maxSilence.toNanos();
     }
 
     void heard() {
         lastMillis.accumulateAndGet(clock.millis(), Math::max);
+        lastNanos.set(System.nanoTime());
     }
 }

@@ -27,6 +27,13 @@ import java.util.logging.Logger;
  */
 final class TopicSetup {
 
+    /**
+     * Largest record, on the topic and in the producer: an event carries a whole registration, up
+     * to the registry's body limit (1 MiB by default, Kafka's default record limit), with room to spare.
+     */
+    static final int MAX_MESSAGE_BYTES = 16 << 20;
+
+
     private static final Logger LOG = Logger.getLogger(TopicSetup.class.getName());
 
     private final Admin admin;
@@ -99,12 +106,16 @@ final class TopicSetup {
             throw failure("cannot list the brokers", ex);
         }
         short replicas = (short) Math.min(3, brokers);
-        Map<String, String> configs = brokers >= 3 ? Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "2") : Map.of();
+        Map<String, String> configs = new java.util.HashMap<>(Map.of(
+                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_MESSAGE_BYTES)));
+        if (brokers >= 3) {
+            configs.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "2");
+        }
         try {
             await(admin.createTopics(List.of(new NewTopic(topic, 1, replicas).configs(configs)),
                     new CreateTopicsOptions().timeoutMs(remainingMillis())).all());
             LOG.info(() -> "created topic '" + topic + "': 1 partition, replication factor " + replicas
-                    + (configs.isEmpty() ? "" : ", min.insync.replicas 2"));
+                    + (brokers >= 3 ? ", min.insync.replicas 2" : ""));
         } catch (ExecutionException ex) {
             if (!(ex.getCause() instanceof TopicExistsException)) { // another node created it first: fine
                 throw failure("cannot create topic '" + topic + "'", ex);

@@ -137,7 +137,7 @@ public final class ReplicatedWriter implements Writes {
     }
 
     private void requireContact() {
-        if (!log.contact().isRecent(clock.instant(), staleAfter)) {
+        if (!log.contact().isRecent(staleAfter)) {
             throw new WriteFailedException("Kafka has not answered for more than " + staleAfter.toSeconds()
                     + " s; reads are served from this node's last state", null);
         }

@@ -128,7 +128,7 @@ public final class SharedNode {
                 }
             };
             return new Node(log, view, writer, history, checkpoints, changes, rules, deadlines,
-                    () -> lease.holds(clock.instant()), () -> !log.contact().isRecent(clock.instant(), STALE_AFTER),
+                    () -> lease.holds(clock.instant()), () -> !log.contact().isRecent(STALE_AFTER),
                     restartGrace(view, clock.instant(), settings.staleAfter()), Optional.empty(),
                     new Node.Recovery(start.map(Snapshot::index), replayed), lifecycle);
         } catch (RuntimeException ex) {

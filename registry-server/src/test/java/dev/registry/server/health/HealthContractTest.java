@@ -25,7 +25,7 @@ class HealthContractTest extends RegistryTestBase {
 
     @Override
     protected TestRegistry newRegistry(Path dir) {
-        return new TestRegistry(dir, s -> s, clock);
+        return new TestRegistry(dir, this::onTheLog, clock);
     }
 
     @Test

@@ -25,9 +25,14 @@ public abstract class RegistryTestBase {
         http = registry.http();
     }
 
-    /** Override to start the registry with other settings or another clock. */
+    /** Override to start the registry with other settings or another clock (keep {@link #onTheLog}). */
     protected TestRegistry newRegistry(Path dir) {
-        return new TestRegistry(dir);
+        return new TestRegistry(dir, this::onTheLog, java.time.Clock.systemUTC());
+    }
+
+    /** Which log the registry runs on: the embedded one; the contract suite also runs on Kafka. */
+    protected dev.registry.server.config.RegistrySettings onTheLog(dev.registry.server.config.RegistrySettings settings) {
+        return settings;
     }
 
     @AfterEach

@@ -20,6 +20,7 @@ public final class TestRegistry implements AutoCloseable {
     private final Clock clock;
     private final java.util.function.LongSupplier usableDiskBytes;
     private RegistryServer server;
+    private RegistrySettings settings;
     private Http http;
 
     public TestRegistry(Path dataDir) {
@@ -41,7 +42,7 @@ public final class TestRegistry implements AutoCloseable {
     }
 
     private void start() {
-        RegistrySettings settings = customize.apply(testDefaults(dataDir));
+        settings = customize.apply(testDefaults(dataDir));
         server = RegistryServer.start(settings, clock, usableDiskBytes);
         http = new Http(server.port());
     }
@@ -73,9 +74,29 @@ public final class TestRegistry implements AutoCloseable {
         return dataDir;
     }
 
-    /** Every event in the log, read by an independent read-only reader. */
+    /** Every event in the log (the Chronicle log, or the Kafka topic), read by an independent reader. */
     public List<LoggedEvent> logEvents() {
-        return readLog(dataDir);
+        return settings.kafka() == null ? readLog(dataDir) : readTopic(settings.kafka());
+    }
+
+    private static List<LoggedEvent> readTopic(dev.registry.server.config.KafkaSettings kafka) {
+        try (dev.registry.kafka.KafkaEventLog log = dev.registry.kafka.KafkaEventLog.open(
+                dev.registry.kafka.KafkaLogSettings.of(kafka.bootstrap(), "test-reader").withTopic(kafka.topic()));
+             EventReader reader = log.reader()) {
+            long last = log.lastIndex();
+            List<LoggedEvent> events = new ArrayList<>();
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (events.isEmpty() ? last >= 0 : events.getLast().index() < last) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("the topic could not be read through offset " + last);
+                }
+                LoggedEvent e = reader.next();
+                if (e != null) {
+                    events.add(e);
+                }
+            }
+            return events;
+        }
     }
 
     public static List<LoggedEvent> readLog(Path dataDir) {
