@@ -12,6 +12,11 @@ public final class ChildJvm {
 
     /** {@code java <flags> -cp <test classpath> mainClass args…} */
     public static List<String> command(String mainClass, List<String> args) {
+        return command(List.of(), mainClass, args);
+    }
+
+    /** As {@link #command(String, List)}, with more JVM options before the class path. */
+    public static List<String> command(List<String> jvmOptions, String mainClass, List<String> args) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -20,6 +25,7 @@ public final class ChildJvm {
                 command.add(arg);
             }
         }
+        command.addAll(jvmOptions);
         command.addAll(List.of("-Xmx256m", "-cp", System.getProperty("java.class.path"), mainClass));
         command.addAll(args);
         return command;

@@ -32,12 +32,21 @@ public final class ChildRegistry implements AutoCloseable {
         return start(dataDir, freePort(), extraArgs);
     }
 
+    /** Starts a server on {@code dataDir} and a free port, in a JVM with {@code jvmOptions}. */
+    public static ChildRegistry start(Path dataDir, List<String> jvmOptions, String... extraArgs) {
+        return start(dataDir, freePort(), jvmOptions, extraArgs);
+    }
+
     /** Starts a server on {@code dataDir} and {@code port}, and waits until it answers. */
     public static ChildRegistry start(Path dataDir, int port, String... extraArgs) {
+        return start(dataDir, port, List.of(), extraArgs);
+    }
+
+    private static ChildRegistry start(Path dataDir, int port, List<String> jvmOptions, String... extraArgs) {
         List<String> args = new ArrayList<>(List.of("--host", "127.0.0.1", "--port", Integer.toString(port),
                 "--data-dir", dataDir.toString()));
         args.addAll(List.of(extraArgs));
-        List<String> command = ChildJvm.command("dev.registry.server.Main", args);
+        List<String> command = ChildJvm.command(jvmOptions, "dev.registry.server.Main", args);
         Path log = dataDir.resolveSibling(dataDir.getFileName() + "-server.log");
         try {
             Process process = new ProcessBuilder(command)
