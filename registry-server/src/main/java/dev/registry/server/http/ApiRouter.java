@@ -1,5 +1,6 @@
 package dev.registry.server.http;
 
+import dev.registry.events.log.DamagedEventException;
 import dev.registry.server.audit.AuditEndpoints;
 import dev.registry.server.discovery.EventStream;
 import dev.registry.server.health.HealthEndpoints;
@@ -92,6 +93,8 @@ public final class ApiRouter implements Handler, AutoCloseable {
             reply = route(req);
         } catch (ApiException ex) {
             reply = ApiReply.of(ex.status(), ReplyJson.error(ex.getMessage(), ex.details()));
+        } catch (DamagedEventException ex) {
+            reply = DamagedLogReply.of(ex);
         } catch (WriteFailedException ex) {
             LOG.log(Level.WARNING, "write failed: " + ex.getMessage(), ex.getCause());
             reply = ApiReply.of(503, ReplyJson.error("Registry cannot write: " + ex.getMessage()));
