@@ -103,6 +103,7 @@ public final class ChronicleEventLog implements EventLog {
             throw new IllegalStateException("cannot create data directory " + dir + ": " + ex.getMessage(), ex);
         }
         ChronicleFileCheck.requireIntact(dir);
+        LegacyExcerpt.requireFramed(dir);
         Optional<LogIdentity> identity = LogIdentity.read(dir);
         identity.ifPresent(id -> requireLogOf(id, dir));
         identity.flatMap(LogIdentity::writer).filter(LogIdentity.Writer::isAnotherLiveProcess).ifPresent(w -> {
@@ -123,7 +124,6 @@ public final class ChronicleEventLog implements EventLog {
                     .timeProvider(() -> Math.max(clock.millis(), floor.get()))
                     .build();
             ChronicleEventLog log = new ChronicleEventLog(queue, dir, new Appending(key, floor));
-            log.requireFramedEvents();
             log.appending.open(log, identity, clock.instant());
             return log;
         } catch (RuntimeException ex) {
@@ -167,14 +167,8 @@ public final class ChronicleEventLog implements EventLog {
     }
 
     private static ChronicleEventLog readOnly(Path dir) {
-        ChronicleEventLog log = new ChronicleEventLog(ChronicleQueues.builder(dir).readOnly(true).build(), dir, null);
-        try {
-            log.requireFramedEvents();
-            return log;
-        } catch (RuntimeException ex) {
-            log.close();
-            throw ex;
-        }
+        LegacyExcerpt.requireFramed(dir);
+        return new ChronicleEventLog(ChronicleQueues.builder(dir).readOnly(true).build(), dir, null);
     }
 
     /** A directory whose identity says its log held events must still have roll files. */
@@ -188,17 +182,6 @@ public final class ChronicleEventLog implements EventLog {
                     + LogIdentity.FILE + " says it holds events from index " + identity.firstIndex()
                     + ", but no roll file (*.cq4) is left; refusing to start as an empty registry. Restore the "
                     + "files, or start with --repair to start from the newest snapshot (or empty, without one)");
-        }
-    }
-
-    /** Refuses a log written before events carried checksums: every event handed out here is checked. */
-    private void requireFramedEvents() {
-        try (ExcerptTailer tailer = queue.createTailer(); DocumentContext dc = tailer.readingDocument()) {
-            if (dc.isPresent() && LegacyExcerpt.isLegacy(dc.wire().bytes())) {
-                throw new IllegalStateException(LegacyExcerpt.refusal(dir));
-            }
-        } catch (InternalError unreadable) {
-            // a file cut short: the readers report it, at its place
         }
     }
 
@@ -490,11 +473,15 @@ public final class ChronicleEventLog implements EventLog {
 
         /**
          * A read-only mapping past a file's end faults (the JVM turns the SIGBUS into an
-         * InternalError): the file was cut shorter than what it records.
+         * InternalError): the file was cut shorter than what it records, or an excerpt's length
+         * was damaged to reach past it.
          */
-        private static IllegalStateException shorterThanRecorded(InternalError fault) {
-            return new IllegalStateException("a log file is shorter than the events it records (" + fault.getMessage() + ")",
-                    fault);
+        private DamagedEventException shorterThanRecorded(InternalError fault) {
+            long at = tailer.index();
+            DamagedEventException damage = new DamagedEventException(at, log.fileOf(at),
+                    "the file is shorter than the events it records (cut short, or an event's length is damaged)");
+            damage.initCause(fault);
+            return damage;
         }
 
         @Override

@@ -141,6 +141,33 @@ public final class ChronicleFileCheck {
         }
     }
 
+    /**
+     * The first bytes (up to 128) of the log's first event: the first data excerpt of the oldest
+     * roll file, found by walking its documents from the start. Empty when the log has none (or
+     * the oldest file's documents cannot be walked: the readers report that).
+     */
+    public static Optional<byte[]> firstEvent(Path dir) {
+        List<Path> rolls = rollFiles(dir);
+        if (rolls.isEmpty()) {
+            return Optional.empty();
+        }
+        Path oldest = rolls.getFirst();
+        long size = size(oldest);
+        long pos = 0;
+        while (pos + 4 <= size) {
+            int word = intAt(oldest, pos);
+            if (word == 0 || (word & NOT_COMPLETE) != 0) {
+                return Optional.empty();
+            }
+            int length = word & LENGTH_MASK;
+            if ((word & META_DATA) == 0) {
+                return Optional.of(bytesAt(oldest, pos + 4, Math.min(length, 128)));
+            }
+            pos = (pos + 4 + length + 3) & ~3L;
+        }
+        return Optional.empty();
+    }
+
     /** The log's roll files in {@code dir}, by name (oldest first). */
     public static List<Path> rollFiles(Path dir) {
         if (!Files.isDirectory(dir)) {
@@ -295,6 +322,18 @@ public final class ChronicleFileCheck {
             ByteBuffer buf = ByteBuffer.allocate((int) Math.min(HEAD_BYTES, ch.size()));
             while (buf.hasRemaining() && ch.read(buf) >= 0) {
                 // read up to the head's size
+            }
+            return Arrays.copyOf(buf.array(), buf.position());
+        } catch (IOException ex) {
+            throw new IllegalStateException("cannot read " + file + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    private static byte[] bytesAt(Path file, long position, int length) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer buf = ByteBuffer.allocate(length);
+            while (buf.hasRemaining() && ch.read(buf, position + buf.position()) >= 0) {
+                // up to length bytes
             }
             return Arrays.copyOf(buf.array(), buf.position());
         } catch (IOException ex) {

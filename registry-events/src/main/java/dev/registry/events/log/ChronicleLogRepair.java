@@ -94,6 +94,7 @@ public final class ChronicleLogRepair {
         if (!ChronicleFileCheck.hasLogFiles(dir)) {
             return new Kept(null, -1, -1, 0);
         }
+        LegacyExcerpt.requireFramed(dir);
         return copyReadable(dir, into, setAside);
     }
 
@@ -157,7 +158,6 @@ public final class ChronicleLogRepair {
              ExcerptTailer tailer = damaged.createTailer();
              ExcerptAppender appender = repaired.createAppender()) {
             RollNames names = new RollNames(damaged.rollCycle());
-            requireFramed(damaged, dir);
             previous = -1;
             byte[] buffer = new byte[256];
             Bytes<?> copy = Bytes.allocateElasticOnHeap(256);
@@ -212,16 +212,6 @@ public final class ChronicleLogRepair {
     public static String unreachable(long lastRead, long lastRecorded) {
         return "the log records events up to index " + lastRecorded + " but reading stops after index " + lastRead
                 + " (a file ends early or its header is damaged)";
-    }
-
-    private static void requireFramed(ChronicleQueue queue, Path dir) {
-        try (ExcerptTailer first = queue.createTailer(); DocumentContext dc = first.readingDocument()) {
-            if (dc.isPresent() && LegacyExcerpt.isLegacy(dc.wire().bytes())) {
-                throw new IllegalStateException(LegacyExcerpt.refusal(dir));
-            }
-        } catch (InternalError unreadable) {
-            // a file cut short: found by the copy, at its place
-        }
     }
 
     /** Roll file names by index, for one queue's roll cycle. */

@@ -18,26 +18,38 @@ public final class LegacyExcerpt {
 
     /** Whether the excerpt at {@code bytes}' read position is in the old format (read without moving). */
     public static boolean isLegacy(Bytes<?> bytes) {
-        long at = bytes.readPosition();
-        long remaining = bytes.readRemaining();
-        if (remaining < 1) {
+        byte[] head = new byte[(int) Math.min(bytes.readRemaining(), 0x80)];
+        for (int i = 0; i < head.length; i++) {
+            head[i] = bytes.readByte(bytes.readPosition() + i);
+        }
+        return isLegacy(head);
+    }
+
+    /** Whether an excerpt starting with {@code head} is in the old format: a known type name, length first. */
+    public static boolean isLegacy(byte[] head) {
+        if (head.length < 1) {
             return false;
         }
-        int length = bytes.readUnsignedByte(at);
-        if (length == 0 || length >= 0x80 || length + 1 > remaining) {
+        int length = head[0] & 0xFF;
+        if (length == 0 || length >= 0x80 || length + 1 > head.length) {
             return false;
         }
-        byte[] type = new byte[length];
-        for (int i = 0; i < length; i++) {
-            type[i] = bytes.readByte(at + 1 + i);
-        }
-        String name = new String(type, StandardCharsets.UTF_8);
+        String name = new String(head, 1, length, StandardCharsets.UTF_8);
         for (String known : EventCodec.KNOWN_TYPES) {
             if (known.equals(name)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * @throws IllegalStateException naming the conversion, when the log in {@code dir} is in the old format
+     */
+    public static void requireFramed(Path dir) {
+        ChronicleFileCheck.firstEvent(dir).filter(LegacyExcerpt::isLegacy).ifPresent(head -> {
+            throw new IllegalStateException(refusal(dir));
+        });
     }
 
     /** Reads an old-format excerpt. */

@@ -1,6 +1,7 @@
 package dev.registry.server.testing;
 
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,5 +24,19 @@ public final class ChildJvm {
         command.addAll(List.of("-Xmx256m", "-cp", System.getProperty("java.class.path"), mainClass));
         command.addAll(args);
         return command;
+    }
+
+    /**
+     * Runs {@code command} as a process whose home directory is {@code home} ({@code HOME} and
+     * {@code user.home}), without the {@code -Dchronicle...} properties this JVM has: so the
+     * process has only the code's own settings for Chronicle, and whatever it writes to its home
+     * shows there.
+     */
+    public static ProcessBuilder inHome(List<String> command, Path home) {
+        List<String> own = new ArrayList<>(command.stream().filter(a -> !a.startsWith("-Dchronicle")).toList());
+        own.add(1, "-Duser.home=" + home);
+        ProcessBuilder builder = new ProcessBuilder(own);
+        builder.environment().put("HOME", home.toString());
+        return builder;
     }
 }

@@ -34,13 +34,22 @@ public final class ChildRegistry implements AutoCloseable {
 
     /** Starts a server on {@code dataDir} and {@code port}, and waits until it answers. */
     public static ChildRegistry start(Path dataDir, int port, String... extraArgs) {
+        return start(dataDir, port, null, extraArgs);
+    }
+
+    /** As {@link #start(Path, String...)}, in a process whose home is {@code home} ({@link ChildJvm#inHome}). */
+    public static ChildRegistry startInHome(Path home, Path dataDir, String... extraArgs) {
+        return start(dataDir, freePort(), home, extraArgs);
+    }
+
+    private static ChildRegistry start(Path dataDir, int port, Path home, String... extraArgs) {
         List<String> args = new ArrayList<>(List.of("--host", "127.0.0.1", "--port", Integer.toString(port),
                 "--data-dir", dataDir.toString()));
         args.addAll(List.of(extraArgs));
         List<String> command = ChildJvm.command("dev.registry.server.Main", args);
         Path log = dataDir.resolveSibling(dataDir.getFileName() + "-server.log");
         try {
-            Process process = new ProcessBuilder(command)
+            Process process = (home == null ? new ProcessBuilder(command) : ChildJvm.inHome(command, home))
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
