@@ -421,6 +421,8 @@ public final class ChronicleEventLog implements EventLog {
         private final ExcerptTailer tailer;
         private final EventFrame frame = new EventFrame();
         private byte[] buffer = new byte[256];
+        /** The last index read since the last seek, or -1: where a read that faults was. */
+        private long lastRead = -1;
 
         ChronicleReader(ChronicleEventLog log, ExcerptTailer tailer) {
             this.log = log;
@@ -468,6 +470,7 @@ public final class ChronicleEventLog implements EventLog {
             } catch (DamagedEventException damaged) {
                 throw damaged.at(index, log.fileOf(index));
             }
+            lastRead = index;
             return index;
         }
 
@@ -477,7 +480,7 @@ public final class ChronicleEventLog implements EventLog {
          * was damaged to reach past it.
          */
         private DamagedEventException shorterThanRecorded(InternalError fault) {
-            long at = tailer.index();
+            long at = lastRead >= 0 ? lastRead + 1 : tailer.index();
             DamagedEventException damage = new DamagedEventException(at, log.fileOf(at),
                     "the file is shorter than the events it records (cut short, or an event's length is damaged)");
             damage.initCause(fault);
@@ -486,6 +489,7 @@ public final class ChronicleEventLog implements EventLog {
 
         @Override
         public void seekAfter(long index) {
+            lastRead = -1;
             if (!tailer.moveToIndex(index)) {
                 throw new IllegalArgumentException("no event at index " + index);
             }
@@ -496,6 +500,7 @@ public final class ChronicleEventLog implements EventLog {
 
         @Override
         public void seekAtOrAfter(long index) {
+            lastRead = -1;
             if (tailer.moveToIndex(index)) {
                 return;
             }
@@ -522,6 +527,7 @@ public final class ChronicleEventLog implements EventLog {
 
         @Override
         public IndexedEncodedEvent readAt(long index) {
+            lastRead = index - 1;
             if (!tailer.moveToIndex(index)) {
                 return null;
             }

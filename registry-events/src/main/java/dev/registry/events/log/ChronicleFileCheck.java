@@ -62,9 +62,9 @@ public final class ChronicleFileCheck {
      *
      * @param file         the file
      * @param problem      what is wrong with it
-     * @param blocksReading whether Chronicle cannot read the log while the file is there (a damaged
-     *                     header); otherwise the log reads up to the damage (a file cut short, a
-     *                     hidden last event, a missing newest file)
+     * @param blocksReading whether Chronicle cannot read the log as it is (a damaged header, a listed
+     *                     file gone): the file must be set aside, or the metadata rebuilt, first;
+     *                     otherwise the log reads up to the damage (a file cut short, a hidden last event)
      */
     public record Damage(Path file, String problem, boolean blocksReading) {
         /** One line: the file's name and the problem. */
@@ -112,10 +112,11 @@ public final class ChronicleFileCheck {
                     : RollPeriod.ofFileName(rolls.getLast().getFileName().toString());
             if (rolls.isEmpty()) {
                 damage.add(new Damage(metadata, "it records roll files up to cycle " + newest + ", but no roll file is left",
-                        false));
+                        true));
             } else if (period.isPresent() && rolls.stream().noneMatch(f -> period.get().cycleOf(f).orElse(-1) == newest)) {
+                // Chronicle's reader trips over a listed file that is gone
                 damage.add(new Damage(dir.resolve(period.get().fileName(newest)),
-                        "missing: it is the newest roll file metadata.cq4t records", false));
+                        "missing: it is the newest roll file metadata.cq4t records", true));
             }
         }
         return damage;

@@ -132,7 +132,11 @@ public final class ChronicleLogRepair {
     public static void replaceLog(Path dir, Path with, Path saveDir) throws IOException {
         Files.createDirectories(saveDir);
         for (Path f : queueFiles(dir)) {
-            Files.move(f, saveDir.resolve(f.getFileName()));
+            if (Files.exists(saveDir.resolve(f.getFileName()))) {
+                Files.delete(f); // a metadata file rebuilt by this repair: the damaged original is saved already
+            } else {
+                Files.move(f, saveDir.resolve(f.getFileName()));
+            }
         }
         for (Path f : queueFiles(with)) {
             Files.move(f, dir.resolve(f.getFileName()));

@@ -10,7 +10,8 @@ public final class DamagedLogException extends IllegalStateException {
 
     public DamagedLogException(Path dir, List<ChronicleFileCheck.Damage> damage) {
         super("the log in " + dir.toAbsolutePath().normalize() + " is damaged: " + damage.getFirst().describe()
-                + (damage.size() > 1 ? " (and " + (damage.size() - 1) + " more)" : ""));
+                + (damage.size() > 1 ? " (and " + (damage.size() - 1) + " more)" : "")
+                + "; start with --repair to set it aside and keep what is readable (registry-tools verify tells more)");
         this.damage = List.copyOf(damage);
     }
 

@@ -70,7 +70,8 @@ public final class LogRepair {
         Optional<RetentionMarker> marker = readMarker(dataDir, saveDir, report);
         Set<String> setAside = new HashSet<>();
         for (ChronicleFileCheck.Damage d : ChronicleLogRepair.setAsideDamagedFiles(dataDir, saveDir)) {
-            report.add("damaged: " + d.describe() + (d.blocksReading() ? " (set aside)" : ""));
+            boolean moved = Files.exists(saveDir.resolve(d.file().getFileName()));
+            report.add("damaged: " + d.describe() + (moved ? " (set aside)" : ""));
             if (d.blocksReading()) {
                 setAside.add(d.file().getFileName().toString());
             }

@@ -1,10 +1,8 @@
 package dev.registry.server.integrity;
 
 import dev.registry.events.log.FileChecksum;
-import dev.registry.events.log.LoggedEvent;
 import dev.registry.server.RegistryServer;
 import dev.registry.server.testing.ChildRegistry;
-import dev.registry.server.testing.Http;
 import dev.registry.server.testing.LegacyLog;
 import dev.registry.server.testing.TestRegistry;
 import org.junit.jupiter.api.Test;
@@ -14,7 +12,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -31,7 +28,7 @@ class LegacyLogTest {
 
     @Test
     void anOldLogIsRefusedWithTheCommandThatConvertsItAndLeftAsItWas() throws IOException {
-        Path old = writeOldLog(tmp);
+        Path old = LegacyLog.writeSample(tmp);
         Map<String, Long> before = checksums(old);
 
         IllegalStateException refused = assertThrows(IllegalStateException.class,
@@ -48,21 +45,6 @@ class LegacyLogTest {
         assertThat(child.getMessage(), containsString("registry-tools convert-log"));
 
         assertThat(checksums(old), is(before));
-    }
-
-    /** A log with two records, written the old way; returns its directory. */
-    public static Path writeOldLog(Path tmp) throws IOException {
-        Path current = tmp.resolve("current");
-        List<LoggedEvent> events;
-        try (TestRegistry registry = new TestRegistry(current)) {
-            registry.http().post("/services", Http.registration("a", 1, null));
-            registry.http().post("/services", Http.registration("b", 2, null));
-            registry.http().post("/services/a/heartbeat", null);
-            events = registry.logEvents();
-        }
-        Path old = tmp.resolve("old");
-        LegacyLog.write(old, events.stream().map(LoggedEvent::event).toList());
-        return old;
     }
 
     private static Map<String, Long> checksums(Path dir) throws IOException {

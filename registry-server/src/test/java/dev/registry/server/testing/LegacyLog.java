@@ -23,6 +23,24 @@ public final class LegacyLog {
     private LegacyLog() {
     }
 
+    /**
+     * A log of a registry with two records ({@code a} on port 1, {@code b} on port 2), written the
+     * old way into {@code tmp/old}: the events a real server appended, appended again in the old format.
+     */
+    public static Path writeSample(Path tmp) {
+        Path current = tmp.resolve("current");
+        List<RegistryEvent> events;
+        try (TestRegistry registry = new TestRegistry(current)) {
+            registry.http().post("/services", Http.registration("a", 1, null));
+            registry.http().post("/services", Http.registration("b", 2, null));
+            registry.http().post("/services/a/heartbeat", null);
+            events = registry.logEvents().stream().map(dev.registry.events.log.LoggedEvent::event).toList();
+        }
+        Path old = tmp.resolve("old");
+        write(old, events);
+        return old;
+    }
+
     /** Appends {@code events} in the old format to the log in {@code dir}; returns their indexes. */
     public static List<Long> write(Path dir, List<RegistryEvent> events) {
         EventCodec codec = new EventCodec();

@@ -36,10 +36,15 @@ public final class LogDamage {
      * of {@code dataDir}: the payload that holds it changes, and so must fail its checksum.
      */
     public static void breakPayloadContaining(Path dataDir, String marker) throws IOException {
+        changeByteOf(dataDir, marker, 6, '"');
+    }
+
+    /** Sets the byte {@code offset} into the first occurrence of {@code marker} in an event to {@code value}. */
+    public static void changeByteOf(Path dataDir, String marker, int offset, char value) throws IOException {
         Excerpt excerpt = excerptContaining(dataDir, marker);
         byte[] bytes = Files.readAllBytes(excerpt.file());
         int at = indexOf(bytes, marker.getBytes(StandardCharsets.UTF_8), (int) excerpt.header());
-        write(excerpt.file(), at + 6, new byte[]{'"'});
+        write(excerpt.file(), at + offset, new byte[]{(byte) value});
     }
 
     /** The first data excerpt (not Chronicle's metadata) whose frame contains {@code marker}. */

@@ -72,7 +72,7 @@ public final class VerifyCommand extends ToolCommand {
                 try {
                     e = reader.nextEncoded();
                 } catch (DamagedEventException ex) {
-                    return fail(ex.index(), ex.getMessage() + REPAIR);
+                    return fail(ex.index(), ex.getMessage() + fileDamage(damage, ex.file()) + REPAIR);
                 } catch (RuntimeException ex) {
                     return fail(previous < 0 ? -1 : previous + 1, "unreadable entry after index " + previous + ": " + ex);
                 }
@@ -128,6 +128,12 @@ public final class VerifyCommand extends ToolCommand {
             out().println("OK: " + count + " events, last index " + previous + ", " + view.size() + " records rebuilt");
         }
         return 0;
+    }
+
+    /** What the file check found wrong with {@code file}, as an addition to a message; empty when nothing. */
+    private static String fileDamage(List<ChronicleFileCheck.Damage> damage, String file) {
+        return damage.stream().filter(d -> d.file().getFileName().toString().equals(file)).findFirst()
+                .map(d -> " (" + d.problem() + ")").orElse("");
     }
 
     /** The index a roll file's first event takes, or -1 for another file (the metadata). */
