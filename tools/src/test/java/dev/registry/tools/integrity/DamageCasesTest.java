@@ -9,6 +9,8 @@ import dev.registry.server.config.RegistrySettings;
 import dev.registry.server.testing.ChildRegistry;
 import dev.registry.server.testing.Http;
 import dev.registry.server.testing.LogDamage;
+import dev.registry.server.testing.SseClient;
+import dev.registry.server.discovery.EventStream;
 import dev.registry.server.testing.TestRegistry;
 import dev.registry.tools.ToolRun;
 import org.junit.jupiter.api.io.TempDir;
@@ -169,6 +171,14 @@ class DamageCasesTest {
                 assertThat(path, reply.status(), is(500));
                 assertThat(path, reply.json().get("damaged_index").asLong(), is(victim));
                 assertThat(path, reply.body(), not(containsString("2003")));
+            }
+            try (SseClient stream = SseClient.connect("http://127.0.0.1:" + registry.server().port(),
+                    "/events/stream?from=0", null)) {
+                await().atMost(Duration.ofSeconds(10)).until(stream::ended);
+                SseClient.Event last = stream.events().getLast();
+                assertThat(last.type(), is(EventStream.DAMAGED));
+                assertThat(last.data(), containsString("\"damaged_index\":" + victim));
+                assertThat(stream.events().stream().map(SseClient.Event::data).toList().toString(), not(containsString("2003")));
             }
         }
     }
