@@ -8,10 +8,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -64,13 +62,13 @@ class ChronicleFileCheckTest {
     @Test
     void emptiedZeroedAndCutHeadersAreFound() throws IOException {
         write();
-        assertThat(problemAfter(() -> truncate(rolls().get(2), 0)), is("empty (0 bytes)"));
+        assertThat(problemAfter(() -> FileBytes.truncate(rolls().get(2), 0)), is("empty (0 bytes)"));
         write3();
-        assertThat(problemAfter(() -> truncate(rolls().get(2), 100)), containsString("cut short to 100 bytes, inside its header"));
+        assertThat(problemAfter(() -> FileBytes.truncate(rolls().get(2), 100)), containsString("cut short to 100 bytes, inside its header"));
         write3();
-        assertThat(problemAfter(() -> truncate(rolls().get(2), 4096)), containsString("cut short to 4096 bytes"));
+        assertThat(problemAfter(() -> FileBytes.truncate(rolls().get(2), 4096)), containsString("cut short to 4096 bytes"));
         write3();
-        assertThat(problemAfter(() -> zero(rolls().get(2), 0, 4096)), containsString("first 4096 bytes are zeroed"));
+        assertThat(problemAfter(() -> FileBytes.zero(rolls().get(2), 0, 4096)), containsString("first 4096 bytes are zeroed"));
     }
 
     @Test
@@ -78,9 +76,9 @@ class ChronicleFileCheckTest {
         write();
         Path newest = rolls().get(2);
         long last = lastExcerpt(newest);
-        assertThat(problemAfter(() -> flip(newest, last + 3, 0x40)), containsString("marked as metadata"));
-        flip(newest, last + 3, 0x40);
-        assertThat(problemAfter(() -> flip(newest, last + 3, 0x80)), containsString("marked unfinished"));
+        assertThat(problemAfter(() -> FileBytes.flip(newest, last + 3, 0x40)), containsString("marked as metadata"));
+        FileBytes.flip(newest, last + 3, 0x40);
+        assertThat(problemAfter(() -> FileBytes.flip(newest, last + 3, 0x80)), containsString("marked unfinished"));
     }
 
     @Test
@@ -99,7 +97,7 @@ class ChronicleFileCheckTest {
     void aZeroedMetadataFileIsFoundAtOnce() throws IOException {
         write();
         Path metadata = dir.resolve(ChronicleFileCheck.METADATA);
-        zero(metadata, 0, (int) Files.size(metadata));
+        FileBytes.zero(metadata, 0, (int) Files.size(metadata));
         DamagedLogException refused = assertTimeoutPreemptively(java.time.Duration.ofSeconds(5),
                 () -> assertThrows(DamagedLogException.class, () -> ChronicleEventLog.openReadOnly(dir)));
         assertThat(refused.getMessage(), containsString("metadata.cq4t: its first 4096 bytes are zeroed"));
@@ -143,27 +141,6 @@ class ChronicleFileCheckTest {
             }
             last = pos;
             pos = (pos + 4 + (word & 0x3FFF_FFFF) + 3) & ~3;
-        }
-    }
-
-    private static void truncate(Path file, long size) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            ch.truncate(size);
-        }
-    }
-
-    private static void zero(Path file, long from, int length) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            ch.write(ByteBuffer.allocate(length), from);
-        }
-    }
-
-    private static void flip(Path file, long position, int mask) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            ByteBuffer b = ByteBuffer.allocate(1);
-            ch.read(b, position);
-            b.put(0, (byte) (b.get(0) ^ mask));
-            ch.write(b.rewind(), position);
         }
     }
 }

@@ -5,10 +5,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -129,8 +127,6 @@ class RepairTest {
     }
 
     private void truncate(int file, long size) throws IOException {
-        try (FileChannel ch = FileChannel.open(files().get(file), StandardOpenOption.WRITE)) {
-            ch.truncate(size);
-        }
+        FileBytes.truncate(files().get(file), size);
     }
 }

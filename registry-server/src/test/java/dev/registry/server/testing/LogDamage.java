@@ -1,13 +1,13 @@
 package dev.registry.server.testing;
 
+import dev.registry.events.log.FileBytes;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 /** Damages a log on disk the way a bad sector, a torn write or a stray command would. */
@@ -44,7 +44,7 @@ public final class LogDamage {
         Excerpt excerpt = excerptContaining(dataDir, marker);
         byte[] bytes = Files.readAllBytes(excerpt.file());
         int at = indexOf(bytes, marker.getBytes(StandardCharsets.UTF_8), (int) excerpt.header());
-        write(excerpt.file(), at + offset, new byte[]{(byte) value});
+        FileBytes.write(excerpt.file(), at + offset, new byte[]{(byte) value});
     }
 
     /** The first data excerpt (not Chronicle's metadata) whose frame contains {@code marker}. */
@@ -70,35 +70,6 @@ public final class LogDamage {
             }
         }
         throw new AssertionError("marker " + marker + " not found in any event of " + dataDir);
-    }
-
-    /** Flips the bits of {@code mask} in the byte at {@code position}. */
-    public static void flip(Path file, long position, int mask) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            ByteBuffer b = ByteBuffer.allocate(1);
-            ch.read(b, position);
-            b.put(0, (byte) (b.get(0) ^ mask));
-            ch.write(b.rewind(), position);
-        }
-    }
-
-    /** Overwrites bytes at {@code position}. */
-    public static void write(Path file, long position, byte[] bytes) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            ch.write(ByteBuffer.wrap(bytes), position);
-        }
-    }
-
-    /** Zeroes {@code length} bytes from {@code position}. */
-    public static void zero(Path file, long position, int length) throws IOException {
-        write(file, position, new byte[length]);
-    }
-
-    /** Cuts {@code file} to {@code size} bytes. */
-    public static void truncate(Path file, long size) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            ch.truncate(size);
-        }
     }
 
     /** The log's roll files, oldest first. */

@@ -5,6 +5,7 @@ import dev.registry.events.event.ServiceRegistered;
 import dev.registry.events.log.LoggedEvent;
 import dev.registry.server.RegistryServer;
 import dev.registry.server.testing.Http;
+import dev.registry.events.log.FileBytes;
 import dev.registry.server.testing.LogDamage;
 import dev.registry.server.testing.TestRegistry;
 import dev.registry.tools.ToolRun;
@@ -90,7 +91,7 @@ class BitFlipTest {
             bits.add(32 + random.nextInt(excerpt.length() * 8));
         }
         for (int bit : bits) {
-            LogDamage.flip(excerpt.file(), excerpt.header() + bit / 8, 1 << (bit % 8));
+            FileBytes.flip(excerpt.file(), excerpt.header() + bit / 8, 1 << (bit % 8));
 
             ToolRun verify = ToolRun.inProcess("verify", "--json", "--data-dir", data.toString());
             assertThat("bit " + bit + ": " + verify, verify.exit(), is(1));
@@ -102,7 +103,7 @@ class BitFlipTest {
             } catch (IllegalStateException refused) {
                 // refused, as it must: nothing is served
             }
-            LogDamage.write(excerpt.file(), excerpt.header(), original);
+            FileBytes.write(excerpt.file(), excerpt.header(), original);
         }
         return bits.size();
     }

@@ -8,6 +8,7 @@ import dev.registry.server.RegistryServer;
 import dev.registry.server.config.RegistrySettings;
 import dev.registry.server.testing.ChildRegistry;
 import dev.registry.server.testing.Http;
+import dev.registry.events.log.FileBytes;
 import dev.registry.server.testing.LogDamage;
 import dev.registry.server.testing.SseClient;
 import dev.registry.server.discovery.EventStream;
@@ -145,17 +146,17 @@ class DamageCasesTest {
             case PORT_DIGIT_CHANGED, PORT_CHANGED_BEFORE_THE_NEWEST_SNAPSHOT ->
                     LogDamage.changeByteOf(data, "\"port\":2002", 10, '3');
             case NEWEST_FILE_DELETED, LOG_DELETED_SNAPSHOTS_LEFT -> Files.delete(newest);
-            case NEWEST_FILE_EMPTIED -> LogDamage.truncate(newest, 0);
-            case NEWEST_FILE_HEAD_ZEROED -> LogDamage.zero(newest, 0, 4096);
-            case NEWEST_FILE_CUT_TO_100_BYTES -> LogDamage.truncate(newest, 100);
-            case NEWEST_FILE_CUT_TO_4096_BYTES -> LogDamage.truncate(newest, 4096);
-            case METADATA_ZEROED -> LogDamage.zero(data.resolve("metadata.cq4t"), 0, (int) Files.size(data.resolve("metadata.cq4t")));
+            case NEWEST_FILE_EMPTIED -> FileBytes.truncate(newest, 0);
+            case NEWEST_FILE_HEAD_ZEROED -> FileBytes.zero(newest, 0, 4096);
+            case NEWEST_FILE_CUT_TO_100_BYTES -> FileBytes.truncate(newest, 100);
+            case NEWEST_FILE_CUT_TO_4096_BYTES -> FileBytes.truncate(newest, 4096);
+            case METADATA_ZEROED -> FileBytes.zero(data.resolve("metadata.cq4t"), 0, (int) Files.size(data.resolve("metadata.cq4t")));
             case METADATA_DELETED -> Files.delete(data.resolve("metadata.cq4t"));
             case NAME_BYTE_CHANGED -> LogDamage.changeByteOf(data, "record-3", 7, '9');
             case HEARTBEAT_BIT_FLIPPED -> {
                 // in a binary heartbeat, the name follows its length byte
                 LogDamage.Excerpt heartbeat = LogDamage.excerptContaining(data, "\u0008record-4");
-                LogDamage.flip(heartbeat.file(), heartbeat.header() + heartbeat.size() - 6, 0x10);
+                FileBytes.flip(heartbeat.file(), heartbeat.header() + heartbeat.size() - 6, 0x10);
             }
         }
     }

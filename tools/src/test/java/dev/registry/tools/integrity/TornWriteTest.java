@@ -3,6 +3,7 @@ package dev.registry.tools.integrity;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.registry.server.RegistryServer;
 import dev.registry.server.testing.Http;
+import dev.registry.events.log.FileBytes;
 import dev.registry.server.testing.LogDamage;
 import dev.registry.server.testing.TestRegistry;
 import org.junit.jupiter.api.Test;
@@ -61,7 +62,7 @@ class TornWriteTest {
         }
         int refused = 0;
         for (long cut : cuts) {
-            LogDamage.truncate(file, cut);
+            FileBytes.truncate(file, cut);
             int whole = (int) events.stream().filter(e -> e[1] <= cut).count() - 1; // the first event is registry-started
             try (RegistryServer server = RegistryServer.start(TestRegistry.testDefaults(data), Clock.systemUTC())) {
                 assertServes(new Http(server.port()), whole, "cut at " + cut);
@@ -76,7 +77,7 @@ class TornWriteTest {
         // --repair on a cut in the middle keeps every event before it
         long[] middle = events.get(events.size() / 2);
         long cut = middle[0] + 9;
-        LogDamage.truncate(file, cut);
+        FileBytes.truncate(file, cut);
         int whole = (int) events.stream().filter(e -> e[1] <= cut).count() - 1;
         try (RegistryServer repaired = RegistryServer.start(TestRegistry.testDefaults(data).withRepair(true),
                 Clock.systemUTC())) {
