@@ -44,6 +44,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ChronicleEventLog implements EventLog {
 
+    private static final System.Logger LOG = System.getLogger(ChronicleEventLog.class.getName());
     /** Directories a writer in this process has open: the identity's pid cannot tell them apart. */
     private static final Set<Path> WRITING = ConcurrentHashMap.newKeySet();
 
@@ -340,7 +341,19 @@ public final class ChronicleEventLog implements EventLog {
             if (identity.firstIndex() < 0 && first >= 0) {
                 identity = identity.withFirstIndex(first);
             }
-            identity.write(log.dir);
+            record(log);
+        }
+
+        /**
+         * Writes the identity. A failure (a full disk) does not stop the log: it is a check on top of
+         * the OS lock, and an append that is in the log must never be reported as failed.
+         */
+        private void record(ChronicleEventLog log) {
+            try {
+                identity.write(log.dir);
+            } catch (IllegalStateException ex) {
+                LOG.log(System.Logger.Level.WARNING, ex.getMessage() + "; it is written again with the next start");
+            }
         }
 
         long append(ChronicleEventLog log, EncodedEvent encoded) {
@@ -372,7 +385,7 @@ public final class ChronicleEventLog implements EventLog {
             lastAppended = index;
             if (identity.firstIndex() < 0) {
                 identity = identity.withFirstIndex(log.firstIndex());
-                identity.write(log.dir);
+                record(log);
             }
             return index;
         }

@@ -87,7 +87,7 @@ class ChronicleFileCheckTest {
         Files.delete(rolls().get(2));
         List<ChronicleFileCheck.Damage> missing = ChronicleFileCheck.find(dir);
         assertThat(missing.getFirst().describe(), is("20261101-02F.cq4: missing: it is the newest roll file metadata.cq4t records"));
-        assertThat(missing.getFirst().blocksReading(), is(false));
+        assertThat(missing.getFirst().blocksReading(), is(true)); // Chronicle trips over a listed file that is gone
 
         Files.delete(dir.resolve(ChronicleFileCheck.METADATA));
         assertThat(ChronicleFileCheck.find(dir).getFirst().describe(), containsString("metadata.cq4t: missing, while 2 roll file(s) remain"));

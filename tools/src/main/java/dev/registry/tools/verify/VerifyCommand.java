@@ -62,6 +62,7 @@ public final class VerifyCommand extends ToolCommand {
         long startedAt = -1;
         RegistryView view;
         try (ChronicleEventLog events = ChronicleEventLog.openForInspection(dir); EventReader reader = events.reader()) {
+            long recordedEnd = events.lastIndex(); // before reading: a server may append meanwhile
             Optional<Snapshot> base = log.retentionBase(events);
             view = base.map(s -> s.view().copy()).orElseGet(RegistryView::new);
             Projection projection = Projection.all(List.of(Projection.of(view),
@@ -102,8 +103,8 @@ public final class VerifyCommand extends ToolCommand {
                 previous = e.index();
                 count++;
             }
-            if (events.lastIndex() > previous) {
-                return fail(previous + 1, "the log records events up to index " + events.lastIndex()
+            if (recordedEnd > previous) {
+                return fail(previous + 1, "the log records events up to index " + recordedEnd
                         + " but reading stops after index " + previous + REPAIR);
             }
             if (!damage.isEmpty()) {
