@@ -229,7 +229,14 @@ public final class ChronicleEventLog implements EventLog {
 
     @Override
     public long lastIndex() {
-        long last = queue.lastIndex();
+        long last;
+        try {
+            last = queue.lastIndex();
+        } catch (InternalError fault) {
+            // Chronicle scans the newest file for its end; a file cut short faults there
+            throw new IllegalStateException("the log's newest file is shorter than the events it records ("
+                    + fault.getMessage() + ")", fault);
+        }
         return last < 0 ? -1 : last;
     }
 

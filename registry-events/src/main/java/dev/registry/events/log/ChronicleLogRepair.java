@@ -205,11 +205,21 @@ public final class ChronicleLogRepair {
                 previous = index;
                 kept++;
             }
-            if (damage == null && damaged.lastIndex() > previous) {
-                damage = unreachable(previous, damaged.lastIndex());
+            if (damage == null) {
+                damage = endProblem(damaged, previous);
             }
         }
         return new Kept(damage, firstKept, kept == 0 ? -1 : previous, kept);
+    }
+
+    /** Why reading stopped after {@code lastRead} although the log records more; null when it reached the end. */
+    private static String endProblem(ChronicleQueue queue, long lastRead) {
+        try {
+            long recorded = queue.lastIndex();
+            return recorded > lastRead ? unreachable(lastRead, recorded) : null;
+        } catch (InternalError cut) {
+            return "the newest file is shorter than the events it records, after index " + lastRead;
+        }
     }
 
     /** The damage a reader stopping at {@code lastRead} before the log's recorded end has met. */

@@ -62,7 +62,7 @@ public final class VerifyCommand extends ToolCommand {
         long startedAt = -1;
         RegistryView view;
         try (ChronicleEventLog events = ChronicleEventLog.openForInspection(dir); EventReader reader = events.reader()) {
-            long recordedEnd = events.lastIndex(); // before reading: a server may append meanwhile
+            long recordedEnd = recordedEnd(events); // before reading: a server may append meanwhile
             Optional<Snapshot> base = log.retentionBase(events);
             view = base.map(s -> s.view().copy()).orElseGet(RegistryView::new);
             Projection projection = Projection.all(List.of(Projection.of(view),
@@ -129,6 +129,15 @@ public final class VerifyCommand extends ToolCommand {
             out().println("OK: " + count + " events, last index " + previous + ", " + view.size() + " records rebuilt");
         }
         return 0;
+    }
+
+    /** Where the log says it ends; -1 when it cannot say (a file cut short: the reading finds where). */
+    private static long recordedEnd(ChronicleEventLog events) {
+        try {
+            return events.lastIndex();
+        } catch (IllegalStateException cut) {
+            return -1;
+        }
     }
 
     /** What the file check found wrong with {@code file}, as an addition to a message; empty when nothing. */
