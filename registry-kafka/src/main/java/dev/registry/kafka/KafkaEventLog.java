@@ -3,6 +3,7 @@ package dev.registry.kafka;
 import dev.registry.events.event.RegistryEvent;
 import dev.registry.events.event.ServiceEvent;
 import dev.registry.events.log.EventCodec;
+import dev.registry.events.log.EventFrame;
 import dev.registry.events.log.EventLog;
 import dev.registry.events.log.EventReader;
 import org.apache.kafka.clients.admin.Admin;
@@ -74,6 +75,8 @@ public final class KafkaEventLog implements EventLog {
         }
     }
 
+    /** This instance's id in every frame it writes (the frame's writer field): random, never 0 (converted). */
+    private final int writerId = java.util.concurrent.ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE);
     private final KafkaLogSettings settings;
     private final KafkaClientConfigs configs;
     private final TopicPartition partition;
@@ -171,7 +174,9 @@ public final class KafkaEventLog implements EventLog {
         byte[] key = event instanceof ServiceEvent service ? service.name().getBytes(StandardCharsets.UTF_8) : null;
         byte[] value;
         try {
-            value = RecordValueCodec.encode(codec.encode(event));
+            // the frame of the Chronicle log, with its checksum; bound to no position (seed 0):
+            // Kafka assigns offsets after the write
+            value = EventFrame.encode(codec.encode(event), writerId, 0);
         } catch (RuntimeException ex) {
             return CompletableFuture.failedFuture(new KafkaLogException("cannot encode the event: " + ex.getMessage(), ex));
         }

@@ -1,6 +1,8 @@
 package dev.registry.kafka;
 
+import dev.registry.events.log.DamagedEventException;
 import dev.registry.events.log.EventCodec;
+import dev.registry.events.log.EventFrame;
 import dev.registry.events.log.EventReader;
 import dev.registry.events.log.LoggedEvent;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -36,6 +38,7 @@ final class KafkaReader implements EventReader {
     private final Consumer<KafkaReader> onClose;
     private final AtomicBoolean closed = new AtomicBoolean();
     private Iterator<ConsumerRecord<byte[], byte[]>> buffered = Collections.emptyIterator();
+    private final EventFrame frame = new EventFrame();
 
     KafkaReader(KafkaConsumer<byte[], byte[]> consumer, TopicPartition partition, Duration pollTimeout,
                 Duration catchUpTimeout, KafkaContact contact, EventCodec codec, Consumer<KafkaReader> onClose) {
@@ -173,12 +176,17 @@ final class KafkaReader implements EventReader {
         }
     }
 
+    /** The record's value is an event's checksummed frame; a damaged one is never handed out. */
     private IndexedEncodedEvent encoded(ConsumerRecord<byte[], byte[]> record) {
+        byte[] value = record.value();
         try {
-            return new IndexedEncodedEvent(record.offset(), RecordValueCodec.decode(record.value()));
-        } catch (IllegalStateException ex) {
-            throw new IllegalStateException("offset " + record.offset() + " of topic '" + partition.topic() + "': "
-                    + ex.getMessage(), ex);
+            if (value == null) {
+                throw new DamagedEventException("a record without a value");
+            }
+            frame.read(value, 0, value.length, 0);
+            return new IndexedEncodedEvent(record.offset(), frame.encoded(), frame.writer());
+        } catch (DamagedEventException ex) {
+            throw ex.at(record.offset(), "topic '" + partition.topic() + "'");
         }
     }
 

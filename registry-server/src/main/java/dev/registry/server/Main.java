@@ -183,8 +183,9 @@ public final class Main implements Callable<Integer> {
     URI bootstrapFrom;
 
     @Option(names = "--repair",
-            description = "If the log is damaged, move its files into DATA_DIR/damaged-<time>/, keep every event "
-                    + "before the damage, and start; without it a damaged log stops the start.")
+            description = "If a start would refuse (a damaged or missing log file, a checksum mismatch, lost events), "
+                    + "keep the newest whole state, move the rest into DATA_DIR/damaged-<time>/ with a report, and "
+                    + "start; without it such a log stops the start.")
     boolean repair;
 
     public static void main(String[] args) {

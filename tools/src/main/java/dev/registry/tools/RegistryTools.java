@@ -1,6 +1,7 @@
 package dev.registry.tools;
 
 import dev.registry.tools.babysit.BabysitCommand;
+import dev.registry.tools.convert.ConvertLogCommand;
 import dev.registry.tools.dump.DumpCommand;
 import dev.registry.tools.events.EventsCommand;
 import dev.registry.tools.history.HistoryCommand;
@@ -21,8 +22,8 @@ import picocli.CommandLine.Command;
 @Command(name = "registry-tools", mixinStandardHelpOptions = true,
         description = "Tools over a registry's event log and HTTP API.",
         subcommands = {HistoryCommand.class, EventsCommand.class, AtCommand.class, DiffCommand.class,
-                StatsCommand.class, VerifyCommand.class, ReplayCommand.class, DumpCommand.class, BabysitCommand.class,
-                RouteCommand.class,
+                StatsCommand.class, VerifyCommand.class, ReplayCommand.class, DumpCommand.class, ConvertLogCommand.class,
+                BabysitCommand.class, RouteCommand.class,
                 CommandLine.HelpCommand.class})
 public final class RegistryTools implements Runnable {
 

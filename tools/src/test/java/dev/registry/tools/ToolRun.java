@@ -25,8 +25,17 @@ public record ToolRun(int exit, String out, String err) {
 
     /** {@code java -cp … RegistryTools args…} in a child process. */
     public static ToolRun process(String... args) {
+        return run(new ProcessBuilder(ChildJvm.command(RegistryTools.class.getName(), List.of(args))), args);
+    }
+
+    /** As {@link #process}, in a process whose home is {@code home} ({@link ChildJvm#inHome}). */
+    public static ToolRun processInHome(java.nio.file.Path home, String... args) {
+        return run(ChildJvm.inHome(ChildJvm.command(RegistryTools.class.getName(), List.of(args)), home), args);
+    }
+
+    private static ToolRun run(ProcessBuilder builder, String... args) {
         try {
-            Process p = new ProcessBuilder(ChildJvm.command(RegistryTools.class.getName(), List.of(args))).start();
+            Process p = builder.start();
             p.getOutputStream().close();
             java.util.concurrent.CompletableFuture<byte[]> err = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
                 try {

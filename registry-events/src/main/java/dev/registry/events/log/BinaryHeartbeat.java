@@ -27,12 +27,14 @@ final class BinaryHeartbeat {
         return out.toByteArray();
     }
 
-    static HeartbeatReceived decode(Instant time, byte[] in, int length) {
-        int[] pos = {0};
-        String name = readString(in, length, pos, 0);
-        String status = readString(in, length, pos, 1);
-        String cause = known(readString(in, length, pos, 0));
-        if (name == null || cause == null || pos[0] != length) {
+    /** Decodes the payload in {@code length} bytes of {@code in} from {@code offset}. */
+    static HeartbeatReceived decode(Instant time, byte[] in, int offset, int length) {
+        int end = offset + length;
+        int[] pos = {offset};
+        String name = readString(in, end, pos, 0);
+        String status = readString(in, end, pos, 1);
+        String cause = known(readString(in, end, pos, 0));
+        if (name == null || cause == null || pos[0] != end) {
             throw new IllegalStateException("binary heartbeat payload is malformed");
         }
         return new HeartbeatReceived(time, name, status, cause);
@@ -60,12 +62,12 @@ final class BinaryHeartbeat {
         out.write(n);
     }
 
-    /** The string at {@code pos}, or null for a biased zero length. */
-    private static String readString(byte[] in, int length, int[] pos, int bias) {
+    /** The string at {@code pos} (before {@code end}), or null for a biased zero length. */
+    private static String readString(byte[] in, int end, int[] pos, int bias) {
         int n = 0;
         int shift = 0;
         while (true) {
-            if (pos[0] >= length || shift > 28) {
+            if (pos[0] >= end || shift > 28) {
                 throw new IllegalStateException("binary heartbeat payload is truncated");
             }
             int b = in[pos[0]++] & 0xFF;
@@ -79,7 +81,7 @@ final class BinaryHeartbeat {
             return null;
         }
         n -= bias;
-        if (n < 0 || pos[0] + n > length) {
+        if (n < 0 || pos[0] + n > end) {
             throw new IllegalStateException("binary heartbeat payload is truncated");
         }
         String s = new String(in, pos[0], n, StandardCharsets.UTF_8);

@@ -51,7 +51,7 @@ public final class EventCodec {
     public static final String LEASE_GRANTED = "lease-granted";
 
     /** Every type name, most frequent first (replay looks each event's type up here). */
-    private static final String[] KNOWN_TYPES = {HEARTBEAT, REGISTERED, UPDATED, HEALTH_CHECKED, EXPIRED, EVICTED,
+    static final String[] KNOWN_TYPES = {HEARTBEAT, REGISTERED, UPDATED, HEALTH_CHECKED, EXPIRED, EVICTED,
             DEREGISTERED, REGISTRY_STARTED, LEASE_GRANTED};
 
     private final ObjectMapper json = PlainJson.newMapper();
@@ -89,21 +89,27 @@ public final class EventCodec {
     }
 
     public RegistryEvent decode(EncodedEvent encoded) {
-        return decode(encoded.type(), encoded.version(), encoded.timeMicros(), encoded.payload(), encoded.payload().length);
+        return decode(encoded.type(), encoded.version(), encoded.timeMicros(), encoded.payload(), 0,
+                encoded.payload().length);
     }
 
-    /** Decodes a payload held in the first {@code length} bytes of {@code payload} (a reader's reused buffer). */
-    public RegistryEvent decode(String type, int version, long timeMicros, byte[] payload, int length) {
+    /** Decodes the event of a frame just {@link EventFrame#read read}, straight from the array it was read from. */
+    public RegistryEvent decode(EventFrame frame) {
+        return decode(frame.type(), frame.version(), frame.timeMicros(), frame.bytes(), frame.payloadOffset(),
+                frame.payloadLength());
+    }
+
+    private RegistryEvent decode(String type, int version, long timeMicros, byte[] payload, int offset, int length) {
         Instant time = fromMicros(timeMicros);
         if (HEARTBEAT.equals(type) && version == HEARTBEAT_BINARY_VERSION) {
-            return BinaryHeartbeat.decode(time, payload, length);
+            return BinaryHeartbeat.decode(time, payload, offset, length);
         }
         if (version != SCHEMA_VERSION) {
             throw new IllegalStateException("event type '" + type + "' has schema version "
                     + version + ", this build reads version " + SCHEMA_VERSION
                     + (HEARTBEAT.equals(type) ? " or " + HEARTBEAT_BINARY_VERSION : ""));
         }
-        JsonNode p = readPayload(type, payload, length);
+        JsonNode p = readPayload(type, payload, offset, length);
         return switch (type) {
             case REGISTERED -> new ServiceRegistered(time,
                     json.convertValue(p.required("record"), ServiceRecord.class),
@@ -143,7 +149,7 @@ public final class EventCodec {
             }
             out.put("cause", beat.cause());
         } else {
-            out.setAll((ObjectNode) readPayload(encoded.type(), encoded.payload(), encoded.payload().length));
+            out.setAll((ObjectNode) readPayload(encoded.type(), encoded.payload(), 0, encoded.payload().length));
         }
         return out;
     }
@@ -230,9 +236,9 @@ public final class EventCodec {
                 n.hasNonNull("metadata") ? (ObjectNode) n.get("metadata") : null);
     }
 
-    private JsonNode readPayload(String type, byte[] payload, int length) {
+    private JsonNode readPayload(String type, byte[] payload, int offset, int length) {
         try {
-            JsonNode node = json.readTree(payload, 0, length);
+            JsonNode node = json.readTree(payload, offset, length);
             if (node == null || !node.isObject()) {
                 throw new IllegalStateException("payload of '" + type + "' is not a JSON object");
             }

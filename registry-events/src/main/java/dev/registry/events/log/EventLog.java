@@ -23,6 +23,14 @@ public interface EventLog extends AutoCloseable {
      */
     void sync();
 
+    /**
+     * Makes every later append take a position after {@code index}, also when the log ends before
+     * it: a log repaired onto a snapshot whose events it lost must not hand out the lost positions
+     * again. A log whose positions only ever grow has nothing to do.
+     */
+    default void continueAfter(long index) {
+    }
+
     /** A new reader positioned before the first event. */
     EventReader reader();
 

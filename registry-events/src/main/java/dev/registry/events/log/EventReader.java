@@ -34,7 +34,11 @@ public interface EventReader extends AutoCloseable {
     @Override
     void close();
 
-    /** An encoded event with its position. */
-    record IndexedEncodedEvent(long index, EncodedEvent encoded) {
+    /**
+     * An encoded event with its position.
+     *
+     * @param writer the id of the writer that appended it ({@link EventFrame#writer()})
+     */
+    record IndexedEncodedEvent(long index, EncodedEvent encoded, int writer) {
     }
 }

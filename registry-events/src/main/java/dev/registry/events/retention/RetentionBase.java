@@ -33,7 +33,9 @@ public final class RetentionBase {
             return Optional.empty();
         }
         long index = base.get().index();
-        boolean follows = index == marker.throughIndex() && log.firstIndex() == marker.firstRetainedIndex();
+        // a repair that kept no event after the base records no first retained index: any later start follows it
+        boolean follows = index == marker.throughIndex() && (log.firstIndex() == marker.firstRetainedIndex()
+                || (marker.firstRetainedIndex() < 0 && (log.firstIndex() < 0 || log.firstIndex() > index)));
         if (follows || holds(log, index)) {
             return base;
         }

@@ -21,7 +21,8 @@ import java.util.Optional;
  *
  * @param throughIndex       index of the newest deleted event; the retention base is the state after it
  * @param throughTime        time of that event: history is answerable from then on
- * @param firstRetainedIndex index of the oldest event kept
+ * @param firstRetainedIndex index of the oldest event kept; -1 when none was (a {@code --repair} that
+ *                           started the log afresh after the base): the first event after the base
  */
 public record RetentionMarker(long throughIndex, Instant throughTime, long firstRetainedIndex) {
 

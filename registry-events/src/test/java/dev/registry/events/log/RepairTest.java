@@ -5,22 +5,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.anyOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.nullValue;
 
-/** Repair cuts a damaged log back to its last good event, at the same indexes, and saves the damaged files. */
+/** Repair copies what is readable of a damaged log, at the same indexes, and saves the damaged files. */
 class RepairTest {
 
     @TempDir
@@ -44,66 +44,81 @@ class RepairTest {
 
     @Test
     void aDirectoryWithoutALogHasNothingToRepair() throws IOException {
-        ChronicleLogRepair.Repair repair = ChronicleLogRepair.repair(dir.resolve("new"), dir.resolve("saved"));
-        assertThat(repair.damage(), is(nullValue()));
-        assertThat(repair.eventsKept(), is(0L));
+        assertThat(ChronicleLogRepair.setAsideDamagedFiles(dir.resolve("new"), dir.resolve("saved")), is(List.of()));
+        ChronicleLogRepair.Kept kept = ChronicleLogRepair.copy(dir.resolve("new"), dir.resolve("copy"), Set.of());
+        assertThat(kept.damage(), is(nullValue()));
+        assertThat(kept.eventsKept(), is(0L));
     }
 
     @Test
-    void aWholeLogIsLeftAlone() throws IOException {
+    void aWholeLogIsCopiedWhole() throws IOException {
         List<Long> written = write();
-        ChronicleLogRepair.Repair repair = ChronicleLogRepair.repair(dir, dir.resolve("saved"));
-        assertThat(repair.damage(), is(nullValue()));
-        assertThat(repair.eventsKept(), is(150L));
+        assertThat(ChronicleLogRepair.setAsideDamagedFiles(dir, dir.resolve("saved")), is(List.of()));
+        ChronicleLogRepair.Kept kept = ChronicleLogRepair.copy(dir, dir.resolve("copy"), Set.of());
+        assertThat(kept.damage(), is(nullValue()));
+        assertThat(kept.eventsKept(), is(150L));
         assertThat(Files.exists(dir.resolve("saved")), is(false));
-        assertThat(read(), is(written));
+        assertThat(read(dir.resolve("copy")), is(written));
     }
 
     @Test
-    void aPayloadCutShortEndsTheLogAtTheEventBefore() throws IOException {
+    void aFileCutShortKeepsEveryEventBeforeTheCut() throws IOException {
         List<Long> written = write();
-        truncate(1, 66_500); // inside the second file's events: Chronicle sees zeros where they were
+        truncate(1, 66_500); // inside the second file's events
         long damaged = FileChecksum.of(files().get(1));
+        assertThat(ChronicleFileCheck.find(dir).getFirst().problem(), containsString("cut short to 66500 bytes"));
 
-        ChronicleLogRepair.Repair repair = ChronicleLogRepair.repair(dir, dir.resolve("saved"));
+        ChronicleLogRepair.setAsideDamagedFiles(dir, dir.resolve("saved")); // readable up to the cut: left in place
+        ChronicleLogRepair.Kept kept = ChronicleLogRepair.copy(dir, dir.resolve("copy"), Set.of());
+        ChronicleLogRepair.replaceLog(dir, dir.resolve("copy"), dir.resolve("saved"));
 
-        assertThat(repair.damage(), containsString("does not decode"));
-        List<Long> kept = read();
-        assertThat(kept, is(written.subList(0, kept.size())));
-        assertThat(repair.lastGoodIndex(), is(kept.getLast()));
-        assertThat(kept.size() > 50 && kept.size() < 100, is(true));
+        // the last page of the cut reads as zeros (the checksum fails), a read past it faults
+        assertThat(kept.damage(), anyOf(containsString("checksum mismatch"), containsString("unreadable entry")));
+        List<Long> read = read(dir);
+        assertThat(read, is(written.subList(0, read.size())));
+        assertThat(kept.lastKept(), is(read.getLast()));
+        assertThat(read.size() > 50 && read.size() < 100, is(true));
         assertThat(FileChecksum.of(dir.resolve("saved").resolve(files().get(1).getFileName())), is(damaged));
         try (ChronicleEventLog log = ChronicleEventLog.openReadOnly(dir)) {
-            assertThat(log.lastIndex(), is(kept.getLast()));
+            assertThat(log.lastIndex(), is(read.getLast()));
         }
     }
 
     @Test
-    void aFileWhoseHeaderIsGoneHidesTheRestAndIsFound() throws IOException {
-        write();
-        truncate(0, 1_000);
-        byte[] head = Files.readAllBytes(files().get(0));
-        try (ChronicleEventLog log = ChronicleEventLog.openReadOnly(dir); EventReader reader = log.reader()) {
-            IllegalStateException fault = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
-                    reader::next); // read-only, the cut file faults: reported, not a crash
-            assertThat(fault.getMessage(), containsString("shorter than the events it records"));
-        }
-        assertThat(Files.readAllBytes(files().get(0)), is(head)); // reading changed nothing
-        ChronicleLogRepair.Repair repair = ChronicleLogRepair.repair(dir, dir.resolve("saved"));
-        assertThat(repair.damage(), containsString("after index -1"));
-        assertThat(read(), is(List.of()));
+    void aFileWhoseHeaderIsGoneIsSetAsideAndNothingAfterItIsKept() throws IOException {
+        List<Long> written = write();
+        truncate(1, 100);
+        DamagedLogException refused = org.junit.jupiter.api.Assertions.assertThrows(DamagedLogException.class,
+                () -> ChronicleEventLog.openReadOnly(dir));
+        assertThat(refused.getMessage(), containsString("20261101-01F.cq4: cut short to 100 bytes, inside its header"));
+
+        List<ChronicleFileCheck.Damage> damage = ChronicleLogRepair.setAsideDamagedFiles(dir, dir.resolve("saved"));
+        assertThat(damage.getFirst().blocksReading(), is(true));
+        assertThat(Files.exists(dir.resolve("saved").resolve("20261101-01F.cq4")), is(true));
+        ChronicleLogRepair.Kept kept = ChronicleLogRepair.copy(dir, dir.resolve("copy"),
+                Set.of("20261101-01F.cq4"));
+        assertThat(kept.damage(), containsString("20261101-01F.cq4 before index"));
+        assertThat(read(dir.resolve("copy")), is(written.subList(0, 50)));
     }
 
-    private List<Long> read() {
+    @Test
+    void aLogReadsOnFromAnIndexWhenEverythingAfterItReads() throws IOException {
+        List<Long> written = write();
+        assertThat(ChronicleLogRepair.damageAfter(dir, written.get(120)), is(java.util.Optional.empty()));
+        truncate(2, 66_500);
+        assertThat(ChronicleLogRepair.damageAfter(dir, written.get(120)).orElseThrow(), containsString("cut short"));
+        assertThat(ChronicleLogRepair.damageAfter(dir, written.get(20)).orElseThrow(), containsString("cut short"));
+    }
+
+    private List<Long> read(Path log) {
         List<Long> indexes = new ArrayList<>();
-        try (ChronicleEventLog log = ChronicleEventLog.openReadOnly(dir); EventReader reader = log.reader()) {
+        try (ChronicleEventLog l = ChronicleEventLog.openReadOnly(log); EventReader reader = l.reader()) {
             for (LoggedEvent e = reader.next(); e != null; e = reader.next()) {
                 indexes.add(e.index());
             }
         }
         return indexes;
     }
-
 
     private List<Path> files() throws IOException {
         try (var s = Files.list(dir)) {
@@ -112,8 +127,6 @@ class RepairTest {
     }
 
     private void truncate(int file, long size) throws IOException {
-        try (FileChannel ch = FileChannel.open(files().get(file), StandardOpenOption.WRITE)) {
-            ch.truncate(size);
-        }
+        FileBytes.truncate(files().get(file), size);
     }
 }

@@ -33,6 +33,20 @@ public final class ReaderCatchUp {
         return read;
     }
 
+    /** As {@link #readAtLeast}, as stored: with each event's writer. */
+    public static List<dev.registry.events.log.EventReader.IndexedEncodedEvent> readEncodedAtLeast(EventReader reader,
+                                                                                                  int count) {
+        List<dev.registry.events.log.EventReader.IndexedEncodedEvent> read = new ArrayList<>();
+        await().atMost(PATIENCE).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10)).until(() -> {
+            dev.registry.events.log.EventReader.IndexedEncodedEvent event;
+            while (read.size() < count && (event = reader.nextEncoded()) != null) {
+                read.add(event);
+            }
+            return read.size() >= count;
+        });
+        return read;
+    }
+
     /** Reads until the event at {@code lastIndex} has come (and returns every event read), for a minute at most. */
     public static List<LoggedEvent> readThrough(EventReader reader, long lastIndex) {
         List<LoggedEvent> read = new ArrayList<>();

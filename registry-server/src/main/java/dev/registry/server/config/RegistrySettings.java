@@ -170,6 +170,10 @@ public record RegistrySettings(String host, int port, Path dataDir, Duration hea
         return toBuilder().sync(policy).build();
     }
 
+    public RegistrySettings withRepair(boolean on) {
+        return toBuilder().repair(on).build();
+    }
+
     /** Settings one at a time; starts from every default. */
     public static final class Builder {
         private final Path dataDir;

@@ -3,12 +3,14 @@ package dev.registry.server.discovery;
 import dev.registry.api.PlainJson;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.registry.events.log.DamagedEventException;
 import dev.registry.events.log.EventCodec;
 import dev.registry.events.audit.Checkpoints;
 import dev.registry.events.log.EventLog;
 import dev.registry.events.log.EventReader;
 import dev.registry.events.log.EventReader.IndexedEncodedEvent;
 import dev.registry.server.http.ApiRoute;
+import dev.registry.server.http.DamagedLogReply;
 import dev.registry.server.http.ReplyJson;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -43,6 +45,9 @@ public final class EventStream implements HttpService {
     private static final int FLUSH_EVERY = 256;
     private static final ObjectMapper JSON = PlainJson.newMapper();
     private static final HeaderName LAST_EVENT_ID = HeaderNames.create("Last-Event-ID");
+
+    /** The event type of a stream's last message when it met a damaged event in the log. */
+    public static final String DAMAGED = "log-damaged";
 
     /** The event type telling a resuming client that it missed events retention deleted. */
     public static final String GAP = "history-gap";
@@ -118,7 +123,17 @@ public final class EventStream implements HttpService {
             int unflushed = 0;
             while (!changes.isClosed()) {
                 long seen = changes.index(); // read before the log, so no append slips between
-                IndexedEncodedEvent e = reader.nextEncoded();
+                IndexedEncodedEvent e;
+                try {
+                    e = reader.nextEncoded();
+                } catch (DamagedEventException damaged) {
+                    // never the damaged data: say where the log is damaged, and end the stream
+                    DamagedLogReply.logOnce(damaged);
+                    write(out, "event: " + DAMAGED + "\ndata: ");
+                    out.write(DamagedLogReply.body(damaged));
+                    write(out, "\n\n");
+                    return;
+                }
                 if (e == null) {
                     if (unflushed > 0) {
                         out.flush();

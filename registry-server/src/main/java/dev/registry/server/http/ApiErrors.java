@@ -1,5 +1,6 @@
 package dev.registry.server.http;
 
+import dev.registry.events.log.DamagedEventException;
 import io.helidon.webserver.http.HttpRouting;
 
 import java.lang.System.Logger.Level;
@@ -20,6 +21,7 @@ public final class ApiErrors {
         routing.error(ApiException.class, (req, res, ex) ->
                 ApiReplies.send(res, new ApiReply(ex.status(), ReplyJson.error(ex.getMessage(), ex.details()),
                         ex.headers())));
+        routing.error(DamagedEventException.class, (req, res, ex) -> ApiReplies.send(res, DamagedLogReply.of(ex)));
         routing.error(RuntimeException.class, (req, res, ex) -> {
             LOG.log(Level.ERROR, "unexpected failure on " + req.prologue().method().text() + " "
                     + req.path().rawPath(), ex);

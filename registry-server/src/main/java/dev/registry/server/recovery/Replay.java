@@ -87,7 +87,8 @@ record Replay(long events, Instant lastTime) {
             // Never start silently with a different state: name the place and refuse.
             throw new IllegalStateException("the log is damaged after index " + lastRead[0]
                     + " (" + readFailure[0].getMessage() + "); refusing to start on a partial history. "
-                    + "Inspect it with: registry-tools verify --data-dir DIR", readFailure[0]);
+                    + "Inspect it with: registry-tools verify --data-dir DIR; start with --repair to keep what is "
+                    + "readable", readFailure[0]);
         }
         return new Replay(count, last);
     }

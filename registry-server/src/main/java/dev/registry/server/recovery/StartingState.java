@@ -2,6 +2,7 @@ package dev.registry.server.recovery;
 
 import dev.registry.events.audit.Checkpoints;
 import dev.registry.events.log.EventLog;
+import dev.registry.events.retention.LogCompleteness;
 import dev.registry.events.retention.RetentionBase;
 import dev.registry.events.retention.RetentionMarker;
 import dev.registry.events.snapshot.Snapshot;
@@ -14,7 +15,9 @@ import java.util.Optional;
 /**
  * The state a start replays the log onto, chosen so that the result is the state of the whole
  * log or the start refuses: the newest snapshot the log still holds the event of; else the
- * retention base, when retention deleted old files; else nothing (a full replay).
+ * retention base, when retention deleted old files (or {@code --repair} started the log afresh
+ * after a snapshot); else nothing (a full replay). A log that lost events its data directory
+ * remembers ({@link LogCompleteness}) refuses.
  *
  * @param snapshot the state to replay the rest of the log onto; empty for a full replay
  * @param floor    the oldest state history can be answered from, once retention deleted files
@@ -29,12 +32,10 @@ public record StartingState(Optional<Snapshot> snapshot, Optional<Checkpoints.Ch
      *                               neither a snapshot nor the retention base can be read
      */
     public static StartingState choose(Path dataDir, SnapshotStore store, EventLog log) {
-        long newestSnapshot = store.newestIndex().orElse(-1);
-        if (newestSnapshot > log.lastIndex()) {
-            throw new IllegalStateException("the log ends at index " + log.lastIndex() + " but a snapshot was taken "
-                    + "at index " + newestSnapshot + ": the log lost events; refusing to start on a partial "
-                    + "history. Start with --repair to keep what is left (the snapshots past it are set aside)");
-        }
+        LogCompleteness.missing(dataDir, log, store).ifPresent(missing -> {
+            throw new IllegalStateException(missing.what() + "; refusing to start on a partial history. Start with --repair "
+                    + "to start from the newest snapshot and what is readable after it (the rest is set aside)");
+        });
         Optional<RetentionMarker> marker = RetentionMarker.read(dataDir);
         Optional<Snapshot> base = marker.flatMap(m -> RetentionBase.load(m, store, log));
         Optional<Snapshot> snapshot = store.loadNewest().filter(s -> holds(log, s.index()));
@@ -51,7 +52,9 @@ public record StartingState(Optional<Snapshot> snapshot, Optional<Checkpoints.Ch
         }
         Optional<Checkpoints.Checkpoint> floor = marker.flatMap(m -> base.or(() -> snapshot))
                 .map(s -> new Checkpoints.Checkpoint(s.index(), s.view().lastEventTime(), s.view().copy()));
-        return new StartingState(snapshot.or(() -> base), floor);
+        Optional<Snapshot> start = snapshot.or(() -> base);
+        start.ifPresent(s -> log.continueAfter(s.index())); // a repaired log may end before its base
+        return new StartingState(start, floor);
     }
 
     /** A snapshot counts only if the log still holds the event it was taken at. */

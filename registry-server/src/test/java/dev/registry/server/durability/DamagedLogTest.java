@@ -53,10 +53,39 @@ class DamagedLogTest {
         IllegalStateException refused = assertThrows(IllegalStateException.class,
                 () -> RegistryServer.start(TestRegistry.testDefaults(data), Clock.systemUTC()));
         assertThat(refused.getMessage(), containsString("the log is damaged after index " + before));
+        assertThat(refused.getMessage(), containsString("checksum mismatch"));
+        assertThat(refused.getMessage(), containsString("at index " + (before + 1) + " in "
+                + LogDamage.newestRollFile(data).getFileName()));
+        assertThat(refused.getMessage(), containsString("--repair"));
 
         IllegalStateException child = assertThrows(IllegalStateException.class, () -> ChildRegistry.start(data));
         assertThat(child.getMessage(), containsString("exited with 1"));
         assertThat(child.getMessage(), containsString("the log is damaged after index " + before));
+    }
+
+    @Test
+    void repairAfterAChecksumMismatchServesEveryEventBeforeItAndNeverTheDamagedValue() throws Exception {
+        Path data = tmp.resolve("data");
+        try (TestRegistry registry = new TestRegistry(data, s -> s.withSnapshots(0, java.time.Duration.ZERO), Clock.systemUTC())) {
+            Http http = registry.http();
+            for (String name : List.of("a", "b", "c")) {
+                http.post("/services", Http.registration(name, 1000 + name.charAt(0), null));
+            }
+            http.put("/services/c", "{\"port\":4321}");
+            http.post("/services", Http.registration("d", 1100, null));
+        }
+        LogDamage.changeByteOf(data, "\"port\":4321", 10, '9'); // still valid JSON: 4329
+
+        try (ChildRegistry child = ChildRegistry.start(data, "--repair")) {
+            JsonNode list = child.http().get("/services").json();
+            assertThat(list.get("total").asInt(), is(3));
+            assertThat(child.http().get("/services/a").json().get("port").asInt(), is(1000 + 'a'));
+            assertThat(child.http().get("/services/b").json().get("port").asInt(), is(1000 + 'b'));
+            assertThat(child.http().get("/services/c").json().get("port").asInt(), is(1000 + 'c'));
+            for (String path : List.of("/services", "/services/c/history", "/events?limit=1000")) {
+                assertThat(path, child.http().get(path).body(), org.hamcrest.Matchers.not(containsString("4329")));
+            }
+        }
     }
 
     @Test

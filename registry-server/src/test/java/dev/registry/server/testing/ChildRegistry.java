@@ -34,22 +34,27 @@ public final class ChildRegistry implements AutoCloseable {
 
     /** Starts a server on {@code dataDir} and a free port, in a JVM with {@code jvmOptions}. */
     public static ChildRegistry start(Path dataDir, List<String> jvmOptions, String... extraArgs) {
-        return start(dataDir, freePort(), jvmOptions, extraArgs);
+        return start(dataDir, freePort(), jvmOptions, null, extraArgs);
     }
 
     /** Starts a server on {@code dataDir} and {@code port}, and waits until it answers. */
     public static ChildRegistry start(Path dataDir, int port, String... extraArgs) {
-        return start(dataDir, port, List.of(), extraArgs);
+        return start(dataDir, port, List.of(), null, extraArgs);
     }
 
-    private static ChildRegistry start(Path dataDir, int port, List<String> jvmOptions, String... extraArgs) {
+    /** As {@link #start(Path, String...)}, in a process whose home is {@code home} ({@link ChildJvm#inHome}). */
+    public static ChildRegistry startInHome(Path home, Path dataDir, String... extraArgs) {
+        return start(dataDir, freePort(), List.of(), home, extraArgs);
+    }
+
+    private static ChildRegistry start(Path dataDir, int port, List<String> jvmOptions, Path home, String... extraArgs) {
         List<String> args = new ArrayList<>(List.of("--host", "127.0.0.1", "--port", Integer.toString(port),
                 "--data-dir", dataDir.toString()));
         args.addAll(List.of(extraArgs));
         List<String> command = ChildJvm.command(jvmOptions, "dev.registry.server.Main", args);
         Path log = dataDir.resolveSibling(dataDir.getFileName() + "-server.log");
         try {
-            Process process = new ProcessBuilder(command)
+            Process process = (home == null ? new ProcessBuilder(command) : ChildJvm.inHome(command, home))
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();

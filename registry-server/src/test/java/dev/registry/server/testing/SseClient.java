@@ -53,8 +53,8 @@ public final class SseClient implements AutoCloseable {
             StringBuilder data = new StringBuilder();
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 if (line.isEmpty()) {
-                    if (id != null) {
-                        events.add(new Event(id, type, data.toString()));
+                    if (id != null || type != null) {
+                        events.add(new Event(id == null ? -1 : id, type, data.toString())); // -1: an event without id
                     }
                     id = null;
                     type = null;
