@@ -145,6 +145,29 @@ public final class KafkaEventLog implements EventLog {
         }
     }
 
+    /**
+     * Opens an existing topic to read it only, for tools: no producer, and a missing topic is
+     * refused rather than created.
+     *
+     * @throws KafkaLogException with a one-line message when the cluster cannot be reached in time or
+     *                           the topic is missing or has more than one partition
+     */
+    public static KafkaEventLog openForReading(KafkaLogSettings settings) {
+        KafkaClientConfigs configs = new KafkaClientConfigs(settings);
+        String prefix = "registry-" + settings.nodeId() + "-" + INSTANCES.incrementAndGet();
+        Admin admin = createClient("admin", settings, () -> Admin.create(configs.admin(prefix + "-admin")));
+        try {
+            TopicSetup.requireExisting(admin, settings.topic(), settings.bootstrapServers(), settings.openTimeout());
+            KafkaContact contact = new KafkaContact(Clock.systemUTC());
+            contact.heard();
+            return new KafkaEventLog(settings, configs, prefix, admin, null, contact);
+        } catch (RuntimeException ex) {
+            admin.close(Duration.ZERO);
+            throw ex instanceof KafkaLogException known ? known : new KafkaLogException("cannot open topic '"
+                    + settings.topic() + "' at " + settings.bootstrapServers() + ": " + ex.getMessage(), ex);
+        }
+    }
+
     /** Waits until Kafka acknowledged the event; see {@link #appendAsync}. */
     @Override
     public long append(RegistryEvent event) {
@@ -168,6 +191,9 @@ public final class KafkaEventLog implements EventLog {
      * appended (Kafka acknowledged it, the answer was lost), so a retried write can appear twice.
      */
     public CompletableFuture<Long> appendAsync(RegistryEvent event) {
+        if (producer == null) {
+            return CompletableFuture.failedFuture(new KafkaLogException("the Kafka log was opened for reading only"));
+        }
         if (closed.get()) {
             return CompletableFuture.failedFuture(new KafkaLogException("the Kafka log is closed"));
         }
@@ -253,7 +279,9 @@ public final class KafkaEventLog implements EventLog {
             return;
         }
         probe.shutdownNow();
-        producer.close(Duration.ofSeconds(10));
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(10));
+        }
         completions.close();
         readers.forEach(KafkaReader::closeFromLog);
         readers.clear();

@@ -55,6 +55,22 @@ final class TopicSetup {
         new TopicSetup(admin, topic, bootstrap, timeout).ensure();
     }
 
+    /** @throws KafkaLogException when the topic is missing, unfit, or the cluster does not answer in time */
+    static void requireExisting(Admin admin, String topic, String bootstrap, Duration timeout) {
+        new TopicSetup(admin, topic, bootstrap, timeout).requireExisting();
+    }
+
+    private void requireExisting() {
+        TopicDescription existing = describe();
+        if (existing == null) {
+            throw new KafkaLogException("no topic '" + topic + "' at " + bootstrap + ": no registry log there");
+        }
+        if (existing.partitions().size() != 1) {
+            throw new KafkaLogException("topic '" + topic + "' has " + existing.partitions().size()
+                    + " partitions; it is not a registry's log");
+        }
+    }
+
     private void ensure() {
         TopicDescription existing = describe();
         if (existing == null) {

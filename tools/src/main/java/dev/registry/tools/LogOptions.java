@@ -8,6 +8,10 @@ import dev.registry.events.retention.RetentionBase;
 import dev.registry.events.retention.RetentionMarker;
 import dev.registry.events.snapshot.Snapshot;
 import dev.registry.events.snapshot.SnapshotStore;
+import dev.registry.kafka.KafkaClientProperties;
+import dev.registry.kafka.KafkaEventLog;
+import dev.registry.kafka.KafkaLogException;
+import dev.registry.kafka.KafkaLogSettings;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -23,9 +27,52 @@ public final class LogOptions {
     @Option(names = "--json", description = "Print JSON for scripts instead of a table.")
     public boolean json;
 
-    /** Opens the log read-only; safe while a server writes it. */
-    public ChronicleEventLog open() {
-        return ChronicleEventLog.openReadOnly(dataDir);
+    @Option(names = "--log", defaultValue = "${env:REGISTRY_LOG:-" + Defaults.LOG + "}", paramLabel = "chronicle|kafka",
+            description = "The log to read: chronicle (in --data-dir) or kafka (a topic nodes share) (env REGISTRY_LOG; "
+                    + "default ${DEFAULT-VALUE}).")
+    public String logKind;
+
+    @Option(names = "--kafka-bootstrap", defaultValue = "${env:REGISTRY_KAFKA_BOOTSTRAP}", paramLabel = "HOST:PORT[,...]",
+            description = "Kafka brokers, with --log kafka (env REGISTRY_KAFKA_BOOTSTRAP).")
+    public String kafkaBootstrap;
+
+    @Option(names = "--kafka-topic", defaultValue = "${env:REGISTRY_KAFKA_TOPIC:-" + Defaults.KAFKA_TOPIC + "}",
+            description = "The log's topic (env REGISTRY_KAFKA_TOPIC; default ${DEFAULT-VALUE}).")
+    public String kafkaTopic;
+
+    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
+            description = "Any other Kafka client setting (TLS, SASL, ...); repeatable, over --kafka-config.")
+    public java.util.List<String> kafkaProperties = new java.util.ArrayList<>();
+
+    @Option(names = "--kafka-config", defaultValue = "${env:REGISTRY_KAFKA_CONFIG}", paramLabel = "FILE",
+            description = "Kafka client settings from a properties file (env REGISTRY_KAFKA_CONFIG).")
+    public Path kafkaConfig;
+
+    /** Whether the log is a Kafka topic rather than the data directory's Chronicle log. */
+    public boolean onKafka() {
+        return switch (logKind.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "chronicle" -> false;
+            case "kafka" -> {
+                if (kafkaBootstrap == null || kafkaBootstrap.isBlank()) {
+                    throw new IllegalArgumentException("--log kafka needs --kafka-bootstrap HOST:PORT[,HOST:PORT...]");
+                }
+                yield true;
+            }
+            default -> throw new IllegalArgumentException("--log is chronicle or kafka, not '" + logKind + "'");
+        };
+    }
+
+    /** Opens the log to read it only; safe while servers write it. */
+    public EventLog open() {
+        if (!onKafka()) {
+            return ChronicleEventLog.openReadOnly(dataDir);
+        }
+        try {
+            return KafkaEventLog.openForReading(KafkaLogSettings.of(kafkaBootstrap, "registry-tools").withTopic(kafkaTopic)
+                    .withClientProperties(KafkaClientProperties.merge(kafkaConfig, kafkaProperties)));
+        } catch (KafkaLogException ex) {
+            throw new IllegalArgumentException(ex.getMessage(), ex); // no log there: the tool cannot run (exit 2)
+        }
     }
 
     /**
@@ -35,6 +82,9 @@ public final class LogOptions {
      * @throws IllegalStateException when retention deleted files and the base cannot be read
      */
     public Optional<Snapshot> retentionBase(EventLog log) {
+        if (onKafka()) {
+            return Optional.empty(); // Kafka's retention: what the topic holds is the history
+        }
         Optional<RetentionMarker> marker = RetentionMarker.read(dataDir);
         if (marker.isEmpty()) {
             return Optional.empty();

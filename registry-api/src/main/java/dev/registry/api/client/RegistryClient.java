@@ -30,6 +30,13 @@ import java.util.StringJoiner;
  * A client of the registry's HTTP API, on the JDK's HTTP client and Jackson, nothing else.
  * Thread-safe; keep one per registry.
  *
+ * <p>Given several registry nodes ({@code "http://a:8901,http://b:8901"}: nodes sharing one
+ * log), it uses one at a time and moves to the next when a node does not answer, answers 503, or
+ * (for reads) says its state is stale ({@code X-Registry-Stale}). Positions ({@link
+ * ServiceList#index()}, event ids) are the shared log's, so a watcher resumes on the next node
+ * where it left off. A write whose node failed after it acted may be retried on the next one: a
+ * registration or heartbeat twice is harmless; a delete then answers 404.
+ *
  * <p>Errors: {@link ServiceNotFoundException} for a 404 on a named record, {@link RegistryException}
  * (with the status and the server's {@code error} text) for any other 4xx/5xx, and
  * {@link RegistryUnavailableException} when there is no answer (refused, timed out, cut).
@@ -39,16 +46,19 @@ public final class RegistryClient {
     private static final ObjectMapper JSON = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
-    private final URI base;
+    private final List<URI> bases;
+    private final java.util.concurrent.atomic.AtomicInteger current = new java.util.concurrent.atomic.AtomicInteger();
     private final HttpClient http;
     private final Duration requestTimeout;
     private final String token;
 
-    private RegistryClient(URI base, Duration connectTimeout, Duration requestTimeout, String token,
+    private RegistryClient(List<URI> bases, Duration connectTimeout, Duration requestTimeout, String token,
                            javax.net.ssl.SSLContext sslContext) {
         this.token = token;
-        String text = base.toString();
-        this.base = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
+        this.bases = bases.stream().map(b -> {
+            String text = b.toString();
+            return URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
+        }).toList();
         this.requestTimeout = requestTimeout;
         HttpClient.Builder http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout);
         if (sslContext != null) {
@@ -62,20 +72,30 @@ public final class RegistryClient {
         return builder(baseUri).build();
     }
 
-    public static Builder builder(String baseUri) {
-        return new Builder(URI.create(baseUri));
+    /** @param baseUris one registry's URL, or several nodes' separated by commas */
+    public static Builder builder(String baseUris) {
+        List<URI> bases = new ArrayList<>();
+        for (String part : baseUris.split(",")) {
+            if (!part.isBlank()) {
+                bases.add(URI.create(part.trim()));
+            }
+        }
+        if (bases.isEmpty()) {
+            throw new IllegalArgumentException("no registry URL in '" + baseUris + "'");
+        }
+        return new Builder(bases);
     }
 
     /** Timeouts of a client. */
     public static final class Builder {
-        private final URI base;
+        private final List<URI> bases;
         private Duration connectTimeout = Duration.ofSeconds(5);
         private Duration requestTimeout = Duration.ofSeconds(30);
         private String token;
         private javax.net.ssl.SSLContext sslContext;
 
-        private Builder(URI base) {
-            this.base = base;
+        private Builder(List<URI> bases) {
+            this.bases = List.copyOf(bases);
         }
 
         public Builder connectTimeout(Duration timeout) {
@@ -102,12 +122,18 @@ public final class RegistryClient {
         }
 
         public RegistryClient build() {
-            return new RegistryClient(base, connectTimeout, requestTimeout, token, sslContext);
+            return new RegistryClient(bases, connectTimeout, requestTimeout, token, sslContext);
         }
     }
 
+    /** The node this client talks to now. */
     public URI baseUri() {
-        return base;
+        return bases.get(Math.floorMod(current.get(), bases.size()));
+    }
+
+    /** Every node this client may talk to, in the order given. */
+    public List<URI> baseUris() {
+        return bases;
     }
 
     /** {@code POST /services}: registers or replaces the record. */
@@ -210,24 +236,30 @@ public final class RegistryClient {
      * with {@link EventStreamConnection#forEach}; close it from any thread.
      */
     public EventStreamConnection openEventStream(Long afterIndex) {
-        HttpRequest.Builder request = authorized(HttpRequest.newBuilder(base.resolve(base.getPath() + "/events/stream"))
-                .timeout(requestTimeout).GET());
-        if (afterIndex != null) {
-            request.header("Last-Event-ID", Long.toString(afterIndex));
-        }
-        try {
-            HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-            if (response.statusCode() != 200) {
-                String text = new String(response.body().readAllBytes(), StandardCharsets.UTF_8);
-                throw failure(response.statusCode(), text, null);
+        return onSomeNode((base, staleIsFine) -> {
+            HttpRequest.Builder request = authorized(HttpRequest.newBuilder(base.resolve(base.getPath() + "/events/stream"))
+                    .timeout(requestTimeout).GET());
+            if (afterIndex != null) {
+                request.header("Last-Event-ID", Long.toString(afterIndex));
             }
-            return new EventStreamConnection(response.body());
-        } catch (IOException ex) {
-            throw new RegistryUnavailableException("registry at " + base + " unreachable: " + ex, ex);
-        } catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            throw new RegistryUnavailableException("interrupted", ex);
-        }
+            try {
+                HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+                if (response.statusCode() != 200) {
+                    String text = new String(response.body().readAllBytes(), StandardCharsets.UTF_8);
+                    throw failure(response.statusCode(), text, null);
+                }
+                if (isStale(response) && !staleIsFine) {
+                    response.body().close();
+                    throw new StaleNodeException(base);
+                }
+                return new EventStreamConnection(response.body());
+            } catch (IOException ex) {
+                throw new RegistryUnavailableException("registry at " + base + " unreachable: " + ex, ex);
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                throw new RegistryUnavailableException("interrupted", ex);
+            }
+        });
     }
 
     /** An open event stream. */
@@ -290,6 +322,11 @@ public final class RegistryClient {
     }
 
     private Reply send(String method, String path, JsonNode body, Duration extraTimeout, String name) {
+        return onSomeNode((base, staleIsFine) -> sendTo(base, method, path, body, extraTimeout, name, staleIsFine));
+    }
+
+    private Reply sendTo(URI base, String method, String path, JsonNode body, Duration extraTimeout, String name,
+                         boolean staleIsFine) {
         HttpRequest.Builder request = authorized(HttpRequest.newBuilder(URI.create(base + path))
                 .timeout(extraTimeout == null ? requestTimeout : requestTimeout.plus(extraTimeout)));
         try {
@@ -306,6 +343,9 @@ public final class RegistryClient {
             if (status >= 400) {
                 throw failure(status, response.body(), null);
             }
+            if ("GET".equals(method) && isStale(response) && !staleIsFine) {
+                throw new StaleNodeException(base);
+            }
             long index = response.headers().firstValue("X-Registry-Index").map(Long::parseLong).orElse(-1L);
             return new Reply(status, response.body(), index);
         } catch (IOException ex) {
@@ -313,6 +353,56 @@ public final class RegistryClient {
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             throw new RegistryUnavailableException("interrupted", ex);
+        }
+    }
+
+    /**
+     * Runs {@code call} on the current node, and on the next ones in turn while a node does not
+     * answer or answers 503 (or, for a read, is stale): the first node that answers becomes the
+     * current one. With every node stale, a read takes the stale answer of the first.
+     */
+    private <T> T onSomeNode(NodeCall<T> call) {
+        int start = current.get();
+        RegistryException last = null;
+        for (int attempt = 0; attempt < bases.size(); attempt++) {
+            int at = start + attempt;
+            URI base = bases.get(Math.floorMod(at, bases.size()));
+            try {
+                T result = call.on(base, bases.size() == 1);
+                current.compareAndSet(start, at);
+                return result;
+            } catch (StaleNodeException stale) {
+                last = stale;
+            } catch (RegistryUnavailableException unavailable) {
+                last = unavailable;
+            } catch (RegistryException refused) {
+                if (refused.status() != 503 || bases.size() == 1) {
+                    throw refused;
+                }
+                last = refused;
+            }
+        }
+        if (last instanceof StaleNodeException) {
+            // every node is stale: answer from the one we were on, marked as it is
+            return call.on(bases.get(Math.floorMod(start, bases.size())), true);
+        }
+        throw last;
+    }
+
+    /** One request to one node; {@code staleIsFine}: take a stale node's answer rather than try another. */
+    @FunctionalInterface
+    private interface NodeCall<T> {
+        T on(URI base, boolean staleIsFine);
+    }
+
+    private static boolean isStale(HttpResponse<?> response) {
+        return response.headers().firstValue("X-Registry-Stale").map("true"::equalsIgnoreCase).orElse(false);
+    }
+
+    /** A node that answered a read from a state it says may lag; another node may know more. */
+    private static final class StaleNodeException extends RegistryException {
+        StaleNodeException(URI base) {
+            super(200, "registry at " + base + " serves a stale state", null);
         }
     }
 

@@ -3,7 +3,6 @@ package dev.registry.events.log;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.registry.events.snapshot.AtomicFile;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.registry.events.snapshot.AtomicFile;
+import dev.registry.events.log.AtomicFile;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,5 +1,6 @@
 package dev.registry.events.snapshot;
 
+import dev.registry.events.log.AtomicFile;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -104,13 +104,15 @@ public final class LocalNode {
                     new DiskGuard(usableDiskBytes, dirReadOnly, readOnly ? readOnlyCause
                             : "the data directory " + dataDir.toAbsolutePath().normalize() + " has become read-only",
                             settings.minFreeSpace()));
+            if (!readOnly) {
+                snapshotter.enable(startedAt); // by time: the first snapshot one interval after the start
+            }
             Pruner pruner = new Pruner(dataDir, log, store, checkpoints, history, view,
                     new RetentionRule(settings.retention()), clock);
             Node.Lifecycle lifecycle = new Node.Lifecycle() {
                 @Override
                 public void start() {
                     if (!readOnly) {
-                        snapshotter.enable(startedAt); // by time: the first snapshot one interval after the start
                         pruner.start(PRUNE_PERIOD);
                     }
                 }

@@ -103,6 +103,7 @@ public final class SharedNode {
                     start.map(s -> " after the snapshot at offset " + s.index()).orElse(""),
                     (System.nanoTime() - t0) / 1_000_000);
 
+            snapshotter.enable(startedAt);
             LeaseKeeper[] keeper = new LeaseKeeper[1];
             ReplicatedWriter writer = new ReplicatedWriter(log, view, tail, clock, STALE_AFTER, () -> keeper[0].epoch());
             keeper[0] = new LeaseKeeper(kafka.nodeId(), view, writer, clock);
@@ -110,7 +111,6 @@ public final class SharedNode {
             Node.Lifecycle lifecycle = new Node.Lifecycle() {
                 @Override
                 public void start() {
-                    snapshotter.enable(startedAt);
                     lease.start();
                 }
 

@@ -1,6 +1,6 @@
 package dev.registry.tools.dump;
 
-import dev.registry.events.log.ChronicleEventLog;
+import dev.registry.events.log.EventLog;
 import dev.registry.events.log.EventCodec;
 import dev.registry.events.log.EventReader;
 import dev.registry.tools.ToolCommand;
@@ -17,7 +17,7 @@ public final class DumpCommand extends ToolCommand {
     @Override
     protected int run() throws Exception {
         EventCodec codec = new EventCodec();
-        try (ChronicleEventLog events = log.open(); EventReader reader = events.reader()) {
+        try (EventLog events = log.open(); EventReader reader = events.reader()) {
             for (var e = reader.nextEncoded(); e != null; e = reader.nextEncoded()) {
                 out().println(JSON.writeValueAsString(codec.describe(e.index(), e.encoded())));
             }

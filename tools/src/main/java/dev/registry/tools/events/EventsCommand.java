@@ -2,7 +2,7 @@ package dev.registry.tools.events;
 
 import dev.registry.api.PlainJson;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.registry.events.log.ChronicleEventLog;
+import dev.registry.events.log.EventLog;
 import dev.registry.events.log.EventCodec;
 import dev.registry.events.log.EventReader;
 import dev.registry.events.log.EventReader.IndexedEncodedEvent;
@@ -38,7 +38,7 @@ public final class EventsCommand extends ToolCommand {
         EventCodec codec = new EventCodec();
         Table table = new Table("INDEX", "TIME", "TYPE", "SERVICE", "DETAILS");
         long printed = 0;
-        try (ChronicleEventLog events = log.open(); EventReader reader = events.reader()) {
+        try (EventLog events = log.open(); EventReader reader = events.reader()) {
             if (from != null) {
                 reader.seekAtOrAfter(from);
             }

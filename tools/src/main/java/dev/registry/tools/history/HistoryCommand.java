@@ -6,7 +6,7 @@ import dev.registry.events.audit.HistoryEntry;
 import dev.registry.events.audit.HistoryPage;
 import dev.registry.events.audit.HistoryQuery;
 import dev.registry.events.audit.ServiceHistory;
-import dev.registry.events.log.ChronicleEventLog;
+import dev.registry.events.log.EventLog;
 import dev.registry.tools.OfflineIndexes;
 import dev.registry.events.audit.HistoryUnavailableException;
 import dev.registry.events.audit.TimeTravel;
@@ -41,7 +41,7 @@ public final class HistoryCommand extends ToolCommand {
 
     @Override
     protected int run() throws Exception {
-        try (ChronicleEventLog events = log.open()) {
+        try (EventLog events = log.open()) {
             Instant from = since == null ? null : time(since, "--since");
             Instant to = until == null ? null : time(until, "--until");
             TimeTravel travel = new TimeTravel(events, log.checkpoints(events));

@@ -1,7 +1,7 @@
 package dev.registry.tools.replay;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.registry.events.log.ChronicleEventLog;
+import dev.registry.events.log.EventLog;
 import dev.registry.events.log.EventReader;
 import dev.registry.events.log.LoggedEvent;
 import dev.registry.events.projection.Projector;
@@ -22,7 +22,7 @@ public final class ReplayCommand extends ToolCommand {
         RegistryView view;
         long count = 0;
         long t0;
-        try (ChronicleEventLog events = log.open(); EventReader reader = events.reader()) {
+        try (EventLog events = log.open(); EventReader reader = events.reader()) {
             Optional<Snapshot> base = log.retentionBase(events);
             view = base.map(s -> s.view().copy()).orElseGet(RegistryView::new);
             base.ifPresent(s -> reader.seekAtOrAfter(s.index() + 1));

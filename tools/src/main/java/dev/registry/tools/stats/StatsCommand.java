@@ -5,7 +5,7 @@ import dev.registry.events.event.HealthChecked;
 import dev.registry.events.event.RegistryEvent;
 import dev.registry.events.event.ServiceEvent;
 import dev.registry.events.event.ServiceExpired;
-import dev.registry.events.log.ChronicleEventLog;
+import dev.registry.events.log.EventLog;
 import dev.registry.events.log.EventCodec;
 import dev.registry.events.log.EventReader;
 import dev.registry.events.log.LoggedEvent;
@@ -35,7 +35,7 @@ public final class StatsCommand extends ToolCommand {
         Map<String, Long> perService = new HashMap<>();
         Map<String, Long> flips = new HashMap<>();
         long total = 0;
-        try (ChronicleEventLog events = log.open(); EventReader reader = events.reader()) {
+        try (EventLog events = log.open(); EventReader reader = events.reader()) {
             for (LoggedEvent e = reader.next(); e != null; e = reader.next()) {
                 RegistryEvent event = e.event();
                 total++;

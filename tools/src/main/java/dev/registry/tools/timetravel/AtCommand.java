@@ -8,7 +8,7 @@ import dev.registry.cli.DurationConverter;
 import dev.registry.cli.OnOffConverter;
 import dev.registry.events.audit.HistoryUnavailableException;
 import dev.registry.events.audit.TimeTravel;
-import dev.registry.events.log.ChronicleEventLog;
+import dev.registry.events.log.EventLog;
 import dev.registry.events.projection.Projector;
 import dev.registry.events.projection.RegistryView;
 import dev.registry.tools.Table;
@@ -42,7 +42,7 @@ public final class AtCommand extends ToolCommand {
     @Override
     protected int run() throws Exception {
         Instant when = time(at, "TIME");
-        try (ChronicleEventLog events = log.open()) {
+        try (EventLog events = log.open()) {
             RegistryView past;
             try {
                 past = new TimeTravel(events, log.checkpoints(events)).atTime(when);

@@ -6,7 +6,7 @@ import dev.registry.events.audit.AuditJson;
 import dev.registry.events.audit.HistoryUnavailableException;
 import dev.registry.events.audit.RegistryDiff;
 import dev.registry.events.audit.TimeTravel;
-import dev.registry.events.log.ChronicleEventLog;
+import dev.registry.events.log.EventLog;
 import dev.registry.tools.Table;
 import dev.registry.tools.ToolCommand;
 import picocli.CommandLine.Command;
@@ -32,7 +32,7 @@ public final class DiffCommand extends ToolCommand {
         if (t2.isBefore(t1)) {
             throw new IllegalArgumentException("T2 is before T1");
         }
-        try (ChronicleEventLog events = log.open()) {
+        try (EventLog events = log.open()) {
             RegistryDiff diff;
             try {
                 diff = new TimeTravel(events, log.checkpoints(events)).diff(t1, t2);

@@ -1,4 +1,4 @@
-package dev.registry.events.snapshot;
+package dev.registry.events.log;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
