@@ -128,6 +128,7 @@ public final class RegistryServer implements AutoCloseable {
                     });
                     // audit first: it answers GET /services?at=, the services feature every other list
                     r.register(audit, services, healthEndpoints, stats, stream);
+                    node.routes().forEach(r::register);
                     r.any(new Fallback());
                 })
                 .build()

@@ -99,6 +99,25 @@ public final class SnapshotStore {
         AtomicFile.write(target, header, ByteBuffer.wrap(body));
     }
 
+    /**
+     * Takes a snapshot file another node wrote (its bytes as {@link #files()} hold them): checked
+     * whole (magic, checksum, contents) before it becomes one of this store's snapshots.
+     *
+     * @throws IOException when the bytes are not a whole snapshot
+     */
+    public Snapshot importFile(byte[] fileBytes) throws IOException {
+        Files.createDirectories(dir);
+        Path incoming = Files.createTempFile(dir, "incoming-", ".tmp");
+        try {
+            Files.write(incoming, fileBytes);
+            Snapshot snapshot = read(incoming);
+            write(snapshot);
+            return snapshot;
+        } finally {
+            Files.deleteIfExists(incoming);
+        }
+    }
+
     /** The newest whole snapshot, skipping damaged ones with a warning; empty when there is none. */
     public Optional<Snapshot> loadNewest() {
         for (Path file : files()) {

@@ -10,7 +10,10 @@ import dev.registry.server.rules.HealthDeadlines;
 import dev.registry.server.rules.HealthRules;
 import dev.registry.server.write.Writes;
 
+import io.helidon.webserver.http.HttpService;
+
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
@@ -34,12 +37,13 @@ import java.util.function.BooleanSupplier;
  * @param evictionGrace  how long after this start no record may be evicted (the restart grace)
  * @param retention      the log's retention, when this node deletes old files itself
  * @param recovery       how this node rebuilt its state
+ * @param routes         HTTP routes of the node's own, besides the features' (a shared-log node's snapshot)
  * @param lifecycle      what it starts once it serves, and stops last
  */
 public record Node(EventLog log, RegistryView view, Writes writes, HistoryIndex history, Checkpoints checkpoints,
                    ViewChanges changes, HealthRules rules, HealthDeadlines deadlines, BooleanSupplier mayActOnTime,
                    BooleanSupplier stale, Duration evictionGrace, Optional<Pruner> retention, Recovery recovery,
-                   Lifecycle lifecycle) {
+                   List<HttpService> routes, Lifecycle lifecycle) {
 
     /**
      * How a node rebuilt its state.

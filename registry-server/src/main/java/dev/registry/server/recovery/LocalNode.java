@@ -136,7 +136,7 @@ public final class LocalNode {
             // the restart grace: one full stale period before anything may be evicted
             return new Node(log, view, writer, history, checkpoints, changes, rules, deadlines, () -> true, () -> false,
                     settings.staleAfter(), Optional.of(pruner), new Node.Recovery(start.map(Snapshot::index), replay.events()),
-                    lifecycle);
+                    List.of(), lifecycle);
         } catch (RuntimeException ex) {
             log.close();
             lock.close();

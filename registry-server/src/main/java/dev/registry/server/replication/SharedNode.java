@@ -67,6 +67,10 @@ public final class SharedNode {
             Optional<Snapshot> start = store.loadNewest();
             long first = log.firstIndex();
             long after = start.map(Snapshot::index).orElse(-1L);
+            if (first > after + 1 && kafka.bootstrapFrom() != null) {
+                start = Optional.of(SnapshotDownload.into(store, kafka.bootstrapFrom(), settings.token(), first));
+                after = start.get().index();
+            }
             if (first > after + 1) {
                 throw new IllegalStateException("Kafka no longer holds the events of topic '" + kafka.topic()
                         + "' from offset " + (after + 1) + " (it begins at " + first + ")"
@@ -130,7 +134,8 @@ public final class SharedNode {
             return new Node(log, view, writer, history, checkpoints, changes, rules, deadlines,
                     () -> lease.holds(clock.instant()), () -> !log.contact().isRecent(STALE_AFTER),
                     restartGrace(view, clock.instant(), settings.staleAfter()), Optional.empty(),
-                    new Node.Recovery(start.map(Snapshot::index), replayed), lifecycle);
+                    new Node.Recovery(start.map(Snapshot::index), replayed),
+                    List.of(new SnapshotSource(store, settings.token())), lifecycle);
         } catch (RuntimeException ex) {
             log.close();
             lock.close();

@@ -21,9 +21,20 @@ public final class Http {
             .version(HttpClient.Version.HTTP_1_1)
             .build();
     private final String base;
+    private final String token;
 
     public Http(int port) {
-        this.base = "http://127.0.0.1:" + port;
+        this("http://127.0.0.1:" + port, null);
+    }
+
+    private Http(String base, String token) {
+        this.base = base;
+        this.token = token;
+    }
+
+    /** The same server, every request with {@code Authorization: Bearer token}. */
+    public Http withToken(String bearerToken) {
+        return new Http(base, bearerToken);
     }
 
     /** A reply: status, headers and the body as text and as JSON. */
@@ -66,6 +77,9 @@ public final class Http {
     }
 
     public Reply send(HttpRequest.Builder request) {
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
         try {
             HttpResponse<String> r = client.send(request.timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofString());
