@@ -63,10 +63,11 @@ public final class BenchMain {
             case "restart" -> restart(Path.of(args[1]), List.of(args).subList(2, args.length));
             case "heap" -> heap(Integer.parseInt(args[1]));
             case "prune" -> prune(Long.parseLong(args[1]));
+            case "kafka" -> KafkaNodesBench.run(Path.of(args[1]), args[2], Double.parseDouble(args[3]));
             case "route" -> RouterOverhead.run(Path.of(args[1]), Double.parseDouble(args[2]),
                     args.length > 3 ? Double.parseDouble(args[3]) : 5000);
             default -> {
-                System.err.println("usage: generate DIR EVENTS RECORDS | http PORT SECONDS [SCENARIO] | restart SERVER_JAR SIZE... | heap RECORDS | prune EVENTS | route TOOLS_JAR SECONDS [RATE]");
+                System.err.println("usage: generate DIR EVENTS RECORDS | http PORT SECONDS [SCENARIO] | restart SERVER_JAR SIZE... | heap RECORDS | prune EVENTS | route TOOLS_JAR SECONDS [RATE] | kafka SERVER_JAR BOOTSTRAP SECONDS");
                 System.exit(2);
             }
         }
