@@ -28,6 +28,8 @@ public final class Defaults {
     public static final String MAX_NAME_LENGTH = "253";
     public static final String MAX_METADATA = "1MiB";
     public static final String MAX_DEPTH = "64";
+    public static final String ACCESS_LOG = "false";
+    public static final String LOG_FORMAT = "text";
 
     private Defaults() {
     }

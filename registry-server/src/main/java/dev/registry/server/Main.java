@@ -144,6 +144,14 @@ public final class Main implements Callable<Integer> {
             description = "Deepest nesting of objects and arrays in a body, at most 1000; deeper gets 400 (env REGISTRY_MAX_DEPTH; default ${DEFAULT-VALUE}).")
     int maxDepth;
 
+    @Option(names = "--access-log", defaultValue = "${env:REGISTRY_ACCESS_LOG:-" + Defaults.ACCESS_LOG + "}", arity = "0..1",
+            description = "Log one line per request: method, path, status, duration, bytes (env REGISTRY_ACCESS_LOG; default ${DEFAULT-VALUE}).")
+    boolean accessLog;
+
+    @Option(names = "--log-format", defaultValue = "${env:REGISTRY_LOG_FORMAT:-" + Defaults.LOG_FORMAT + "}", paramLabel = "text|json",
+            description = "text: one line of text per entry; json: one JSON object per line (env REGISTRY_LOG_FORMAT; default ${DEFAULT-VALUE}).")
+    ServerLogging.Format logFormat;
+
     @Option(names = "--repair",
             description = "If the log is damaged, move its files into DATA_DIR/damaged-<time>/, keep every event "
                     + "before the damage, and start; without it a damaged log stops the start.")
@@ -170,6 +178,7 @@ public final class Main implements Callable<Integer> {
             return 2;
         }
         String secret = tokenFile != null ? Files.readString(tokenFile).trim() : token;
+        ServerLogging.use(logFormat);
         RegistrySettings settings;
         try {
             settings = settings(secret);
@@ -204,7 +213,7 @@ public final class Main implements Callable<Integer> {
                 .token(secret).tokenForReads(tokenReads).sync(fsync)
                 .tlsKeystore(tlsKeystore).tlsPassword(tlsPassword == null || tlsPassword.isEmpty() ? null : tlsPassword)
                 .bodyTimeout(bodyTimeout).roll(roll).retention(retention).repair(repair)
-                .limits(new RequestLimits(maxNameLength, maxMetadata, maxDepth))
+                .limits(new RequestLimits(maxNameLength, maxMetadata, maxDepth)).accessLog(accessLog)
                 .build();
     }
 

@@ -33,6 +33,11 @@ import dev.registry.server.http.Fallback;
 import dev.registry.server.http.JsonDirectHandler;
 import dev.registry.server.http.RequestBodies;
 import dev.registry.server.http.TokenFilter;
+import dev.registry.server.logging.AccessLog;
+import dev.registry.server.logging.LifecycleLog;
+import dev.registry.server.observe.Observability;
+import dev.registry.server.observe.ServerMeters;
+import dev.registry.server.ui.Dashboard;
 import dev.registry.server.services.ServiceEndpoints;
 import dev.registry.server.recovery.LogRepair;
 import dev.registry.server.recovery.StartingState;
@@ -92,6 +97,7 @@ public final class RegistryServer implements AutoCloseable {
     private final SyncPolicy sync;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private final RequestBodies bodies;
+    private Observability observe;
 
     private RegistryServer(EventLog log, RegistryView view, RegistryWriter writer, HealthRules rules,
                            HealthDeadlines deadlines, Probe probe,
@@ -134,6 +140,7 @@ public final class RegistryServer implements AutoCloseable {
                 + " is read-only: writes are refused until the registry is restarted on a writable one";
         DataDirLock lock = readOnly ? DataDirLock.notNeeded() : DataDirLock.acquire(dataDir);
         ChronicleEventLog log;
+        Observability observe = Observability.create();
         try {
             if (readOnly) {
                 log = openReadOnly(dataDir, settings.repair());
@@ -145,6 +152,7 @@ public final class RegistryServer implements AutoCloseable {
                 log = ChronicleEventLog.openForWriting(dataDir, settings.sync() != SyncPolicy.NONE, settings.roll(), clock);
             }
         } catch (RuntimeException ex) {
+            observe.close();
             lock.close();
             throw ex;
         }
@@ -161,12 +169,13 @@ public final class RegistryServer implements AutoCloseable {
                     .ifPresent(s -> checkpoints.seed(s.index(), s.view().lastEventTime(), s.view().copy()));
             ViewChanges changes = new ViewChanges(-1);
             Snapshotter snapshotter = new Snapshotter(view, historyIndex, store, settings.snapshotEvery(),
-                    settings.snapshotInterval());
+                    settings.snapshotInterval()).recordInto(observe.metrics());
             HealthRules rules = new HealthRules(settings.heartbeatTtl(), settings.staleAfter());
             HealthDeadlines deadlines = new HealthDeadlines(rules, view);
             deadlines.scheduleAll(); // the snapshot's records, if it started from one
+            LifecycleLog lifecycle = new LifecycleLog(view);
             Projection projection = Projection.onView(view,
-                    List.of(deadlines, historyIndex, checkpoints, changes, snapshotter));
+                    List.of(deadlines, historyIndex, checkpoints, changes, snapshotter, lifecycle));
             Replay replay = replay(log, projection, start.map(Snapshot::index).orElse(null));
             // a snapshot from before retention's last deletion still knows where deleted events were
             state.floor().ifPresent(f -> historyIndex.forgetBefore(f.index() + 1, name -> view.get(name).isPresent()));
@@ -184,6 +193,7 @@ public final class RegistryServer implements AutoCloseable {
             if (!readOnly) {
                 snapshotter.enable(startedAt); // by time: the first snapshot one interval after the start
             }
+            lifecycle.enable();
 
             Probe probe = new Probe(settings.checkTimeout(), settings.checkConcurrency());
             HealthScheduler health = new HealthScheduler(view, writer, rules, deadlines, probe, clock);
@@ -196,6 +206,13 @@ public final class RegistryServer implements AutoCloseable {
             HealthEndpoints healthEndpoints = new HealthEndpoints(view, rules, probe, writer, clock);
             StatsEndpoint stats = new StatsEndpoint(view, rules, clock, startedAt);
             EventStream stream = new EventStream(log, changes, checkpoints::floor);
+            // observability: the components record into the meters, whose gauges read the server's state
+            writer.recordInto(observe.metrics());
+            probe.recordInto(observe.metrics());
+            stream.recordInto(observe.metrics());
+            observe.watch(new ServerMeters.Sources(view, rules, clock, writer::queueDepth, changes::queriesWaiting,
+                    () -> log.rollFiles().stream().map(ChronicleEventLog.RollFile::path).toList(),
+                    start.map(s -> s.view().lastEventTime()), probe::inFlight, version()));
             WebServerConfig.Builder builder = WebServer.builder();
             if (tls != null) {
                 builder.tls(tls);
@@ -205,7 +222,13 @@ public final class RegistryServer implements AutoCloseable {
                     .port(settings.port())
                     .shutdownHook(false)
                     .directHandlers(JsonDirectHandler.forAllEvents())
+                    .featuresDiscoverServices(false)
+                    .addFeature(observe.feature(writer::failure))
                     .routing(r -> {
+                        r.addFilter(observe.requestMeters());
+                        if (settings.accessLog()) {
+                            r.addFilter(new AccessLog());
+                        }
                         r.addFilter(token).addFilter(bodies);
                         ApiErrors.register(r);
                         r.error(WriteFailedException.class, (req, res, ex) -> {
@@ -213,8 +236,8 @@ public final class RegistryServer implements AutoCloseable {
                             ApiReplies.sendError(res, 503, "Registry cannot write: " + ex.getMessage());
                         });
                         // audit first: it answers GET /services?at=, the services feature every other list
-                        r.register(audit, services, healthEndpoints, stats, stream);
-                        r.any(new Fallback());
+                        r.register(audit, services, healthEndpoints, stats, stream, observe, new Dashboard());
+                        r.addFeature(Fallback.last()); // after Helidon's observers too
                     })
                     .build()
                     .start();
@@ -239,7 +262,7 @@ public final class RegistryServer implements AutoCloseable {
                     settings.tlsKeystore() == null ? "http" : "https", settings.host(), String.valueOf(web.port()));
             health.start(settings.checksEnabled(), settings.checkInterval());
             Pruner pruner = new Pruner(dataDir, log, store, checkpoints, historyIndex, view,
-                    new RetentionRule(settings.retention()), clock);
+                    new RetentionRule(settings.retention()), clock).recordInto(observe.metrics());
             if (!readOnly) {
                 pruner.start(PRUNE_PERIOD);
             }
@@ -248,8 +271,11 @@ public final class RegistryServer implements AutoCloseable {
             server.lock = lock;
             server.pruner = pruner;
             server.recovery = new Recovery(start.map(Snapshot::index), replay.events());
+            server.observe = observe;
+            observe.ready();
             return server;
         } catch (RuntimeException ex) {
+            observe.close();
             log.close();
             lock.close();
             throw ex;
@@ -397,6 +423,7 @@ public final class RegistryServer implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        observe.stopping();
         changes.close(); // ends blocking queries and event streams, so the server can stop at once
         web.stop();
         bodies.close();
@@ -408,6 +435,7 @@ public final class RegistryServer implements AutoCloseable {
         long last = log.lastIndex();
         log.close();
         lock.close();
+        observe.close();
         long appended = writer.appendedCount();
         LOG.log(Level.INFO, "registry stopped: every accepted write finished; " + appended
                 + (appended == 1 ? " event" : " events") + " appended since the start"

@@ -41,13 +41,14 @@ import java.util.Map;
  * @param retention        roll files older than this are deleted once a snapshot covers them (0: kept forever)
  * @param repair           cut a damaged log back to its last good event before starting
  * @param limits           how much a registration or update may carry
+ * @param accessLog        log one line per request
  */
 public record RegistrySettings(String host, int port, Path dataDir, Duration heartbeatTtl, Duration staleAfter,
                                Duration checkInterval, Duration checkTimeout, boolean checksEnabled,
                                int checkConcurrency, long maxBodyBytes, long snapshotEvery, Duration snapshotInterval,
                                String token, boolean tokenForReads, SyncPolicy sync, int maxRecords, Path tlsKeystore, String tlsPassword, long minFreeSpace,
                                Duration bodyTimeout, RollPeriod roll, Duration retention, boolean repair,
-                               RequestLimits limits) {
+                               RequestLimits limits, boolean accessLog) {
 
     public static final int DEFAULT_PORT = Integer.parseInt(Defaults.PORT);
     public static final Duration DEFAULT_HEARTBEAT_TTL = Durations.parse(Defaults.HEARTBEAT_TTL);
@@ -128,6 +129,7 @@ public record RegistrySettings(String host, int port, Path dataDir, Duration hea
         b.retention = retention;
         b.repair = repair;
         b.limits = limits;
+        b.accessLog = accessLog;
         return b;
     }
 
@@ -193,6 +195,7 @@ public record RegistrySettings(String host, int port, Path dataDir, Duration hea
         private Duration retention = DEFAULT_RETENTION;
         private boolean repair;
         private RequestLimits limits = RequestLimits.DEFAULTS;
+        private boolean accessLog = Boolean.parseBoolean(Defaults.ACCESS_LOG);
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -221,12 +224,14 @@ public record RegistrySettings(String host, int port, Path dataDir, Duration hea
         public Builder retention(Duration v) { retention = v; return this; }
         public Builder repair(boolean v) { repair = v; return this; }
         public Builder limits(RequestLimits v) { limits = v; return this; }
+        public Builder accessLog(boolean v) { accessLog = v; return this; }
 
         /** @throws IllegalArgumentException for settings that make no sense together or alone */
         public RegistrySettings build() {
             return new RegistrySettings(host, port, dataDir, heartbeatTtl, staleAfter, checkInterval, checkTimeout,
                     checksEnabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, token,
-                    tokenForReads, sync, maxRecords, tlsKeystore, tlsPassword, minFreeSpace, bodyTimeout, roll, retention, repair, limits);
+                    tokenForReads, sync, maxRecords, tlsKeystore, tlsPassword, minFreeSpace, bodyTimeout, roll, retention, repair, limits,
+                    accessLog);
         }
     }
 
@@ -255,6 +260,7 @@ public record RegistrySettings(String host, int port, Path dataDir, Duration hea
         m.put("retention", retention.toString());
         m.put("tls", tlsKeystore == null ? "off" : "on");
         m.put("fsync", sync.name().toLowerCase(java.util.Locale.ROOT));
+        m.put("access_log", accessLog ? "on" : "off");
         m.put("auth", token == null ? "none" : tokenForReads ? "token for reads and writes" : "token for writes");
         return m;
     }

@@ -10,6 +10,7 @@ import dev.registry.events.log.EventReader;
 import dev.registry.events.log.EventReader.IndexedEncodedEvent;
 import dev.registry.server.http.ApiRoute;
 import dev.registry.server.http.ReplyJson;
+import dev.registry.server.observe.RegistryMetrics;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.http.HeaderName;
@@ -52,6 +53,13 @@ public final class EventStream implements HttpService {
     private final EventCodec codec = new EventCodec();
 
     private final Supplier<Optional<Checkpoints.Checkpoint>> retentionFloor;
+    private volatile RegistryMetrics metrics = RegistryMetrics.NONE;
+
+    /** Records how far each stream has read into {@code recorder}. */
+    public EventStream recordInto(RegistryMetrics recorder) {
+        this.metrics = recorder;
+        return this;
+    }
 
     @Override
     public void routing(HttpRules rules) {
@@ -102,7 +110,8 @@ public final class EventStream implements HttpService {
         res.status(Status.OK_200);
         res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
         res.header(HeaderNames.CACHE_CONTROL, "no-cache");
-        try (EventReader reader = log.reader(); OutputStream out = res.outputStream()) {
+        try (RegistryMetrics.StreamPosition position = metrics.streamOpened();
+             EventReader reader = log.reader(); OutputStream out = res.outputStream()) {
             if (resumeAfter != null) {
                 reader.seekAtOrAfter(resumeAfter + 1);
             } else if (startAt != null) {
@@ -120,6 +129,7 @@ public final class EventStream implements HttpService {
                 long seen = changes.index(); // read before the log, so no append slips between
                 IndexedEncodedEvent e = reader.nextEncoded();
                 if (e == null) {
+                    position.caughtUp();
                     if (unflushed > 0) {
                         out.flush();
                         unflushed = 0;
@@ -130,6 +140,7 @@ public final class EventStream implements HttpService {
                     }
                     continue;
                 }
+                position.read(e.encoded().timeMicros());
                 ObjectNode event = codec.describe(e.index(), e.encoded());
                 if (type.map(t -> !t.equals(e.encoded().type())).orElse(false)
                         || service.map(s -> !s.equals(EventCodec.serviceOf(event))).orElse(false)) {

@@ -9,6 +9,7 @@ import dev.registry.events.log.EventCodec;
 import dev.registry.events.log.LoggedEvent;
 import dev.registry.events.projection.Projection;
 import dev.registry.events.projection.RegistryView;
+import dev.registry.server.observe.RegistryMetrics;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -42,6 +43,7 @@ public final class RegistryWriter implements AutoCloseable {
     private final SyncPolicy sync;
     private final DiskGuard disk;
     private final Clock clock;
+    private volatile RegistryMetrics metrics = RegistryMetrics.NONE;
     private final BlockingQueue<Pending> inbox = new ArrayBlockingQueue<>(INBOX_CAPACITY);
     private final Thread thread;
     private volatile boolean running = true;
@@ -173,7 +175,9 @@ public final class RegistryWriter implements AutoCloseable {
                 disk.check();
             }
             for (RegistryEvent event : decided.get()) {
+                long t0 = System.nanoTime();
                 LoggedEvent logged = new LoggedEvent(log.append(event), event);
+                metrics.appended(EventCodec.typeOf(event), System.nanoTime() - t0);
                 appendedCount++;
                 projection.apply(logged);
                 appended.add(logged);
@@ -230,6 +234,22 @@ public final class RegistryWriter implements AutoCloseable {
         }
         lastTime = now;
         return now;
+    }
+
+    /** Records each append into {@code recorder}; set before the first command. */
+    public RegistryWriter recordInto(RegistryMetrics recorder) {
+        this.metrics = recorder;
+        return this;
+    }
+
+    /** Commands waiting for the writer. */
+    public int queueDepth() {
+        return inbox.size();
+    }
+
+    /** What stopped the writer thread, if anything did. */
+    public Optional<Throwable> failure() {
+        return Optional.ofNullable(broken);
     }
 
     /** Events appended since this writer started. */
