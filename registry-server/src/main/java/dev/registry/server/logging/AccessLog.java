@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * {@code --access-log}: one line per request, once it is answered: method, path (with its query),
- * status, duration and the bytes of the reply, on the logger {@code dev.registry.server.access}.
+ * status, duration and the bytes of the reply as sent (head and body), on the logger
+ * {@code dev.registry.server.access}.
  */
 public final class AccessLog implements Filter {
 

@@ -2,7 +2,6 @@ package dev.registry.server.logging;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Locale;
 import java.util.logging.Handler;
 import java.util.logging.LogManager;
 import java.util.logging.Logger;
@@ -15,16 +14,7 @@ public final class ServerLogging {
         /** One line of text: time, level, logger, message. */
         TEXT,
         /** One JSON object per line, with the fields of {@link LogLine}s. */
-        JSON;
-
-        /** {@code text} or {@code json}, in any case. */
-        public static Format parse(String value) {
-            try {
-                return valueOf(value.trim().toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException ex) {
-                throw new IllegalArgumentException("--log-format must be text or json, not '" + value + "'");
-            }
-        }
+        JSON
     }
 
     private ServerLogging() {
