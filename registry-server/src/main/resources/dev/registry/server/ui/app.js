@@ -136,6 +136,19 @@
         return Date.now() / 1000 + clockSkew;
     }
 
+    /** The header row of a table, by its column names. */
+    function header(tableId, columns) {
+        const row = el("tr");
+        for (const c of columns) {
+            row.appendChild(el("th", null, c));
+        }
+        document.querySelector("#" + tableId + " thead").replaceChildren(row);
+    }
+
+    header("fleet", ["name", "url", "status", "health", "heartbeat", "models", "type"]);
+    header("timeline", ["time", "event", "cause", "what changed"]);
+    header("time-fleet", ["name", "url", "status", "health then", "models", "type"]);
+
     // ---- the fleet: a local copy kept by the event stream --------------------------------------
 
     /** name -> {record, expired, row, cells}; Map keeps registration order. */
@@ -308,6 +321,9 @@
         flushScheduled = false;
         const t0 = performance.now();
         const batch = pending.splice(0, pending.length);
+        if (batch.length === 0) {
+            return;
+        }
         for (const e of batch) {
             apply(e);
         }
@@ -437,8 +453,11 @@
     }
 
     function describe(entry) {
-        const skip = new Set(["index", "time", "type", "cause", "heartbeats_before"]);
+        const skip = new Set(["index", "time", "type", "cause", "heartbeats_before", "old", "new", "detail"]);
         const parts = [];
+        if (entry.old !== undefined && entry.new !== undefined) {
+            parts.push(entry.old + " → " + entry.new + (entry.detail ? " (" + entry.detail + ")" : ""));
+        }
         for (const [k, v] of Object.entries(entry)) {
             if (skip.has(k)) {
                 continue;
