@@ -93,7 +93,7 @@ final class ProcessMeters {
         sum("event.stream.subscribers", "Open event streams (GET /events/stream)", ServerMeters::streamSubscribers);
         max("event.stream.lag.seconds", "How far the furthest-behind event stream trails the log, in event time",
                 ServerMeters::streamLagSeconds);
-        max("snapshot.age.seconds", "Seconds since the event the newest snapshot reaches (NaN: none yet)",
+        max("snapshot.age.seconds", "Seconds since the event the newest snapshot reaches (-1: none yet)",
                 ServerMeters::snapshotAgeSeconds);
     }
 
@@ -141,10 +141,10 @@ final class ProcessMeters {
 
     private void max(String name, String description, ToDoubleFunction<ServerMeters> value) {
         registry.getOrCreate(Gauge.builder(PREFIX + name, () -> {
-            double most = Double.NaN;
+            // never NaN: Helidon's JSON output (Accept: application/json) cannot write it
+            double most = servers.isEmpty() ? 0 : Double.NEGATIVE_INFINITY;
             for (ServerMeters s : servers) {
-                double v = value.applyAsDouble(s);
-                most = Double.isNaN(most) || v > most ? v : most;
+                most = Math.max(most, value.applyAsDouble(s));
             }
             return most;
         }).description(description));

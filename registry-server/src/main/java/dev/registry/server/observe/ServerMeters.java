@@ -145,7 +145,7 @@ public final class ServerMeters implements RegistryMetrics, AutoCloseable {
 
     double snapshotAgeSeconds() {
         Instant last = lastSnapshotEventTime;
-        return last == null ? Double.NaN : Duration.between(last, sources.clock().instant()).toMillis() / 1000.0;
+        return last == null ? -1 : Duration.between(last, sources.clock().instant()).toMillis() / 1000.0;
     }
 
     double streamLagSeconds() {

@@ -639,7 +639,8 @@
             lastEvents = events === null ? null : {count: events, at: now};
             $("p-log").textContent = bytes(sample(text, "registry_log_bytes")) + " in "
                 + (sample(text, "registry_log_files") || 0) + " file(s)";
-            $("p-snapshot").textContent = duration(sample(text, "registry_snapshot_age_seconds"));
+            const snapshotAge = sample(text, "registry_snapshot_age_seconds");
+            $("p-snapshot").textContent = snapshotAge === null || snapshotAge < 0 ? "none yet" : duration(snapshotAge);
             $("p-checks").textContent = String(sample(text, "registry_health_checks_in_flight") || 0);
         } catch (err) {
             // the panel waits for the next round
