@@ -30,6 +30,8 @@ public final class Defaults {
     public static final String MAX_DEPTH = "64";
     public static final String LOG = "chronicle";
     public static final String KAFKA_TOPIC = "registry-events";
+    public static final String ACCESS_LOG = "false";
+    public static final String LOG_FORMAT = "text";
 
     private Defaults() {
     }

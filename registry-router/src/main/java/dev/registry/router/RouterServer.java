@@ -7,7 +7,10 @@ import dev.registry.router.membership.RegistrySources;
 import dev.registry.router.proxy.Ejections;
 import dev.registry.router.proxy.ProxyHandler;
 import dev.registry.router.stats.RouterStats;
+import io.helidon.metrics.api.Metrics;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.observe.ObserveFeature;
+import io.helidon.webserver.observe.metrics.MetricsObserver;
 
 /**
  * A running router: membership from the registries' event streams, the routing rules, and the
@@ -21,8 +24,11 @@ public final class RouterServer implements AutoCloseable {
     private final Membership membership;
     private final ProxyHandler proxy;
     private final WebServer web;
+    private final RouterStats stats;
 
-    private RouterServer(RegistrySources sources, Membership membership, ProxyHandler proxy, WebServer web) {
+    private RouterServer(RegistrySources sources, Membership membership, ProxyHandler proxy, WebServer web,
+                         RouterStats stats) {
+        this.stats = stats;
         this.sources = sources;
         this.membership = membership;
         this.proxy = proxy;
@@ -51,7 +57,12 @@ public final class RouterServer implements AutoCloseable {
                 .shutdownHook(false)
                 // every flush of a stream goes out at once, not held back by Nagle for the client's delayed ACK
                 .connectionOptions(o -> o.tcpNoDelay(true))
+                // /observe/metrics before the proxy, which takes every other path (the routing's weight is 100)
+                .featuresDiscoverServices(false)
+                .addFeature(ObserveFeature.builder().weight(200)
+                        .addObserver(MetricsObserver.builder().meterRegistry(Metrics.globalRegistry()).build()).build())
                 .routing(r -> r
+                        .get("/metrics", (req, res) -> res.reroute("/observe/metrics", req.query()))
                         .get("/health", endpoints::health)
                         .get("/status", endpoints::status)
                         .get("/models", endpoints::models)
@@ -64,6 +75,7 @@ public final class RouterServer implements AutoCloseable {
         if (!web.isRunning() || web.port() <= 0) {
             web.stop();
             proxy.close();
+            stats.close();
             throw new IllegalStateException("port " + settings.port() + " on " + settings.host()
                     + " cannot be bound (in use?)");
         }
@@ -72,7 +84,7 @@ public final class RouterServer implements AutoCloseable {
         LOG.log(System.Logger.Level.INFO, "routing on http://" + settings.host() + ":" + web.port() + " for "
                 + String.join(",", settings.registryUrls()) + (settings.staticServices().isEmpty() ? ""
                 : " and " + settings.staticServices().size() + " static service(s)"));
-        return new RouterServer(sources, membership[0], proxy, web);
+        return new RouterServer(sources, membership[0], proxy, web, stats);
     }
 
     /** One clear line for a taken port, rather than the web server's stack trace. */
@@ -100,5 +112,6 @@ public final class RouterServer implements AutoCloseable {
         sources.close();
         membership.close();
         proxy.close();
+        stats.close();
     }
 }

@@ -182,6 +182,14 @@ public final class Main implements Callable<Integer> {
                     + "of this running node first (env REGISTRY_BOOTSTRAP_FROM).")
     URI bootstrapFrom;
 
+    @Option(names = "--access-log", defaultValue = "${env:REGISTRY_ACCESS_LOG:-" + Defaults.ACCESS_LOG + "}", arity = "0..1",
+            description = "Log one line per request: method, path, status, duration, bytes (env REGISTRY_ACCESS_LOG; default ${DEFAULT-VALUE}).")
+    boolean accessLog;
+
+    @Option(names = "--log-format", defaultValue = "${env:REGISTRY_LOG_FORMAT:-" + Defaults.LOG_FORMAT + "}", paramLabel = "text|json",
+            description = "text: one line of text per entry; json: one JSON object per line (env REGISTRY_LOG_FORMAT; default ${DEFAULT-VALUE}).")
+    ServerLogging.Format logFormat;
+
     @Option(names = "--repair",
             description = "If a start would refuse (a damaged or missing log file, a checksum mismatch, lost events), "
                     + "keep the newest whole state, move the rest into DATA_DIR/damaged-<time>/ with a report, and "
@@ -209,6 +217,7 @@ public final class Main implements Callable<Integer> {
             return 2;
         }
         String secret = tokenFile != null ? Files.readString(tokenFile).trim() : token;
+        ServerLogging.use(logFormat);
         RegistrySettings settings;
         try {
             settings = settings(secret);
@@ -243,7 +252,7 @@ public final class Main implements Callable<Integer> {
                 .token(secret).tokenForReads(tokenReads).sync(fsync)
                 .tlsKeystore(tlsKeystore).tlsPassword(tlsPassword == null || tlsPassword.isEmpty() ? null : tlsPassword)
                 .bodyTimeout(bodyTimeout).roll(roll).retention(retention).repair(repair)
-                .limits(new RequestLimits(maxNameLength, maxMetadata, maxDepth))
+                .limits(new RequestLimits(maxNameLength, maxMetadata, maxDepth)).accessLog(accessLog)
                 .kafka(log == LogKind.KAFKA ? kafkaSettings() : null)
                 .build();
     }

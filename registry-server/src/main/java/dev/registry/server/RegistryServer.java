@@ -23,12 +23,16 @@ import dev.registry.server.http.JsonDirectHandler;
 import dev.registry.server.http.RequestBodies;
 import dev.registry.server.http.StaleReads;
 import dev.registry.server.http.TokenFilter;
+import dev.registry.server.logging.AccessLog;
 import dev.registry.server.node.Node;
+import dev.registry.server.observe.Observability;
+import dev.registry.server.observe.ServerMeters;
 import dev.registry.server.recovery.LocalNode;
 import dev.registry.server.replication.SharedNode;
 import dev.registry.server.rules.Command;
 import dev.registry.server.services.ServiceEndpoints;
 import dev.registry.server.stats.StatsEndpoint;
+import dev.registry.server.ui.Dashboard;
 import dev.registry.server.write.DiskGuard;
 import dev.registry.server.write.WriteFailedException;
 import io.helidon.common.tls.Tls;
@@ -58,9 +62,12 @@ public final class RegistryServer implements AutoCloseable {
     private final HealthScheduler health;
     private final RequestBodies bodies;
     private final WebServer web;
+    private final Observability observe;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private RegistryServer(Node node, Probe probe, HealthScheduler health, RequestBodies bodies, WebServer web) {
+    private RegistryServer(Node node, Probe probe, HealthScheduler health, RequestBodies bodies, WebServer web,
+                           Observability observe) {
+        this.observe = observe;
         this.node = node;
         this.probe = probe;
         this.health = health;
@@ -84,19 +91,28 @@ public final class RegistryServer implements AutoCloseable {
             LOG.log(Level.WARNING, "--stale-after " + Durations.format(settings.staleAfter()) + " is shorter than --heartbeat-ttl "
                     + Durations.format(settings.heartbeatTtl()) + ": records will be evicted while they still count as healthy");
         }
-        Node node = settings.kafka() == null
-                ? LocalNode.open(settings, clock, usableDiskBytes)
-                : SharedNode.open(settings, clock);
+        Observability observe = Observability.create();
+        Node node;
         try {
-            return serve(settings, clock, startedAt, tls, node);
+            node = settings.kafka() == null
+                    ? LocalNode.open(settings, clock, usableDiskBytes, observe.metrics())
+                    : SharedNode.open(settings, clock, observe.metrics());
+        } catch (RuntimeException ex) {
+            observe.close();
+            throw ex;
+        }
+        try {
+            return serve(settings, clock, startedAt, tls, node, observe);
         } catch (RuntimeException ex) {
             node.lifecycle().stop();
+            observe.close();
             throw ex;
         }
     }
 
     /** The HTTP server over {@code node}: every feature's routes, the filters, the error replies. */
-    private static RegistryServer serve(RegistrySettings settings, Clock clock, Instant startedAt, Tls tls, Node node) {
+    private static RegistryServer serve(RegistrySettings settings, Clock clock, Instant startedAt, Tls tls, Node node,
+                                        Observability observe) {
         RegistryView view = node.view();
         Probe probe = new Probe(settings.checkTimeout(), settings.checkConcurrency());
         HealthScheduler health = new HealthScheduler(view, node.writes(), node.rules(), node.deadlines(), probe, clock,
@@ -108,6 +124,12 @@ public final class RegistryServer implements AutoCloseable {
         HealthEndpoints healthEndpoints = new HealthEndpoints(view, node.rules(), probe, node.writes(), clock, node.stale());
         StatsEndpoint stats = new StatsEndpoint(view, node.rules(), clock, startedAt);
         EventStream stream = new EventStream(node.log(), node.changes(), node.checkpoints()::floor);
+        // observability: the components record into the meters, whose gauges read the server's state
+        probe.recordInto(observe.metrics());
+        stream.recordInto(observe.metrics());
+        observe.watch(new ServerMeters.Sources(view, node.rules(), clock, node.meters().writerQueue(),
+                node.changes()::queriesWaiting, node.meters().logFiles(), node.meters().snapshotTime(), probe::inFlight,
+                version()));
         RequestBodies bodies = new RequestBodies(settings.maxBodyBytes(), settings.bodyTimeout());
         TokenFilter token = new TokenFilter(new BearerToken(settings.token(), settings.tokenForReads()));
         WebServerConfig.Builder builder = WebServer.builder();
@@ -119,7 +141,13 @@ public final class RegistryServer implements AutoCloseable {
                 .port(settings.port())
                 .shutdownHook(false)
                 .directHandlers(JsonDirectHandler.forAllEvents())
+                .featuresDiscoverServices(false)
+                .addFeature(observe.feature(node.meters().writerFailure()))
                 .routing(r -> {
+                    r.addFilter(observe.requestMeters());
+                    if (settings.accessLog()) {
+                        r.addFilter(new AccessLog());
+                    }
                     r.addFilter(token).addFilter(bodies).addFilter(new StaleReads(node.stale()));
                     ApiErrors.register(r);
                     r.error(WriteFailedException.class, (req, res, ex) -> {
@@ -127,9 +155,9 @@ public final class RegistryServer implements AutoCloseable {
                         ApiReplies.sendError(res, 503, "Registry cannot write: " + ex.getMessage());
                     });
                     // audit first: it answers GET /services?at=, the services feature every other list
-                    r.register(audit, services, healthEndpoints, stats, stream);
+                    r.register(audit, services, healthEndpoints, stats, stream, observe, new Dashboard());
                     node.routes().forEach(r::register);
-                    r.any(new Fallback());
+                    r.addFeature(Fallback.last()); // after Helidon's observers too
                 })
                 .build()
                 .start();
@@ -151,7 +179,8 @@ public final class RegistryServer implements AutoCloseable {
                 settings.tlsKeystore() == null ? "http" : "https", settings.host(), String.valueOf(web.port()));
         health.start(settings.checksEnabled(), settings.checkInterval());
         node.lifecycle().start();
-        return new RegistryServer(node, probe, health, bodies, web);
+        observe.ready();
+        return new RegistryServer(node, probe, health, bodies, web, observe);
     }
 
     /** The server's version, from the jar manifest; "dev" when run from classes. */
@@ -201,12 +230,14 @@ public final class RegistryServer implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        observe.stopping();
         node.changes().close(); // ends blocking queries and event streams, so the server can stop at once
         web.stop();
         bodies.close();
         health.close();
         probe.close();
         String kept = node.lifecycle().stop();
+        observe.close();
         LOG.log(Level.INFO, "registry stopped: every accepted write finished; " + kept);
     }
 }

@@ -38,7 +38,8 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("dev.registry.server.http..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.registry.server.services..",
                         "dev.registry.server.health..", "dev.registry.server.audit..", "dev.registry.server.stats..",
-                        "dev.registry.server.discovery..", "dev.registry.server.write..", "dev.registry.server.rules..")
+                        "dev.registry.server.discovery..", "dev.registry.server.write..", "dev.registry.server.rules..",
+                        "dev.registry.server.observe..", "dev.registry.server.ui..", "dev.registry.server.logging..")
                 .check(MAIN);
     }
 

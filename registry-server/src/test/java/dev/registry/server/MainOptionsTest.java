@@ -2,6 +2,7 @@ package dev.registry.server;
 
 import dev.registry.events.log.RollPeriod;
 import dev.registry.server.config.RegistrySettings;
+import dev.registry.server.logging.ServerLogging;
 import dev.registry.server.rules.HealthRules;
 import dev.registry.server.write.SyncPolicy;
 import org.junit.jupiter.api.Test;
@@ -29,6 +30,17 @@ class MainOptionsTest {
         assertThat(s.sync(), is(SyncPolicy.BATCH));
         assertThat(s.roll(), is(RollPeriod.HOURLY));
         assertThat(new HealthRules(s.heartbeatTtl(), s.staleAfter()).heartbeatTtl(), is(Duration.ofSeconds(90)));
+    }
+
+    @Test
+    void theAccessLogIsOffAndLogsAreTextUnlessAsked() {
+        Main plain = parse();
+        assertThat(plain.settings(null).accessLog(), is(false));
+        assertThat(plain.logFormat, is(ServerLogging.Format.TEXT));
+        Main asked = parse("--access-log", "--log-format", "json");
+        assertThat(asked.settings(null).accessLog(), is(true));
+        assertThat(asked.logFormat, is(ServerLogging.Format.JSON));
+        assertThat(asked.settings(null).describe().get("access_log"), is("on"));
     }
 
     @Test

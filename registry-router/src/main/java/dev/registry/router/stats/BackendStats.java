@@ -20,11 +20,17 @@ public final class BackendStats {
     private final LongAdder errors = new LongAdder();
     private final Recorder recorder = new Recorder(MAX_MICROS, 2);
     private final Histogram latency = new Histogram(MAX_MICROS, 2);
+    private final RouterMeters.Backend meters;
+
+    BackendStats(RouterMeters.Backend meters) {
+        this.meters = meters;
+    }
 
     /** A request was sent to the backend. */
     public void started() {
         inFlight.incrementAndGet();
         requests.increment();
+        meters.requests().increment();
     }
 
     /** Its reply ended after {@code micros}; {@code failed} when it did not end well. */
@@ -32,8 +38,10 @@ public final class BackendStats {
         inFlight.decrementAndGet();
         if (failed) {
             errors.increment();
+            meters.errors().increment();
         } else {
             recorder.recordValue(Math.min(MAX_MICROS, Math.max(0, micros)));
+            meters.latency().record(Math.max(0, micros), TimeUnit.MICROSECONDS);
         }
     }
 

@@ -11,9 +11,20 @@ public final class RouterStats {
     private final Map<String, BackendStats> backends = new ConcurrentHashMap<>();
     private final LongAdder requests = new LongAdder();
     private final LongAdder retries = new LongAdder();
+    private final RouterMeters meters = RouterMeters.get();
+
+    /** Counters for a router; its meters read them until {@link #close()}. */
+    public RouterStats() {
+        meters.join(this);
+    }
 
     public BackendStats of(String backend) {
-        return backends.computeIfAbsent(backend, b -> new BackendStats());
+        return backends.computeIfAbsent(backend, b -> new BackendStats(meters.backend(b)));
+    }
+
+    /** The meters no longer read this router. */
+    public void close() {
+        meters.leave(this);
     }
 
     public int inFlight(String backend) {

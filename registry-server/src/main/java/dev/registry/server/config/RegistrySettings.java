@@ -43,13 +43,14 @@ import java.util.Map;
  * @param limits           how much a registration or update may carry
  * @param kafka            the Kafka log this node shares with others, or {@code null} for the
  *                         embedded Chronicle log in {@code dataDir}
+ * @param accessLog        log one line per request
  */
 public record RegistrySettings(String host, int port, Path dataDir, Duration heartbeatTtl, Duration staleAfter,
                                Duration checkInterval, Duration checkTimeout, boolean checksEnabled,
                                int checkConcurrency, long maxBodyBytes, long snapshotEvery, Duration snapshotInterval,
                                String token, boolean tokenForReads, SyncPolicy sync, int maxRecords, Path tlsKeystore, String tlsPassword, long minFreeSpace,
                                Duration bodyTimeout, RollPeriod roll, Duration retention, boolean repair,
-                               RequestLimits limits, KafkaSettings kafka) {
+                               RequestLimits limits, KafkaSettings kafka, boolean accessLog) {
 
     public static final int DEFAULT_PORT = Integer.parseInt(Defaults.PORT);
     public static final Duration DEFAULT_HEARTBEAT_TTL = Durations.parse(Defaults.HEARTBEAT_TTL);
@@ -131,6 +132,7 @@ public record RegistrySettings(String host, int port, Path dataDir, Duration hea
         b.repair = repair;
         b.limits = limits;
         b.kafka = kafka;
+        b.accessLog = accessLog;
         return b;
     }
 
@@ -201,6 +203,7 @@ public record RegistrySettings(String host, int port, Path dataDir, Duration hea
         private boolean repair;
         private RequestLimits limits = RequestLimits.DEFAULTS;
         private KafkaSettings kafka;
+        private boolean accessLog = Boolean.parseBoolean(Defaults.ACCESS_LOG);
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -230,13 +233,14 @@ public record RegistrySettings(String host, int port, Path dataDir, Duration hea
         public Builder repair(boolean v) { repair = v; return this; }
         public Builder limits(RequestLimits v) { limits = v; return this; }
         public Builder kafka(KafkaSettings v) { kafka = v; return this; }
+        public Builder accessLog(boolean v) { accessLog = v; return this; }
 
         /** @throws IllegalArgumentException for settings that make no sense together or alone */
         public RegistrySettings build() {
             return new RegistrySettings(host, port, dataDir, heartbeatTtl, staleAfter, checkInterval, checkTimeout,
                     checksEnabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, token,
                     tokenForReads, sync, maxRecords, tlsKeystore, tlsPassword, minFreeSpace, bodyTimeout, roll, retention, repair, limits,
-                    kafka);
+                    kafka, accessLog);
         }
     }
 
@@ -265,6 +269,7 @@ public record RegistrySettings(String host, int port, Path dataDir, Duration hea
         m.put("retention", retention.toString());
         m.put("tls", tlsKeystore == null ? "off" : "on");
         m.put("fsync", sync.name().toLowerCase(java.util.Locale.ROOT));
+        m.put("access_log", accessLog ? "on" : "off");
         m.put("auth", token == null ? "none" : tokenForReads ? "token for reads and writes" : "token for writes");
         m.put("log", kafka == null ? "chronicle" : "kafka");
         if (kafka != null) {

@@ -37,7 +37,7 @@ public final class BlockingQuery {
         long jitterNanos = max.toNanos() / 16;
         Duration total = max.plusNanos(jitterNanos > 0 ? ThreadLocalRandom.current().nextLong(jitterNanos) : 0);
         try {
-            changes.awaitAbove(index.get(), total);
+            changes.awaitAboveForQuery(index.get(), total);
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
         }

@@ -12,6 +12,7 @@ import dev.registry.events.log.EventReader.IndexedEncodedEvent;
 import dev.registry.server.http.ApiRoute;
 import dev.registry.server.http.DamagedLogReply;
 import dev.registry.server.http.ReplyJson;
+import dev.registry.server.observe.RegistryMetrics;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.http.HeaderName;
@@ -57,6 +58,13 @@ public final class EventStream implements HttpService {
     private final EventCodec codec = new EventCodec();
 
     private final Supplier<Optional<Checkpoints.Checkpoint>> retentionFloor;
+    private volatile RegistryMetrics metrics = RegistryMetrics.NONE;
+
+    /** Records how far each stream has read into {@code recorder}. */
+    public EventStream recordInto(RegistryMetrics recorder) {
+        this.metrics = recorder;
+        return this;
+    }
 
     @Override
     public void routing(HttpRules rules) {
@@ -107,7 +115,8 @@ public final class EventStream implements HttpService {
         res.status(Status.OK_200);
         res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
         res.header(HeaderNames.CACHE_CONTROL, "no-cache");
-        try (EventReader reader = log.reader(); OutputStream out = res.outputStream()) {
+        try (RegistryMetrics.StreamPosition position = metrics.streamOpened();
+             EventReader reader = log.reader(); OutputStream out = res.outputStream()) {
             if (resumeAfter != null) {
                 reader.seekAtOrAfter(resumeAfter + 1);
             } else if (startAt != null) {
@@ -135,6 +144,7 @@ public final class EventStream implements HttpService {
                     return;
                 }
                 if (e == null) {
+                    position.caughtUp();
                     if (unflushed > 0) {
                         out.flush();
                         unflushed = 0;
@@ -145,6 +155,7 @@ public final class EventStream implements HttpService {
                     }
                     continue;
                 }
+                position.read(e.encoded().timeMicros());
                 ObjectNode event = codec.describe(e.index(), e.encoded());
                 if (type.map(t -> !t.equals(e.encoded().type())).orElse(false)
                         || service.map(s -> !s.equals(EventCodec.serviceOf(event))).orElse(false)) {

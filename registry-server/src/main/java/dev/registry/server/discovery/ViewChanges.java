@@ -20,6 +20,7 @@ public final class ViewChanges implements Projection {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final AtomicInteger waiting = new AtomicInteger();
+    private final AtomicInteger queries = new AtomicInteger();
     private volatile long index;
     private volatile boolean closed;
 
@@ -72,6 +73,21 @@ public final class ViewChanges implements Projection {
             lock.unlock();
             waiting.decrementAndGet();
         }
+    }
+
+    /** As {@link #awaitAbove}, counted among the blocking queries waiting. */
+    public long awaitAboveForQuery(long seen, Duration max) throws InterruptedException {
+        queries.incrementAndGet();
+        try {
+            return awaitAbove(seen, max);
+        } finally {
+            queries.decrementAndGet();
+        }
+    }
+
+    /** How many blocking queries are waiting now (for metrics). */
+    public int queriesWaiting() {
+        return queries.get();
     }
 
     /** How many are waiting now (for tests and metrics). */

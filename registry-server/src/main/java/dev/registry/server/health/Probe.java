@@ -1,6 +1,7 @@
 package dev.registry.server.health;
 
 import dev.registry.api.ServiceRecord;
+import dev.registry.server.observe.RegistryMetrics;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -36,18 +37,32 @@ public final class Probe implements AutoCloseable {
 
     private final Duration timeout;
     private final Semaphore inFlight;
+    private final int maxInFlight;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final HttpClient client;
+    private volatile RegistryMetrics metrics = RegistryMetrics.NONE;
 
     public Probe(Duration timeout, int maxInFlight) {
         this.timeout = timeout;
         this.inFlight = new Semaphore(maxInFlight);
+        this.maxInFlight = maxInFlight;
         this.client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(timeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .executor(executor)
                 .build();
+    }
+
+    /** Records each check's result and duration into {@code recorder}. */
+    public Probe recordInto(RegistryMetrics recorder) {
+        this.metrics = recorder;
+        return this;
+    }
+
+    /** Checks in flight now. */
+    public int inFlight() {
+        return maxInFlight - inFlight.availablePermits();
     }
 
     /** The URL a record is checked at. */
@@ -78,6 +93,7 @@ public final class Probe implements AutoCloseable {
             return CompletableFuture.completedFuture(unhealthy("invalid url"));
         }
         inFlight.acquireUninterruptibly();
+        long t0 = System.nanoTime();
         CompletableFuture<HttpResponse<Void>> sent;
         try {
             sent = client.sendAsync(request, HttpResponse.BodyHandlers.discarding());
@@ -94,7 +110,8 @@ public final class Probe implements AutoCloseable {
                     int code = response.statusCode();
                     return new Result(code >= 200 && code < 300 ? ServiceRecord.HEALTH_HEALTHY
                             : ServiceRecord.HEALTH_UNHEALTHY, "HTTP " + code);
-                });
+                })
+                .whenComplete((result, never) -> metrics.checked(result.healthy(), System.nanoTime() - t0));
     }
 
     private static Result unhealthy(String detail) {

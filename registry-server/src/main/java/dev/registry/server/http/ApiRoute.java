@@ -22,6 +22,7 @@ import java.util.function.LongSupplier;
 public final class ApiRoute implements Handler {
 
     private final List<String> pattern;
+    private final String patternText;
     private final List<String> queryGate;
     private final Map<String, ApiHandler> endpoints;
     private final Map<String, Handler> streams;
@@ -30,6 +31,7 @@ public final class ApiRoute implements Handler {
 
     private ApiRoute(Builder b) {
         this.pattern = b.pattern;
+        this.patternText = b.patternText;
         this.queryGate = b.queryGate;
         this.endpoints = Map.copyOf(b.endpoints);
         this.streams = Map.copyOf(b.streams);
@@ -53,6 +55,7 @@ public final class ApiRoute implements Handler {
             res.next();
             return;
         }
+        RoutePattern.note(req, patternText);
         String method = req.prologue().method().text();
         String endpointMethod = "HEAD".equals(method) ? "GET" : method;
         Handler stream = streams.get(method);
@@ -123,6 +126,7 @@ public final class ApiRoute implements Handler {
     /** The endpoints of one path, method by method, in the order an {@code Allow} header lists them. */
     public static final class Builder {
         private final List<String> pattern;
+        private final String patternText;
         private final LongSupplier viewIndex;
         private final Map<String, ApiHandler> endpoints = new LinkedHashMap<>();
         private final Map<String, Handler> streams = new LinkedHashMap<>();
@@ -132,6 +136,7 @@ public final class ApiRoute implements Handler {
         private Builder(String pattern, LongSupplier viewIndex) {
             this.viewIndex = viewIndex;
             this.pattern = RequestPath.split(pattern);
+            this.patternText = pattern;
         }
 
         /** Only requests with at least one of these query parameters; the rest go on to the next route. */

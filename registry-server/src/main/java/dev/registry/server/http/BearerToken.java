@@ -25,11 +25,23 @@ public final class BearerToken {
 
     /** Whether a request with this method and path must show the token. */
     public boolean required(String method, String rawPath) {
-        if (expected == null || "/health".equals(rawPath)) {
+        if (expected == null || "/health".equals(rawPath) || isOpen(rawPath)) {
             return false; // the registry's own health stays open for load balancers
         }
         boolean read = "GET".equals(method) || "HEAD".equals(method);
         return !read || forReads;
+    }
+
+    /**
+     * Paths that are never secret: the orchestrator's probes ({@code /observe/health...}) and the
+     * dashboard's static files ({@code /ui...}), which hold no data and ask for the token themselves.
+     */
+    private static boolean isOpen(String rawPath) {
+        return under(rawPath, "/observe/health") || under(rawPath, "/ui");
+    }
+
+    private static boolean under(String rawPath, String prefix) {
+        return rawPath.startsWith(prefix) && (rawPath.length() == prefix.length() || rawPath.charAt(prefix.length()) == '/');
     }
 
     /** Whether an {@code Authorization} header value carries the token. */

@@ -1,6 +1,9 @@
 package dev.registry.server.http;
 
+import io.helidon.common.Weighted;
 import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.HttpFeature;
+import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
@@ -17,6 +20,28 @@ public final class Fallback implements Handler {
 
     /** The methods the routes that knew the path take, gathered as the request passes them. */
     private record Allowed(LinkedHashSet<String> methods) {
+    }
+
+    /**
+     * The fallback as the routing's last feature. Helidon sets features up by weight, the routing
+     * given to the web server (weight 100) before its observe feature (80); a fallback among the
+     * routing's own routes would answer {@code /observe/metrics} with a 404 before the observers
+     * saw it. As a feature of the least weight it comes after every other.
+     */
+    public static HttpFeature last() {
+        return new Last();
+    }
+
+    private static final class Last implements HttpFeature, Weighted {
+        @Override
+        public void setup(HttpRouting.Builder routing) {
+            routing.any(new Fallback());
+        }
+
+        @Override
+        public double weight() {
+            return 1;
+        }
     }
 
     /** Notes that a route at this request's path takes {@code methods}. */

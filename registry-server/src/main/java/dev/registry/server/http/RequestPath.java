@@ -13,17 +13,19 @@ import io.helidon.webserver.http.ServerRequest;
  * lets a service name contain {@code /} (sent as {@code %2F}). {@code +} stays a plus: it only
  * means space in query strings. Split once per request; every {@link ApiRoute} reads it.
  *
+ * @param rawPath  the path as sent
  * @param segments the decoded segments; "/services/a%2Fb" gives [services, a/b]
  */
-record RequestPath(List<String> segments) {
+record RequestPath(String rawPath, List<String> segments) {
 
     /** The request's path, split on first use and kept in its context. */
     static RequestPath of(ServerRequest req) {
+        String rawPath = req.path().rawPath();
         Optional<RequestPath> known = req.context().get(RequestPath.class);
-        if (known.isPresent()) {
+        if (known.isPresent() && known.get().rawPath().equals(rawPath)) { // a reroute changes the path
             return known.get();
         }
-        RequestPath path = new RequestPath(split(req.path().rawPath()));
+        RequestPath path = new RequestPath(rawPath, split(rawPath));
         req.context().register(path);
         return path;
     }

@@ -12,10 +12,14 @@ import dev.registry.server.write.Writes;
 
 import io.helidon.webserver.http.HttpService;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
  * The log side of a running registry: the log, the state replayed from it with the projections
@@ -38,12 +42,25 @@ import java.util.function.BooleanSupplier;
  * @param retention      the log's retention, when this node deletes old files itself
  * @param recovery       how this node rebuilt its state
  * @param routes         HTTP routes of the node's own, besides the features' (a shared-log node's snapshot)
+ * @param meters         what the metrics read of the node's log side
  * @param lifecycle      what it starts once it serves, and stops last
  */
 public record Node(EventLog log, RegistryView view, Writes writes, HistoryIndex history, Checkpoints checkpoints,
                    ViewChanges changes, HealthRules rules, HealthDeadlines deadlines, BooleanSupplier mayActOnTime,
                    BooleanSupplier stale, Duration evictionGrace, Optional<Pruner> retention, Recovery recovery,
-                   List<HttpService> routes, Lifecycle lifecycle) {
+                   List<HttpService> routes, Meters meters, Lifecycle lifecycle) {
+
+    /**
+     * What the metrics read of a node's log side.
+     *
+     * @param writerQueue   commands waiting for the writer
+     * @param logFiles      the log's files on this machine (none for a Kafka topic)
+     * @param writerFailure what stopped the writer, if anything did (the node is then not live)
+     * @param snapshotTime  the time of the snapshot the start loaded, if any
+     */
+    public record Meters(IntSupplier writerQueue, Supplier<List<Path>> logFiles,
+                         Supplier<Optional<Throwable>> writerFailure, Optional<Instant> snapshotTime) {
+    }
 
     /**
      * How a node rebuilt its state.

@@ -10,7 +10,9 @@ import dev.registry.events.snapshot.SnapshotStore;
 import dev.registry.server.config.DataDirLock;
 import dev.registry.server.config.RegistrySettings;
 import dev.registry.server.discovery.ViewChanges;
+import dev.registry.server.logging.LifecycleLog;
 import dev.registry.server.node.Node;
+import dev.registry.server.observe.RegistryMetrics;
 import dev.registry.server.retention.Pruner;
 import dev.registry.server.retention.RetentionRule;
 import dev.registry.server.rules.HealthDeadlines;
@@ -49,7 +51,7 @@ public final class LocalNode {
     }
 
     /** Opens the log in the settings' data directory and replays it. */
-    public static Node open(RegistrySettings settings, Clock clock, LongSupplier usableDiskBytes) {
+    public static Node open(RegistrySettings settings, Clock clock, LongSupplier usableDiskBytes, RegistryMetrics metrics) {
         Instant startedAt = clock.instant();
         Path dataDir = settings.dataDir();
         // A read-only directory (a read-only mount, say) still serves its log; nobody can write to it.
@@ -85,11 +87,13 @@ public final class LocalNode {
                     .ifPresent(s -> checkpoints.seed(s.index(), s.view().lastEventTime(), s.view().copy()));
             ViewChanges changes = new ViewChanges(-1);
             Snapshotter snapshotter = new Snapshotter(view, history, store, settings.snapshotEvery(),
-                    settings.snapshotInterval());
+                    settings.snapshotInterval()).recordInto(metrics);
             HealthRules rules = new HealthRules(settings.heartbeatTtl(), settings.staleAfter());
             HealthDeadlines deadlines = new HealthDeadlines(rules, view);
             deadlines.scheduleAll(); // the snapshot's records, if it started from one
-            Projection projection = Projection.onView(view, List.of(deadlines, history, checkpoints, changes, snapshotter));
+            LifecycleLog lifecycleLog = new LifecycleLog(view);
+            Projection projection = Projection.onView(view,
+                    List.of(deadlines, history, checkpoints, changes, snapshotter, lifecycleLog));
             Replay replay = Replay.run(log, projection, start.map(Snapshot::index).orElse(null));
             // a snapshot from before retention's last deletion still knows where deleted events were
             state.floor().ifPresent(f -> history.forgetBefore(f.index() + 1, name -> view.get(name).isPresent()));
@@ -98,17 +102,18 @@ public final class LocalNode {
                     start.map(s -> " after the snapshot at index " + s.index()).orElse(""),
                     (System.nanoTime() - t0) / 1_000_000);
 
+            lifecycleLog.enable(); // a line per lifecycle event from here on, not for the replayed ones
             Instant lastTime = replay.lastTime().isAfter(view.lastEventTime()) ? replay.lastTime() : view.lastEventTime();
             BooleanSupplier dirReadOnly = readOnly ? () -> true : () -> DiskGuard.isReadOnly(dataDir);
             RegistryWriter writer = new RegistryWriter(log, view, projection, clock, lastTime, settings.sync(),
                     new DiskGuard(usableDiskBytes, dirReadOnly, readOnly ? readOnlyCause
                             : "the data directory " + dataDir.toAbsolutePath().normalize() + " has become read-only",
-                            settings.minFreeSpace()));
+                            settings.minFreeSpace())).recordInto(metrics);
             if (!readOnly) {
                 snapshotter.enable(startedAt); // by time: the first snapshot one interval after the start
             }
             Pruner pruner = new Pruner(dataDir, log, store, checkpoints, history, view,
-                    new RetentionRule(settings.retention()), clock);
+                    new RetentionRule(settings.retention()), clock).recordInto(metrics);
             Node.Lifecycle lifecycle = new Node.Lifecycle() {
                 @Override
                 public void start() {
@@ -136,7 +141,9 @@ public final class LocalNode {
             // the restart grace: one full stale period before anything may be evicted
             return new Node(log, view, writer, history, checkpoints, changes, rules, deadlines, () -> true, () -> false,
                     settings.staleAfter(), Optional.of(pruner), new Node.Recovery(start.map(Snapshot::index), replay.events()),
-                    List.of(), lifecycle);
+                    List.of(), new Node.Meters(writer::queueDepth,
+                            () -> log.rollFiles().stream().map(ChronicleEventLog.RollFile::path).toList(), writer::failure,
+                            start.map(s -> s.view().lastEventTime())), lifecycle);
         } catch (RuntimeException ex) {
             log.close();
             lock.close();

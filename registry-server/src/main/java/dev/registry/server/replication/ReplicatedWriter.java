@@ -10,6 +10,7 @@ import dev.registry.events.log.EventCodec;
 import dev.registry.events.log.LoggedEvent;
 import dev.registry.events.projection.RegistryView;
 import dev.registry.kafka.KafkaEventLog;
+import dev.registry.server.observe.RegistryMetrics;
 import dev.registry.server.rules.Command;
 import dev.registry.server.rules.CommandDecider;
 import dev.registry.server.write.WriteFailedException;
@@ -51,6 +52,7 @@ public final class ReplicatedWriter implements Writes {
     private final Clock clock;
     private final Duration staleAfter;
     private final LongSupplier leaseEpoch;
+    private final RegistryMetrics metrics;
     private Instant lastTime = Instant.MIN;
     private final java.util.concurrent.atomic.AtomicLong appended = new java.util.concurrent.atomic.AtomicLong();
 
@@ -59,7 +61,8 @@ public final class ReplicatedWriter implements Writes {
      * @param leaseEpoch the epoch of the lease this node holds now, or 0 when it holds none
      */
     ReplicatedWriter(KafkaEventLog log, RegistryView view, LogTail tail, Clock clock, Duration staleAfter,
-                     LongSupplier leaseEpoch) {
+                     LongSupplier leaseEpoch, RegistryMetrics metrics) {
+        this.metrics = metrics;
         this.log = log;
         this.view = view;
         this.tail = tail;
@@ -197,12 +200,14 @@ public final class ReplicatedWriter implements Writes {
     private List<Outcome> append(List<RegistryEvent> events) {
         requireContact();
         List<CompletableFuture<Long>> sent = new ArrayList<>(events.size());
+        long t0 = System.nanoTime();
         for (RegistryEvent e : events) {
             sent.add(log.appendAsync(e));
         }
         List<Outcome> outcomes = new ArrayList<>(events.size());
-        for (CompletableFuture<Long> f : sent) {
-            long index = await(f, "Kafka");
+        for (int i = 0; i < sent.size(); i++) {
+            long index = await(sent.get(i), "Kafka");
+            metrics.appended(EventCodec.typeOf(events.get(i)), System.nanoTime() - t0); // acknowledged by Kafka
             appended.incrementAndGet();
             try {
                 outcomes.add(tail.outcomes().await(index, WRITE_TIMEOUT));

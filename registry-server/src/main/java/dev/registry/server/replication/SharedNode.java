@@ -13,7 +13,9 @@ import dev.registry.server.config.DataDirLock;
 import dev.registry.server.config.KafkaSettings;
 import dev.registry.server.config.RegistrySettings;
 import dev.registry.server.discovery.ViewChanges;
+import dev.registry.server.logging.LifecycleLog;
 import dev.registry.server.node.Node;
+import dev.registry.server.observe.RegistryMetrics;
 import dev.registry.server.rules.HealthDeadlines;
 import dev.registry.server.rules.HealthRules;
 import dev.registry.server.snapshot.Snapshotter;
@@ -48,7 +50,7 @@ public final class SharedNode {
     }
 
     /** Opens the topic, rebuilds this node's state from it, and has it follow the topic. */
-    public static Node open(RegistrySettings settings, Clock clock) {
+    public static Node open(RegistrySettings settings, Clock clock, RegistryMetrics metrics) {
         Instant startedAt = clock.instant();
         KafkaSettings kafka = settings.kafka();
         Path stateDir = stateDirectory(settings.dataDir(), kafka.topic());
@@ -89,18 +91,20 @@ public final class SharedNode {
             }
             ViewChanges changes = new ViewChanges(view.lastIndex());
             Snapshotter snapshotter = new Snapshotter(view, history, store, settings.snapshotEvery(),
-                    settings.snapshotInterval());
+                    settings.snapshotInterval()).recordInto(metrics);
             HealthRules rules = new HealthRules(settings.heartbeatTtl(), settings.staleAfter());
             HealthDeadlines deadlines = new HealthDeadlines(rules, view);
             deadlines.scheduleAll();
+            LifecycleLog lifecycleLog = new LifecycleLog(view);
             Projection.OnView projection = Projection.onView(view,
-                    List.of(deadlines, history, checkpoints, changes, snapshotter));
+                    List.of(deadlines, history, checkpoints, changes, snapshotter, lifecycleLog));
             EventReader reader = log.reader();
             reader.seekAtOrAfter(after + 1);
             LogTail tail = new LogTail(reader, projection, view);
             long end = log.lastIndex();
             tail.start();
             catchUp(tail, end, kafka.topic());
+            lifecycleLog.enable(); // a line per lifecycle event from here on, not for the ones caught up with
             long replayed = Math.max(0, view.lastIndex() - after);
             LOG.log(Level.INFO, "caught up with topic {0} through offset {1} ({2} events{3}) in {4} ms", kafka.topic(),
                     String.valueOf(view.lastIndex()), String.valueOf(replayed),
@@ -109,7 +113,8 @@ public final class SharedNode {
 
             snapshotter.enable(startedAt);
             LeaseKeeper[] keeper = new LeaseKeeper[1];
-            ReplicatedWriter writer = new ReplicatedWriter(log, view, tail, clock, STALE_AFTER, () -> keeper[0].epoch());
+            ReplicatedWriter writer = new ReplicatedWriter(log, view, tail, clock, STALE_AFTER, () -> keeper[0].epoch(),
+                    metrics);
             keeper[0] = new LeaseKeeper(kafka.nodeId(), view, writer, clock);
             LeaseKeeper lease = keeper[0];
             Node.Lifecycle lifecycle = new Node.Lifecycle() {
@@ -135,7 +140,8 @@ public final class SharedNode {
                     () -> lease.holds(clock.instant()), () -> !log.contact().isRecent(STALE_AFTER),
                     restartGrace(view, clock.instant(), settings.staleAfter()), Optional.empty(),
                     new Node.Recovery(start.map(Snapshot::index), replayed),
-                    List.of(new SnapshotSource(store, settings.token())), lifecycle);
+                    List.of(new SnapshotSource(store, settings.token())),
+                    new Node.Meters(() -> 0, List::of, tail::failure, start.map(s -> s.view().lastEventTime())), lifecycle);
         } catch (RuntimeException ex) {
             log.close();
             lock.close();

@@ -12,6 +12,7 @@ import dev.registry.events.retention.RetentionBase;
 import dev.registry.events.retention.RetentionMarker;
 import dev.registry.events.snapshot.Snapshot;
 import dev.registry.events.snapshot.SnapshotStore;
+import dev.registry.server.observe.RegistryMetrics;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -44,6 +45,7 @@ public final class Pruner implements AutoCloseable {
     private final RegistryView liveView;
     private final RetentionRule rule;
     private final Clock clock;
+    private volatile RegistryMetrics metrics = RegistryMetrics.NONE;
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("registry-retention").daemon(true).unstarted(r));
 
@@ -63,6 +65,12 @@ public final class Pruner implements AutoCloseable {
         this.clock = clock;
     }
 
+    /** Records each run into {@code recorder}. */
+    public Pruner recordInto(RegistryMetrics recorder) {
+        this.metrics = recorder;
+        return this;
+    }
+
     /** Looks for files to delete every {@code period}. */
     public void start(java.time.Duration period) {
         thread.scheduleWithFixedDelay(this::pruneQuietly, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
@@ -71,7 +79,7 @@ public final class Pruner implements AutoCloseable {
     /** Deletes what is due now, on the retention thread; completes with the files deleted. */
     public List<RollFile> pruneNow() {
         try {
-            return thread.submit(this::prune).get();
+            return thread.submit(this::pruneRecorded).get();
         } catch (java.util.concurrent.ExecutionException ex) {
             throw new IllegalStateException("retention failed: " + ex.getCause().getMessage(), ex.getCause());
         } catch (InterruptedException ex) {
@@ -82,9 +90,20 @@ public final class Pruner implements AutoCloseable {
 
     private void pruneQuietly() {
         try {
-            prune();
+            pruneRecorded();
         } catch (IOException | RuntimeException ex) {
             LOG.log(Level.WARNING, "retention: nothing deleted this time: " + ex.getMessage());
+        }
+    }
+
+    private List<RollFile> pruneRecorded() throws IOException {
+        try {
+            List<RollFile> deleted = prune();
+            metrics.retentionRan(deleted.size(), false);
+            return deleted;
+        } catch (IOException | RuntimeException ex) {
+            metrics.retentionRan(0, true);
+            throw ex;
         }
     }
 

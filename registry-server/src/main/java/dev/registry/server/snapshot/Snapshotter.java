@@ -6,6 +6,7 @@ import dev.registry.events.projection.Projection;
 import dev.registry.events.projection.RegistryView;
 import dev.registry.events.snapshot.Snapshot;
 import dev.registry.events.snapshot.SnapshotStore;
+import dev.registry.server.observe.RegistryMetrics;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -33,6 +34,7 @@ public final class Snapshotter implements Projection, AutoCloseable {
     private final Duration interval;
     private final ExecutorService disk = Executors.newSingleThreadExecutor(
             r -> Thread.ofPlatform().name("registry-snapshot").daemon(true).unstarted(r));
+    private volatile RegistryMetrics metrics = RegistryMetrics.NONE;
     private volatile boolean enabled;
     private long sinceLast;
     private Instant lastTime;
@@ -48,6 +50,12 @@ public final class Snapshotter implements Projection, AutoCloseable {
         this.store = store;
         this.everyEvents = everyEvents;
         this.interval = interval;
+    }
+
+    /** Records each snapshot written into {@code recorder}. */
+    public Snapshotter recordInto(RegistryMetrics recorder) {
+        this.metrics = recorder;
+        return this;
     }
 
     /** Starts taking snapshots (not during the start-up replay, whose end the caller knows). */
@@ -78,6 +86,7 @@ public final class Snapshotter implements Projection, AutoCloseable {
             try {
                 long t0 = System.nanoTime();
                 store.write(snapshot);
+                metrics.snapshotWritten(time, System.nanoTime() - t0);
                 LOG.log(Level.INFO, "snapshot at index {0} ({1} records) written in {2} ms", index,
                         snapshot.view().size(), (System.nanoTime() - t0) / 1_000_000);
             } catch (IOException | RuntimeException ex) {

@@ -9,6 +9,7 @@ import dev.registry.events.log.EventCodec;
 import dev.registry.events.log.LoggedEvent;
 import dev.registry.events.projection.Projection;
 import dev.registry.events.projection.RegistryView;
+import dev.registry.server.observe.RegistryMetrics;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -42,6 +43,7 @@ public final class RegistryWriter implements Writes, AutoCloseable {
     private final SyncPolicy sync;
     private final DiskGuard disk;
     private final Clock clock;
+    private volatile RegistryMetrics metrics = RegistryMetrics.NONE;
     private final BlockingQueue<Pending> inbox = new ArrayBlockingQueue<>(INBOX_CAPACITY);
     private final Thread thread;
     private volatile boolean running = true;
@@ -175,7 +177,9 @@ public final class RegistryWriter implements Writes, AutoCloseable {
                 disk.check();
             }
             for (RegistryEvent event : decided.get()) {
+                long t0 = System.nanoTime();
                 LoggedEvent logged = new LoggedEvent(log.append(event), event);
+                metrics.appended(EventCodec.typeOf(event), System.nanoTime() - t0);
                 appendedCount++;
                 projection.apply(logged);
                 appended.add(logged);
@@ -239,6 +243,22 @@ public final class RegistryWriter implements Writes, AutoCloseable {
     @Override
     public boolean exists(String name) {
         return view.get(name).isPresent();
+    }
+
+    /** Records each append into {@code recorder}; set before the first command. */
+    public RegistryWriter recordInto(RegistryMetrics recorder) {
+        this.metrics = recorder;
+        return this;
+    }
+
+    /** Commands waiting for the writer. */
+    public int queueDepth() {
+        return inbox.size();
+    }
+
+    /** What stopped the writer thread, if anything did. */
+    public Optional<Throwable> failure() {
+        return Optional.ofNullable(broken);
     }
 
     /** Events appended since this writer started. */

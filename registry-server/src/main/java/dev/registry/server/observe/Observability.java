@@ -1,0 +1,100 @@
+package dev.registry.server.observe;
+
+import dev.registry.server.http.ApiRoute;
+import io.helidon.health.HealthCheckResponse;
+import io.helidon.health.HealthCheckType;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.observe.ObserveFeature;
+import io.helidon.webserver.observe.health.HealthObserver;
+import io.helidon.webserver.observe.metrics.MetricsObserver;
+
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The registry seen from outside: its meters, served as Prometheus text at {@code /observe/metrics}
+ * (and {@code GET /metrics}, where Prometheus looks by default) with the JVM's and the process's,
+ * and {@code /observe/health}: live while the writer runs, ready once the log is replayed and
+ * until a stop begins. The contract's {@code GET /health} stays as it is.
+ */
+public final class Observability implements HttpService, AutoCloseable {
+
+    /** Where Helidon's observers answer. */
+    public static final String METRICS_PATH = "/observe/metrics";
+    private final ProcessMeters process;
+    private final ServerMeters meters;
+    private final RequestMeters requests;
+    private volatile boolean ready;
+    private volatile boolean stopping;
+
+    private Observability(ProcessMeters process) {
+        this.process = process;
+        this.meters = new ServerMeters(process);
+        this.requests = new RequestMeters(process);
+    }
+
+    /** The meters of a server about to start, in Helidon's (per-JVM) meter registry. */
+    public static Observability create() {
+        return new Observability(ProcessMeters.get());
+    }
+
+    /** What the components record into. */
+    public RegistryMetrics metrics() {
+        return meters;
+    }
+
+    /** Starts the gauges that read the server's state. */
+    public void watch(ServerMeters.Sources sources) {
+        meters.watch(sources);
+    }
+
+    /** The filter that measures every request. */
+    public RequestMeters requestMeters() {
+        return requests;
+    }
+
+    /**
+     * The observe feature: metrics from this registry, and health checks.
+     *
+     * @param writerFailure why the single writer stopped, if it did (then the server is not live)
+     */
+    public ObserveFeature feature(Supplier<Optional<Throwable>> writerFailure) {
+        HealthObserver health = HealthObserver.builder()
+                .details(true)
+                .useSystemServices(false)
+                .addCheck(() -> writerFailure.get()
+                        .map(f -> HealthCheckResponse.builder().status(false).detail("writer", "stopped: " + f).build())
+                        .orElseGet(() -> HealthCheckResponse.builder().status(true).detail("writer", "running").build()),
+                        HealthCheckType.LIVENESS, "writer")
+                .addCheck(() -> HealthCheckResponse.builder().status(ready && !stopping)
+                        .detail("log", stopping ? "stopping" : ready ? "replayed" : "replaying").build(),
+                        HealthCheckType.READINESS, "log")
+                .build();
+        MetricsObserver metrics = MetricsObserver.builder().meterRegistry(process.registry).build();
+        return ObserveFeature.just(metrics, health);
+    }
+
+    /** {@code GET /metrics}: the same as {@value #METRICS_PATH}. */
+    @Override
+    public void routing(HttpRules rules) {
+        rules.any(ApiRoute.at("/metrics", () -> -1)
+                .getStream((req, res) -> res.reroute(METRICS_PATH, req.query())).build());
+    }
+
+    /** The log is replayed and the server serves: ready. */
+    public void ready() {
+        ready = true;
+    }
+
+    /** A stop began: no longer ready. */
+    public void stopping() {
+        stopping = true;
+    }
+
+    /** The gauges no longer read this server. */
+    @Override
+    public void close() {
+        meters.close();
+    }
+}
