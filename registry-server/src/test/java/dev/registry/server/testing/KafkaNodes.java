@@ -84,7 +84,7 @@ public final class KafkaNodes implements AutoCloseable {
 
     /** Every event of the topic, read by a reader of its own. */
     public List<LoggedEvent> topicEvents() {
-        try (KafkaEventLog log = KafkaEventLog.open(KafkaLogSettings.of(cluster.bootstrapServers(), "reader").withTopic(topic));
+        try (KafkaEventLog log = KafkaEventLog.openForReading(KafkaLogSettings.of(cluster.bootstrapServers(), "reader").withTopic(topic));
              EventReader reader = log.reader()) {
             long last = log.lastIndex();
             List<LoggedEvent> events = new ArrayList<>();

@@ -80,7 +80,7 @@ public final class TestRegistry implements AutoCloseable {
     }
 
     private static List<LoggedEvent> readTopic(dev.registry.server.config.KafkaSettings kafka) {
-        try (dev.registry.kafka.KafkaEventLog log = dev.registry.kafka.KafkaEventLog.open(
+        try (dev.registry.kafka.KafkaEventLog log = dev.registry.kafka.KafkaEventLog.openForReading(
                 dev.registry.kafka.KafkaLogSettings.of(kafka.bootstrap(), "test-reader").withTopic(kafka.topic()));
              EventReader reader = log.reader()) {
             long last = log.lastIndex();
