@@ -15,6 +15,7 @@ import dev.registry.server.retention.Pruner;
 import dev.registry.server.retention.RetentionRule;
 import dev.registry.server.config.RegistrySettings;
 
+import dev.registry.events.log.UnsafeMemoryAccess;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.HttpURLConnection;
@@ -175,8 +176,9 @@ public final class BenchMain {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "--sun-misc-unsafe-memory-access=allow", "-Xmx2g", "-XX:+AutoCreateSharedArchive",
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+        command.addAll(UnsafeMemoryAccess.childJvmFlags());
+        command.addAll(List.of("-Xmx2g", "-XX:+AutoCreateSharedArchive",
                 "-XX:SharedArchiveFile=" + serverJar + ".bench.jsa", "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
                 "-jar", serverJar.toString(),
                 "--port", Integer.toString(port), "--host", "127.0.0.1", "--data-dir", dataDir.toString(),

@@ -8,6 +8,7 @@ import dev.registry.kafka.KafkaEventLog;
 import dev.registry.kafka.KafkaLogSettings;
 import org.HdrHistogram.Histogram;
 
+import dev.registry.events.log.UnsafeMemoryAccess;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.ServerSocket;
@@ -184,8 +185,9 @@ final class KafkaNodesBench {
                 port = s.getLocalPort();
             }
             Path dir = Files.createTempDirectory("bench-node");
-            List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                    "-Xmx1g", "--sun-misc-unsafe-memory-access=allow", "-jar", serverJar.toString(), "--host", "127.0.0.1",
+            List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+            command.addAll(UnsafeMemoryAccess.childJvmFlags());
+            command.addAll(List.of("-Xmx1g", "-jar", serverJar.toString(), "--host", "127.0.0.1",
                     "--port", Integer.toString(port), "--data-dir", dir.toString(), "--checks", "off"));
             command.addAll(args);
             Process p = new ProcessBuilder(command).redirectErrorStream(true)

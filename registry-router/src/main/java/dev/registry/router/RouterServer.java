@@ -7,7 +7,8 @@ import dev.registry.router.membership.RegistrySources;
 import dev.registry.router.proxy.Ejections;
 import dev.registry.router.proxy.ProxyHandler;
 import dev.registry.router.stats.RouterStats;
-import io.helidon.metrics.api.Metrics;
+import io.helidon.metrics.api.MeterRegistry;
+import io.helidon.service.registry.Services;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
@@ -60,7 +61,7 @@ public final class RouterServer implements AutoCloseable {
                 // /observe/metrics before the proxy, which takes every other path (the routing's weight is 100)
                 .featuresDiscoverServices(false)
                 .addFeature(ObserveFeature.builder().weight(200)
-                        .addObserver(MetricsObserver.builder().meterRegistry(Metrics.globalRegistry()).build()).build())
+                        .addObserver(MetricsObserver.builder().meterRegistry(Services.get(MeterRegistry.class)).build()).build())
                 .routing(r -> r
                         .get("/metrics", (req, res) -> res.reroute("/observe/metrics", req.query()))
                         .get("/health", endpoints::health)

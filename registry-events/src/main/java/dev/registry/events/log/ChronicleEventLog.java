@@ -513,9 +513,7 @@ public final class ChronicleEventLog implements EventLog {
             if (!tailer.moveToIndex(index)) {
                 throw new IllegalArgumentException("no event at index " + index);
             }
-            try (DocumentContext dc = tailer.readingDocument()) {
-                // consumed: the next read returns the event after index
-            }
+            tailer.readingDocument().close(); // consumed: the next read returns the event after index
         }
 
         @Override

@@ -1,6 +1,7 @@
 package dev.registry.events.log;
 
 import java.lang.reflect.Field;
+import java.util.List;
 
 /**
  * Chronicle (through jffi and its own bytes) uses {@code sun.misc.Unsafe} for memory access, on
@@ -12,6 +13,14 @@ import java.lang.reflect.Field;
 public final class UnsafeMemoryAccess {
 
     private UnsafeMemoryAccess() {
+    }
+
+    /**
+     * The flag that allows the access for a child JVM of this one's version: JDK 23 introduced it,
+     * and older ones refuse to start with it.
+     */
+    public static List<String> childJvmFlags() {
+        return Runtime.version().feature() >= 23 ? List.of("--sun-misc-unsafe-memory-access=allow") : List.of();
     }
 
     /** Call before anything touches Chronicle: the JDK warns at most once, at the first access. */

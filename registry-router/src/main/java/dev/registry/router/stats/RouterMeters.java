@@ -4,7 +4,8 @@ import io.helidon.metrics.api.Counter;
 import io.helidon.metrics.api.FunctionalCounter;
 import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.MeterRegistry;
-import io.helidon.metrics.api.Metrics;
+import io.helidon.metrics.api.MeterRegistry;
+import io.helidon.service.registry.Services;
 import io.helidon.metrics.api.Tag;
 import io.helidon.metrics.api.Timer;
 
@@ -38,7 +39,7 @@ public final class RouterMeters {
     /** The process's router meters, registered on the first call. */
     public static synchronized RouterMeters get() {
         if (instance == null) {
-            instance = new RouterMeters(Metrics.globalRegistry());
+            instance = new RouterMeters(Services.get(MeterRegistry.class));
         }
         return instance;
     }

@@ -3,9 +3,9 @@ package dev.registry.server.observe;
 import io.helidon.metrics.api.Counter;
 import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.MeterRegistry;
-import io.helidon.metrics.api.Metrics;
 import io.helidon.metrics.api.Tag;
 import io.helidon.metrics.api.Timer;
+import io.helidon.service.registry.Services;
 import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
@@ -53,7 +53,7 @@ final class ProcessMeters {
     /** The process's meters, registered on the first call. */
     static synchronized ProcessMeters get() {
         if (instance == null) {
-            instance = new ProcessMeters(Metrics.globalRegistry());
+            instance = new ProcessMeters(Services.get(MeterRegistry.class));
         }
         return instance;
     }

@@ -7,7 +7,6 @@ import dev.registry.cli.DurationConverter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import sun.misc.Signal;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -19,6 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code babysit}: runs a model server, restarts it when it dies, serves its health on port + 1,
@@ -177,18 +178,36 @@ public final class BabysitCommand implements Callable<Integer> {
                 interval, health[0], supervisor, out);
         registrar[0].start();
 
-        for (String signal : List.of("TERM", "INT")) {
-            Signal.handle(new Signal(signal), s -> {
-                out.println("[" + sitterName + "] SIG" + s.getName() + ": stopping");
-                supervisor.stop();
-            });
-        }
+        CountDownLatch cleanedUp = new CountDownLatch(1);
+        Thread onSignal = new Thread(() -> stopOnSignal(out, sitterName, supervisor, cleanedUp), "babysit-stop");
+        Runtime.getRuntime().addShutdownHook(onSignal);
         Supervisor.Outcome outcome = supervisor.run();
         supervisor.stop();
         registrar[0].stopAndDeregister();
         health[0].close();
         out.flush();
+        cleanedUp.countDown();
         return outcome == Supervisor.Outcome.GAVE_UP ? EXIT_GAVE_UP : 0;
+    }
+
+    /**
+     * SIGTERM or SIGINT (the JVM runs its shutdown hooks): stop the child, let the main thread deregister,
+     * then exit 0 as the fleet's babysitter does, not with the signal's 143.
+     */
+    private void stopOnSignal(PrintStream out, String sitterName, Supervisor supervisor, CountDownLatch cleanedUp) {
+        if (cleanedUp.getCount() == 0) {
+            return; // the babysitter is exiting on its own
+        }
+        out.println("[" + sitterName + "] signal: stopping");
+        out.flush();
+        supervisor.stop();
+        try {
+            if (cleanedUp.await(stopGrace.toMillis() + 15_000, TimeUnit.MILLISECONDS)) {
+                Runtime.getRuntime().halt(0);
+            }
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** {@code --metadata} values: JSON where they are JSON (numbers, booleans, arrays, quoted text), else text. */

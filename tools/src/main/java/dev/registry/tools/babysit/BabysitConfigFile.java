@@ -1,5 +1,6 @@
 package dev.registry.tools.babysit;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
@@ -50,6 +51,7 @@ record BabysitConfigFile(String name, String host, Integer port, String registry
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<LinkedHashMap<String, Object>> METADATA = new TypeReference<>() { };
     private static final Set<String> TOP = Set.of("name", "host", "port", "registry_url", "babysitter", "backend", "metadata");
     private static final Set<String> SITTER = Set.of("max_restarts", "restart_delay", "heartbeat_interval");
     private static final Set<String> BACKEND = Set.of("type", "command", "args", "work_dir", "env", "models");
@@ -73,7 +75,7 @@ record BabysitConfigFile(String name, String host, Integer port, String registry
         return new BabysitConfigFile(r.text(root, "name"), r.text(root, "host"), r.integer(root, "port"),
                 r.text(root, "registry_url"), r.integer(sitter, "max_restarts"), r.duration(sitter, "restart_delay"),
                 r.duration(sitter, "heartbeat_interval"), backend.isMissingNode() ? null : r.backend(backend),
-                metadata.isMissingNode() ? Map.of() : JSON.convertValue(metadata, LinkedHashMap.class), unknown);
+                metadata.isMissingNode() ? Map.of() : JSON.convertValue(metadata, METADATA), unknown);
     }
 
     private static void unknownKeys(JsonNode table, Set<String> known, String prefix, List<String> unknown) {
@@ -153,7 +155,7 @@ record BabysitConfigFile(String name, String host, Integer port, String registry
         Backend backend(JsonNode b) {
             String type = text(b, "type") == null ? "command" : text(b, "type");
             Map<String, String> env = new LinkedHashMap<>();
-            table(b, "env").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+            table(b, "env").properties().forEach(e -> env.put(e.getKey(), e.getValue().asText()));
             String workDir = text(b, "work_dir");
             switch (type) {
                 case "command" -> {
