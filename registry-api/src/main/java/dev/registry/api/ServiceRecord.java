@@ -27,16 +27,16 @@ import java.util.Objects;
  * @param metadata      free-form object, stored and returned verbatim
  */
 public record ServiceRecord(
-        @JsonProperty("name") String name,
-        @JsonProperty("host") String host,
-        @JsonProperty("port") int port,
-        @JsonProperty("hostname") String hostname,
-        @JsonProperty("url") String url,
-        @JsonProperty("status") String status,
-        @JsonProperty("timestamp") String timestamp,
-        @JsonProperty("last_heartbeat") @JsonSerialize(using = EpochSeconds.Serializer.class) double lastHeartbeat,
-        @JsonProperty("health_status") String healthStatus,
-        @JsonProperty("metadata") ObjectNode metadata) {
+        @JsonProperty(RecordFields.NAME) String name,
+        @JsonProperty(RecordFields.HOST) String host,
+        @JsonProperty(RecordFields.PORT) int port,
+        @JsonProperty(RecordFields.HOSTNAME) String hostname,
+        @JsonProperty(RecordFields.URL) String url,
+        @JsonProperty(RecordFields.STATUS) String status,
+        @JsonProperty(RecordFields.TIMESTAMP) String timestamp,
+        @JsonProperty(RecordFields.LAST_HEARTBEAT) @JsonSerialize(using = EpochSeconds.Serializer.class) double lastHeartbeat,
+        @JsonProperty(RecordFields.HEALTH_STATUS) String healthStatus,
+        @JsonProperty(RecordFields.METADATA) ObjectNode metadata) {
 
     /** Health status of a record that no active check has looked at yet. */
     public static final String HEALTH_UNKNOWN = "unknown";

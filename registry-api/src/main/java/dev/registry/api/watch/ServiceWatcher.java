@@ -45,6 +45,7 @@ public final class ServiceWatcher implements AutoCloseable {
     private final Clock clock;
     private final Map<String, ServiceRecord> records = new ConcurrentHashMap<>();
     private final Set<String> expired = ConcurrentHashMap.newKeySet();
+    private final WireFold fold = new WireFold(records, expired);
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition progressed = lock.newCondition();
     private volatile long index = -1;
@@ -295,7 +296,7 @@ public final class ServiceWatcher implements AutoCloseable {
                 return;
             }
             stream.forEach(e -> {
-                if (WireFold.apply(e.data(), records, expired, listener) == WireFold.Outcome.UNKNOWN_TYPE) {
+                if (fold.apply(e.data(), listener) == WireFold.Outcome.UNKNOWN_TYPE) {
                     resync(); // an event this client does not know: trust the server's list instead
                 }
                 advance(e.index());

@@ -1,5 +1,6 @@
 package dev.registry.events.log;
 
+import dev.registry.api.RecordFields;
 import dev.registry.api.PlainJson;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -217,23 +218,23 @@ public final class EventCodec {
 
     private ObjectNode changesJson(ServiceChanges c) {
         ObjectNode n = json.createObjectNode();
-        if (c.host() != null) n.put("host", c.host());
-        if (c.port() != null) n.put("port", c.port());
-        if (c.hostname() != null) n.put("hostname", c.hostname());
-        if (c.url() != null) n.put("url", c.url());
-        if (c.status() != null) n.put("status", c.status());
-        if (c.metadata() != null) n.set("metadata", c.metadata());
+        if (c.host() != null) n.put(RecordFields.HOST, c.host());
+        if (c.port() != null) n.put(RecordFields.PORT, c.port());
+        if (c.hostname() != null) n.put(RecordFields.HOSTNAME, c.hostname());
+        if (c.url() != null) n.put(RecordFields.URL, c.url());
+        if (c.status() != null) n.put(RecordFields.STATUS, c.status());
+        if (c.metadata() != null) n.set(RecordFields.METADATA, c.metadata());
         return n;
     }
 
     private static ServiceChanges changesOf(JsonNode n) {
         return new ServiceChanges(
-                n.hasNonNull("host") ? n.get("host").asText() : null,
-                n.hasNonNull("port") ? n.get("port").asInt() : null,
-                n.hasNonNull("hostname") ? n.get("hostname").asText() : null,
-                n.hasNonNull("url") ? n.get("url").asText() : null,
-                n.hasNonNull("status") ? n.get("status").asText() : null,
-                n.hasNonNull("metadata") ? (ObjectNode) n.get("metadata") : null);
+                n.hasNonNull(RecordFields.HOST) ? n.get(RecordFields.HOST).asText() : null,
+                n.hasNonNull(RecordFields.PORT) ? n.get(RecordFields.PORT).asInt() : null,
+                n.hasNonNull(RecordFields.HOSTNAME) ? n.get(RecordFields.HOSTNAME).asText() : null,
+                n.hasNonNull(RecordFields.URL) ? n.get(RecordFields.URL).asText() : null,
+                n.hasNonNull(RecordFields.STATUS) ? n.get(RecordFields.STATUS).asText() : null,
+                n.hasNonNull(RecordFields.METADATA) ? (ObjectNode) n.get(RecordFields.METADATA) : null);
     }
 
     private JsonNode readPayload(String type, byte[] payload, int offset, int length) {

@@ -1,5 +1,6 @@
 package dev.registry.server.health;
 
+import dev.registry.api.RecordFields;
 import dev.registry.api.Timestamps;
 import dev.registry.server.rules.HealthRules;
 import dev.registry.api.ServiceRecord;
@@ -93,7 +94,7 @@ public final class HealthEndpoints implements HttpService {
             g.writeStringField("service", r.name());
             g.writeStringField("health_status", r.healthStatus());
             g.writeBooleanField("is_healthy", health.isHealthy(r, now));
-            ReplyJson.writeEpochSeconds(g, "last_heartbeat", r.lastHeartbeat());
+            ReplyJson.writeEpochSeconds(g, RecordFields.LAST_HEARTBEAT, r.lastHeartbeat());
             g.writeStringField("timestamp", Timestamps.format(now));
             g.writeEndObject();
         }));

@@ -4,6 +4,7 @@ import dev.registry.api.PlainJson;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.registry.api.EpochSeconds;
+import dev.registry.api.RecordFields;
 import dev.registry.api.ServiceRecord;
 
 import java.io.ByteArrayOutputStream;
@@ -97,18 +98,18 @@ public final class ReplyJson {
     /** A record in its wire form, with {@code is_healthy} as given. */
     public static void record(JsonGenerator g, ServiceRecord r, boolean healthy) throws IOException {
         g.writeStartObject();
-        g.writeStringField("name", r.name());
-        g.writeStringField("host", r.host());
-        g.writeNumberField("port", r.port());
-        g.writeStringField("hostname", r.hostname());
-        g.writeStringField("url", r.url());
-        g.writeStringField("status", r.status());
-        g.writeStringField("timestamp", r.timestamp());
-        writeEpochSeconds(g, "last_heartbeat", r.lastHeartbeat());
-        g.writeStringField("health_status", r.healthStatus());
-        g.writeFieldName("metadata");
+        g.writeStringField(RecordFields.NAME, r.name());
+        g.writeStringField(RecordFields.HOST, r.host());
+        g.writeNumberField(RecordFields.PORT, r.port());
+        g.writeStringField(RecordFields.HOSTNAME, r.hostname());
+        g.writeStringField(RecordFields.URL, r.url());
+        g.writeStringField(RecordFields.STATUS, r.status());
+        g.writeStringField(RecordFields.TIMESTAMP, r.timestamp());
+        writeEpochSeconds(g, RecordFields.LAST_HEARTBEAT, r.lastHeartbeat());
+        g.writeStringField(RecordFields.HEALTH_STATUS, r.healthStatus());
+        g.writeFieldName(RecordFields.METADATA);
         MAPPER.writeTree(g, r.metadata());
-        g.writeBooleanField("is_healthy", healthy);
+        g.writeBooleanField(RecordFields.IS_HEALTHY, healthy);
         g.writeEndObject();
     }
 }

@@ -7,13 +7,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.registry.api.RecordFields;
 import dev.registry.events.event.HeartbeatReceived;
 import dev.registry.events.event.ServiceChanges;
 import dev.registry.server.http.ApiException;
 import dev.registry.server.rules.Command;
 
 import java.io.IOException;
-import java.util.List;
 
 /**
  * Turns request bodies into commands, validating as the contract asks: required fields in a
@@ -21,8 +21,6 @@ import java.util.List;
  * {@code metadata} an object. Anything else is a 400 naming the field, and nothing is stored.
  */
 public final class ServiceRequests {
-
-    private static final List<String> REQUIRED = List.of("name", "host", "port", "hostname", "url", "status");
 
     private final RequestLimits limits;
     private final ObjectMapper json;
@@ -43,12 +41,12 @@ public final class ServiceRequests {
             throw ApiException.badRequest("Missing required field: name");
         }
         ObjectNode obj = requireObject(node);
-        for (String field : REQUIRED) {
+        for (String field : RecordFields.REQUIRED) {
             if (!obj.has(field)) {
                 throw ApiException.badRequest("Missing required field: " + field);
             }
         }
-        String name = string(obj, "name");
+        String name = string(obj, RecordFields.NAME);
         if (name.isEmpty()) {
             throw ApiException.badRequest("Field 'name' must not be empty");
         }
@@ -56,21 +54,21 @@ public final class ServiceRequests {
             throw ApiException.badRequest("Field 'name' must be at most " + limits.maxNameLength()
                     + " characters (--max-name-length)");
         }
-        String timestamp = obj.hasNonNull("timestamp") ? string(obj, "timestamp") : null;
-        return new Command.Register(name, string(obj, "host"), port(obj), string(obj, "hostname"),
-                string(obj, "url"), string(obj, "status"), timestamp, metadataOrEmpty(obj));
+        String timestamp = obj.hasNonNull(RecordFields.TIMESTAMP) ? string(obj, RecordFields.TIMESTAMP) : null;
+        return new Command.Register(name, string(obj, RecordFields.HOST), port(obj), string(obj, RecordFields.HOSTNAME),
+                string(obj, RecordFields.URL), string(obj, RecordFields.STATUS), timestamp, metadataOrEmpty(obj));
     }
 
     /** Parses an update body; absent fields stay as they are. */
     public Command.Update update(String name, byte[] body) {
         ObjectNode obj = requireObject(parse(body));
         ServiceChanges changes = new ServiceChanges(
-                obj.has("host") ? string(obj, "host") : null,
-                obj.has("port") ? port(obj) : null,
-                obj.has("hostname") ? string(obj, "hostname") : null,
-                obj.has("url") ? string(obj, "url") : null,
-                obj.has("status") ? string(obj, "status") : null,
-                obj.has("metadata") ? metadata(obj) : null);
+                obj.has(RecordFields.HOST) ? string(obj, RecordFields.HOST) : null,
+                obj.has(RecordFields.PORT) ? port(obj) : null,
+                obj.has(RecordFields.HOSTNAME) ? string(obj, RecordFields.HOSTNAME) : null,
+                obj.has(RecordFields.URL) ? string(obj, RecordFields.URL) : null,
+                obj.has(RecordFields.STATUS) ? string(obj, RecordFields.STATUS) : null,
+                obj.has(RecordFields.METADATA) ? metadata(obj) : null);
         return new Command.Update(name, changes);
     }
 
@@ -83,8 +81,8 @@ public final class ServiceRequests {
         if (body.length > 0) {
             try {
                 JsonNode node = json.readTree(body);
-                if (node != null && node.isObject() && node.path("status").isTextual()) {
-                    status = node.get("status").asText();
+                if (node != null && node.isObject() && node.path(RecordFields.STATUS).isTextual()) {
+                    status = node.get(RecordFields.STATUS).asText();
                 }
             } catch (IOException ignored) {
                 // compatible: an unparsable heartbeat body is still a heartbeat
@@ -123,7 +121,7 @@ public final class ServiceRequests {
     }
 
     private static int port(ObjectNode obj) {
-        JsonNode value = obj.get("port");
+        JsonNode value = obj.get(RecordFields.PORT);
         if (value == null || !value.isIntegralNumber() || !value.canConvertToInt()
                 || value.intValue() < 1 || value.intValue() > 65_535) {
             throw ApiException.badRequest("Field 'port' must be an integer between 1 and 65535");
@@ -132,11 +130,11 @@ public final class ServiceRequests {
     }
 
     private ObjectNode metadataOrEmpty(ObjectNode obj) {
-        return obj.has("metadata") ? metadata(obj) : json.createObjectNode();
+        return obj.has(RecordFields.METADATA) ? metadata(obj) : json.createObjectNode();
     }
 
     private ObjectNode metadata(ObjectNode obj) {
-        JsonNode value = obj.get("metadata");
+        JsonNode value = obj.get(RecordFields.METADATA);
         if (!value.isObject()) {
             throw ApiException.badRequest("Field 'metadata' must be an object");
         }
