@@ -6,7 +6,7 @@ import dev.registry.server.testing.OnKafka;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link HealthContractTest} on a node whose log is a Kafka topic. */
-class KafkaHealthContractTest extends HealthContractTest {
+class KafkaHealthContractTest extends HealthContractTest implements OnKafka.Backed {
 
     @RegisterExtension
     static final KafkaClusterExtension KAFKA = KafkaClusterExtension.shared();

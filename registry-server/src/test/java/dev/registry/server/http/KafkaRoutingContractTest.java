@@ -6,7 +6,7 @@ import dev.registry.server.testing.OnKafka;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link RoutingContractTest} on a node whose log is a Kafka topic. */
-class KafkaRoutingContractTest extends RoutingContractTest {
+class KafkaRoutingContractTest extends RoutingContractTest implements OnKafka.Backed {
 
     @RegisterExtension
     static final KafkaClusterExtension KAFKA = KafkaClusterExtension.shared();

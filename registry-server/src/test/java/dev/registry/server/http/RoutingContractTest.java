@@ -1,5 +1,6 @@
 package dev.registry.server.http;
 
+import dev.registry.server.testing.BeforeTheLog;
 import dev.registry.server.testing.Http;
 import dev.registry.server.testing.RegistryTestBase;
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,7 @@ import static org.hamcrest.Matchers.startsWith;
 /** Unknown paths, wrong methods and oversized bodies: JSON errors with the right codes. */
 class RoutingContractTest extends RegistryTestBase {
 
+    @BeforeTheLog
     @ParameterizedTest
     @CsvSource({"GET,/", "GET,/nope", "GET,/services/a/b/c", "POST,/service", "GET,/healthz",
             "GET,/services/x/unknown", "GET,/services/", "GET,/health/", "DELETE,/nothing/here"})
@@ -28,6 +30,7 @@ class RoutingContractTest extends RegistryTestBase {
         assertThat(reply.json().has("error"), is(true));
     }
 
+    @BeforeTheLog
     @ParameterizedTest
     @CsvSource({"DELETE,/health,GET", "POST,/stats,GET", "PATCH,/services,'GET, POST'", "DELETE,/services,'GET, POST'",
             "POST,/services/x,'GET, PUT, DELETE'", "GET,/services/x/heartbeat,POST", "PUT,/services/x/health,GET"})

@@ -6,7 +6,7 @@ import dev.registry.server.testing.OnKafka;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link HeartbeatContractTest} on a node whose log is a Kafka topic. */
-class KafkaHeartbeatContractTest extends HeartbeatContractTest {
+class KafkaHeartbeatContractTest extends HeartbeatContractTest implements OnKafka.Backed {
 
     @RegisterExtension
     static final KafkaClusterExtension KAFKA = KafkaClusterExtension.shared();

@@ -6,7 +6,7 @@ import dev.registry.server.testing.OnKafka;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link ReadContractTest} on a node whose log is a Kafka topic. */
-class KafkaReadContractTest extends ReadContractTest {
+class KafkaReadContractTest extends ReadContractTest implements OnKafka.Backed {
 
     @RegisterExtension
     static final KafkaClusterExtension KAFKA = KafkaClusterExtension.shared();

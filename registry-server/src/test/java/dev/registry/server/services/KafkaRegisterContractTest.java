@@ -6,7 +6,7 @@ import dev.registry.server.testing.OnKafka;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link RegisterContractTest} on a node whose log is a Kafka topic. */
-class KafkaRegisterContractTest extends RegisterContractTest {
+class KafkaRegisterContractTest extends RegisterContractTest implements OnKafka.Backed {
 
     @RegisterExtension
     static final KafkaClusterExtension KAFKA = KafkaClusterExtension.shared();

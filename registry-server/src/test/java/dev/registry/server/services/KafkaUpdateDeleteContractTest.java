@@ -6,7 +6,7 @@ import dev.registry.server.testing.OnKafka;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link UpdateDeleteContractTest} on a node whose log is a Kafka topic. */
-class KafkaUpdateDeleteContractTest extends UpdateDeleteContractTest {
+class KafkaUpdateDeleteContractTest extends UpdateDeleteContractTest implements OnKafka.Backed {
 
     @RegisterExtension
     static final KafkaClusterExtension KAFKA = KafkaClusterExtension.shared();

@@ -1,5 +1,6 @@
 package dev.registry.server.services;
 
+import dev.registry.server.testing.BeforeTheLog;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.registry.server.testing.Http;
 import dev.registry.server.testing.RegistryTestBase;
@@ -91,6 +92,7 @@ class RegisterContractTest extends RegistryTestBase {
         assertThat(reply.json().get("service").has("zone"), is(false));
     }
 
+    @BeforeTheLog
     @ParameterizedTest(name = "{0} -> missing {1}")
     @CsvSource(delimiter = '|', value = {
             "{}|name",
@@ -110,6 +112,7 @@ class RegisterContractTest extends RegistryTestBase {
         assertThat(reply.json().toString(), is("{\"error\":\"Missing required field: " + field + "\"}"));
     }
 
+    @BeforeTheLog
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {"{not json", "''", "{\"name\":\"a\",}", "{\"name\":\"a\"} trailing"})
     void invalidJsonIs400(String body) {
@@ -125,6 +128,7 @@ class RegisterContractTest extends RegistryTestBase {
         assertThat(reply.json().get("error").asText(), is("Invalid JSON"));
     }
 
+    @BeforeTheLog
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {"\"just a string\"", "42", "true", "null"})
     void scalarBodiesAre400Not500(String body) {
@@ -133,6 +137,7 @@ class RegisterContractTest extends RegistryTestBase {
         assertThat(reply.json().get("error").asText(), is("Request body must be a JSON object"));
     }
 
+    @BeforeTheLog
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "\"port\":\"abc\"|port",

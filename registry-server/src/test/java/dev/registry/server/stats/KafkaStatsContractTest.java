@@ -6,7 +6,7 @@ import dev.registry.server.testing.OnKafka;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link StatsContractTest} on a node whose log is a Kafka topic. */
-class KafkaStatsContractTest extends StatsContractTest {
+class KafkaStatsContractTest extends StatsContractTest implements OnKafka.Backed {
 
     @RegisterExtension
     static final KafkaClusterExtension KAFKA = KafkaClusterExtension.shared();

@@ -12,6 +12,10 @@ import java.util.Map;
  */
 public final class OnKafka {
 
+    /** Implemented by the contract test classes that run on Kafka. */
+    public interface Backed {
+    }
+
     private final String topic;
     private final KafkaClusterExtension kafka;
 

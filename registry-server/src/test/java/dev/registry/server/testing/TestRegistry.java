@@ -3,13 +3,17 @@ package dev.registry.server.testing;
 import dev.registry.events.log.ChronicleEventLog;
 import dev.registry.events.log.EventReader;
 import dev.registry.events.log.LoggedEvent;
+import dev.registry.kafka.KafkaEventLog;
+import dev.registry.kafka.KafkaLogSettings;
 import dev.registry.server.RegistryServer;
+import dev.registry.server.config.KafkaSettings;
 import dev.registry.server.config.RegistrySettings;
 
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /** A real registry server in this JVM, on a free port and a log in the given directory. */
@@ -22,6 +26,7 @@ public final class TestRegistry implements AutoCloseable {
     private RegistryServer server;
     private RegistrySettings settings;
     private Http http;
+    private TopicReader topic;
 
     public TestRegistry(Path dataDir) {
         this(dataDir, s -> s, Clock.systemUTC());
@@ -79,13 +84,33 @@ public final class TestRegistry implements AutoCloseable {
         return settings.kafka() == null ? readLog(dataDir) : readTopic(settings.kafka());
     }
 
-    private static List<LoggedEvent> readTopic(dev.registry.server.config.KafkaSettings kafka) {
-        try (dev.registry.kafka.KafkaEventLog log = dev.registry.kafka.KafkaEventLog.openForReading(
-                dev.registry.kafka.KafkaLogSettings.of(kafka.bootstrap(), "test-reader").withTopic(kafka.topic()));
-             EventReader reader = log.reader()) {
+    private List<LoggedEvent> readTopic(KafkaSettings kafka) {
+        if (topic == null || !topic.name.equals(kafka.topic())) {
+            closeTopic();
+            topic = new TopicReader(kafka);
+        }
+        return topic.readToEnd();
+    }
+
+    /**
+     * A reader kept open across calls: opening a Kafka consumer costs most of a second, and a
+     * contract test reads the topic before and after each request it makes.
+     */
+    private static final class TopicReader implements AutoCloseable {
+        final String name;
+        private final KafkaEventLog log;
+        private final EventReader reader;
+        private final List<LoggedEvent> events = new ArrayList<>();
+
+        TopicReader(KafkaSettings kafka) {
+            name = kafka.topic();
+            log = KafkaEventLog.openForReading(KafkaLogSettings.of(kafka.bootstrap(), "test-reader").withTopic(name));
+            reader = log.reader();
+        }
+
+        List<LoggedEvent> readToEnd() {
             long last = log.lastIndex();
-            List<LoggedEvent> events = new ArrayList<>();
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (events.isEmpty() ? last >= 0 : events.getLast().index() < last) {
                 if (System.nanoTime() > deadline) {
                     throw new AssertionError("the topic could not be read through offset " + last);
@@ -95,7 +120,20 @@ public final class TestRegistry implements AutoCloseable {
                     events.add(e);
                 }
             }
-            return events;
+            return List.copyOf(events);
+        }
+
+        @Override
+        public void close() {
+            reader.close();
+            log.close();
+        }
+    }
+
+    private void closeTopic() {
+        if (topic != null) {
+            topic.close();
+            topic = null;
         }
     }
 
@@ -112,6 +150,7 @@ public final class TestRegistry implements AutoCloseable {
 
     @Override
     public void close() {
+        closeTopic();
         server.close();
     }
 }
