@@ -1,21 +1,20 @@
 package dev.registry.bench;
 
+import dev.registry.events.audit.Checkpoints;
 import dev.registry.events.audit.HistoryIndex;
 import dev.registry.events.log.ChronicleEventLog;
 import dev.registry.events.log.EventReader;
 import dev.registry.events.log.LoggedEvent;
+import dev.registry.events.log.RollPeriod;
+import dev.registry.events.log.UnsafeMemoryAccess;
 import dev.registry.events.projection.Projection;
 import dev.registry.events.projection.RegistryView;
 import dev.registry.events.snapshot.Snapshot;
 import dev.registry.events.snapshot.SnapshotStore;
-import dev.registry.events.audit.Checkpoints;
-import dev.registry.events.log.RollPeriod;
 import dev.registry.server.RegistryServer;
+import dev.registry.server.config.RegistrySettings;
 import dev.registry.server.retention.Pruner;
 import dev.registry.server.retention.RetentionRule;
-import dev.registry.server.config.RegistrySettings;
-
-import dev.registry.events.log.UnsafeMemoryAccess;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.HttpURLConnection;
@@ -28,10 +27,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.SplittableRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.SplittableRandom;
 
 /**
  * The benchmark driver behind {@code tools/bench/run-all.sh}. Subcommands print Markdown table
@@ -50,8 +49,7 @@ import java.util.Locale;
  */
 public final class BenchMain {
 
-    private BenchMain() {
-    }
+    private BenchMain() {}
 
     public static void main(String[] args) throws Exception {
         switch (args.length == 0 ? "" : args[0]) {
@@ -65,10 +63,14 @@ public final class BenchMain {
             case "heap" -> heap(Integer.parseInt(args[1]));
             case "prune" -> prune(Long.parseLong(args[1]));
             case "kafka" -> KafkaNodesBench.run(Path.of(args[1]), args[2], Double.parseDouble(args[3]));
-            case "route" -> RouterOverhead.run(Path.of(args[1]), Double.parseDouble(args[2]),
-                    args.length > 3 ? Double.parseDouble(args[3]) : 5000);
+            case "route" ->
+                RouterOverhead.run(
+                        Path.of(args[1]),
+                        Double.parseDouble(args[2]),
+                        args.length > 3 ? Double.parseDouble(args[3]) : 5000);
             default -> {
-                System.err.println("usage: generate DIR EVENTS RECORDS | http PORT SECONDS [SCENARIO] | restart SERVER_JAR SIZE... | heap RECORDS | prune EVENTS | route TOOLS_JAR SECONDS [RATE] | kafka SERVER_JAR BOOTSTRAP SECONDS");
+                System.err.println(
+                        "usage: generate DIR EVENTS RECORDS | http PORT SECONDS [SCENARIO] | restart SERVER_JAR SIZE... | heap RECORDS | prune EVENTS | route TOOLS_JAR SECONDS [RATE] | kafka SERVER_JAR BOOTSTRAP SECONDS");
                 System.exit(2);
             }
         }
@@ -84,20 +86,32 @@ public final class BenchMain {
         }
         String etag = etagOf(port, "/services?healthy=true");
         int listBytes = request(port, "GET", "/services?healthy=true", null).length();
-        System.out.printf("| scenario | saturation (req/s) | rate for latency (req/s) | p50 ms | p99 ms | p99.9 ms | errors |%n");
+        System.out.printf(
+                "| scenario | saturation (req/s) | rate for latency (req/s) | p50 ms | p99 ms | p99.9 ms | errors |%n");
         System.out.printf("|---|---|---|---|---|---|---|%n");
         List<HttpLoad.Scenario> scenarios = List.of(
-                new HttpLoad.Scenario("GET /services?healthy=true, 1,000 records (" + listBytes / 1024 + " KiB)",
-                        k -> HttpLoad.Scenario.http("GET", "/services?healthy=true", null), 200),
-                new HttpLoad.Scenario("same, If-None-Match (304)",
-                        k -> HttpLoad.Scenario.http("GET", "/services?healthy=true", null, "If-None-Match: " + etag), 304),
-                new HttpLoad.Scenario("GET /services/{name}",
-                        k -> HttpLoad.Scenario.http("GET", "/services/svc-" + k % 1000, null), 200),
-                new HttpLoad.Scenario("POST /services/{name}/heartbeat",
-                        k -> HttpLoad.Scenario.http("POST", "/services/svc-" + k % 1000 + "/heartbeat", null), 200),
-                new HttpLoad.Scenario("POST /services (register)",
-                        k -> HttpLoad.Scenario.http("POST", "/services", registration(k % 1000)), 201));
-        for (HttpLoad.Scenario s : scenarios.stream().filter(s -> s.name().contains(only)).toList()) {
+                new HttpLoad.Scenario(
+                        "GET /services?healthy=true, 1,000 records (" + listBytes / 1024 + " KiB)",
+                        k -> HttpLoad.Scenario.http("GET", "/services?healthy=true", null),
+                        200),
+                new HttpLoad.Scenario(
+                        "same, If-None-Match (304)",
+                        k -> HttpLoad.Scenario.http("GET", "/services?healthy=true", null, "If-None-Match: " + etag),
+                        304),
+                new HttpLoad.Scenario(
+                        "GET /services/{name}",
+                        k -> HttpLoad.Scenario.http("GET", "/services/svc-" + k % 1000, null),
+                        200),
+                new HttpLoad.Scenario(
+                        "POST /services/{name}/heartbeat",
+                        k -> HttpLoad.Scenario.http("POST", "/services/svc-" + k % 1000 + "/heartbeat", null),
+                        200),
+                new HttpLoad.Scenario(
+                        "POST /services (register)",
+                        k -> HttpLoad.Scenario.http("POST", "/services", registration(k % 1000)),
+                        201));
+        for (HttpLoad.Scenario s :
+                scenarios.stream().filter(s -> s.name().contains(only)).toList()) {
             load.saturate(s, 64, Math.min(3, seconds)); // warm-up
             HttpLoad.Result max = load.saturate(s, 64, seconds);
             double rate = Math.floor(max.perSecond() / 2 / 100) * 100;
@@ -110,20 +124,33 @@ public final class BenchMain {
     }
 
     private static void row(String name, HttpLoad.Result max, double rate, HttpLoad.Result at) {
-        System.out.printf(Locale.ROOT, "| %s | %,.0f | %,.0f | %.2f | %.2f | %.2f | %d |%n", name, max.perSecond(), rate,
-                at.percentileMillis(50), at.percentileMillis(99), at.percentileMillis(99.9), max.errors() + at.errors());
+        System.out.printf(
+                Locale.ROOT,
+                "| %s | %,.0f | %,.0f | %.2f | %.2f | %.2f | %d |%n",
+                name,
+                max.perSecond(),
+                rate,
+                at.percentileMillis(50),
+                at.percentileMillis(99),
+                at.percentileMillis(99.9),
+                max.errors() + at.errors());
     }
 
     private static String registration(int i) {
-        return "{\"name\":\"svc-" + i + "\",\"host\":\"10.1." + i / 250 + "." + i % 250 + "\",\"port\":" + (8000 + i % 1000)
-                + ",\"hostname\":\"gpu-node-" + i + ".cluster.local\",\"url\":\"http://10.1." + i / 250 + "." + i % 250 + ":"
-                + (8000 + i % 1000) + "\",\"status\":\"running\",\"metadata\":{\"type\":\"openai-api\",\"models\":[\"model-"
-                + i % 7 + "\"],\"models_list\":[{\"id\":\"model-" + i % 7 + "\",\"object\":\"model\",\"owned_by\":\"fleet\"}],"
+        return "{\"name\":\"svc-" + i + "\",\"host\":\"10.1." + i / 250 + "." + i % 250 + "\",\"port\":"
+                + (8000 + i % 1000)
+                + ",\"hostname\":\"gpu-node-" + i + ".cluster.local\",\"url\":\"http://10.1." + i / 250 + "." + i % 250
+                + ":"
+                + (8000 + i % 1000)
+                + "\",\"status\":\"running\",\"metadata\":{\"type\":\"openai-api\",\"models\":[\"model-"
+                + i % 7 + "\"],\"models_list\":[{\"id\":\"model-" + i % 7
+                + "\",\"object\":\"model\",\"owned_by\":\"fleet\"}],"
                 + "\"parent_service\":\"sitter-" + i + "\",\"weight\":" + (1 + i % 3) + "}}";
     }
 
     private static String request(int port, String method, String path, String body) throws IOException {
-        HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + path).toURL().openConnection();
+        HttpURLConnection c = (HttpURLConnection)
+                URI.create("http://127.0.0.1:" + port + path).toURL().openConnection();
         c.setRequestMethod(method);
         if (body != null) {
             c.setDoOutput(true);
@@ -135,7 +162,8 @@ public final class BenchMain {
     }
 
     private static String etagOf(int port, String path) throws IOException {
-        HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + path).toURL().openConnection();
+        HttpURLConnection c = (HttpURLConnection)
+                URI.create("http://127.0.0.1:" + port + path).toURL().openConnection();
         c.getInputStream().readAllBytes();
         return c.getHeaderField("ETag");
     }
@@ -143,12 +171,16 @@ public final class BenchMain {
     // ---- Restart time ----------------------------------------------------------------------
 
     private static void restart(Path serverJar, List<String> sizes) throws Exception {
-        System.out.printf("| events in the log | process start to serving, full replay | same, from a snapshot at the end |%n");
+        System.out.printf(
+                "| events in the log | process start to serving, full replay | same, from a snapshot at the end |%n");
         System.out.printf("|---|---|---|%n");
         Path empty = Files.createTempDirectory("bench-restart");
         try {
             timeToServing(serverJar, empty); // writes the class-data sharing archive, as a first launch does
-            System.out.printf(Locale.ROOT, "| 0 (JVM, Helidon and Chronicle start-up alone) | %.2f s | |%n", timeToServing(serverJar, empty));
+            System.out.printf(
+                    Locale.ROOT,
+                    "| 0 (JVM, Helidon and Chronicle start-up alone) | %.2f s | |%n",
+                    timeToServing(serverJar, empty));
         } finally {
             LogBenchmarks.deleteTree(empty);
         }
@@ -176,20 +208,40 @@ public final class BenchMain {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+        List<String> command =
+                new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
         command.addAll(UnsafeMemoryAccess.childJvmFlags());
-        command.addAll(List.of("-Xmx2g", "-XX:+AutoCreateSharedArchive",
-                "-XX:SharedArchiveFile=" + serverJar + ".bench.jsa", "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
-                "-jar", serverJar.toString(),
-                "--port", Integer.toString(port), "--host", "127.0.0.1", "--data-dir", dataDir.toString(),
-                "--checks", "off", "--snapshot-every", "0", "--snapshot-interval", "0s"));
+        command.addAll(List.of(
+                "-Xmx2g",
+                "-XX:+AutoCreateSharedArchive",
+                "-XX:SharedArchiveFile=" + serverJar + ".bench.jsa",
+                "-Xlog:cds=off",
+                "-Xlog:cds+dynamic=off",
+                "-jar",
+                serverJar.toString(),
+                "--port",
+                Integer.toString(port),
+                "--host",
+                "127.0.0.1",
+                "--data-dir",
+                dataDir.toString(),
+                "--checks",
+                "off",
+                "--snapshot-every",
+                "0",
+                "--snapshot-interval",
+                "0s"));
         long t0 = System.nanoTime();
-        Process p = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         try {
             while (true) {
                 try {
-                    HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/health").toURL().openConnection();
+                    HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/health")
+                            .toURL()
+                            .openConnection();
                     c.setConnectTimeout(100);
                     if (c.getResponseCode() == 200) {
                         return (System.nanoTime() - t0) / 1e9;
@@ -212,7 +264,8 @@ public final class BenchMain {
         RegistryView view = new RegistryView();
         HistoryIndex history = new HistoryIndex();
         Projection all = Projection.onView(view, List.of(history));
-        try (ChronicleEventLog log = ChronicleEventLog.openReadOnly(dir); EventReader reader = log.reader()) {
+        try (ChronicleEventLog log = ChronicleEventLog.openReadOnly(dir);
+                EventReader reader = log.reader()) {
             for (LoggedEvent e = reader.next(); e != null; e = reader.next()) {
                 all.apply(e);
             }
@@ -227,29 +280,41 @@ public final class BenchMain {
         Instant hour0 = Instant.parse("2026-11-28T00:00:00Z");
         try {
             SplittableRandom random = new SplittableRandom(42);
-            try (ChronicleEventLog log = ChronicleEventLog.openForWriting(dir, false, RollPeriod.HOURLY,
-                    Clock.fixed(hour0, ZoneOffset.UTC))) {
+            try (ChronicleEventLog log = ChronicleEventLog.openForWriting(
+                    dir, false, RollPeriod.HOURLY, Clock.fixed(hour0, ZoneOffset.UTC))) {
                 for (long n = 0; n < events; n++) {
                     log.append(SyntheticLog.event(n, 1000, hour0, random));
                 }
             }
             Instant later = hour0.plus(Duration.ofHours(5));
             long last;
-            try (ChronicleEventLog log = ChronicleEventLog.openForWriting(dir, false, RollPeriod.HOURLY,
-                    Clock.fixed(later, ZoneOffset.UTC))) {
+            try (ChronicleEventLog log = ChronicleEventLog.openForWriting(
+                    dir, false, RollPeriod.HOURLY, Clock.fixed(later, ZoneOffset.UTC))) {
                 last = log.append(new dev.registry.events.event.ServiceDeregistered(later, "svc-1"));
             }
             SnapshotStore store = new SnapshotStore(dir, 3);
             store.write(new Snapshot(last, new RegistryView(), java.util.Map.of())); // only its place counts here
             Clock now = Clock.fixed(later.plus(Duration.ofHours(1)), ZoneOffset.UTC);
             try (ChronicleEventLog log = ChronicleEventLog.openForWriting(dir, false, RollPeriod.HOURLY, now);
-                 Pruner pruner = new Pruner(dir, log, store, new Checkpoints(new RegistryView(), 16_384),
-                         new HistoryIndex(), new RegistryView(), new RetentionRule(Duration.ofHours(1)), now)) {
+                    Pruner pruner = new Pruner(
+                            dir,
+                            log,
+                            store,
+                            new Checkpoints(new RegistryView(), 16_384),
+                            new HistoryIndex(),
+                            new RegistryView(),
+                            new RetentionRule(Duration.ofHours(1)),
+                            now)) {
                 long t0 = System.nanoTime();
                 int deleted = pruner.pruneNow().size();
                 double seconds = (System.nanoTime() - t0) / 1e9;
-                System.out.printf(Locale.ROOT, "| %,d events in %d file | %.2f s | %,.0f events/s |%n",
-                        events, deleted, seconds, events / seconds);
+                System.out.printf(
+                        Locale.ROOT,
+                        "| %,d events in %d file | %.2f s | %,.0f events/s |%n",
+                        events,
+                        deleted,
+                        seconds,
+                        events / seconds);
             }
         } finally {
             LogBenchmarks.deleteTree(dir);
@@ -260,17 +325,24 @@ public final class BenchMain {
         Path dir = Files.createTempDirectory("bench-heap");
         try {
             SyntheticLog.write(dir, records + 1L, records);
-            RegistrySettings settings = RegistrySettings.defaults(dir, 0).withHost("127.0.0.1")
-                    .withChecks(false, Duration.ofSeconds(30), Duration.ofSeconds(5)).withSnapshots(0, Duration.ZERO);
+            RegistrySettings settings = RegistrySettings.defaults(dir, 0)
+                    .withHost("127.0.0.1")
+                    .withChecks(false, Duration.ofSeconds(30), Duration.ofSeconds(5))
+                    .withSnapshots(0, Duration.ZERO);
             try (RegistryServer server = RegistryServer.start(settings, Clock.systemUTC())) {
                 long used = 0;
                 for (int i = 0; i < 5; i++) {
                     System.gc();
                     Thread.sleep(200); // let the collector finish before reading the heap
-                    used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+                    used = ManagementFactory.getMemoryMXBean()
+                            .getHeapMemoryUsage()
+                            .getUsed();
                 }
-                System.out.printf(Locale.ROOT, "| %,d records | %,d MiB heap in use after GC (whole server, JVM included) |%n",
-                        server.view().size(), used >> 20);
+                System.out.printf(
+                        Locale.ROOT,
+                        "| %,d records | %,d MiB heap in use after GC (whole server, JVM included) |%n",
+                        server.view().size(),
+                        used >> 20);
             }
         } finally {
             LogBenchmarks.deleteTree(dir);

@@ -6,6 +6,10 @@ import dev.registry.events.projection.Projector;
 import dev.registry.events.projection.RegistryView;
 import dev.registry.server.rules.HealthDeadlines;
 import dev.registry.server.rules.HealthRules;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -14,11 +18,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The once-a-second health sweep on a healthy fleet: N records whose heartbeats are spread over

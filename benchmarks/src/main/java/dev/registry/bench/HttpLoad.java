@@ -1,7 +1,5 @@
 package dev.registry.bench;
 
-import org.HdrHistogram.Histogram;
-
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntFunction;
+import org.HdrHistogram.Histogram;
 
 /**
  * A small HTTP/1.1 load generator on plain keep-alive sockets, one virtual thread per connection.

@@ -4,11 +4,9 @@ import dev.registry.events.event.LeaseGranted;
 import dev.registry.events.event.ServiceExpired;
 import dev.registry.events.log.EventReader;
 import dev.registry.events.log.LoggedEvent;
+import dev.registry.events.log.UnsafeMemoryAccess;
 import dev.registry.kafka.KafkaEventLog;
 import dev.registry.kafka.KafkaLogSettings;
-import org.HdrHistogram.Histogram;
-
-import dev.registry.events.log.UnsafeMemoryAccess;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.ServerSocket;
@@ -23,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
 
 /**
  * Registry nodes on Kafka beside the embedded log, in one run: heartbeats/s at saturation through
@@ -35,8 +34,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class KafkaNodesBench {
 
-    private KafkaNodesBench() {
-    }
+    private KafkaNodesBench() {}
 
     static void run(Path serverJar, String bootstrap, double seconds) throws Exception {
         System.out.println("| setup | heartbeats/s (64 connections) | p99 ms at saturation |");
@@ -67,8 +65,10 @@ final class KafkaNodesBench {
         for (int i = 0; i < 1000; i++) {
             request(nodes.get(i % nodes.size()).port, "POST", "/services", registration(i));
         }
-        HttpLoad.Scenario beat = new HttpLoad.Scenario("heartbeat",
-                k -> HttpLoad.Scenario.http("POST", "/services/svc-" + k % 1000 + "/heartbeat", null), 200);
+        HttpLoad.Scenario beat = new HttpLoad.Scenario(
+                "heartbeat",
+                k -> HttpLoad.Scenario.http("POST", "/services/svc-" + k % 1000 + "/heartbeat", null),
+                200);
         int connections = 64 / nodes.size();
         ExecutorService loads = Executors.newFixedThreadPool(nodes.size());
         for (Node n : nodes) { // warm-up
@@ -90,7 +90,8 @@ final class KafkaNodesBench {
             errors += r.get().errors();
         }
         measured.shutdown();
-        System.out.printf(Locale.ROOT, "| %s | %,.0f | %.2f |%s%n", setup, total, p99, errors > 0 ? " errors: " + errors : "");
+        System.out.printf(
+                Locale.ROOT, "| %s | %,.0f | %.2f |%s%n", setup, total, p99, errors > 0 ? " errors: " + errors : "");
     }
 
     /** Written through the first node, until both others answer a blocking query past its index. */
@@ -102,13 +103,17 @@ final class KafkaNodesBench {
             c.getInputStream().readAllBytes();
             long index = Long.parseLong(c.getHeaderField("X-Registry-Index"));
             for (Node other : nodes.subList(1, 3)) {
-                open(other.port, "GET", "/services/svc-" + i + "?index=" + (index - 1) + "&wait=10s").getInputStream()
+                open(other.port, "GET", "/services/svc-" + i + "?index=" + (index - 1) + "&wait=10s")
+                        .getInputStream()
                         .readAllBytes();
             }
             micros.recordValue((System.nanoTime() - t0) / 1000);
         }
-        System.out.printf(Locale.ROOT, "%nWritten through one node, visible on both others (300 heartbeats one at a time): "
-                + "p50 %.2f ms, p99 %.2f ms%n", micros.getValueAtPercentile(50) / 1000.0,
+        System.out.printf(
+                Locale.ROOT,
+                "%nWritten through one node, visible on both others (300 heartbeats one at a time): "
+                        + "p50 %.2f ms, p99 %.2f ms%n",
+                micros.getValueAtPercentile(50) / 1000.0,
                 micros.getValueAtPercentile(99) / 1000.0);
     }
 
@@ -124,8 +129,9 @@ final class KafkaNodesBench {
         for (int i = 0; i < 5; i++) {
             request(nodes.get(1).port, "POST", "/services", registration(6000 + i));
         }
-        try (KafkaEventLog log = KafkaEventLog.openForReading(KafkaLogSettings.of(bootstrap, "bench").withTopic(topic));
-             EventReader reader = log.reader()) {
+        try (KafkaEventLog log = KafkaEventLog.openForReading(
+                        KafkaLogSettings.of(bootstrap, "bench").withTopic(topic));
+                EventReader reader = log.reader()) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             Long takeover = null;
             Long firstEvent = null;
@@ -138,27 +144,43 @@ final class KafkaNodesBench {
                 if (at < 0) {
                     continue;
                 }
-                if (takeover == null && e.event() instanceof LeaseGranted g && !g.holder().equals("n1")) {
+                if (takeover == null
+                        && e.event() instanceof LeaseGranted g
+                        && !g.holder().equals("n1")) {
                     takeover = at;
                 }
                 if (takeover != null && e.event() instanceof ServiceExpired x && x.leaseEpoch() > 0) {
                     firstEvent = at;
                 }
             }
-            System.out.printf(Locale.ROOT, "Lease holder killed (SIGKILL): lease taken over after %d ms, next time-driven "
-                    + "event (an expiry) appended after %d ms (lease 5 s; measured %d ms of wall time)%n", takeover, firstEvent,
+            System.out.printf(
+                    Locale.ROOT,
+                    "Lease holder killed (SIGKILL): lease taken over after %d ms, next time-driven "
+                            + "event (an expiry) appended after %d ms (lease 5 s; measured %d ms of wall time)%n",
+                    takeover,
+                    firstEvent,
                     (System.nanoTime() - killed) / 1_000_000);
         }
     }
 
     private static List<String> kafka(String bootstrap, String topic, String node, String ttl) {
-        return List.of("--log", "kafka", "--kafka-bootstrap", bootstrap, "--kafka-topic", topic, "--node-id", node,
-                "--heartbeat-ttl", ttl);
+        return List.of(
+                "--log",
+                "kafka",
+                "--kafka-bootstrap",
+                bootstrap,
+                "--kafka-topic",
+                topic,
+                "--node-id",
+                node,
+                "--heartbeat-ttl",
+                ttl);
     }
 
     private static String registration(int i) {
         return "{\"name\":\"svc-" + i + "\",\"host\":\"10.1.0." + i % 250 + "\",\"port\":" + (8000 + i % 1000)
-                + ",\"hostname\":\"gpu-" + i + "\",\"url\":\"http://10.1.0." + i % 250 + ":8000\",\"status\":\"running\","
+                + ",\"hostname\":\"gpu-" + i + "\",\"url\":\"http://10.1.0." + i % 250
+                + ":8000\",\"status\":\"running\","
                 + "\"metadata\":{\"type\":\"openai-api\",\"models\":[\"m\"]}}";
     }
 
@@ -172,7 +194,8 @@ final class KafkaNodesBench {
     }
 
     private static HttpURLConnection open(int port, String method, String path) throws IOException {
-        HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + path).toURL().openConnection();
+        HttpURLConnection c = (HttpURLConnection)
+                URI.create("http://127.0.0.1:" + port + path).toURL().openConnection();
         c.setRequestMethod(method);
         return c;
     }
@@ -185,13 +208,27 @@ final class KafkaNodesBench {
                 port = s.getLocalPort();
             }
             Path dir = Files.createTempDirectory("bench-node");
-            List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+            List<String> command = new ArrayList<>(
+                    List.of(ProcessHandle.current().info().command().orElse("java")));
             command.addAll(UnsafeMemoryAccess.childJvmFlags());
-            command.addAll(List.of("-Xmx1g", "-jar", serverJar.toString(), "--host", "127.0.0.1",
-                    "--port", Integer.toString(port), "--data-dir", dir.toString(), "--checks", "off"));
+            command.addAll(List.of(
+                    "-Xmx1g",
+                    "-jar",
+                    serverJar.toString(),
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    Integer.toString(port),
+                    "--data-dir",
+                    dir.toString(),
+                    "--checks",
+                    "off"));
             command.addAll(args);
-            Process p = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(dir.resolveSibling(dir.getFileName() + ".log").toFile()).start();
+            Process p = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(
+                            dir.resolveSibling(dir.getFileName() + ".log").toFile())
+                    .start();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (System.nanoTime() < deadline) {
                 try {

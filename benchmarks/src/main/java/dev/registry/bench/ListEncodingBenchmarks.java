@@ -7,6 +7,11 @@ import dev.registry.events.projection.RegistryView;
 import dev.registry.server.rules.HealthRules;
 import dev.registry.server.services.ServiceEndpoints;
 import dev.registry.server.services.ServiceFilter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -15,12 +20,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.concurrent.TimeUnit;
 
 /** Encoding the body of {@code GET /services?healthy=true} (what the list cache saves per poll). */
 @BenchmarkMode(Mode.Throughput)
@@ -44,12 +43,18 @@ public class ListEncodingBenchmarks {
             Projector.apply(view, new LoggedEvent(i, new ServiceRegistered(t, SyntheticLog.record(i, t), false)));
         }
         HealthRules rules = new HealthRules(Duration.ofSeconds(120), Duration.ofSeconds(300));
-        endpoints = new ServiceEndpoints(view, null, rules, Clock.fixed(now, ZoneOffset.UTC), null, Integer.MAX_VALUE,
+        endpoints = new ServiceEndpoints(
+                view,
+                null,
+                rules,
+                Clock.fixed(now, ZoneOffset.UTC),
+                null,
+                Integer.MAX_VALUE,
                 dev.registry.server.config.RequestLimits.DEFAULTS);
     }
 
     @Benchmark
     public byte[] encodeHealthyList() {
-        return endpoints.listBody(view.records(), new ServiceFilter(null, true), now, now, g -> { });
+        return endpoints.listBody(view.records(), new ServiceFilter(null, true), now, now, g -> {});
     }
 }

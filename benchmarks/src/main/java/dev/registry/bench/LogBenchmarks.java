@@ -10,6 +10,12 @@ import dev.registry.events.log.EventReader;
 import dev.registry.events.log.LoggedEvent;
 import dev.registry.events.projection.Projector;
 import dev.registry.events.projection.RegistryView;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -21,13 +27,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Instant;
-import java.util.Comparator;
-import java.util.concurrent.TimeUnit;
 
 /** The log, the codec and the projector, one operation at a time (throughput, ops/s). */
 @BenchmarkMode(Mode.Throughput)
@@ -91,7 +90,8 @@ public class LogBenchmarks {
     public static class OpenLog {
         Path dir;
         ChronicleEventLog log;
-        final RegistryEvent heartbeat = new HeartbeatReceived(Instant.parse("2026-11-28T00:00:00Z"), "svc-7", null, "client");
+        final RegistryEvent heartbeat =
+                new HeartbeatReceived(Instant.parse("2026-11-28T00:00:00Z"), "svc-7", null, "client");
 
         @Setup(Level.Trial)
         public void open() throws IOException {
@@ -116,6 +116,7 @@ public class LogBenchmarks {
     public static class WrittenLog {
         @Param({"1000000"})
         public long events;
+
         Path dir;
         ChronicleEventLog log;
 
@@ -151,5 +152,4 @@ public class LogBenchmarks {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
-
 }

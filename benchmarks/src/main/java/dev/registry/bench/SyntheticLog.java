@@ -12,7 +12,6 @@ import dev.registry.events.event.ServiceRegistered;
 import dev.registry.events.event.ServiceUpdated;
 import dev.registry.events.log.ChronicleEventLog;
 import dev.registry.events.projection.Projector;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,17 +24,24 @@ import java.util.SplittableRandom;
  */
 public final class SyntheticLog {
 
-    private SyntheticLog() {
-    }
+    private SyntheticLog() {}
 
     public static ServiceRecord record(int i, Instant time) {
         ObjectNode meta = JsonNodeFactory.instance.objectNode();
         meta.put("type", "openai-api");
         meta.putArray("models").add("model-" + i % 7);
         meta.put("weight", 1 + i % 3);
-        return new ServiceRecord("svc-" + i, "10.1." + (i / 250) + "." + (i % 250), 8000 + i % 1000, "gpu-" + i,
-                "http://10.1." + (i / 250) + "." + (i % 250) + ":" + (8000 + i % 1000), "running",
-                "2026-11-28T00:00:00.000000+00:00", Projector.epochSeconds(time), "unknown", meta);
+        return new ServiceRecord(
+                "svc-" + i,
+                "10.1." + (i / 250) + "." + (i % 250),
+                8000 + i % 1000,
+                "gpu-" + i,
+                "http://10.1." + (i / 250) + "." + (i % 250) + ":" + (8000 + i % 1000),
+                "running",
+                "2026-11-28T00:00:00.000000+00:00",
+                Projector.epochSeconds(time),
+                "unknown",
+                meta);
     }
 
     /** The {@code n}-th event of the synthetic history. */
@@ -53,8 +59,10 @@ public final class SyntheticLog {
             return new HeartbeatReceived(time, name, null, HeartbeatReceived.CAUSE_CLIENT);
         }
         if (dice < 98) {
-            return new ServiceUpdated(time, name, new ServiceChanges(null, null, null, null,
-                    random.nextBoolean() ? "running" : "draining", null));
+            return new ServiceUpdated(
+                    time,
+                    name,
+                    new ServiceChanges(null, null, null, null, random.nextBoolean() ? "running" : "draining", null));
         }
         return new HealthChecked(time, name, "healthy", "unhealthy", "HTTP 503", HealthChecked.CAUSE_CHECK);
     }

@@ -10,14 +10,14 @@ public final class Durations {
 
     private static final Pattern FORM = Pattern.compile("(\\d{1,12})\\s*(ms|s|m|h|d)");
 
-    private Durations() {
-    }
+    private Durations() {}
 
     /** @throws IllegalArgumentException for anything else */
     public static Duration parse(String value) {
         Matcher m = FORM.matcher(value.trim().toLowerCase(Locale.ROOT));
         if (!m.matches()) {
-            throw new IllegalArgumentException("'" + value + "' is not a duration; write it like 500ms, 120s, 5m, 1h or 7d");
+            throw new IllegalArgumentException(
+                    "'" + value + "' is not a duration; write it like 500ms, 120s, 5m, 1h or 7d");
         }
         long n = Long.parseLong(m.group(1));
         return switch (m.group(2)) {

@@ -3,7 +3,6 @@ package dev.registry.api;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
-
 import java.io.IOException;
 import java.math.BigDecimal;
 
@@ -14,8 +13,7 @@ import java.math.BigDecimal;
  */
 public final class EpochSeconds {
 
-    private EpochSeconds() {
-    }
+    private EpochSeconds() {}
 
     /**
      * The shortest decimal that reads back as {@code seconds}, without an exponent and, as Python

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.util.JsonGeneratorDelegate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -22,8 +21,7 @@ public final class PlainJson {
     private static final double PLAIN_BELOW = 1e16;
     private static final ObjectMapper SHARED = newMapper();
 
-    private PlainJson() {
-    }
+    private PlainJson() {}
 
     /** A new mapper whose generators write doubles in plain decimal. */
     public static ObjectMapper newMapper() {

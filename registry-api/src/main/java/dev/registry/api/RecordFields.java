@@ -30,6 +30,5 @@ public final class RecordFields {
     /** What an update may change, in the order an {@code updated} event lists them. */
     public static final List<String> CHANGEABLE = List.of(HOST, PORT, HOSTNAME, URL, STATUS, METADATA);
 
-    private RecordFields() {
-    }
+    private RecordFields() {}
 }

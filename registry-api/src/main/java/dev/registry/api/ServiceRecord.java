@@ -5,7 +5,6 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.util.Objects;
 
 /**
@@ -34,7 +33,10 @@ public record ServiceRecord(
         @JsonProperty(RecordFields.URL) String url,
         @JsonProperty(RecordFields.STATUS) String status,
         @JsonProperty(RecordFields.TIMESTAMP) String timestamp,
-        @JsonProperty(RecordFields.LAST_HEARTBEAT) @JsonSerialize(using = EpochSeconds.Serializer.class) double lastHeartbeat,
+
+        @JsonProperty(RecordFields.LAST_HEARTBEAT) @JsonSerialize(using = EpochSeconds.Serializer.class)
+        double lastHeartbeat,
+
         @JsonProperty(RecordFields.HEALTH_STATUS) String healthStatus,
         @JsonProperty(RecordFields.METADATA) ObjectNode metadata) {
 
@@ -70,13 +72,22 @@ public record ServiceRecord(
 
     /** This record after a heartbeat at {@code epochSeconds}, optionally with a new status. */
     public ServiceRecord withHeartbeat(double epochSeconds, String newStatus) {
-        return new ServiceRecord(name, host, port, hostname, url, newStatus == null ? status : newStatus,
-                timestamp, epochSeconds, healthStatus, metadata);
+        return new ServiceRecord(
+                name,
+                host,
+                port,
+                hostname,
+                url,
+                newStatus == null ? status : newStatus,
+                timestamp,
+                epochSeconds,
+                healthStatus,
+                metadata);
     }
 
     /** This record with another health status. */
     public ServiceRecord withHealthStatus(String newHealthStatus) {
-        return new ServiceRecord(name, host, port, hostname, url, status, timestamp, lastHeartbeat,
-                newHealthStatus, metadata);
+        return new ServiceRecord(
+                name, host, port, hostname, url, status, timestamp, lastHeartbeat, newHealthStatus, metadata);
     }
 }

@@ -9,8 +9,7 @@ public final class Sizes {
 
     private static final Pattern FORM = Pattern.compile("(\\d+)\\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?");
 
-    private Sizes() {
-    }
+    private Sizes() {}
 
     /** @throws IllegalArgumentException for anything else, or a size beyond a {@code long} */
     public static long parse(String value) {

@@ -3,9 +3,9 @@ package dev.registry.api;
 import java.math.BigDecimal;
 import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.OffsetDateTime;
 
 /**
  * Times as the registry writes them in {@code timestamp} fields, and as people and scripts write
@@ -21,8 +21,7 @@ public final class Timestamps {
     private static final DateTimeFormatter WIRE =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSxxx").withZone(ZoneOffset.UTC);
 
-    private Timestamps() {
-    }
+    private Timestamps() {}
 
     /** {@code time} as the registry writes {@code timestamp} fields: {@code 2026-11-28T06:37:33.802243+00:00}. */
     public static String format(Instant time) {
@@ -39,13 +38,14 @@ public final class Timestamps {
         try {
             if (value.matches("\\d{1,12}(\\.\\d{1,9})?")) {
                 BigDecimal seconds = new BigDecimal(value);
-                return Instant.ofEpochSecond(seconds.longValue(),
+                return Instant.ofEpochSecond(
+                        seconds.longValue(),
                         seconds.remainder(BigDecimal.ONE).movePointRight(9).longValue());
             }
             return OffsetDateTime.parse(value).toInstant();
         } catch (DateTimeException ex) {
-            throw new IllegalArgumentException("'" + value
-                    + "' is not an ISO-8601 time (2026-11-28T06:30:00Z) or epoch seconds", ex);
+            throw new IllegalArgumentException(
+                    "'" + value + "' is not an ISO-8601 time (2026-11-28T06:30:00Z) or epoch seconds", ex);
         }
     }
 }

@@ -1,12 +1,12 @@
 package dev.registry.api;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
-
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /** How registry-api is put together: no package cycles, and nothing beyond the JDK and Jackson. */
 class ArchitectureTest {
@@ -22,7 +22,17 @@ class ArchitectureTest {
 
     @Test
     void theClientNeedsNoOtherModule() {
-        noClasses().should().dependOnClassesThat().resideInAnyPackage("dev.registry.events..", "dev.registry.server..",
-                "dev.registry.tools..", "dev.registry.cli..", "io.helidon..", "net.openhft..", "picocli..").check(MAIN);
+        noClasses()
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.registry.events..",
+                        "dev.registry.server..",
+                        "dev.registry.tools..",
+                        "dev.registry.cli..",
+                        "io.helidon..",
+                        "net.openhft..",
+                        "picocli..")
+                .check(MAIN);
     }
 }

@@ -33,6 +33,5 @@ public final class Defaults {
     public static final String ACCESS_LOG = "false";
     public static final String LOG_FORMAT = "text";
 
-    private Defaults() {
-    }
+    private Defaults() {}
 }

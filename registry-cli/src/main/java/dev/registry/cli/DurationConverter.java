@@ -1,9 +1,8 @@
 package dev.registry.cli;
 
 import dev.registry.api.Durations;
-import picocli.CommandLine;
-
 import java.time.Duration;
+import picocli.CommandLine;
 
 /** Reads duration options as operators write them, see {@link Durations}. */
 public final class DurationConverter implements CommandLine.ITypeConverter<Duration> {

@@ -1,8 +1,7 @@
 package dev.registry.cli;
 
-import picocli.CommandLine;
-
 import java.util.Locale;
+import picocli.CommandLine;
 
 /** Reads switches written {@code on}/{@code off} (also {@code true}/{@code false}, {@code yes}/{@code no}). */
 public final class OnOffConverter implements CommandLine.ITypeConverter<Boolean> {

@@ -1,13 +1,13 @@
 package dev.registry.events;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
-
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /** How registry-events is put together: no package cycles; the projector knows no log and no I/O. */
 class ArchitectureTest {
@@ -23,23 +23,38 @@ class ArchitectureTest {
 
     @Test
     void eventsKnowNothingOfHowTheyAreStored() {
-        noClasses().that().resideInAPackage("dev.registry.events.event..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.registry.events.log..", "net.openhft..")
+        noClasses()
+                .that()
+                .resideInAPackage("dev.registry.events.event..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("dev.registry.events.log..", "net.openhft..")
                 .check(MAIN);
     }
 
     @Test
     void theProjectorIsAPureFoldOfEvents() {
-        classes().that().resideInAPackage("dev.registry.events.projection..")
-                .should().onlyDependOnClassesThat().resideInAnyPackage("dev.registry.events.projection..",
-                        "dev.registry.events.event..", "dev.registry.events.log..", "dev.registry.api..", "java..",
+        classes()
+                .that()
+                .resideInAPackage("dev.registry.events.projection..")
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.registry.events.projection..",
+                        "dev.registry.events.event..",
+                        "dev.registry.events.log..",
+                        "dev.registry.api..",
+                        "java..",
                         "com.fasterxml.jackson..")
                 .check(MAIN);
     }
 
     @Test
     void eventsDependOnNoServerOrTool() {
-        noClasses().should().dependOnClassesThat().resideInAnyPackage("dev.registry.server..", "dev.registry.tools..",
-                "io.helidon..", "picocli..").check(MAIN);
+        noClasses()
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("dev.registry.server..", "dev.registry.tools..", "io.helidon..", "picocli..")
+                .check(MAIN);
     }
 }

@@ -14,7 +14,6 @@ import dev.registry.events.event.ServiceExpired;
 import dev.registry.events.event.ServiceRegistered;
 import dev.registry.events.event.ServiceUpdated;
 import dev.registry.events.projection.Projector;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,8 +25,7 @@ public final class SampleEvents {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private SampleEvents() {
-    }
+    private SampleEvents() {}
 
     public static ObjectNode metadata(String json) {
         try {
@@ -38,8 +36,16 @@ public final class SampleEvents {
     }
 
     public static ServiceRecord record(String name, Instant time) {
-        return new ServiceRecord(name, "127.0.0.1", 8000, "node", "http://127.0.0.1:8000", "running",
-                "2026-01-01T00:00:00.000000+00:00", Projector.epochSeconds(time), "unknown",
+        return new ServiceRecord(
+                name,
+                "127.0.0.1",
+                8000,
+                "node",
+                "http://127.0.0.1:8000",
+                "running",
+                "2026-01-01T00:00:00.000000+00:00",
+                Projector.epochSeconds(time),
+                "unknown",
                 metadata("{\"type\":\"openai-api\",\"models\":[\"a\",\"b\"],\"x\":{\"y\":[1,2.5,null]}}"));
     }
 
@@ -50,8 +56,10 @@ public final class SampleEvents {
                 new RegistryStarted(t, "1.2.3", Map.of("port", "8901", "heartbeat_ttl", "PT2M"), t.plusSeconds(300)),
                 new ServiceRegistered(t, record("a", t), false),
                 new ServiceRegistered(t, record("a", t), true),
-                new ServiceUpdated(t, "a", new ServiceChanges("h2", 9000, null, "http://h2:9000", "draining",
-                        metadata("{\"k\":\"v\"}"))),
+                new ServiceUpdated(
+                        t,
+                        "a",
+                        new ServiceChanges("h2", 9000, null, "http://h2:9000", "draining", metadata("{\"k\":\"v\"}"))),
                 new ServiceUpdated(t, "a", new ServiceChanges(null, null, null, null, null, null)),
                 new HeartbeatReceived(t, "a", null, HeartbeatReceived.CAUSE_CLIENT),
                 new HeartbeatReceived(t, "a", "running", HeartbeatReceived.CAUSE_PROBE),
@@ -76,13 +84,29 @@ public final class SampleEvents {
             Instant beat = beats.getOrDefault(name, time);
             RegistryEvent next = switch (random.nextInt(8)) {
                 case 0 -> new ServiceRegistered(time, record(name, time), random.nextBoolean());
-                case 1 -> new ServiceUpdated(time, name, new ServiceChanges(null, 1 + random.nextInt(65535), null,
-                        null, random.nextBoolean() ? "running" : "stopped", null));
-                case 2 -> new HeartbeatReceived(time, name, random.nextBoolean() ? null : "running",
-                        HeartbeatReceived.CAUSE_CLIENT);
+                case 1 ->
+                    new ServiceUpdated(
+                            time,
+                            name,
+                            new ServiceChanges(
+                                    null,
+                                    1 + random.nextInt(65535),
+                                    null,
+                                    null,
+                                    random.nextBoolean() ? "running" : "stopped",
+                                    null));
+                case 2 ->
+                    new HeartbeatReceived(
+                            time, name, random.nextBoolean() ? null : "running", HeartbeatReceived.CAUSE_CLIENT);
                 case 3 -> new ServiceDeregistered(time, name);
-                case 4 -> new HealthChecked(time, name, "unknown", random.nextBoolean() ? "healthy" : "unhealthy",
-                        "HTTP 200", HealthChecked.CAUSE_CHECK);
+                case 4 ->
+                    new HealthChecked(
+                            time,
+                            name,
+                            "unknown",
+                            random.nextBoolean() ? "healthy" : "unhealthy",
+                            "HTTP 200",
+                            HealthChecked.CAUSE_CHECK);
                 case 5 -> new ServiceExpired(time, name, record(name, beat).lastHeartbeat());
                 case 6 -> new ServiceEvicted(time, record(name, beat), 400.0);
                 default -> new RegistryStarted(time, "dev", Map.of(), time.plusSeconds(300));
@@ -93,7 +117,7 @@ public final class SampleEvents {
                 case ServiceUpdated e -> beats.computeIfPresent(name, (n, b) -> e.time());
                 case ServiceDeregistered e -> beats.remove(name);
                 case ServiceEvicted e -> beats.remove(name);
-                default -> { }
+                default -> {}
             }
             events.add(next);
         }

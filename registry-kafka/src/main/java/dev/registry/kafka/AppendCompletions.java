@@ -1,7 +1,5 @@
 package dev.registry.kafka;
 
-import org.apache.kafka.clients.producer.RecordMetadata;
-
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -9,6 +7,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
  * Completes the futures of asynchronous appends in the order the appends were sent, which on one
@@ -24,7 +23,8 @@ final class AppendCompletions implements AutoCloseable {
 
     AppendCompletions(KafkaContact contact, String threadName) {
         this.contact = contact;
-        this.completer = Executors.newSingleThreadExecutor(Thread.ofPlatform().name(threadName).daemon().factory());
+        this.completer = Executors.newSingleThreadExecutor(
+                Thread.ofPlatform().name(threadName).daemon().factory());
     }
 
     /** Takes the next place in line; the caller sends the record right after, under the same lock. */
@@ -40,7 +40,8 @@ final class AppendCompletions implements AutoCloseable {
             contact.heard();
             pending.offset = metadata.offset();
         } else {
-            pending.failure = failure instanceof KafkaLogException known ? known
+            pending.failure = failure instanceof KafkaLogException known
+                    ? known
                     : new KafkaLogException("Kafka did not acknowledge the event: " + failure.getMessage(), failure);
         }
         pending.answered = true;

@@ -1,16 +1,15 @@
 package dev.registry.kafka;
 
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-
-import java.util.LinkedHashMap;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * The producer's, consumers' and admin client's settings: a few defaults of ours, the operator's
@@ -23,15 +22,18 @@ final class KafkaClientConfigs {
     /** Settings the log's guarantees rest on, with why (for the refusal's message). */
     private static final Map<String, Required> PRODUCER_REQUIRED = Map.of(
             ProducerConfig.ACKS_CONFIG, new Required("all", "a write counts only once every in-sync replica has it"),
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, new Required("true", "a retried send must not write an event twice"));
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                    new Required("true", "a retried send must not write an event twice"));
+
     private static final Map<String, Required> CONSUMER_REQUIRED = Map.of(
             ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, new Required("false", "readers keep their own positions"),
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, new Required("none",
-                    "a reader whose events were deleted must fail, not skip them"));
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                    new Required("none", "a reader whose events were deleted must fail, not skip them"));
     /** Settings the log makes itself and an operator may not set at all. */
     private static final Map<String, String> FORBIDDEN = Map.of(
             ConsumerConfig.GROUP_ID_CONFIG, "every node reads the whole topic itself, without a consumer group",
-            ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "every node reads the whole topic itself, without a consumer group",
+            ConsumerConfig.GROUP_INSTANCE_ID_CONFIG,
+                    "every node reads the whole topic itself, without a consumer group",
             ProducerConfig.TRANSACTIONAL_ID_CONFIG, "the log appends without transactions",
             ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, "the log writes the record's bytes itself",
             ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, "the log writes the record's bytes itself",
@@ -47,6 +49,7 @@ final class KafkaClientConfigs {
             ProducerConfig.LINGER_MS_CONFIG, 0,
             // an event carries a whole registration: up to the registry's body limit (1 MiB by default)
             ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicSetup.MAX_MESSAGE_BYTES);
+
     private static final Map<String, Object> CONSUMER_DEFAULTS = Map.of(
             ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000,
             ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
@@ -80,8 +83,12 @@ final class KafkaClientConfigs {
     }
 
     /** Our defaults, then the operator's settings this client knows (or no client knows), then ours again. */
-    private Map<String, Object> build(String clientId, Set<String> known, Map<String, Object> defaults,
-                                      Map<String, Required> required, Map<String, Object> bytes) {
+    private Map<String, Object> build(
+            String clientId,
+            Set<String> known,
+            Map<String, Object> defaults,
+            Map<String, Required> required,
+            Map<String, Object> bytes) {
         Map<String, Object> config = new LinkedHashMap<>(defaults);
         config.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
         settings.clientProperties().forEach((key, value) -> {
@@ -96,7 +103,8 @@ final class KafkaClientConfigs {
     }
 
     private static boolean knownToAnyClient(String key) {
-        return ProducerConfig.configNames().contains(key) || ConsumerConfig.configNames().contains(key)
+        return ProducerConfig.configNames().contains(key)
+                || ConsumerConfig.configNames().contains(key)
                 || AdminClientConfig.configNames().contains(key);
     }
 
@@ -113,7 +121,10 @@ final class KafkaClientConfigs {
             }
         });
         String bootstrap = settings.clientProperties().get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
-        if (bootstrap != null && !bootstrap.replace(" ", "").equals(settings.bootstrapServers().replace(" ", ""))) {
+        if (bootstrap != null
+                && !bootstrap
+                        .replace(" ", "")
+                        .equals(settings.bootstrapServers().replace(" ", ""))) {
             throw new KafkaLogException("Kafka property bootstrap.servers=" + bootstrap
                     + " contradicts the bootstrap servers given (" + settings.bootstrapServers() + ")");
         }

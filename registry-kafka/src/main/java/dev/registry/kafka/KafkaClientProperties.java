@@ -20,8 +20,7 @@ import java.util.TreeMap;
  */
 public final class KafkaClientProperties {
 
-    private KafkaClientProperties() {
-    }
+    private KafkaClientProperties() {}
 
     /**
      * The file's settings (when {@code file} is not null) with {@code entries} over them.
@@ -60,7 +59,10 @@ public final class KafkaClientProperties {
             throw new IllegalArgumentException("--kafka-config " + file + " cannot be read: " + ex.getMessage());
         }
         Map<String, String> read = new TreeMap<>();
-        properties.stringPropertyNames().forEach(name -> read.put(name.strip(), properties.getProperty(name).strip()));
+        properties
+                .stringPropertyNames()
+                .forEach(name ->
+                        read.put(name.strip(), properties.getProperty(name).strip()));
         return Collections.unmodifiableMap(read);
     }
 }

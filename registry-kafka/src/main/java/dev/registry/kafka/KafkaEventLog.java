@@ -6,18 +6,6 @@ import dev.registry.events.log.EventCodec;
 import dev.registry.events.log.EventFrame;
 import dev.registry.events.log.EventLog;
 import dev.registry.events.log.EventReader;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.KafkaFuture;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.internals.RecordHeader;
-import org.apache.kafka.common.header.internals.RecordHeaders;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,10 +21,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
-import java.util.function.Supplier;
 import java.util.logging.Logger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * The event log on a Kafka topic with one partition, so that several registry nodes append to and
@@ -59,6 +58,7 @@ public final class KafkaEventLog implements EventLog {
 
     /** Held so the levels set below stay (JUL keeps loggers weakly). */
     private static final Logger KAFKA_LOGGER = Logger.getLogger("org.apache.kafka");
+
     private static final Logger NETWORK_LOGGER = Logger.getLogger("org.apache.kafka.clients.NetworkClient");
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
@@ -76,7 +76,9 @@ public final class KafkaEventLog implements EventLog {
     }
 
     /** This instance's id in every frame it writes (the frame's writer field): random, never 0 (converted). */
-    private final int writerId = java.util.concurrent.ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE);
+    private final int writerId =
+            java.util.concurrent.ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE);
+
     private final KafkaLogSettings settings;
     private final KafkaClientConfigs configs;
     private final TopicPartition partition;
@@ -93,8 +95,13 @@ public final class KafkaEventLog implements EventLog {
     private final AtomicInteger readerCount = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private KafkaEventLog(KafkaLogSettings settings, KafkaClientConfigs configs, String clientIdPrefix, Admin admin,
-                          KafkaProducer<byte[], byte[]> producer, KafkaContact contact) {
+    private KafkaEventLog(
+            KafkaLogSettings settings,
+            KafkaClientConfigs configs,
+            String clientIdPrefix,
+            Admin admin,
+            KafkaProducer<byte[], byte[]> producer,
+            KafkaContact contact) {
         this.settings = settings;
         this.configs = configs;
         this.partition = new TopicPartition(settings.topic(), 0);
@@ -130,7 +137,8 @@ public final class KafkaEventLog implements EventLog {
         KafkaProducer<byte[], byte[]> producer = null;
         try {
             TopicSetup.ensure(admin, settings.topic(), settings.bootstrapServers(), settings.openTimeout());
-            producer = createClient("producer", settings, () -> new KafkaProducer<>(configs.producer(prefix + "-producer")));
+            producer = createClient(
+                    "producer", settings, () -> new KafkaProducer<>(configs.producer(prefix + "-producer")));
             producer.partitionsFor(settings.topic()); // the first append need not wait for metadata
             KafkaContact contact = new KafkaContact(clock);
             contact.heard();
@@ -140,8 +148,12 @@ public final class KafkaEventLog implements EventLog {
                 producer.close(Duration.ZERO);
             }
             admin.close(Duration.ZERO);
-            throw ex instanceof KafkaLogException known ? known : new KafkaLogException("cannot open topic '"
-                    + settings.topic() + "' at " + settings.bootstrapServers() + ": " + ex.getMessage(), ex);
+            throw ex instanceof KafkaLogException known
+                    ? known
+                    : new KafkaLogException(
+                            "cannot open topic '" + settings.topic() + "' at " + settings.bootstrapServers() + ": "
+                                    + ex.getMessage(),
+                            ex);
         }
     }
 
@@ -163,8 +175,12 @@ public final class KafkaEventLog implements EventLog {
             return new KafkaEventLog(settings, configs, prefix, admin, null, contact);
         } catch (RuntimeException ex) {
             admin.close(Duration.ZERO);
-            throw ex instanceof KafkaLogException known ? known : new KafkaLogException("cannot open topic '"
-                    + settings.topic() + "' at " + settings.bootstrapServers() + ": " + ex.getMessage(), ex);
+            throw ex instanceof KafkaLogException known
+                    ? known
+                    : new KafkaLogException(
+                            "cannot open topic '" + settings.topic() + "' at " + settings.bootstrapServers() + ": "
+                                    + ex.getMessage(),
+                            ex);
         }
     }
 
@@ -174,12 +190,14 @@ public final class KafkaEventLog implements EventLog {
         try {
             return appendAsync(event).get();
         } catch (ExecutionException ex) {
-            throw ex.getCause() instanceof KafkaLogException known ? known
-                    : new KafkaLogException("the event was not appended: " + ex.getCause().getMessage(), ex.getCause());
+            throw ex.getCause() instanceof KafkaLogException known
+                    ? known
+                    : new KafkaLogException(
+                            "the event was not appended: " + ex.getCause().getMessage(), ex.getCause());
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
-            throw new KafkaLogException("interrupted while waiting for Kafka's acknowledgement "
-                    + "(the event may still be appended)", ex);
+            throw new KafkaLogException(
+                    "interrupted while waiting for Kafka's acknowledgement " + "(the event may still be appended)", ex);
         }
     }
 
@@ -204,11 +222,12 @@ public final class KafkaEventLog implements EventLog {
             // Kafka assigns offsets after the write
             value = EventFrame.encode(codec.encode(event), writerId, 0);
         } catch (RuntimeException ex) {
-            return CompletableFuture.failedFuture(new KafkaLogException("cannot encode the event: " + ex.getMessage(), ex));
+            return CompletableFuture.failedFuture(
+                    new KafkaLogException("cannot encode the event: " + ex.getMessage(), ex));
         }
         RecordHeaders headers = new RecordHeaders(List.of(new RecordHeader(NODE_HEADER, nodeIdBytes)));
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(partition.topic(), partition.partition(), null, key,
-                value, headers);
+        ProducerRecord<byte[], byte[]> record =
+                new ProducerRecord<>(partition.topic(), partition.partition(), null, key, value, headers);
         synchronized (sendOrder) { // the line of futures must be in the order of the sends
             AppendCompletions.Pending pending = completions.expect();
             try {
@@ -222,8 +241,7 @@ public final class KafkaEventLog implements EventLog {
 
     /** Nothing to do: an append is durable when it returns ({@code acks=all} on the replicas). */
     @Override
-    public void sync() {
-    }
+    public void sync() {}
 
     /** A new reader positioned before the first event, on a consumer of its own; close it when done. */
     @Override
@@ -232,10 +250,10 @@ public final class KafkaEventLog implements EventLog {
             throw new KafkaLogException("the Kafka log is closed");
         }
         String clientId = clientIdPrefix + "-reader-" + readerCount.incrementAndGet();
-        KafkaConsumer<byte[], byte[]> consumer = createClient("consumer", settings,
-                () -> new KafkaConsumer<>(configs.consumer(clientId)));
-        KafkaReader reader = new KafkaReader(consumer, partition, settings.pollTimeout(), settings.openTimeout(), contact,
-                codec, readers::remove);
+        KafkaConsumer<byte[], byte[]> consumer =
+                createClient("consumer", settings, () -> new KafkaConsumer<>(configs.consumer(clientId)));
+        KafkaReader reader = new KafkaReader(
+                consumer, partition, settings.pollTimeout(), settings.openTimeout(), contact, codec, readers::remove);
         readers.add(reader);
         return reader;
     }
@@ -292,16 +310,21 @@ public final class KafkaEventLog implements EventLog {
     private OffsetRange bounds() {
         Map<TopicPartition, OffsetSpec> earliest = Map.of(partition, OffsetSpec.earliest());
         Map<TopicPartition, OffsetSpec> latest = Map.of(partition, OffsetSpec.latest());
-        ListOffsetsOptions options = new ListOffsetsOptions().timeoutMs((int) settings.openTimeout().toMillis());
-        KafkaFuture<Long> first = admin.listOffsets(earliest, options).partitionResult(partition).thenApply(r -> r.offset());
-        KafkaFuture<Long> end = admin.listOffsets(latest, options).partitionResult(partition).thenApply(r -> r.offset());
+        ListOffsetsOptions options =
+                new ListOffsetsOptions().timeoutMs((int) settings.openTimeout().toMillis());
+        KafkaFuture<Long> first =
+                admin.listOffsets(earliest, options).partitionResult(partition).thenApply(r -> r.offset());
+        KafkaFuture<Long> end =
+                admin.listOffsets(latest, options).partitionResult(partition).thenApply(r -> r.offset());
         try {
             OffsetRange bounds = new OffsetRange(first.get(), end.get());
             contact.heard();
             return bounds;
         } catch (ExecutionException ex) {
-            throw new KafkaLogException("cannot ask Kafka for the offsets of topic '" + partition.topic() + "': "
-                    + ex.getCause().getMessage(), ex.getCause());
+            throw new KafkaLogException(
+                    "cannot ask Kafka for the offsets of topic '" + partition.topic() + "': "
+                            + ex.getCause().getMessage(),
+                    ex.getCause());
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             throw new KafkaLogException("interrupted while asking Kafka for the topic's offsets", ex);
@@ -312,7 +335,8 @@ public final class KafkaEventLog implements EventLog {
         long timeout = Math.max(1000, settings.contactProbeInterval().toMillis());
         try {
             admin.listOffsets(Map.of(partition, OffsetSpec.latest()), new ListOffsetsOptions().timeoutMs((int) timeout))
-                    .partitionResult(partition).get(timeout, TimeUnit.MILLISECONDS);
+                    .partitionResult(partition)
+                    .get(timeout, TimeUnit.MILLISECONDS);
             contact.heard();
         } catch (ExecutionException | TimeoutException | RuntimeException ex) {
             // unreachable for now: contact() keeps the time of the last answer
@@ -327,8 +351,10 @@ public final class KafkaEventLog implements EventLog {
             return create.get();
         } catch (KafkaException ex) {
             Throwable cause = ex.getCause() != null ? ex.getCause() : ex;
-            throw new KafkaLogException("cannot create the Kafka " + what + " for " + settings.bootstrapServers() + ": "
-                    + cause.getMessage(), ex);
+            throw new KafkaLogException(
+                    "cannot create the Kafka " + what + " for " + settings.bootstrapServers() + ": "
+                            + cause.getMessage(),
+                    ex);
         }
     }
 }

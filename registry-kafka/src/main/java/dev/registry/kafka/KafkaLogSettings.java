@@ -18,11 +18,18 @@ import java.util.Objects;
  * @param contactProbeInterval how often the log asks Kafka for the topic's end, to keep {@link KafkaContact} fresh
  *                             while nothing is appended or read
  */
-public record KafkaLogSettings(String bootstrapServers, String topic, String nodeId, Map<String, String> clientProperties,
-                               Duration openTimeout, Duration pollTimeout, Duration contactProbeInterval) {
+public record KafkaLogSettings(
+        String bootstrapServers,
+        String topic,
+        String nodeId,
+        Map<String, String> clientProperties,
+        Duration openTimeout,
+        Duration pollTimeout,
+        Duration contactProbeInterval) {
 
     /** The topic used when none is given. */
     public static final String DEFAULT_TOPIC = "registry-events";
+
     static final Duration DEFAULT_OPEN_TIMEOUT = Duration.ofSeconds(15);
     static final Duration DEFAULT_POLL_TIMEOUT = Duration.ofMillis(100);
     static final Duration DEFAULT_CONTACT_PROBE_INTERVAL = Duration.ofSeconds(1);
@@ -45,38 +52,44 @@ public record KafkaLogSettings(String bootstrapServers, String topic, String nod
 
     /** Settings with the default topic, no extra client properties and the default timeouts. */
     public static KafkaLogSettings of(String bootstrapServers, String nodeId) {
-        return new KafkaLogSettings(bootstrapServers, DEFAULT_TOPIC, nodeId, Map.of(), DEFAULT_OPEN_TIMEOUT,
-                DEFAULT_POLL_TIMEOUT, DEFAULT_CONTACT_PROBE_INTERVAL);
+        return new KafkaLogSettings(
+                bootstrapServers,
+                DEFAULT_TOPIC,
+                nodeId,
+                Map.of(),
+                DEFAULT_OPEN_TIMEOUT,
+                DEFAULT_POLL_TIMEOUT,
+                DEFAULT_CONTACT_PROBE_INTERVAL);
     }
 
     public KafkaLogSettings withTopic(String newTopic) {
-        return new KafkaLogSettings(bootstrapServers, newTopic, nodeId, clientProperties, openTimeout, pollTimeout,
-                contactProbeInterval);
+        return new KafkaLogSettings(
+                bootstrapServers, newTopic, nodeId, clientProperties, openTimeout, pollTimeout, contactProbeInterval);
     }
 
     public KafkaLogSettings withNodeId(String newNodeId) {
-        return new KafkaLogSettings(bootstrapServers, topic, newNodeId, clientProperties, openTimeout, pollTimeout,
-                contactProbeInterval);
+        return new KafkaLogSettings(
+                bootstrapServers, topic, newNodeId, clientProperties, openTimeout, pollTimeout, contactProbeInterval);
     }
 
     public KafkaLogSettings withClientProperties(Map<String, String> properties) {
-        return new KafkaLogSettings(bootstrapServers, topic, nodeId, properties, openTimeout, pollTimeout,
-                contactProbeInterval);
+        return new KafkaLogSettings(
+                bootstrapServers, topic, nodeId, properties, openTimeout, pollTimeout, contactProbeInterval);
     }
 
     public KafkaLogSettings withOpenTimeout(Duration timeout) {
-        return new KafkaLogSettings(bootstrapServers, topic, nodeId, clientProperties, timeout, pollTimeout,
-                contactProbeInterval);
+        return new KafkaLogSettings(
+                bootstrapServers, topic, nodeId, clientProperties, timeout, pollTimeout, contactProbeInterval);
     }
 
     public KafkaLogSettings withPollTimeout(Duration timeout) {
-        return new KafkaLogSettings(bootstrapServers, topic, nodeId, clientProperties, openTimeout, timeout,
-                contactProbeInterval);
+        return new KafkaLogSettings(
+                bootstrapServers, topic, nodeId, clientProperties, openTimeout, timeout, contactProbeInterval);
     }
 
     public KafkaLogSettings withContactProbeInterval(Duration interval) {
-        return new KafkaLogSettings(bootstrapServers, topic, nodeId, clientProperties, openTimeout, pollTimeout,
-                interval);
+        return new KafkaLogSettings(
+                bootstrapServers, topic, nodeId, clientProperties, openTimeout, pollTimeout, interval);
     }
 
     private static void requirePositive(Duration duration, String what) {

@@ -5,14 +5,6 @@ import dev.registry.events.log.EventCodec;
 import dev.registry.events.log.EventFrame;
 import dev.registry.events.log.EventReader;
 import dev.registry.events.log.LoggedEvent;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-
 import java.time.Duration;
 import java.util.Collections;
 import java.util.ConcurrentModificationException;
@@ -21,6 +13,13 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
 
 /**
  * Reads the log's partition with a consumer of its own, assigned the partition (no consumer group, no
@@ -40,8 +39,14 @@ final class KafkaReader implements EventReader {
     private Iterator<ConsumerRecord<byte[], byte[]>> buffered = Collections.emptyIterator();
     private final EventFrame frame = new EventFrame();
 
-    KafkaReader(KafkaConsumer<byte[], byte[]> consumer, TopicPartition partition, Duration pollTimeout,
-                Duration catchUpTimeout, KafkaContact contact, EventCodec codec, Consumer<KafkaReader> onClose) {
+    KafkaReader(
+            KafkaConsumer<byte[], byte[]> consumer,
+            TopicPartition partition,
+            Duration pollTimeout,
+            Duration catchUpTimeout,
+            KafkaContact contact,
+            EventCodec codec,
+            Consumer<KafkaReader> onClose) {
         this.consumer = consumer;
         this.partition = partition;
         this.pollTimeout = pollTimeout;
@@ -56,7 +61,9 @@ final class KafkaReader implements EventReader {
     @Override
     public LoggedEvent next() {
         ConsumerRecord<byte[], byte[]> record = nextRecord();
-        return record == null ? null : new LoggedEvent(record.offset(), codec.decode(encoded(record).encoded()));
+        return record == null
+                ? null
+                : new LoggedEvent(record.offset(), codec.decode(encoded(record).encoded()));
     }
 
     @Override
@@ -142,9 +149,11 @@ final class KafkaReader implements EventReader {
         try {
             records = consumer.poll(timeout);
         } catch (OffsetOutOfRangeException ex) {
-            throw new KafkaLogException("the events of topic '" + partition.topic() + "' from offset "
-                    + ex.offsetOutOfRangePartitions().get(partition)
-                    + " on are no longer in Kafka (deleted by the topic's retention?)", ex);
+            throw new KafkaLogException(
+                    "the events of topic '" + partition.topic() + "' from offset "
+                            + ex.offsetOutOfRangePartitions().get(partition)
+                            + " on are no longer in Kafka (deleted by the topic's retention?)",
+                    ex);
         } catch (WakeupException ex) {
             closeAfterWakeUp();
             throw new KafkaLogException("the log was closed while reading", ex);
@@ -166,13 +175,14 @@ final class KafkaReader implements EventReader {
     private OffsetRange bounds() {
         ensureOpen();
         try {
-            long first = consumer.beginningOffsets(List.of(partition), catchUpTimeout).get(partition);
+            long first = consumer.beginningOffsets(List.of(partition), catchUpTimeout)
+                    .get(partition);
             long end = consumer.endOffsets(List.of(partition), catchUpTimeout).get(partition);
             contact.heard();
             return new OffsetRange(first, end);
         } catch (KafkaException ex) {
-            throw new KafkaLogException("cannot ask Kafka for the offsets of topic '" + partition.topic() + "': "
-                    + ex.getMessage(), ex);
+            throw new KafkaLogException(
+                    "cannot ask Kafka for the offsets of topic '" + partition.topic() + "': " + ex.getMessage(), ex);
         }
     }
 

@@ -1,5 +1,13 @@
 package dev.registry.kafka;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Logger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
@@ -10,15 +18,6 @@ import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.logging.Logger;
 
 /**
  * Makes sure the log's topic exists with one partition: creates it when missing, with replication factor
@@ -32,7 +31,6 @@ final class TopicSetup {
      * to the registry's body limit (1 MiB by default, Kafka's default record limit), with room to spare.
      */
     static final int MAX_MESSAGE_BYTES = 16 << 20;
-
 
     private static final Logger LOG = Logger.getLogger(TopicSetup.class.getName());
 
@@ -66,8 +64,8 @@ final class TopicSetup {
             throw new KafkaLogException("no topic '" + topic + "' at " + bootstrap + ": no registry log there");
         }
         if (existing.partitions().size() != 1) {
-            throw new KafkaLogException("topic '" + topic + "' has " + existing.partitions().size()
-                    + " partitions; it is not a registry's log");
+            throw new KafkaLogException("topic '" + topic + "' has "
+                    + existing.partitions().size() + " partitions; it is not a registry's log");
         }
     }
 
@@ -87,7 +85,8 @@ final class TopicSetup {
     private TopicDescription describe() {
         try {
             return await(admin.describeTopics(List.of(topic), new DescribeTopicsOptions().timeoutMs(remainingMillis()))
-                    .allTopicNames()).get(topic);
+                            .allTopicNames())
+                    .get(topic);
         } catch (ExecutionException ex) {
             if (ex.getCause() instanceof UnknownTopicOrPartitionException) {
                 return null;
@@ -117,19 +116,23 @@ final class TopicSetup {
     private void create() {
         int brokers;
         try {
-            brokers = await(admin.describeCluster(new DescribeClusterOptions().timeoutMs(remainingMillis())).nodes()).size();
+            brokers = await(admin.describeCluster(new DescribeClusterOptions().timeoutMs(remainingMillis()))
+                            .nodes())
+                    .size();
         } catch (ExecutionException ex) {
             throw failure("cannot list the brokers", ex);
         }
         short replicas = (short) Math.min(3, brokers);
-        Map<String, String> configs = new java.util.HashMap<>(Map.of(
-                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_MESSAGE_BYTES)));
+        Map<String, String> configs = new java.util.HashMap<>(
+                Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_MESSAGE_BYTES)));
         if (brokers >= 3) {
             configs.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "2");
         }
         try {
-            await(admin.createTopics(List.of(new NewTopic(topic, 1, replicas).configs(configs)),
-                    new CreateTopicsOptions().timeoutMs(remainingMillis())).all());
+            await(admin.createTopics(
+                            List.of(new NewTopic(topic, 1, replicas).configs(configs)),
+                            new CreateTopicsOptions().timeoutMs(remainingMillis()))
+                    .all());
             LOG.info(() -> "created topic '" + topic + "': 1 partition, replication factor " + replicas
                     + (brokers >= 3 ? ", min.insync.replicas 2" : ""));
         } catch (ExecutionException ex) {
@@ -154,12 +157,13 @@ final class TopicSetup {
         if (ex.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
             return unreachable();
         }
-        return new KafkaLogException(what + " at " + bootstrap + ": " + ex.getCause().getMessage(), ex.getCause());
+        return new KafkaLogException(
+                what + " at " + bootstrap + ": " + ex.getCause().getMessage(), ex.getCause());
     }
 
     private KafkaLogException unreachable() {
-        return new KafkaLogException("cannot reach Kafka at " + bootstrap + " within " + seconds(timeout)
-                + " (topic '" + topic + "'): is it running, and are the address and the security settings right?");
+        return new KafkaLogException("cannot reach Kafka at " + bootstrap + " within " + seconds(timeout) + " (topic '"
+                + topic + "'): is it running, and are the address and the security settings right?");
     }
 
     private static String seconds(Duration duration) {

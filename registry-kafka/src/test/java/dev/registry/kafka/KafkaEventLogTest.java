@@ -1,5 +1,14 @@
 package dev.registry.kafka;
 
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import dev.registry.events.SampleEvents;
 import dev.registry.events.event.HeartbeatReceived;
 import dev.registry.events.event.RegistryEvent;
@@ -9,14 +18,6 @@ import dev.registry.events.log.EventReader;
 import dev.registry.events.log.LoggedEvent;
 import dev.registry.kafka.testkit.KafkaClusterExtension;
 import dev.registry.kafka.testkit.ReaderCatchUp;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,15 +33,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.greaterThan;
-import static org.hamcrest.Matchers.is;
-import static org.hamcrest.Matchers.notNullValue;
-import static org.hamcrest.Matchers.nullValue;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class KafkaEventLogTest {
 
@@ -51,7 +50,7 @@ class KafkaEventLogTest {
     void appendedEventsReadBackInOrderWithTheOffsetsAppendReturned() {
         List<RegistryEvent> written = SampleEvents.randomHistory(7, 500);
         try (KafkaEventLog log = KafkaEventLog.open(KAFKA.cluster().logSettings("node-a"));
-             EventReader reader = log.reader()) {
+                EventReader reader = log.reader()) {
             List<Long> offsets = new ArrayList<>();
             written.forEach(event -> offsets.add(log.append(event)));
             for (int i = 1; i < offsets.size(); i++) {
@@ -69,7 +68,7 @@ class KafkaEventLogTest {
     @Test
     void anEmptyTopicHasNoFirstOrLastIndexAndItsReaderFindsNothing() {
         try (KafkaEventLog log = KafkaEventLog.open(KAFKA.cluster().logSettings("node-a"));
-             EventReader reader = log.reader()) {
+                EventReader reader = log.reader()) {
             assertThat(log.firstIndex(), is(-1L));
             assertThat(log.lastIndex(), is(-1L));
             assertThat(reader.next(), is(nullValue()));
@@ -82,9 +81,9 @@ class KafkaEventLogTest {
         KafkaLogSettings settings = KAFKA.cluster().logSettings("node-a");
         int perNode = 400;
         try (KafkaEventLog nodeA = KafkaEventLog.open(settings);
-             KafkaEventLog nodeB = KafkaEventLog.open(settings.withNodeId("node-b"));
-             EventReader readerA = nodeA.reader();
-             EventReader readerB = nodeB.reader()) {
+                KafkaEventLog nodeB = KafkaEventLog.open(settings.withNodeId("node-b"));
+                EventReader readerA = nodeA.reader();
+                EventReader readerB = nodeB.reader()) {
             ExecutorService writers = Executors.newFixedThreadPool(2);
             CountDownLatch start = new CountDownLatch(1);
             Future<Map<Long, RegistryEvent>> fromA = writers.submit(() -> appendAll(nodeA, "a", perNode, start));
@@ -99,12 +98,14 @@ class KafkaEventLogTest {
             assertThat(seenByA, equalTo(seenByB));
             assertThat(acknowledged.size(), is(2 * perNode));
             List<LoggedEvent> expected = acknowledged.entrySet().stream()
-                    .map(entry -> new LoggedEvent(entry.getKey(), entry.getValue())).toList();
+                    .map(entry -> new LoggedEvent(entry.getKey(), entry.getValue()))
+                    .toList();
             assertThat(seenByA, equalTo(expected));
             // interleaved, not one node's appends after the other's
             long switches = 0;
             for (int i = 1; i < seenByA.size(); i++) {
-                if (nameOf(seenByA.get(i)).charAt(0) != nameOf(seenByA.get(i - 1)).charAt(0)) {
+                if (nameOf(seenByA.get(i)).charAt(0)
+                        != nameOf(seenByA.get(i - 1)).charAt(0)) {
                     switches++;
                 }
             }
@@ -118,7 +119,8 @@ class KafkaEventLogTest {
             List<Long> completionOrder = Collections.synchronizedList(new ArrayList<>());
             List<CompletableFuture<Long>> futures = new ArrayList<>();
             for (int i = 0; i < 5_000; i++) {
-                futures.add(log.appendAsync(beat("svc-" + i, i)).whenComplete((offset, failure) -> completionOrder.add(offset)));
+                futures.add(log.appendAsync(beat("svc-" + i, i))
+                        .whenComplete((offset, failure) -> completionOrder.add(offset)));
             }
             CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).join();
             List<Long> offsets = futures.stream().map(CompletableFuture::join).toList();
@@ -132,8 +134,9 @@ class KafkaEventLogTest {
     @Test
     void seekAfterStartsBehindTheGivenIndexAndRefusesAnIndexTheLogDoesNotHold() {
         try (KafkaEventLog log = KafkaEventLog.open(KAFKA.cluster().logSettings("node-a"));
-             EventReader reader = log.reader()) {
-            List<Long> indexes = SampleEvents.oneOfEach().stream().map(log::append).toList();
+                EventReader reader = log.reader()) {
+            List<Long> indexes =
+                    SampleEvents.oneOfEach().stream().map(log::append).toList();
             reader.seekAfter(indexes.get(3));
             assertThat(ReaderCatchUp.readAtLeast(reader, 1).getFirst().index(), is(indexes.get(4)));
             reader.seekAfter(indexes.getLast());
@@ -146,8 +149,9 @@ class KafkaEventLogTest {
     @Test
     void seekAtOrAfterResumesAtAnIndexOrTheNextOneAndWaitsAtTheEndPastTheLast() {
         try (KafkaEventLog log = KafkaEventLog.open(KAFKA.cluster().logSettings("node-a"));
-             EventReader reader = log.reader()) {
-            List<Long> indexes = SampleEvents.oneOfEach().stream().map(log::append).toList();
+                EventReader reader = log.reader()) {
+            List<Long> indexes =
+                    SampleEvents.oneOfEach().stream().map(log::append).toList();
             reader.seekAtOrAfter(indexes.get(5));
             assertThat(ReaderCatchUp.readAtLeast(reader, 1).getFirst().index(), is(indexes.get(5)));
             reader.seekAtOrAfter(-5);
@@ -163,7 +167,7 @@ class KafkaEventLogTest {
     void readAtFindsTheEventAtAnIndexAndNothingOutsideTheLog() {
         List<RegistryEvent> events = SampleEvents.oneOfEach();
         try (KafkaEventLog log = KafkaEventLog.open(KAFKA.cluster().logSettings("node-a"));
-             EventReader reader = log.reader()) {
+                EventReader reader = log.reader()) {
             List<Long> indexes = events.stream().map(log::append).toList();
             EventReader.IndexedEncodedEvent third = reader.readAt(indexes.get(2));
             assertThat(third, is(notNullValue()));
@@ -179,10 +183,12 @@ class KafkaEventLogTest {
     void aReaderAtTheEndSeesEventsAppendedLaterByAnotherNode() {
         KafkaLogSettings settings = KAFKA.cluster().logSettings("node-a");
         try (KafkaEventLog reading = KafkaEventLog.open(settings);
-             KafkaEventLog writing = KafkaEventLog.open(settings.withNodeId("node-b"));
-             EventReader reader = reading.reader()) {
+                KafkaEventLog writing = KafkaEventLog.open(settings.withNodeId("node-b"));
+                EventReader reader = reading.reader()) {
             writing.append(SampleEvents.oneOfEach().get(0));
-            assertThat(ReaderCatchUp.readAtLeast(reader, 1).getFirst().event(), is(SampleEvents.oneOfEach().get(0)));
+            assertThat(
+                    ReaderCatchUp.readAtLeast(reader, 1).getFirst().event(),
+                    is(SampleEvents.oneOfEach().get(0)));
             assertThat(reader.next(), is(nullValue()));
             long index = writing.append(SampleEvents.oneOfEach().get(1));
             assertThat(ReaderCatchUp.readAtLeast(reader, 1).getFirst().index(), is(index));
@@ -211,8 +217,15 @@ class KafkaEventLogTest {
             for (int i = 0; i < events.size(); i++) {
                 ConsumerRecord<byte[], byte[]> record = records.get(i);
                 String expectedKey = events.get(i) instanceof ServiceEvent service ? service.name() : null;
-                assertThat(record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8), is(expectedKey));
-                assertThat(new String(record.headers().lastHeader(KafkaEventLog.NODE_HEADER).value(), StandardCharsets.UTF_8),
+                assertThat(
+                        record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8),
+                        is(expectedKey));
+                assertThat(
+                        new String(
+                                record.headers()
+                                        .lastHeader(KafkaEventLog.NODE_HEADER)
+                                        .value(),
+                                StandardCharsets.UTF_8),
                         is("node-7"));
             }
         }
@@ -220,11 +233,13 @@ class KafkaEventLogTest {
 
     @Test
     void contactIsFreshWhileKafkaAnswersEvenWithoutTraffic() {
-        KafkaLogSettings settings = KAFKA.cluster().logSettings("node-a").withContactProbeInterval(Duration.ofMillis(100));
+        KafkaLogSettings settings =
+                KAFKA.cluster().logSettings("node-a").withContactProbeInterval(Duration.ofMillis(100));
         try (KafkaEventLog log = KafkaEventLog.open(settings)) {
             Instant opened = log.contact().last().orElseThrow();
             assertThat(log.contact().isRecent(Duration.ofSeconds(5)), is(true));
-            await().atMost(Duration.ofSeconds(10)).until(() -> log.contact().last().orElseThrow().isAfter(opened));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> log.contact().last().orElseThrow().isAfter(opened));
             assertThat(log.contact().isRecent(Duration.ZERO), is(false));
         }
     }
@@ -234,7 +249,9 @@ class KafkaEventLogTest {
         KafkaEventLog log = KafkaEventLog.open(KAFKA.cluster().logSettings("node-a"));
         EventReader reader = log.reader();
         log.close();
-        assertThrows(KafkaLogException.class, () -> log.append(SampleEvents.oneOfEach().getFirst()));
+        assertThrows(
+                KafkaLogException.class,
+                () -> log.append(SampleEvents.oneOfEach().getFirst()));
         assertThrows(KafkaLogException.class, reader::next);
         reader.close();
     }
@@ -257,8 +274,8 @@ class KafkaEventLogTest {
     }
 
     private static HeartbeatReceived beat(String name, int i) {
-        return new HeartbeatReceived(Instant.parse("2026-05-01T00:00:00Z").plusMillis(i), name, null,
-                HeartbeatReceived.CAUSE_CLIENT);
+        return new HeartbeatReceived(
+                Instant.parse("2026-05-01T00:00:00Z").plusMillis(i), name, null, HeartbeatReceived.CAUSE_CLIENT);
     }
 
     private static String nameOf(LoggedEvent event) {

@@ -1,16 +1,15 @@
 package dev.registry.kafka;
 
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.is;
+
 import dev.registry.events.SampleEvents;
 import dev.registry.events.event.RegistryEvent;
 import dev.registry.events.log.EventReader;
 import dev.registry.events.log.LoggedEvent;
 import dev.registry.kafka.testkit.ReaderCatchUp;
-import org.apache.kafka.clients.CommonClientConfigs;
-import org.apache.kafka.clients.admin.Admin;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -27,11 +26,11 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.is;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code bin/kafka-local}: brokers as processes of their own, killed with {@code kill -9} by PID. */
 class KafkaLocalScriptTest {
@@ -66,9 +65,14 @@ class KafkaLocalScriptTest {
         try (KafkaEventLog log = KafkaEventLog.open(settings)) {
             events.subList(0, 200).forEach(event -> acknowledged.add(new LoggedEvent(log.append(event), event)));
             long leader = pids.get("broker-" + leaderOf(bootstrap, settings.topic()));
-            assertThat(new ProcessBuilder("kill", "-9", String.valueOf(leader)).start().waitFor(), is(0));
-            await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(leader).isEmpty()
-                    || !ProcessHandle.of(leader).get().isAlive());
+            assertThat(
+                    new ProcessBuilder("kill", "-9", String.valueOf(leader))
+                            .start()
+                            .waitFor(),
+                    is(0));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> ProcessHandle.of(leader).isEmpty()
+                            || !ProcessHandle.of(leader).get().isAlive());
             // the topic's leadership moves to a broker left (the controller notices within its session timeout)
             events.subList(200, 400).forEach(event -> acknowledged.add(new LoggedEvent(log.append(event), event)));
             try (EventReader reader = log.reader()) {
@@ -79,14 +83,17 @@ class KafkaLocalScriptTest {
         script.destroy(); // SIGTERM
         assertThat(script.waitFor(60, TimeUnit.SECONDS), is(true));
         assertThat(script.exitValue(), is(0));
-        pids.forEach((name, pid) -> assertThat(name + " still runs", ProcessHandle.of(pid).map(ProcessHandle::isAlive)
-                .orElse(false), is(false)));
+        pids.forEach((name, pid) -> assertThat(
+                name + " still runs",
+                ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
+                is(false)));
         assertThat(Files.exists(dir.resolve("pids")), is(false));
 
         // a second start on the same directory finds the events again
         Process again = start(port);
         assertThat(bootstrapLine(again), is(bootstrap));
-        try (KafkaEventLog log = KafkaEventLog.open(settings); EventReader reader = log.reader()) {
+        try (KafkaEventLog log = KafkaEventLog.open(settings);
+                EventReader reader = log.reader()) {
             assertThat(ReaderCatchUp.readAtLeast(reader, events.size()), equalTo(acknowledged));
         }
         again.destroy();
@@ -94,9 +101,16 @@ class KafkaLocalScriptTest {
     }
 
     private Process start(int port) throws IOException {
-        Process script = new ProcessBuilder(ROOT.resolve("bin/kafka-local").toString(), "--brokers", "3",
-                "--port", String.valueOf(port), "--dir", dir.toString())
-                .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("kafka-local.err").toFile()))
+        Process script = new ProcessBuilder(
+                        ROOT.resolve("bin/kafka-local").toString(),
+                        "--brokers",
+                        "3",
+                        "--port",
+                        String.valueOf(port),
+                        "--dir",
+                        dir.toString())
+                .redirectError(ProcessBuilder.Redirect.appendTo(
+                        dir.resolve("kafka-local.err").toFile()))
                 .start();
         scripts.add(script);
         return script;
@@ -106,7 +120,8 @@ class KafkaLocalScriptTest {
     private String bootstrapLine(Process script) throws Exception {
         CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
             try {
-                return new BufferedReader(new InputStreamReader(script.getInputStream(), StandardCharsets.UTF_8)).readLine();
+                return new BufferedReader(new InputStreamReader(script.getInputStream(), StandardCharsets.UTF_8))
+                        .readLine();
             } catch (IOException ex) {
                 throw new IllegalStateException(ex);
             }
@@ -131,7 +146,14 @@ class KafkaLocalScriptTest {
 
     private static int leaderOf(String bootstrap, String topic) throws Exception {
         try (Admin admin = Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().getFirst().leader().id();
+            return admin.describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get()
+                    .get(topic)
+                    .partitions()
+                    .getFirst()
+                    .leader()
+                    .id();
         }
     }
 

@@ -1,5 +1,11 @@
 package dev.registry.kafka;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import dev.registry.events.SampleEvents;
 import dev.registry.events.event.RegistryEvent;
 import dev.registry.events.log.DamagedEventException;
@@ -8,21 +14,14 @@ import dev.registry.events.log.EventReader;
 import dev.registry.events.log.EventReader.IndexedEncodedEvent;
 import dev.registry.kafka.testkit.KafkaClusterExtension;
 import dev.registry.kafka.testkit.ReaderCatchUp;
+import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import java.util.List;
-import java.util.Map;
-
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.is;
-import static org.hamcrest.Matchers.not;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * A record's value is the event's checksummed frame, as the Chronicle log stores it: every event
@@ -38,8 +37,9 @@ class RecordFrameTest {
     @Test
     void eventsReadBackWholeAndEachNodeIsAWriterOfItsOwn() {
         KafkaLogSettings settings = KAFKA.cluster().logSettings("a");
-        try (KafkaEventLog a = KafkaEventLog.open(settings); KafkaEventLog b = KafkaEventLog.open(settings.withNodeId("b"));
-             EventReader reader = a.reader()) {
+        try (KafkaEventLog a = KafkaEventLog.open(settings);
+                KafkaEventLog b = KafkaEventLog.open(settings.withNodeId("b"));
+                EventReader reader = a.reader()) {
             List<RegistryEvent> events = SampleEvents.oneOfEach();
             for (RegistryEvent e : events) {
                 a.append(e);
@@ -57,13 +57,18 @@ class RecordFrameTest {
     @Test
     void aValueWhoseBytesChangedIsRefusedNamingItsOffset() {
         KafkaLogSettings settings = KAFKA.cluster().logSettings("a");
-        try (KafkaEventLog log = KafkaEventLog.open(settings); EventReader reader = log.reader()) {
+        try (KafkaEventLog log = KafkaEventLog.open(settings);
+                EventReader reader = log.reader()) {
             log.append(SampleEvents.oneOfEach().getFirst());
-            byte[] frame = dev.registry.events.log.EventFrame.encode(codec.encode(SampleEvents.oneOfEach().getFirst()), 7, 0);
+            byte[] frame = dev.registry.events.log.EventFrame.encode(
+                    codec.encode(SampleEvents.oneOfEach().getFirst()), 7, 0);
             frame[frame.length / 2] ^= 0x10;
-            try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.cluster().bootstrapServers()),
-                    new ByteArraySerializer(), new ByteArraySerializer())) {
+            try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(
+                    Map.of(
+                            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                            KAFKA.cluster().bootstrapServers()),
+                    new ByteArraySerializer(),
+                    new ByteArraySerializer())) {
                 raw.send(new ProducerRecord<>(settings.topic(), 0, null, frame)).get();
             } catch (Exception ex) {
                 throw new AssertionError(ex);

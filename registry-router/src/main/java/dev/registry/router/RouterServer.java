@@ -27,8 +27,8 @@ public final class RouterServer implements AutoCloseable {
     private final WebServer web;
     private final RouterStats stats;
 
-    private RouterServer(RegistrySources sources, Membership membership, ProxyHandler proxy, WebServer web,
-                         RouterStats stats) {
+    private RouterServer(
+            RegistrySources sources, Membership membership, ProxyHandler proxy, WebServer web, RouterStats stats) {
         this.stats = stats;
         this.sources = sources;
         this.membership = membership;
@@ -44,13 +44,19 @@ public final class RouterServer implements AutoCloseable {
     public static RouterServer start(RouterSettings settings) {
         requireFree(settings.host(), settings.port());
         Membership[] membership = new Membership[1];
-        RegistrySources sources = new RegistrySources(settings.registryUrls(), settings.token(),
-                () -> membership[0].changed());
+        RegistrySources sources =
+                new RegistrySources(settings.registryUrls(), settings.token(), () -> membership[0].changed());
         Ejections ejections = new Ejections();
         membership[0] = new Membership(sources, settings.staticServices(), ejections::reset);
         RouterStats stats = new RouterStats();
-        ProxyHandler proxy = new ProxyHandler(membership[0], ejections, new RoutingRules(settings.sizeThreshold()), stats,
-                settings.maxBodyBytes(), settings.timeout(), settings.connectTimeout());
+        ProxyHandler proxy = new ProxyHandler(
+                membership[0],
+                ejections,
+                new RoutingRules(settings.sizeThreshold()),
+                stats,
+                settings.maxBodyBytes(),
+                settings.timeout(),
+                settings.connectTimeout());
         RouterEndpoints endpoints = new RouterEndpoints(membership[0], sources, ejections, stats);
         WebServer web = WebServer.builder()
                 .host(settings.host())
@@ -60,10 +66,13 @@ public final class RouterServer implements AutoCloseable {
                 .connectionOptions(o -> o.tcpNoDelay(true))
                 // /observe/metrics before the proxy, which takes every other path (the routing's weight is 100)
                 .featuresDiscoverServices(false)
-                .addFeature(ObserveFeature.builder().weight(200)
-                        .addObserver(MetricsObserver.builder().meterRegistry(Services.get(MeterRegistry.class)).build()).build())
-                .routing(r -> r
-                        .get("/metrics", (req, res) -> res.reroute("/observe/metrics", req.query()))
+                .addFeature(ObserveFeature.builder()
+                        .weight(200)
+                        .addObserver(MetricsObserver.builder()
+                                .meterRegistry(Services.get(MeterRegistry.class))
+                                .build())
+                        .build())
+                .routing(r -> r.get("/metrics", (req, res) -> res.reroute("/observe/metrics", req.query()))
                         .get("/health", endpoints::health)
                         .get("/status", endpoints::status)
                         .get("/models", endpoints::models)
@@ -77,14 +86,18 @@ public final class RouterServer implements AutoCloseable {
             web.stop();
             proxy.close();
             stats.close();
-            throw new IllegalStateException("port " + settings.port() + " on " + settings.host()
-                    + " cannot be bound (in use?)");
+            throw new IllegalStateException(
+                    "port " + settings.port() + " on " + settings.host() + " cannot be bound (in use?)");
         }
         membership[0].start();
         sources.start(settings.heartbeatTtl());
-        LOG.log(System.Logger.Level.INFO, "routing on http://" + settings.host() + ":" + web.port() + " for "
-                + String.join(",", settings.registryUrls()) + (settings.staticServices().isEmpty() ? ""
-                : " and " + settings.staticServices().size() + " static service(s)"));
+        LOG.log(
+                System.Logger.Level.INFO,
+                "routing on http://" + settings.host() + ":" + web.port() + " for "
+                        + String.join(",", settings.registryUrls())
+                        + (settings.staticServices().isEmpty()
+                                ? ""
+                                : " and " + settings.staticServices().size() + " static service(s)"));
         return new RouterServer(sources, membership[0], proxy, web, stats);
     }
 
@@ -97,8 +110,8 @@ public final class RouterServer implements AutoCloseable {
             probe.setReuseAddress(true);
             probe.bind(new java.net.InetSocketAddress(host, port));
         } catch (java.io.IOException ex) {
-            throw new IllegalStateException("port " + port + " on " + host + " is already in use or cannot be bound ("
-                    + ex.getMessage() + ")");
+            throw new IllegalStateException(
+                    "port " + port + " on " + host + " is already in use or cannot be bound (" + ex.getMessage() + ")");
         }
     }
 

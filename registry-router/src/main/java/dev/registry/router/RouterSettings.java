@@ -1,7 +1,6 @@
 package dev.registry.router;
 
 import dev.registry.router.membership.Backend;
-
 import java.time.Duration;
 import java.util.List;
 
@@ -19,9 +18,17 @@ import java.util.List;
  * @param heartbeatTtl    the registry's heartbeat TTL: a record is healthy while its heartbeat is younger
  * @param token           bearer token for a registry that wants one for reads, or null
  */
-public record RouterSettings(String host, int port, List<String> registryUrls, List<Backend> staticServices,
-                             long sizeThreshold, long maxBodyBytes, Duration timeout, Duration connectTimeout,
-                             Duration heartbeatTtl, String token) {
+public record RouterSettings(
+        String host,
+        int port,
+        List<String> registryUrls,
+        List<Backend> staticServices,
+        long sizeThreshold,
+        long maxBodyBytes,
+        Duration timeout,
+        Duration connectTimeout,
+        Duration heartbeatTtl,
+        String token) {
 
     public static final int DEFAULT_PORT = 8000;
     public static final long DEFAULT_SIZE_THRESHOLD = 51_200;
@@ -49,32 +56,86 @@ public record RouterSettings(String host, int port, List<String> registryUrls, L
 
     /** Every default, on {@code 0.0.0.0:8000}, for these registries. */
     public static RouterSettings defaults(List<String> registryUrls) {
-        return new RouterSettings("0.0.0.0", DEFAULT_PORT, registryUrls, List.of(), DEFAULT_SIZE_THRESHOLD,
-                DEFAULT_MAX_BODY, DEFAULT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_HEARTBEAT_TTL, null);
+        return new RouterSettings(
+                "0.0.0.0",
+                DEFAULT_PORT,
+                registryUrls,
+                List.of(),
+                DEFAULT_SIZE_THRESHOLD,
+                DEFAULT_MAX_BODY,
+                DEFAULT_TIMEOUT,
+                DEFAULT_CONNECT_TIMEOUT,
+                DEFAULT_HEARTBEAT_TTL,
+                null);
     }
 
     public RouterSettings withAddress(String newHost, int newPort) {
-        return new RouterSettings(newHost, newPort, registryUrls, staticServices, sizeThreshold, maxBodyBytes,
-                timeout, connectTimeout, heartbeatTtl, token);
+        return new RouterSettings(
+                newHost,
+                newPort,
+                registryUrls,
+                staticServices,
+                sizeThreshold,
+                maxBodyBytes,
+                timeout,
+                connectTimeout,
+                heartbeatTtl,
+                token);
     }
 
     public RouterSettings withStaticServices(List<Backend> backends) {
-        return new RouterSettings(host, port, registryUrls, backends, sizeThreshold, maxBodyBytes, timeout,
-                connectTimeout, heartbeatTtl, token);
+        return new RouterSettings(
+                host,
+                port,
+                registryUrls,
+                backends,
+                sizeThreshold,
+                maxBodyBytes,
+                timeout,
+                connectTimeout,
+                heartbeatTtl,
+                token);
     }
 
     public RouterSettings withLimits(long newSizeThreshold, long newMaxBodyBytes) {
-        return new RouterSettings(host, port, registryUrls, staticServices, newSizeThreshold, newMaxBodyBytes,
-                timeout, connectTimeout, heartbeatTtl, token);
+        return new RouterSettings(
+                host,
+                port,
+                registryUrls,
+                staticServices,
+                newSizeThreshold,
+                newMaxBodyBytes,
+                timeout,
+                connectTimeout,
+                heartbeatTtl,
+                token);
     }
 
     public RouterSettings withTimeouts(Duration newTimeout, Duration newConnectTimeout) {
-        return new RouterSettings(host, port, registryUrls, staticServices, sizeThreshold, maxBodyBytes, newTimeout,
-                newConnectTimeout, heartbeatTtl, token);
+        return new RouterSettings(
+                host,
+                port,
+                registryUrls,
+                staticServices,
+                sizeThreshold,
+                maxBodyBytes,
+                newTimeout,
+                newConnectTimeout,
+                heartbeatTtl,
+                token);
     }
 
     public RouterSettings withRegistryAccess(Duration newHeartbeatTtl, String newToken) {
-        return new RouterSettings(host, port, registryUrls, staticServices, sizeThreshold, maxBodyBytes, timeout,
-                connectTimeout, newHeartbeatTtl, newToken);
+        return new RouterSettings(
+                host,
+                port,
+                registryUrls,
+                staticServices,
+                sizeThreshold,
+                maxBodyBytes,
+                timeout,
+                connectTimeout,
+                newHeartbeatTtl,
+                newToken);
     }
 }

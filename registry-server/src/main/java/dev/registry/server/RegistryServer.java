@@ -38,7 +38,6 @@ import dev.registry.server.write.WriteFailedException;
 import io.helidon.common.tls.Tls;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
-
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Instant;
@@ -65,8 +64,13 @@ public final class RegistryServer implements AutoCloseable {
     private final Observability observe;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private RegistryServer(Node node, Probe probe, HealthScheduler health, RequestBodies bodies, WebServer web,
-                           Observability observe) {
+    private RegistryServer(
+            Node node,
+            Probe probe,
+            HealthScheduler health,
+            RequestBodies bodies,
+            WebServer web,
+            Observability observe) {
         this.observe = observe;
         this.node = node;
         this.probe = probe;
@@ -84,12 +88,20 @@ public final class RegistryServer implements AutoCloseable {
     public static RegistryServer start(RegistrySettings settings, Clock clock, LongSupplier usableDiskBytes) {
         Instant startedAt = clock.instant();
         // What can fail without the log is checked before it is opened: a failed start leaves it as it was.
-        Tls tls = settings.tlsKeystore() == null ? null : TlsKeystore.load(settings.tlsKeystore(),
-                settings.tlsPassword() == null ? new char[0] : settings.tlsPassword().toCharArray());
+        Tls tls = settings.tlsKeystore() == null
+                ? null
+                : TlsKeystore.load(
+                        settings.tlsKeystore(),
+                        settings.tlsPassword() == null
+                                ? new char[0]
+                                : settings.tlsPassword().toCharArray());
         ListenAddress.requireFree(settings.host(), settings.port());
         if (settings.staleAfter().compareTo(settings.heartbeatTtl()) < 0) {
-            LOG.log(Level.WARNING, "--stale-after " + Durations.format(settings.staleAfter()) + " is shorter than --heartbeat-ttl "
-                    + Durations.format(settings.heartbeatTtl()) + ": records will be evicted while they still count as healthy");
+            LOG.log(
+                    Level.WARNING,
+                    "--stale-after " + Durations.format(settings.staleAfter()) + " is shorter than --heartbeat-ttl "
+                            + Durations.format(settings.heartbeatTtl())
+                            + ": records will be evicted while they still count as healthy");
         }
         Observability observe = Observability.create();
         Node node;
@@ -111,24 +123,36 @@ public final class RegistryServer implements AutoCloseable {
     }
 
     /** The HTTP server over {@code node}: every feature's routes, the filters, the error replies. */
-    private static RegistryServer serve(RegistrySettings settings, Clock clock, Instant startedAt, Tls tls, Node node,
-                                        Observability observe) {
+    private static RegistryServer serve(
+            RegistrySettings settings, Clock clock, Instant startedAt, Tls tls, Node node, Observability observe) {
         RegistryView view = node.view();
         Probe probe = new Probe(settings.checkTimeout(), settings.checkConcurrency());
-        HealthScheduler health = new HealthScheduler(view, node.writes(), node.rules(), node.deadlines(), probe, clock,
-                node.mayActOnTime());
-        ServiceEndpoints services = new ServiceEndpoints(view, node.writes(), node.rules(), clock, node.changes(),
-                settings.maxRecords(), settings.limits());
-        AuditEndpoints audit = new AuditEndpoints(node.log(), new ServiceHistory(node.log(), node.history()),
-                new TimeTravel(node.log(), node.checkpoints()), services, view::lastIndex);
-        HealthEndpoints healthEndpoints = new HealthEndpoints(view, node.rules(), probe, node.writes(), clock, node.stale());
+        HealthScheduler health = new HealthScheduler(
+                view, node.writes(), node.rules(), node.deadlines(), probe, clock, node.mayActOnTime());
+        ServiceEndpoints services = new ServiceEndpoints(
+                view, node.writes(), node.rules(), clock, node.changes(), settings.maxRecords(), settings.limits());
+        AuditEndpoints audit = new AuditEndpoints(
+                node.log(),
+                new ServiceHistory(node.log(), node.history()),
+                new TimeTravel(node.log(), node.checkpoints()),
+                services,
+                view::lastIndex);
+        HealthEndpoints healthEndpoints =
+                new HealthEndpoints(view, node.rules(), probe, node.writes(), clock, node.stale());
         StatsEndpoint stats = new StatsEndpoint(view, node.rules(), clock, startedAt);
         EventStream stream = new EventStream(node.log(), node.changes(), node.checkpoints()::floor);
         // observability: the components record into the meters, whose gauges read the server's state
         probe.recordInto(observe.metrics());
         stream.recordInto(observe.metrics());
-        observe.watch(new ServerMeters.Sources(view, node.rules(), clock, node.meters().writerQueue(),
-                node.changes()::queriesWaiting, node.meters().logFiles(), node.meters().snapshotTime(), probe::inFlight,
+        observe.watch(new ServerMeters.Sources(
+                view,
+                node.rules(),
+                clock,
+                node.meters().writerQueue(),
+                node.changes()::queriesWaiting,
+                node.meters().logFiles(),
+                node.meters().snapshotTime(),
+                probe::inFlight,
                 version()));
         RequestBodies bodies = new RequestBodies(settings.maxBodyBytes(), settings.bodyTimeout());
         TokenFilter token = new TokenFilter(new BearerToken(settings.token(), settings.tokenForReads()));
@@ -136,8 +160,7 @@ public final class RegistryServer implements AutoCloseable {
         if (tls != null) {
             builder.tls(tls);
         }
-        WebServer web = builder
-                .host(settings.host())
+        WebServer web = builder.host(settings.host())
                 .port(settings.port())
                 .shutdownHook(false)
                 .directHandlers(JsonDirectHandler.forAllEvents())
@@ -165,8 +188,8 @@ public final class RegistryServer implements AutoCloseable {
             // taken between the check before the log and now; the web server has logged why
             bodies.close();
             probe.close();
-            throw new IllegalStateException(ListenAddress.unavailable(settings.host(), settings.port(),
-                    new java.net.BindException("Address already in use")));
+            throw new IllegalStateException(ListenAddress.unavailable(
+                    settings.host(), settings.port(), new java.net.BindException("Address already in use")));
         }
         // Only a start that serves is recorded, with its restart grace.
         try {
@@ -175,8 +198,14 @@ public final class RegistryServer implements AutoCloseable {
             // e.g. a nearly full disk: serve reads anyway, and say why writes are refused
             LOG.log(Level.WARNING, "registry-started not recorded: " + ex.getMessage());
         }
-        LOG.log(Level.INFO, "registry {0} serving {1} records on {2}://{3}:{4}", version(), view.size(),
-                settings.tlsKeystore() == null ? "http" : "https", settings.host(), String.valueOf(web.port()));
+        LOG.log(
+                Level.INFO,
+                "registry {0} serving {1} records on {2}://{3}:{4}",
+                version(),
+                view.size(),
+                settings.tlsKeystore() == null ? "http" : "https",
+                settings.host(),
+                String.valueOf(web.port()));
         health.start(settings.checksEnabled(), settings.checkInterval());
         node.lifecycle().start();
         observe.ready();
@@ -211,7 +240,9 @@ public final class RegistryServer implements AutoCloseable {
 
     /** Appends the expiries and evictions due now (the scheduler does this by itself; tests call it). */
     public List<LoggedEvent> sweepNow() {
-        return node.writes().execute(new Command.Sweep(node.rules(), node.deadlines())).events();
+        return node.writes()
+                .execute(new Command.Sweep(node.rules(), node.deadlines()))
+                .events();
     }
 
     /** Deletes the log files retention lets go now (the server does this every minute by itself). */

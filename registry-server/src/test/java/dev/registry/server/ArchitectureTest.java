@@ -1,13 +1,13 @@
 package dev.registry.server;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
-
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
  * How registry-server is put together: no package reaches back into one that reaches it, the
@@ -26,25 +26,48 @@ class ArchitectureTest {
 
     @Test
     void thePureRulesDependOnNothingButEventsAndTheWireModel() {
-        classes().that().resideInAPackage("dev.registry.server.rules..")
-                .should().onlyDependOnClassesThat().resideInAnyPackage("dev.registry.server.rules..",
-                        "dev.registry.events..", "dev.registry.api..", "java..", "com.fasterxml.jackson..")
+        classes()
+                .that()
+                .resideInAPackage("dev.registry.server.rules..")
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.registry.server.rules..",
+                        "dev.registry.events..",
+                        "dev.registry.api..",
+                        "java..",
+                        "com.fasterxml.jackson..")
                 .because("the decider and the health rules are pure functions of a view, a command and a time")
                 .check(MAIN);
     }
 
     @Test
     void theSharedHttpLayerKnowsNoFeature() {
-        noClasses().that().resideInAPackage("dev.registry.server.http..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.registry.server.services..",
-                        "dev.registry.server.health..", "dev.registry.server.audit..", "dev.registry.server.stats..",
-                        "dev.registry.server.discovery..", "dev.registry.server.write..", "dev.registry.server.rules..",
-                        "dev.registry.server.observe..", "dev.registry.server.ui..", "dev.registry.server.logging..")
+        noClasses()
+                .that()
+                .resideInAPackage("dev.registry.server.http..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.registry.server.services..",
+                        "dev.registry.server.health..",
+                        "dev.registry.server.audit..",
+                        "dev.registry.server.stats..",
+                        "dev.registry.server.discovery..",
+                        "dev.registry.server.write..",
+                        "dev.registry.server.rules..",
+                        "dev.registry.server.observe..",
+                        "dev.registry.server.ui..",
+                        "dev.registry.server.logging..")
                 .check(MAIN);
     }
 
     @Test
     void theServerDependsOnNoTool() {
-        noClasses().should().dependOnClassesThat().resideInAPackage("dev.registry.tools..").check(MAIN);
+        noClasses()
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.registry.tools..")
+                .check(MAIN);
     }
 }

@@ -1,19 +1,18 @@
 package dev.registry.server;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+
 import dev.registry.events.log.RollPeriod;
 import dev.registry.server.config.RegistrySettings;
 import dev.registry.server.logging.ServerLogging;
 import dev.registry.server.rules.HealthRules;
 import dev.registry.server.write.SyncPolicy;
-import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
-
 import java.nio.file.Path;
 import java.time.Duration;
-
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.is;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /** The command line and the settings share their defaults, and typed options parse as documented. */
 class MainOptionsTest {
@@ -21,12 +20,15 @@ class MainOptionsTest {
     @Test
     void noOptionsGiveExactlyTheSettingsDefaults() {
         Main main = parse();
-        assertThat(main.settings(null), is(RegistrySettings.builder(Path.of("./data")).build()));
+        assertThat(
+                main.settings(null),
+                is(RegistrySettings.builder(Path.of("./data")).build()));
     }
 
     @Test
     void enumOptionsTakeTheDocumentedLowerCaseWords() {
-        RegistrySettings s = parse("--fsync", "batch", "--roll", "hourly", "--heartbeat-ttl", "90s").settings(null);
+        RegistrySettings s = parse("--fsync", "batch", "--roll", "hourly", "--heartbeat-ttl", "90s")
+                .settings(null);
         assertThat(s.sync(), is(SyncPolicy.BATCH));
         assertThat(s.roll(), is(RollPeriod.HOURLY));
         assertThat(new HealthRules(s.heartbeatTtl(), s.staleAfter()).heartbeatTtl(), is(Duration.ofSeconds(90)));

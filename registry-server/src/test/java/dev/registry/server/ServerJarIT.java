@@ -1,9 +1,12 @@
 package dev.registry.server;
 
-import dev.registry.server.testing.Http;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
 
+import dev.registry.server.testing.Http;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -11,12 +14,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.is;
-import static org.hamcrest.Matchers.not;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The packaged jar as an operator runs it: {@code java -jar registry-server/target/registry-server.jar},
@@ -36,7 +35,10 @@ class ServerJarIT {
         int port = freePort();
         Process first = start(List.of("--port", Integer.toString(port), "--data-dir", data.toString()), List.of());
         Http http = awaitServing(first, port);
-        assertThat(http.post("/services", Http.registration("jar-svc", 8000, "{\"type\":\"openai-api\"}")).status(), is(201));
+        assertThat(
+                http.post("/services", Http.registration("jar-svc", 8000, "{\"type\":\"openai-api\"}"))
+                        .status(),
+                is(201));
         String record = http.get("/services/jar-svc").body();
         stop(first);
 
@@ -52,11 +54,13 @@ class ServerJarIT {
     }
 
     private Process start(List<String> args, List<String> env) throws IOException {
-        List<String> command = new java.util.ArrayList<>(List.of(
-                ProcessHandle.current().info().command().orElse("java"), "-jar", JAR.toString()));
+        List<String> command = new java.util.ArrayList<>(
+                List.of(ProcessHandle.current().info().command().orElse("java"), "-jar", JAR.toString()));
         command.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(tmp.resolve("server.log").toFile()));
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        tmp.resolve("server.log").toFile()));
         for (String e : env) {
             pb.environment().put(e.substring(0, e.indexOf('=')), e.substring(e.indexOf('=') + 1));
         }
@@ -65,7 +69,9 @@ class ServerJarIT {
 
     private static Http awaitServing(Process process, int port) {
         Http http = new Http(port);
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
+                .ignoreExceptions()
                 .until(() -> {
                     assertThat("server exited", process.isAlive(), is(true));
                     return http.get("/health").status() == 200;

@@ -1,12 +1,15 @@
 package dev.registry.server;
 
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.is;
+
 import dev.registry.events.log.LoggedEvent;
 import dev.registry.server.testing.ChildJvm;
 import dev.registry.server.testing.ChildRegistry;
 import dev.registry.server.testing.TestRegistry;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -15,12 +18,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.is;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What a newcomer meets first: a start that cannot succeed says why in one line, exits non-zero,
@@ -36,7 +35,8 @@ class StartUpTest {
         List<LoggedEvent> before = logWithOneRecord();
         try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             int port = taken.getLocalPort();
-            Run run = runMain("--host", "127.0.0.1", "--port", Integer.toString(port), "--data-dir", dataDir.toString());
+            Run run =
+                    runMain("--host", "127.0.0.1", "--port", Integer.toString(port), "--data-dir", dataDir.toString());
             assertThat(run.output, equalTo("registry-server: port " + port + " on 127.0.0.1 is already in use\n"));
             assertThat(run.exitCode, is(1));
         }
@@ -50,7 +50,9 @@ class StartUpTest {
     void aPortOutOfRangeIsRefusedBeforeTheLogIsTouched() throws Exception {
         List<LoggedEvent> before = logWithOneRecord();
         Run run = runMain("--port", "99999", "--data-dir", dataDir.toString());
-        assertThat(run.output, equalTo("registry-server: --port must be between 0 and 65535 (0: any free port), not 99999\n"));
+        assertThat(
+                run.output,
+                equalTo("registry-server: --port must be between 0 and 65535 (0: any free port), not 99999\n"));
         assertThat(run.exitCode, is(2));
         assertThat(eventTypes(TestRegistry.readLog(dataDir)), equalTo(eventTypes(before)));
     }
@@ -58,8 +60,10 @@ class StartUpTest {
     @Test
     void aBadOptionIsTheErrorAndAPointerToHelpNotTheWholeUsage() throws Exception {
         Run run = runMain("--prot", "8000", "--data-dir", dataDir.toString());
-        assertThat(run.output, equalTo("registry-server: Unknown options: '--prot', '8000'\n"
-                + "Try 'registry-server --help' for more information.\n"));
+        assertThat(
+                run.output,
+                equalTo("registry-server: Unknown options: '--prot', '8000'\n"
+                        + "Try 'registry-server --help' for more information.\n"));
         assertThat(run.exitCode, is(2));
         assertThat(Files.exists(dataDir.resolve("metadata.cq4t")), is(false));
     }
@@ -69,25 +73,41 @@ class StartUpTest {
         Path log = dataDir.resolveSibling(dataDir.getFileName() + "-server.log");
         ChildRegistry child = ChildRegistry.start(dataDir, "--stale-after", "60s", "--heartbeat-ttl", "120s");
         try {
-            assertThat(child.http().post("/services", "{\"name\":\"a\",\"host\":\"h\",\"port\":1,\"hostname\":\"h\","
-                    + "\"url\":\"http://h:1\",\"status\":\"running\"}").status(), is(201));
+            assertThat(
+                    child.http()
+                            .post(
+                                    "/services",
+                                    "{\"name\":\"a\",\"host\":\"h\",\"port\":1,\"hostname\":\"h\","
+                                            + "\"url\":\"http://h:1\",\"status\":\"running\"}")
+                            .status(),
+                    is(201));
             assertThat(child.terminate(), is(143));
         } finally {
             child.close();
         }
         String output = Files.readString(log);
-        assertThat(output, containsString("WARNING dev.registry.server.RegistryServer: --stale-after 60s is shorter than "
-                + "--heartbeat-ttl 120s"));
-        assertThat(output, containsString("registry stopped: every accepted write finished; 2 events appended since "
-                + "the start"));
+        assertThat(
+                output,
+                containsString("WARNING dev.registry.server.RegistryServer: --stale-after 60s is shorter than "
+                        + "--heartbeat-ttl 120s"));
+        assertThat(
+                output,
+                containsString(
+                        "registry stopped: every accepted write finished; 2 events appended since " + "the start"));
         assertThat(output.contains("sun.misc.Unsafe"), is(false));
     }
 
     /** A log with one registration (and its start), written by a server that has stopped. */
     private List<LoggedEvent> logWithOneRecord() {
         try (TestRegistry registry = new TestRegistry(dataDir)) {
-            assertThat(registry.http().post("/services", "{\"name\":\"kept\",\"host\":\"h\",\"port\":1,\"hostname\":\"h\","
-                    + "\"url\":\"http://h:1\",\"status\":\"running\"}").status(), is(201));
+            assertThat(
+                    registry.http()
+                            .post(
+                                    "/services",
+                                    "{\"name\":\"kept\",\"host\":\"h\",\"port\":1,\"hostname\":\"h\","
+                                            + "\"url\":\"http://h:1\",\"status\":\"running\"}")
+                            .status(),
+                    is(201));
         }
         return TestRegistry.readLog(dataDir);
     }
@@ -98,12 +118,12 @@ class StartUpTest {
         return types;
     }
 
-    private record Run(int exitCode, String output) {
-    }
+    private record Run(int exitCode, String output) {}
 
     private static Run runMain(String... args) throws Exception {
         Process p = new ProcessBuilder(ChildJvm.command("dev.registry.server.Main", List.of(args)))
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         try {
             String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             await().atMost(java.time.Duration.ofSeconds(60)).until(() -> !p.isAlive());

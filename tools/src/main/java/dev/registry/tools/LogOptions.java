@@ -12,39 +12,54 @@ import dev.registry.kafka.KafkaClientProperties;
 import dev.registry.kafka.KafkaEventLog;
 import dev.registry.kafka.KafkaLogException;
 import dev.registry.kafka.KafkaLogSettings;
-import picocli.CommandLine.Option;
-
 import java.nio.file.Path;
 import java.util.Optional;
+import picocli.CommandLine.Option;
 
 /** Options every log tool takes: where the log is, and whether to print JSON. */
 public final class LogOptions {
 
-    @Option(names = "--data-dir", defaultValue = "${env:REGISTRY_DATA_DIR:-" + Defaults.DATA_DIR + "}",
+    @Option(
+            names = "--data-dir",
+            defaultValue = "${env:REGISTRY_DATA_DIR:-" + Defaults.DATA_DIR + "}",
             description = "The registry's data directory (env REGISTRY_DATA_DIR; default ${DEFAULT-VALUE}).")
     public Path dataDir;
 
     @Option(names = "--json", description = "Print JSON for scripts instead of a table.")
     public boolean json;
 
-    @Option(names = "--log", defaultValue = "${env:REGISTRY_LOG:-" + Defaults.LOG + "}", paramLabel = "chronicle|kafka",
-            description = "The log to read: chronicle (in --data-dir) or kafka (a topic nodes share) (env REGISTRY_LOG; "
-                    + "default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--log",
+            defaultValue = "${env:REGISTRY_LOG:-" + Defaults.LOG + "}",
+            paramLabel = "chronicle|kafka",
+            description =
+                    "The log to read: chronicle (in --data-dir) or kafka (a topic nodes share) (env REGISTRY_LOG; "
+                            + "default ${DEFAULT-VALUE}).")
     public String logKind;
 
-    @Option(names = "--kafka-bootstrap", defaultValue = "${env:REGISTRY_KAFKA_BOOTSTRAP}", paramLabel = "HOST:PORT[,...]",
+    @Option(
+            names = "--kafka-bootstrap",
+            defaultValue = "${env:REGISTRY_KAFKA_BOOTSTRAP}",
+            paramLabel = "HOST:PORT[,...]",
             description = "Kafka brokers, with --log kafka (env REGISTRY_KAFKA_BOOTSTRAP).")
     public String kafkaBootstrap;
 
-    @Option(names = "--kafka-topic", defaultValue = "${env:REGISTRY_KAFKA_TOPIC:-" + Defaults.KAFKA_TOPIC + "}",
+    @Option(
+            names = "--kafka-topic",
+            defaultValue = "${env:REGISTRY_KAFKA_TOPIC:-" + Defaults.KAFKA_TOPIC + "}",
             description = "The log's topic (env REGISTRY_KAFKA_TOPIC; default ${DEFAULT-VALUE}).")
     public String kafkaTopic;
 
-    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
+    @Option(
+            names = "--kafka-property",
+            paramLabel = "KEY=VALUE",
             description = "Any other Kafka client setting (TLS, SASL, ...); repeatable, over --kafka-config.")
     public java.util.List<String> kafkaProperties = new java.util.ArrayList<>();
 
-    @Option(names = "--kafka-config", defaultValue = "${env:REGISTRY_KAFKA_CONFIG}", paramLabel = "FILE",
+    @Option(
+            names = "--kafka-config",
+            defaultValue = "${env:REGISTRY_KAFKA_CONFIG}",
+            paramLabel = "FILE",
             description = "Kafka client settings from a properties file (env REGISTRY_KAFKA_CONFIG).")
     public Path kafkaConfig;
 
@@ -68,7 +83,8 @@ public final class LogOptions {
             return ChronicleEventLog.openReadOnly(dataDir);
         }
         try {
-            return KafkaEventLog.openForReading(KafkaLogSettings.of(kafkaBootstrap, "registry-tools").withTopic(kafkaTopic)
+            return KafkaEventLog.openForReading(KafkaLogSettings.of(kafkaBootstrap, "registry-tools")
+                    .withTopic(kafkaTopic)
                     .withClientProperties(KafkaClientProperties.merge(kafkaConfig, kafkaProperties)));
         } catch (KafkaLogException ex) {
             throw new IllegalArgumentException(ex.getMessage(), ex); // no log there: the tool cannot run (exit 2)
@@ -91,15 +107,16 @@ public final class LogOptions {
         }
         Optional<Snapshot> base = RetentionBase.load(marker.get(), new SnapshotStore(dataDir, Integer.MAX_VALUE), log);
         if (base.isEmpty()) {
-            throw new IllegalStateException("retention deleted the log through index " + marker.get().throughIndex()
-                    + " and its base (snapshots/retention-base.snap) cannot be read: the log alone is a partial history");
+            throw new IllegalStateException(
+                    "retention deleted the log through index " + marker.get().throughIndex()
+                            + " and its base (snapshots/retention-base.snap) cannot be read: the log alone is a partial history");
         }
         return base;
     }
 
     /** Where time travel on {@code log} may start from: the retention base, if any. */
     public Checkpoints checkpoints(EventLog log) {
-        return Checkpoints.floorOnly(retentionBase(log).map(
-                s -> new Checkpoints.Checkpoint(s.index(), s.view().lastEventTime(), s.view())));
+        return Checkpoints.floorOnly(retentionBase(log)
+                .map(s -> new Checkpoints.Checkpoint(s.index(), s.view().lastEventTime(), s.view())));
     }
 }

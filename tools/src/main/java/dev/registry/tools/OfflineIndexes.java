@@ -8,8 +8,7 @@ import dev.registry.events.log.LoggedEvent;
 /** The indexes a server keeps in memory, built by one pass over the log for the offline tools. */
 public final class OfflineIndexes {
 
-    private OfflineIndexes() {
-    }
+    private OfflineIndexes() {}
 
     public static HistoryIndex history(EventLog log) {
         HistoryIndex index = new HistoryIndex();

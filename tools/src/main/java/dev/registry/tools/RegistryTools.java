@@ -1,5 +1,7 @@
 package dev.registry.tools;
 
+import dev.registry.cli.ShortUsageErrors;
+import dev.registry.events.log.UnsafeMemoryAccess;
 import dev.registry.tools.babysit.BabysitCommand;
 import dev.registry.tools.convert.ConvertLogCommand;
 import dev.registry.tools.dump.DumpCommand;
@@ -11,20 +13,29 @@ import dev.registry.tools.stats.StatsCommand;
 import dev.registry.tools.timetravel.AtCommand;
 import dev.registry.tools.timetravel.DiffCommand;
 import dev.registry.tools.verify.VerifyCommand;
-import dev.registry.cli.ShortUsageErrors;
-import dev.registry.events.log.UnsafeMemoryAccess;
-import picocli.CommandLine;
-
 import java.io.PrintWriter;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Entry point of {@code registry-tools.jar}: one subcommand per tool. */
-@Command(name = "registry-tools", mixinStandardHelpOptions = true,
+@Command(
+        name = "registry-tools",
+        mixinStandardHelpOptions = true,
         description = "Tools over a registry's event log and HTTP API.",
-        subcommands = {HistoryCommand.class, EventsCommand.class, AtCommand.class, DiffCommand.class,
-                StatsCommand.class, VerifyCommand.class, ReplayCommand.class, DumpCommand.class, ConvertLogCommand.class,
-                BabysitCommand.class, RouteCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {
+            HistoryCommand.class,
+            EventsCommand.class,
+            AtCommand.class,
+            DiffCommand.class,
+            StatsCommand.class,
+            VerifyCommand.class,
+            ReplayCommand.class,
+            DumpCommand.class,
+            ConvertLogCommand.class,
+            BabysitCommand.class,
+            RouteCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class RegistryTools implements Runnable {
 
     @CommandLine.Spec

@@ -1,18 +1,17 @@
 package dev.registry.tools;
 
-import dev.registry.api.PlainJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.registry.api.PlainJson;
 import dev.registry.api.Timestamps;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
-
-import java.io.PrintWriter;
-import java.time.Instant;
-import java.util.concurrent.Callable;
 
 /**
  * What every log tool shares: the log options, output, and one exit-code convention

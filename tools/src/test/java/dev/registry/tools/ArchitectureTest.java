@@ -1,12 +1,12 @@
 package dev.registry.tools;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
-
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
  * How the tools are put together, and how the modules depend on each other (all of them are on
@@ -20,8 +20,11 @@ class ArchitectureTest {
 
     @Test
     void toolPackagesAreFreeOfCycles() {
-        slices().matching("dev.registry.tools.(*)..").should().beFreeOfCycles()
-                .check(ALL.that(com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage("dev.registry.tools..")));
+        slices().matching("dev.registry.tools.(*)..")
+                .should()
+                .beFreeOfCycles()
+                .check(ALL.that(com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage(
+                        "dev.registry.tools..")));
     }
 
     @Test
@@ -31,20 +34,38 @@ class ArchitectureTest {
 
     @Test
     void toolsReadTheLogThemselvesAndNeverRunTheServersCode() {
-        noClasses().that().resideInAPackage("dev.registry.tools..")
-                .should().dependOnClassesThat().resideInAPackage("dev.registry.server..").check(ALL);
+        noClasses()
+                .that()
+                .resideInAPackage("dev.registry.tools..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.registry.server..")
+                .check(ALL);
     }
 
     @Test
     void modulesDependInOneDirection() {
-        noClasses().that().resideInAPackage("dev.registry.api..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.registry.events..", "dev.registry.server..",
-                        "dev.registry.tools..", "dev.registry.cli..").check(ALL);
-        noClasses().that().resideInAPackage("dev.registry.events..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.registry.server..", "dev.registry.tools..",
-                        "dev.registry.cli..").check(ALL);
-        noClasses().that().resideInAPackage("dev.registry.cli..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.registry.events..", "dev.registry.server..",
-                        "dev.registry.tools..").check(ALL);
+        noClasses()
+                .that()
+                .resideInAPackage("dev.registry.api..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.registry.events..", "dev.registry.server..", "dev.registry.tools..", "dev.registry.cli..")
+                .check(ALL);
+        noClasses()
+                .that()
+                .resideInAPackage("dev.registry.events..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("dev.registry.server..", "dev.registry.tools..", "dev.registry.cli..")
+                .check(ALL);
+        noClasses()
+                .that()
+                .resideInAPackage("dev.registry.cli..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("dev.registry.events..", "dev.registry.server..", "dev.registry.tools..")
+                .check(ALL);
     }
 }

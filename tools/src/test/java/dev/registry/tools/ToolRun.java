@@ -3,7 +3,6 @@ package dev.registry.tools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.registry.server.testing.ChildJvm;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -37,19 +36,22 @@ public record ToolRun(int exit, String out, String err) {
         try {
             Process p = builder.start();
             p.getOutputStream().close();
-            java.util.concurrent.CompletableFuture<byte[]> err = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-                try {
-                    return p.getErrorStream().readAllBytes();
-                } catch (IOException ex) {
-                    throw new java.io.UncheckedIOException(ex);
-                }
-            });
+            java.util.concurrent.CompletableFuture<byte[]> err =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                        try {
+                            return p.getErrorStream().readAllBytes();
+                        } catch (IOException ex) {
+                            throw new java.io.UncheckedIOException(ex);
+                        }
+                    });
             byte[] out = p.getInputStream().readAllBytes();
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new AssertionError("tool did not finish: " + List.of(args));
             }
-            return new ToolRun(p.exitValue(), new String(out, StandardCharsets.UTF_8),
+            return new ToolRun(
+                    p.exitValue(),
+                    new String(out, StandardCharsets.UTF_8),
                     new String(err.join(), StandardCharsets.UTF_8));
         } catch (IOException ex) {
             throw new java.io.UncheckedIOException(ex);

@@ -1,7 +1,6 @@
 package dev.registry.api.client;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.time.Instant;
 
 /**
@@ -10,6 +9,5 @@ import java.time.Instant;
  * @param fields           what the event changed
  * @param heartbeatsBefore heartbeats since the previous entry, or -1 when heartbeats are listed
  */
-public record HistoryItem(long index, Instant time, String type, String cause, ObjectNode fields,
-                          long heartbeatsBefore) {
-}
+public record HistoryItem(
+        long index, Instant time, String type, String cause, ObjectNode fields, long heartbeatsBefore) {}

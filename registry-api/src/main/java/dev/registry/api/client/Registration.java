@@ -9,8 +9,15 @@ import java.util.Objects;
  * @param timestamp the client's own timestamp string, or {@code null} for the server's time
  * @param metadata  free-form metadata, stored verbatim ({@code type}, {@code models}, ...)
  */
-public record Registration(String name, String host, int port, String hostname, String url, String status,
-                           String timestamp, Map<String, Object> metadata) {
+public record Registration(
+        String name,
+        String host,
+        int port,
+        String hostname,
+        String url,
+        String status,
+        String timestamp,
+        Map<String, Object> metadata) {
 
     public Registration {
         Objects.requireNonNull(name, "name");

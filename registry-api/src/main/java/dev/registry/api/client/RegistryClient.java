@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.registry.api.ServiceRecord;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,7 +43,8 @@ import java.util.StringJoiner;
 public final class RegistryClient {
 
     private static final ObjectMapper JSON = JsonMapper.builder()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
 
     private final List<URI> bases;
     private final java.util.concurrent.atomic.AtomicInteger current = new java.util.concurrent.atomic.AtomicInteger();
@@ -52,15 +52,22 @@ public final class RegistryClient {
     private final Duration requestTimeout;
     private final String token;
 
-    private RegistryClient(List<URI> bases, Duration connectTimeout, Duration requestTimeout, String token,
-                           javax.net.ssl.SSLContext sslContext) {
+    private RegistryClient(
+            List<URI> bases,
+            Duration connectTimeout,
+            Duration requestTimeout,
+            String token,
+            javax.net.ssl.SSLContext sslContext) {
         this.token = token;
-        this.bases = bases.stream().map(b -> {
-            String text = b.toString();
-            return URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
-        }).toList();
+        this.bases = bases.stream()
+                .map(b -> {
+                    String text = b.toString();
+                    return URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
+                })
+                .toList();
         this.requestTimeout = requestTimeout;
-        HttpClient.Builder http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout);
+        HttpClient.Builder http =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout);
         if (sslContext != null) {
             http.sslContext(sslContext);
         }
@@ -149,7 +156,9 @@ public final class RegistryClient {
             body.put("timestamp", registration.timestamp());
         }
         body.set("metadata", JSON.valueToTree(registration.metadata()));
-        return serviceInfo(send("POST", "/services", body, null, registration.name()).json().get("service"));
+        return serviceInfo(send("POST", "/services", body, null, registration.name())
+                .json()
+                .get("service"));
     }
 
     /** {@code PUT /services/{name}}: changes the given fields; also a heartbeat. */
@@ -161,18 +170,25 @@ public final class RegistryClient {
         if (update.url() != null) body.put("url", update.url());
         if (update.status() != null) body.put("status", update.status());
         if (update.metadata() != null) body.set("metadata", JSON.valueToTree(update.metadata()));
-        return serviceInfo(send("PUT", servicePath(name), body, null, name).json().get("service"));
+        return serviceInfo(
+                send("PUT", servicePath(name), body, null, name).json().get("service"));
     }
 
     /** {@code POST /services/{name}/heartbeat}; returns the server's time of it. */
     public String heartbeat(String name) {
-        return send("POST", servicePath(name) + "/heartbeat", null, null, name).json().get("timestamp").asText();
+        return send("POST", servicePath(name) + "/heartbeat", null, null, name)
+                .json()
+                .get("timestamp")
+                .asText();
     }
 
     /** A heartbeat that also sets the status. */
     public String heartbeat(String name, String status) {
         ObjectNode body = JSON.createObjectNode().put("status", status);
-        return send("POST", servicePath(name) + "/heartbeat", body, null, name).json().get("timestamp").asText();
+        return send("POST", servicePath(name) + "/heartbeat", body, null, name)
+                .json()
+                .get("timestamp")
+                .asText();
     }
 
     /** {@code DELETE /services/{name}}. */
@@ -183,7 +199,8 @@ public final class RegistryClient {
     /** {@code GET /services/{name}}; empty when not registered. */
     public Optional<ServiceInfo> get(String name) {
         try {
-            return Optional.of(serviceInfo(send("GET", servicePath(name), null, null, name).json()));
+            return Optional.of(
+                    serviceInfo(send("GET", servicePath(name), null, null, name).json()));
         } catch (ServiceNotFoundException notThere) {
             return Optional.empty();
         }
@@ -201,32 +218,45 @@ public final class RegistryClient {
         if (query.healthy() != null) params.add("healthy=" + query.healthy());
         if (query.index() != null) params.add("index=" + query.index());
         if (query.maxWait() != null) params.add("wait=" + query.maxWait().toMillis() + "ms");
-        Duration extra = query.index() == null ? Duration.ZERO
+        Duration extra = query.index() == null
+                ? Duration.ZERO
                 : (query.maxWait() == null ? Duration.ofMinutes(5) : query.maxWait()).plusSeconds(30);
         Reply reply = send("GET", "/services" + params, null, extra, null);
         JsonNode body = reply.json();
         List<ServiceInfo> services = new ArrayList<>();
         body.get("services").forEach(s -> services.add(serviceInfo(s)));
-        return new ServiceList(services, body.get("total").asInt(), body.path("timestamp").asText(null), reply.index());
+        return new ServiceList(
+                services, body.get("total").asInt(), body.path("timestamp").asText(null), reply.index());
     }
 
     /** {@code GET /stats}. */
     public RegistryStats stats() {
         JsonNode s = send("GET", "/stats", null, null, null).json();
-        return new RegistryStats(s.get("total_services").asInt(), s.get("healthy_services").asInt(),
-                s.get("unhealthy_services").asInt(), counts(s.get("status_distribution")),
-                counts(s.get("host_distribution")), s.get("uptime").asDouble(), s.get("timestamp").asText());
+        return new RegistryStats(
+                s.get("total_services").asInt(),
+                s.get("healthy_services").asInt(),
+                s.get("unhealthy_services").asInt(),
+                counts(s.get("status_distribution")),
+                counts(s.get("host_distribution")),
+                s.get("uptime").asDouble(),
+                s.get("timestamp").asText());
     }
 
     /** {@code GET /services/{name}/history}: the lifecycle, oldest first (heartbeats counted). */
     public List<HistoryItem> history(String name) {
-        JsonNode body = send("GET", servicePath(name) + "/history?limit=10000", null, null, name).json();
+        JsonNode body = send("GET", servicePath(name) + "/history?limit=10000", null, null, name)
+                .json();
         List<HistoryItem> items = new ArrayList<>();
         for (JsonNode e : body.get("history")) {
             ObjectNode fields = e.deepCopy();
             fields.remove(List.of("index", "time", "type", "cause", "heartbeats_before"));
-            items.add(new HistoryItem(e.get("index").asLong(), Instant.parse(e.get("time").asText()),
-                    e.get("type").asText(), e.get("cause").asText(), fields, e.path("heartbeats_before").asLong(-1)));
+            items.add(new HistoryItem(
+                    e.get("index").asLong(),
+                    Instant.parse(e.get("time").asText()),
+                    e.get("type").asText(),
+                    e.get("cause").asText(),
+                    fields,
+                    e.path("heartbeats_before").asLong(-1)));
         }
         return items;
     }
@@ -237,13 +267,16 @@ public final class RegistryClient {
      */
     public EventStreamConnection openEventStream(Long afterIndex) {
         return onSomeNode((base, staleIsFine) -> {
-            HttpRequest.Builder request = authorized(HttpRequest.newBuilder(base.resolve(base.getPath() + "/events/stream"))
-                    .timeout(requestTimeout).GET());
+            HttpRequest.Builder request =
+                    authorized(HttpRequest.newBuilder(base.resolve(base.getPath() + "/events/stream"))
+                            .timeout(requestTimeout)
+                            .GET());
             if (afterIndex != null) {
                 request.header("Last-Event-ID", Long.toString(afterIndex));
             }
             try {
-                HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+                HttpResponse<InputStream> response =
+                        http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
                 if (response.statusCode() != 200) {
                     String text = new String(response.body().readAllBytes(), StandardCharsets.UTF_8);
                     throw failure(response.statusCode(), text, null);
@@ -271,8 +304,7 @@ public final class RegistryClient {
         }
 
         /** One event: log index, type and the event as JSON. */
-        public record StreamEvent(long index, String type, JsonNode data) {
-        }
+        public record StreamEvent(long index, String type, JsonNode data) {}
 
         /** Calls {@code handler} for each event until the stream ends or is closed. */
         public void forEach(java.util.function.Consumer<StreamEvent> handler) {
@@ -325,13 +357,22 @@ public final class RegistryClient {
         return onSomeNode((base, staleIsFine) -> sendTo(base, method, path, body, extraTimeout, name, staleIsFine));
     }
 
-    private Reply sendTo(URI base, String method, String path, JsonNode body, Duration extraTimeout, String name,
-                         boolean staleIsFine) {
+    private Reply sendTo(
+            URI base,
+            String method,
+            String path,
+            JsonNode body,
+            Duration extraTimeout,
+            String name,
+            boolean staleIsFine) {
         HttpRequest.Builder request = authorized(HttpRequest.newBuilder(URI.create(base + path))
                 .timeout(extraTimeout == null ? requestTimeout : requestTimeout.plus(extraTimeout)));
         try {
-            request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+            request.method(
+                    method,
+                    body == null
+                            ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
             if (body != null) {
                 request.header("Content-Type", "application/json");
             }
@@ -346,7 +387,10 @@ public final class RegistryClient {
             if ("GET".equals(method) && isStale(response) && !staleIsFine) {
                 throw new StaleNodeException(base);
             }
-            long index = response.headers().firstValue("X-Registry-Index").map(Long::parseLong).orElse(-1L);
+            long index = response.headers()
+                    .firstValue("X-Registry-Index")
+                    .map(Long::parseLong)
+                    .orElse(-1L);
             return new Reply(status, response.body(), index);
         } catch (IOException ex) {
             throw new RegistryUnavailableException(method + " " + base + path + " failed: " + ex, ex);
@@ -396,7 +440,10 @@ public final class RegistryClient {
     }
 
     private static boolean isStale(HttpResponse<?> response) {
-        return response.headers().firstValue("X-Registry-Stale").map("true"::equalsIgnoreCase).orElse(false);
+        return response.headers()
+                .firstValue("X-Registry-Stale")
+                .map("true"::equalsIgnoreCase)
+                .orElse(false);
     }
 
     /** A node that answered a read from a state it says may lag; another node may know more. */

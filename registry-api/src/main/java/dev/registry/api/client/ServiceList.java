@@ -10,5 +10,4 @@ import java.util.List;
  * @param timestamp the server's time of the reply
  * @param index     the view's log index the reply reflects (for blocking queries and streams)
  */
-public record ServiceList(List<ServiceInfo> services, int total, String timestamp, long index) {
-}
+public record ServiceList(List<ServiceInfo> services, int total, String timestamp, long index) {}

@@ -3,7 +3,6 @@ package dev.registry.api.routing;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.registry.api.ServiceRecord;
 import dev.registry.api.watch.ServiceWatcher;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;

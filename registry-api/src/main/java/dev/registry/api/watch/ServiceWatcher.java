@@ -8,7 +8,6 @@ import dev.registry.api.client.RegistryException;
 import dev.registry.api.client.RegistryUnavailableException;
 import dev.registry.api.client.ServiceInfo;
 import dev.registry.api.client.ServiceList;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,11 +50,13 @@ public final class ServiceWatcher implements AutoCloseable {
     private volatile long index = -1;
     /** Set once the first list is in (an index alone cannot tell: an empty log's is -1, as is a server's without one). */
     private volatile boolean ready;
+
     private volatile boolean closed;
     private volatile boolean streamSupported = true;
     private volatile EventStreamConnection connection;
     /** Why the last attempt to sync failed, for the error of a start that never got a list. */
     private volatile RuntimeException lastFailure;
+
     private Thread thread;
 
     private ServiceWatcher(Builder b) {
@@ -74,7 +75,7 @@ public final class ServiceWatcher implements AutoCloseable {
     /** Settings of a watcher. */
     public static final class Builder {
         private final RegistryClient client;
-        private WatchListener listener = new WatchListener() { };
+        private WatchListener listener = new WatchListener() {};
         private Duration heartbeatTtl = Duration.ofSeconds(120);
         private Duration minBackoff = Duration.ofMillis(100);
         private Duration maxBackoff = Duration.ofSeconds(10);
@@ -144,8 +145,10 @@ public final class ServiceWatcher implements AutoCloseable {
             if (!ready) {
                 RuntimeException last = w.lastFailure;
                 w.close();
-                throw new RegistryUnavailableException("no list from the registry within " + readyTimeout.toMillis()
-                        + " ms" + (last == null ? "" : ": " + last.getMessage()), last);
+                throw new RegistryUnavailableException(
+                        "no list from the registry within " + readyTimeout.toMillis() + " ms"
+                                + (last == null ? "" : ": " + last.getMessage()),
+                        last);
             }
             return w;
         }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.registry.api.RecordFields;
 import dev.registry.api.ServiceRecord;
-
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
@@ -26,7 +25,11 @@ final class WireFold {
             new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     /** What an event did. */
-    enum Outcome { APPLIED, IGNORED, UNKNOWN_TYPE }
+    enum Outcome {
+        APPLIED,
+        IGNORED,
+        UNKNOWN_TYPE
+    }
 
     /** The lease for time-driven events, as the stream granted it; see the server's projector. */
     private record Lease(String holder, long epoch, Instant until) {
@@ -49,7 +52,8 @@ final class WireFold {
         String type = event.path("type").asText();
         Instant instant = Instant.parse(event.get("time").asText());
         double time = epochSeconds(instant);
-        String name = event.has(RecordFields.NAME) ? event.get(RecordFields.NAME).asText()
+        String name = event.has(RecordFields.NAME)
+                ? event.get(RecordFields.NAME).asText()
                 : event.path("record").path(RecordFields.NAME).asText(null);
         ServiceRecord before = name == null ? null : records.get(name);
         ServiceRecord after;
@@ -79,16 +83,23 @@ final class WireFold {
                 after = before.withHealthStatus(event.get("new").asText());
             }
             case "expired" -> {
-                if (before == null || !leaseAllows(event, instant) || expired.contains(name)
-                        || before.lastHeartbeat() != event.path(RecordFields.LAST_HEARTBEAT).asDouble()) {
+                if (before == null
+                        || !leaseAllows(event, instant)
+                        || expired.contains(name)
+                        || before.lastHeartbeat()
+                                != event.path(RecordFields.LAST_HEARTBEAT).asDouble()) {
                     return Outcome.IGNORED;
                 }
                 expired.add(name);
                 return Outcome.APPLIED;
             }
             case "evicted" -> {
-                if (before == null || !leaseAllows(event, instant) || before.lastHeartbeat()
-                        != event.path("record").path(RecordFields.LAST_HEARTBEAT).asDouble()) {
+                if (before == null
+                        || !leaseAllows(event, instant)
+                        || before.lastHeartbeat()
+                                != event.path("record")
+                                        .path(RecordFields.LAST_HEARTBEAT)
+                                        .asDouble()) {
                     return Outcome.IGNORED;
                 }
                 return removed(name, before, listener);
@@ -123,10 +134,16 @@ final class WireFold {
     }
 
     private static ServiceRecord changed(ServiceRecord r, JsonNode c, double time) {
-        return new ServiceRecord(r.name(), text(c, RecordFields.HOST, r.host()),
+        return new ServiceRecord(
+                r.name(),
+                text(c, RecordFields.HOST, r.host()),
                 c.has(RecordFields.PORT) ? c.get(RecordFields.PORT).asInt() : r.port(),
-                text(c, RecordFields.HOSTNAME, r.hostname()), text(c, RecordFields.URL, r.url()),
-                text(c, RecordFields.STATUS, r.status()), r.timestamp(), time, r.healthStatus(),
+                text(c, RecordFields.HOSTNAME, r.hostname()),
+                text(c, RecordFields.URL, r.url()),
+                text(c, RecordFields.STATUS, r.status()),
+                r.timestamp(),
+                time,
+                r.healthStatus(),
                 c.has(RecordFields.METADATA) ? (ObjectNode) c.get(RecordFields.METADATA) : r.metadata());
     }
 
@@ -141,7 +158,9 @@ final class WireFold {
 
     /** A takeover once the lease ran out (the next epoch), or its holder's renewal or release. */
     private boolean grant(JsonNode event, Instant time) {
-        Lease granted = new Lease(event.path("holder").asText(), event.path("epoch").asLong(),
+        Lease granted = new Lease(
+                event.path("holder").asText(),
+                event.path("epoch").asLong(),
                 Instant.parse(event.path("until").asText()));
         boolean valid;
         if (lease == null) {

@@ -1,12 +1,11 @@
 package dev.registry.events.audit;
 
-import dev.registry.api.PlainJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.registry.api.PlainJson;
 import dev.registry.api.ServiceRecord;
-
 import java.util.List;
 import java.util.Map;
 
@@ -15,8 +14,7 @@ public final class AuditJson {
 
     private static final ObjectMapper JSON = PlainJson.newMapper();
 
-    private AuditJson() {
-    }
+    private AuditJson() {}
 
     /** {@code {"service", "history": [...], "count", "heartbeats_after_last"?, "more"}} */
     public static ObjectNode history(HistoryPage page, boolean heartbeatsCounted) {

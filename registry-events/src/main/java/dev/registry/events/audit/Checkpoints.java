@@ -3,7 +3,6 @@ package dev.registry.events.audit;
 import dev.registry.events.log.LoggedEvent;
 import dev.registry.events.projection.Projection;
 import dev.registry.events.projection.RegistryView;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,14 +23,14 @@ public final class Checkpoints implements Projection {
     public static final int MAX_COPIES = 32;
 
     /** A copy of the view after the event at {@code index}, appended at {@code time}. */
-    public record Checkpoint(long index, Instant time, RegistryView view) {
-    }
+    public record Checkpoint(long index, Instant time, RegistryView view) {}
 
     private final RegistryView live;
     private final int minSpacing;
     private volatile List<Checkpoint> copies = List.of();
     /** The oldest state known once retention deleted the log before it; never thinned out. */
     private volatile Checkpoint floor;
+
     private long spacing;
     private long sinceLast;
 

@@ -25,8 +25,7 @@ public final class EventCause {
     /** Nodes sharing a log handing time-driven work to one of them. */
     public static final String LEASE = "lease";
 
-    private EventCause() {
-    }
+    private EventCause() {}
 
     public static String of(RegistryEvent event) {
         return switch (event) {

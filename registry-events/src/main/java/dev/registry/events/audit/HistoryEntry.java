@@ -1,7 +1,6 @@
 package dev.registry.events.audit;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.time.Instant;
 
 /**
@@ -14,6 +13,5 @@ import java.time.Instant;
  * @param fields           what the event changed (its payload without the name)
  * @param heartbeatsBefore heartbeats since the previous entry, or -1 when heartbeats are listed
  */
-public record HistoryEntry(long index, Instant time, String type, String cause, ObjectNode fields,
-                           long heartbeatsBefore) {
-}
+public record HistoryEntry(
+        long index, Instant time, String type, String cause, ObjectNode fields, long heartbeatsBefore) {}

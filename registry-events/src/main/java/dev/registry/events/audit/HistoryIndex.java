@@ -4,7 +4,6 @@ import dev.registry.events.event.HeartbeatReceived;
 import dev.registry.events.event.ServiceEvent;
 import dev.registry.events.log.LoggedEvent;
 import dev.registry.events.projection.Projection;
-
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
@@ -80,9 +79,8 @@ public final class HistoryIndex implements Projection {
      * @param firstIndex         position of the service's first event of any kind
      * @param lastIndex          position of its newest event of any kind ({@code Long.MAX_VALUE}: unknown)
      */
-    public record Snapshot(long[] entries, int[] heartbeatsBefore, int heartbeatsAfterLast, long firstIndex,
-                           long lastIndex) {
-    }
+    public record Snapshot(
+            long[] entries, int[] heartbeatsBefore, int heartbeatsAfterLast, long firstIndex, long lastIndex) {}
 
     private static final class Timeline {
         private long[] entries = new long[4];
@@ -96,7 +94,9 @@ public final class HistoryIndex implements Projection {
         static Timeline of(Snapshot s) {
             Timeline t = new Timeline();
             t.entries = s.entries().length == 0 ? new long[4] : s.entries().clone();
-            t.heartbeatsBefore = s.heartbeatsBefore().length == 0 ? new int[4] : s.heartbeatsBefore().clone();
+            t.heartbeatsBefore = s.heartbeatsBefore().length == 0
+                    ? new int[4]
+                    : s.heartbeatsBefore().clone();
             t.size = s.entries().length;
             t.heartbeatsSinceLast = s.heartbeatsAfterLast();
             t.firstIndex = s.firstIndex();
@@ -160,8 +160,12 @@ public final class HistoryIndex implements Projection {
         }
 
         synchronized Snapshot snapshot() {
-            return new Snapshot(Arrays.copyOf(entries, size), Arrays.copyOf(heartbeatsBefore, size),
-                    heartbeatsSinceLast, firstIndex, lastIndex);
+            return new Snapshot(
+                    Arrays.copyOf(entries, size),
+                    Arrays.copyOf(heartbeatsBefore, size),
+                    heartbeatsSinceLast,
+                    firstIndex,
+                    lastIndex);
         }
     }
 }

@@ -11,5 +11,4 @@ import java.util.List;
  *                            heartbeats are counted, not listed)
  * @param more                whether the limit cut entries off
  */
-public record HistoryPage(String name, List<HistoryEntry> entries, long heartbeatsAfterLast, boolean more) {
-}
+public record HistoryPage(String name, List<HistoryEntry> entries, long heartbeatsAfterLast, boolean more) {}

@@ -2,7 +2,6 @@ package dev.registry.events.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.registry.api.ServiceRecord;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -17,18 +16,21 @@ import java.util.Map;
  * @param changed records present at both whose fields differ
  * @param flips   health changes in between, oldest first
  */
-public record RegistryDiff(Instant from, Instant to, List<ServiceRecord> added, List<ServiceRecord> removed,
-                           List<Change> changed, List<HealthFlip> flips) {
+public record RegistryDiff(
+        Instant from,
+        Instant to,
+        List<ServiceRecord> added,
+        List<ServiceRecord> removed,
+        List<Change> changed,
+        List<HealthFlip> flips) {
 
     /** One record's changed fields, each as [value at from, value at to]. */
-    public record Change(String name, Map<String, List<JsonNode>> fields) {
-    }
+    public record Change(String name, Map<String, List<JsonNode>> fields) {}
 
     /**
      * One health change: an active check flipping {@code health_status}, a TTL expiry, or a
      * heartbeat bringing an expired record back.
      */
-    public record HealthFlip(long index, Instant time, String name, String type, String from, String to,
-                             String detail) {
-    }
+    public record HealthFlip(
+            long index, Instant time, String name, String type, String from, String to, String detail) {}
 }

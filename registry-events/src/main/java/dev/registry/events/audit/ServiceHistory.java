@@ -7,7 +7,6 @@ import dev.registry.events.log.EventCodec;
 import dev.registry.events.log.EventLog;
 import dev.registry.events.log.EventReader;
 import dev.registry.events.log.EventReader.IndexedEncodedEvent;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -93,8 +92,13 @@ public final class ServiceHistory {
 
     private record EventView(long index, ServiceEvent event, String name, String type, ObjectNode fields) {
         HistoryEntry entry(long heartbeatsBefore) {
-            return new HistoryEntry(index, event == null ? java.time.Instant.MIN : event.time(), type,
-                    event == null ? EventCause.RESTART : EventCause.of(event), fields, heartbeatsBefore);
+            return new HistoryEntry(
+                    index,
+                    event == null ? java.time.Instant.MIN : event.time(),
+                    type,
+                    event == null ? EventCause.RESTART : EventCause.of(event),
+                    fields,
+                    heartbeatsBefore);
         }
     }
 }

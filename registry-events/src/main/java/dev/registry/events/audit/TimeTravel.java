@@ -1,8 +1,8 @@
 package dev.registry.events.audit;
 
-import dev.registry.api.PlainJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.registry.api.PlainJson;
 import dev.registry.api.ServiceRecord;
 import dev.registry.events.event.HealthChecked;
 import dev.registry.events.event.HeartbeatReceived;
@@ -14,7 +14,6 @@ import dev.registry.events.log.EventReader;
 import dev.registry.events.log.LoggedEvent;
 import dev.registry.events.projection.Projector;
 import dev.registry.events.projection.RegistryView;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -64,8 +63,11 @@ public final class TimeTravel {
     public RegistryView atTime(Instant time) {
         requireAvailable(time, "time " + time);
         try (EventReader reader = log.reader()) {
-            return replay(reader, checkpoints == null ? Optional.empty() : checkpoints.atOrBefore(time),
-                    e -> e.event().time().isAfter(time)).view;
+            return replay(
+                            reader,
+                            checkpoints == null ? Optional.empty() : checkpoints.atOrBefore(time),
+                            e -> e.event().time().isAfter(time))
+                    .view;
         }
     }
 
@@ -77,8 +79,11 @@ public final class TimeTravel {
             throw new HistoryUnavailableException("index " + index, availableFrom());
         }
         try (EventReader reader = log.reader()) {
-            return replay(reader, checkpoints == null ? Optional.empty() : checkpoints.atOrBeforeIndex(index),
-                    e -> e.index() > index).view;
+            return replay(
+                            reader,
+                            checkpoints == null ? Optional.empty() : checkpoints.atOrBeforeIndex(index),
+                            e -> e.index() > index)
+                    .view;
         }
     }
 
@@ -89,7 +94,9 @@ public final class TimeTravel {
         }
         requireAvailable(from, "time " + from);
         try (EventReader reader = log.reader()) {
-            Replayed start = replay(reader, checkpoints == null ? Optional.empty() : checkpoints.atOrBefore(from),
+            Replayed start = replay(
+                    reader,
+                    checkpoints == null ? Optional.empty() : checkpoints.atOrBefore(from),
                     e -> e.event().time().isAfter(from));
             RegistryView end = start.view.copy();
             List<RegistryDiff.HealthFlip> flips = new ArrayList<>();
@@ -113,8 +120,8 @@ public final class TimeTravel {
     }
 
     /** The view replayed up to (not including) the first event that {@code beyond} accepts. */
-    private static Replayed replay(EventReader reader, Optional<Checkpoints.Checkpoint> from,
-                                   Predicate<LoggedEvent> beyond) {
+    private static Replayed replay(
+            EventReader reader, Optional<Checkpoints.Checkpoint> from, Predicate<LoggedEvent> beyond) {
         RegistryView view = from.map(c -> c.view().copy()).orElseGet(RegistryView::new);
         // +1: the floor's own event may be deleted already; the log holds everything after it
         from.ifPresent(c -> reader.seekAtOrAfter(c.index() + 1));
@@ -127,38 +134,58 @@ public final class TimeTravel {
         return new Replayed(view, null);
     }
 
-    private record Replayed(RegistryView view, LoggedEvent next) {
-    }
+    private record Replayed(RegistryView view, LoggedEvent next) {}
 
     /** The health change {@code e} makes to {@code view}, if any (call before applying it). */
     private static Optional<RegistryDiff.HealthFlip> flipOf(RegistryView view, LoggedEvent logged) {
         RegistryEvent event = logged.event();
         return switch (event) {
-            case HealthChecked e -> Optional.of(new RegistryDiff.HealthFlip(logged.index(), e.time(), e.name(),
-                    "health-checked", e.oldStatus(), e.newStatus(), e.detail()));
-            case ServiceExpired e -> view.get(e.name()).filter(r -> ServiceRecord.STATUS_RUNNING.equals(r.status()))
-                    .map(r -> new RegistryDiff.HealthFlip(logged.index(), e.time(), e.name(), "expired",
-                            "healthy", "unhealthy", "heartbeat older than the TTL"));
+            case HealthChecked e ->
+                Optional.of(new RegistryDiff.HealthFlip(
+                        logged.index(),
+                        e.time(),
+                        e.name(),
+                        "health-checked",
+                        e.oldStatus(),
+                        e.newStatus(),
+                        e.detail()));
+            case ServiceExpired e ->
+                view.get(e.name())
+                        .filter(r -> ServiceRecord.STATUS_RUNNING.equals(r.status()))
+                        .map(r -> new RegistryDiff.HealthFlip(
+                                logged.index(),
+                                e.time(),
+                                e.name(),
+                                "expired",
+                                "healthy",
+                                "unhealthy",
+                                "heartbeat older than the TTL"));
             case HeartbeatReceived e -> recovery(view, logged, e.name(), e.status());
-            case ServiceUpdated e -> recovery(view, logged, e.name(), e.changes().status());
+            case ServiceUpdated e ->
+                recovery(view, logged, e.name(), e.changes().status());
             default -> Optional.empty();
         };
     }
 
-    private static Optional<RegistryDiff.HealthFlip> recovery(RegistryView view, LoggedEvent logged, String name,
-                                                              String newStatus) {
+    private static Optional<RegistryDiff.HealthFlip> recovery(
+            RegistryView view, LoggedEvent logged, String name, String newStatus) {
         if (!view.isExpired(name)) {
             return Optional.empty();
         }
         return view.get(name)
                 .filter(r -> ServiceRecord.STATUS_RUNNING.equals(newStatus != null ? newStatus : r.status()))
-                .map(r -> new RegistryDiff.HealthFlip(logged.index(), logged.event().time(), name,
+                .map(r -> new RegistryDiff.HealthFlip(
+                        logged.index(),
+                        logged.event().time(),
+                        name,
                         logged.event() instanceof HeartbeatReceived ? "heartbeat" : "updated",
-                        "unhealthy", "healthy", "heartbeat after expiry"));
+                        "unhealthy",
+                        "healthy",
+                        "heartbeat after expiry"));
     }
 
-    private static RegistryDiff compare(Instant from, Instant to, RegistryView before, RegistryView after,
-                                        List<RegistryDiff.HealthFlip> flips) {
+    private static RegistryDiff compare(
+            Instant from, Instant to, RegistryView before, RegistryView after, List<RegistryDiff.HealthFlip> flips) {
         Map<String, ServiceRecord> a = before.snapshot();
         Map<String, ServiceRecord> b = after.snapshot();
         List<ServiceRecord> added = new ArrayList<>();

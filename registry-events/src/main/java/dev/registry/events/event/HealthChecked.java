@@ -17,8 +17,9 @@ import java.time.Instant;
  * @param leaseEpoch the epoch of the {@link LeaseGranted lease} a periodic round's result was
  *                  appended under, or 0 (one writer, or a client's live check)
  */
-public record HealthChecked(Instant time, String name, String oldStatus, String newStatus, String detail,
-                            String cause, long leaseEpoch) implements ServiceEvent {
+public record HealthChecked(
+        Instant time, String name, String oldStatus, String newStatus, String detail, String cause, long leaseEpoch)
+        implements ServiceEvent {
 
     /** On a log with one writer, or a client's live check: no lease. */
     public HealthChecked(Instant time, String name, String oldStatus, String newStatus, String detail, String cause) {

@@ -17,5 +17,4 @@ import java.time.Instant;
  * @param epoch  1 for the first lease, one more for each lease taken over
  * @param until  the end of the lease
  */
-public record LeaseGranted(Instant time, String holder, long epoch, Instant until) implements RegistryEvent {
-}
+public record LeaseGranted(Instant time, String holder, long epoch, Instant until) implements RegistryEvent {}

@@ -13,8 +13,8 @@ import java.util.Map;
  *                the start, so that a fleet that keeps heartbeating through a restart keeps
  *                every record, however long the registry was down
  */
-public record RegistryStarted(Instant time, String version, Map<String, String> config,
-                              Instant evictionGraceUntil) implements RegistryEvent {
+public record RegistryStarted(Instant time, String version, Map<String, String> config, Instant evictionGraceUntil)
+        implements RegistryEvent {
     public RegistryStarted {
         config = Map.copyOf(config);
     }

@@ -7,8 +7,8 @@ import dev.registry.api.ServiceRecord;
  * The fields of an update; {@code null} means "not sent, leave as it is". {@code metadata}
  * replaces the whole object when present.
  */
-public record ServiceChanges(String host, Integer port, String hostname, String url, String status,
-                             ObjectNode metadata) {
+public record ServiceChanges(
+        String host, Integer port, String hostname, String url, String status, ObjectNode metadata) {
 
     /** {@code record} with these changes applied and its heartbeat set to {@code epochSeconds}. */
     public ServiceRecord applyTo(ServiceRecord record, double epochSeconds) {

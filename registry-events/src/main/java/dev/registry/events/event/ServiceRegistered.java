@@ -1,7 +1,6 @@
 package dev.registry.events.event;
 
 import dev.registry.api.ServiceRecord;
-
 import java.time.Instant;
 
 /**

@@ -10,5 +10,4 @@ import java.time.Instant;
  * @param name    the record
  * @param changes the fields the client sent; absent ones are unchanged
  */
-public record ServiceUpdated(Instant time, String name, ServiceChanges changes) implements ServiceEvent {
-}
+public record ServiceUpdated(Instant time, String name, ServiceChanges changes) implements ServiceEvent {}

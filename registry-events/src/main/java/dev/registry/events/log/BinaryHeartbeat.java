@@ -1,7 +1,6 @@
 package dev.registry.events.log;
 
 import dev.registry.events.event.HeartbeatReceived;
-
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -12,8 +11,7 @@ import java.time.Instant;
  */
 final class BinaryHeartbeat {
 
-    private BinaryHeartbeat() {
-    }
+    private BinaryHeartbeat() {}
 
     static byte[] encode(HeartbeatReceived beat) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(32 + beat.name().length());

@@ -1,15 +1,6 @@
 package dev.registry.events.log;
 
 import dev.registry.events.event.RegistryEvent;
-import net.openhft.chronicle.bytes.Bytes;
-import net.openhft.chronicle.bytes.SyncMode;
-import net.openhft.chronicle.queue.ChronicleQueue;
-import net.openhft.chronicle.queue.ExcerptAppender;
-import net.openhft.chronicle.queue.ExcerptTailer;
-import net.openhft.chronicle.queue.RollCycle;
-import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
-import net.openhft.chronicle.wire.DocumentContext;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +14,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.SyncMode;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.wire.DocumentContext;
 
 /**
  * The event log on a Chronicle Queue in one directory.
@@ -107,11 +106,14 @@ public final class ChronicleEventLog implements EventLog {
         LegacyExcerpt.requireFramed(dir);
         Optional<LogIdentity> identity = LogIdentity.read(dir);
         identity.ifPresent(id -> requireLogOf(id, dir));
-        identity.flatMap(LogIdentity::writer).filter(LogIdentity.Writer::isAnotherLiveProcess).ifPresent(w -> {
-            throw new IllegalStateException("another registry server (pid " + w.pid() + ", writing since " + w.since()
-                    + ") is using " + dir.toAbsolutePath().normalize() + ", as " + LogIdentity.FILE
-                    + " says, although its lock file is not held; one server per data directory");
-        });
+        identity.flatMap(LogIdentity::writer)
+                .filter(LogIdentity.Writer::isAnotherLiveProcess)
+                .ifPresent(w -> {
+                    throw new IllegalStateException(
+                            "another registry server (pid " + w.pid() + ", writing since " + w.since()
+                                    + ") is using " + dir.toAbsolutePath().normalize() + ", as " + LogIdentity.FILE
+                                    + " says, although its lock file is not held; one server per data directory");
+                });
         Path key = dir.toAbsolutePath().normalize();
         if (!WRITING.add(key)) {
             throw new IllegalStateException("this process already has the log in " + key + " open for writing");
@@ -234,8 +236,8 @@ public final class ChronicleEventLog implements EventLog {
             last = queue.lastIndex();
         } catch (InternalError fault) {
             // Chronicle scans the newest file for its end; a file cut short faults there
-            throw new IllegalStateException("the log's newest file is shorter than the events it records ("
-                    + fault.getMessage() + ")", fault);
+            throw new IllegalStateException(
+                    "the log's newest file is shorter than the events it records (" + fault.getMessage() + ")", fault);
         }
         return last < 0 ? -1 : last;
     }
@@ -252,7 +254,8 @@ public final class ChronicleEventLog implements EventLog {
 
     /** The name of the roll file that holds {@code index}. */
     public String fileOf(long index) {
-        return fileNames.format(Instant.ofEpochMilli((long) cycleOf(index) * queue.rollCycle().lengthInMillis()))
+        return fileNames.format(Instant.ofEpochMilli(
+                        (long) cycleOf(index) * queue.rollCycle().lengthInMillis()))
                 + SingleChronicleQueue.SUFFIX;
     }
 
@@ -267,8 +270,7 @@ public final class ChronicleEventLog implements EventLog {
     }
 
     /** One file of the log: the events appended during one roll period, {@code [start, end)}. */
-    public record RollFile(int cycle, Path path, Instant start, Instant end) {
-    }
+    public record RollFile(int cycle, Path path, Instant start, Instant end) {}
 
     /** The log's files, oldest first. */
     public List<RollFile> rollFiles() {
@@ -340,7 +342,8 @@ public final class ChronicleEventLog implements EventLog {
         void open(ChronicleEventLog log, Optional<LogIdentity> existing, Instant now) {
             lastAppended = log.lastIndex();
             if (lastAppended >= 0) {
-                floor.set((long) log.cycleOf(lastAppended) * log.queue.rollCycle().lengthInMillis());
+                floor.set(
+                        (long) log.cycleOf(lastAppended) * log.queue.rollCycle().lengthInMillis());
             }
             writer = LogIdentity.Writer.current(now);
             long first = log.firstIndex();
@@ -386,8 +389,8 @@ public final class ChronicleEventLog implements EventLog {
                 }
             } catch (InternalError fault) {
                 // the JVM's report of a SIGBUS on the mapped file: the file system could not give it a page
-                throw new IllegalStateException("the log file could not be written (is the disk full?): "
-                        + fault.getMessage(), fault);
+                throw new IllegalStateException(
+                        "the log file could not be written (is the disk full?): " + fault.getMessage(), fault);
             }
             lastAppended = index;
             if (identity.firstIndex() < 0) {
@@ -428,7 +431,8 @@ public final class ChronicleEventLog implements EventLog {
                 appender.close();
             }
             try {
-                LogIdentity.read(dir).filter(i -> i.writer().equals(Optional.of(writer)))
+                LogIdentity.read(dir)
+                        .filter(i -> i.writer().equals(Optional.of(writer)))
                         .ifPresent(i -> i.withoutWriter().write(dir));
             } catch (IllegalStateException gone) {
                 // the directory went away or is read-only now: the writer's process ends it anyway
@@ -501,7 +505,9 @@ public final class ChronicleEventLog implements EventLog {
          */
         private DamagedEventException shorterThanRecorded(InternalError fault) {
             long at = lastRead >= 0 ? lastRead + 1 : tailer.index();
-            DamagedEventException damage = new DamagedEventException(at, log.fileOf(at),
+            DamagedEventException damage = new DamagedEventException(
+                    at,
+                    log.fileOf(at),
                     "the file is shorter than the events it records (cut short, or an event's length is damaged)");
             damage.initCause(fault);
             return damage;

@@ -54,8 +54,7 @@ public final class ChronicleFileCheck {
     private static final int I64_ARRAY = 0x8D;
     private static final int INT64 = 0xA7;
 
-    private ChronicleFileCheck() {
-    }
+    private ChronicleFileCheck() {}
 
     /**
      * One damaged file.
@@ -108,15 +107,19 @@ public final class ChronicleFileCheck {
         }
         if (highestCycle >= 0 && highestCycle <= Integer.MAX_VALUE) {
             int newest = (int) highestCycle;
-            Optional<RollPeriod> period = rolls.isEmpty() ? Optional.empty()
+            Optional<RollPeriod> period = rolls.isEmpty()
+                    ? Optional.empty()
                     : RollPeriod.ofFileName(rolls.getLast().getFileName().toString());
             if (rolls.isEmpty()) {
-                damage.add(new Damage(metadata, "it records roll files up to cycle " + newest + ", but no roll file is left",
-                        true));
-            } else if (period.isPresent() && rolls.stream().noneMatch(f -> period.get().cycleOf(f).orElse(-1) == newest)) {
+                damage.add(new Damage(
+                        metadata, "it records roll files up to cycle " + newest + ", but no roll file is left", true));
+            } else if (period.isPresent()
+                    && rolls.stream().noneMatch(f -> period.get().cycleOf(f).orElse(-1) == newest)) {
                 // Chronicle's reader trips over a listed file that is gone
-                damage.add(new Damage(dir.resolve(period.get().fileName(newest)),
-                        "missing: it is the newest roll file metadata.cq4t records", true));
+                damage.add(new Damage(
+                        dir.resolve(period.get().fileName(newest)),
+                        "missing: it is the newest roll file metadata.cq4t records",
+                        true));
             }
         }
         return damage;
@@ -176,7 +179,8 @@ public final class ChronicleFileCheck {
         }
         try (var files = Files.list(dir)) {
             return files.filter(f -> f.getFileName().toString().endsWith(ROLL_SUFFIX) && Files.isRegularFile(f))
-                    .sorted().toList();
+                    .sorted()
+                    .toList();
         } catch (IOException ex) {
             throw new IllegalStateException("cannot list " + dir + ": " + ex.getMessage(), ex);
         }
@@ -242,7 +246,8 @@ public final class ChronicleFileCheck {
         if (pos < 0 || pos + 9 > head.length || (head[pos] & 0xFF) != INT64) {
             return Optional.empty();
         }
-        return Optional.of(ByteBuffer.wrap(head, pos + 1, 8).order(ByteOrder.LITTLE_ENDIAN).getLong());
+        return Optional.of(
+                ByteBuffer.wrap(head, pos + 1, 8).order(ByteOrder.LITTLE_ENDIAN).getLong());
     }
 
     /** The first element of an int64-array field named by {@code name}: code, capacity, used, values. */
@@ -269,7 +274,10 @@ public final class ChronicleFileCheck {
             if (code == PADDING) {
                 pos++;
             } else if (code == PADDING_32 && pos + 5 <= head.length) {
-                pos += 5 + ByteBuffer.wrap(head, pos + 1, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+                pos += 5
+                        + ByteBuffer.wrap(head, pos + 1, 4)
+                                .order(ByteOrder.LITTLE_ENDIAN)
+                                .getInt();
             } else {
                 return pos;
             }

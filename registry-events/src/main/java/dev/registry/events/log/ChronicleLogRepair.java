@@ -1,13 +1,5 @@
 package dev.registry.events.log;
 
-import net.openhft.chronicle.bytes.Bytes;
-import net.openhft.chronicle.queue.ChronicleQueue;
-import net.openhft.chronicle.queue.ExcerptAppender;
-import net.openhft.chronicle.queue.ExcerptTailer;
-import net.openhft.chronicle.queue.RollCycle;
-import net.openhft.chronicle.queue.impl.single.InternalAppender;
-import net.openhft.chronicle.wire.DocumentContext;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +11,13 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.impl.single.InternalAppender;
+import net.openhft.chronicle.wire.DocumentContext;
 
 /**
  * Finds damage in a Chronicle log and rewrites the log to hold only what is readable, every event
@@ -31,8 +30,7 @@ import java.util.Set;
  */
 public final class ChronicleLogRepair {
 
-    private ChronicleLogRepair() {
-    }
+    private ChronicleLogRepair() {}
 
     /**
      * What {@link #copy} kept.
@@ -42,8 +40,7 @@ public final class ChronicleLogRepair {
      * @param lastKept      the last event kept, or -1 when none was
      * @param eventsKept    how many events the rewritten log holds
      */
-    public record Kept(String damage, long firstKept, long lastKept, long eventsKept) {
-    }
+    public record Kept(String damage, long firstKept, long lastKept, long eventsKept) {}
 
     /**
      * Moves every file whose damage {@link ChronicleFileCheck} finds {@link ChronicleFileCheck.Damage#blocksReading
@@ -66,15 +63,18 @@ public final class ChronicleLogRepair {
             }
         }
         Path metadata = dir.resolve(ChronicleFileCheck.METADATA);
-        boolean rebuild = damage.stream().anyMatch(d -> d.blocksReading() || !Files.exists(d.file())
-                || d.file().equals(metadata));
+        boolean rebuild = damage.stream()
+                .anyMatch(d ->
+                        d.blocksReading() || !Files.exists(d.file()) || d.file().equals(metadata));
         if (rebuild && Files.exists(metadata)) {
             // it records files that are gone now; a new one is written from the files that remain
             Files.move(metadata, saveDir.resolve(metadata.getFileName()));
         }
         List<Path> rolls = ChronicleFileCheck.rollFiles(dir);
         if (rebuild && !rolls.isEmpty()) {
-            RollPeriod roll = RollPeriod.ofFileName(rolls.getFirst().getFileName().toString()).orElse(RollPeriod.DAILY);
+            RollPeriod roll = RollPeriod.ofFileName(
+                            rolls.getFirst().getFileName().toString())
+                    .orElse(RollPeriod.DAILY);
             ChronicleQueues.builder(dir).rollCycle(roll.cycle()).build().close(); // no appender: roll files untouched
         }
         return damage;
@@ -109,9 +109,11 @@ public final class ChronicleLogRepair {
         if (!ChronicleFileCheck.hasLogFiles(dir)) {
             return Optional.of("there is no log");
         }
-        try (ChronicleEventLog log = ChronicleEventLog.openForInspection(dir); EventReader reader = log.reader()) {
+        try (ChronicleEventLog log = ChronicleEventLog.openForInspection(dir);
+                EventReader reader = log.reader()) {
             Optional<ChronicleFileCheck.Damage> later = ChronicleFileCheck.find(dir).stream()
-                    .filter(d -> d.file().getFileName().toString().compareTo(log.fileOf(index)) >= 0).findFirst();
+                    .filter(d -> d.file().getFileName().toString().compareTo(log.fileOf(index)) >= 0)
+                    .findFirst();
             if (later.isPresent()) {
                 return Optional.of(later.get().describe());
             }
@@ -157,10 +159,13 @@ public final class ChronicleLogRepair {
         EventCodec codec = new EventCodec();
         EventFrame frame = new EventFrame();
         // read-only: the damaged files stay exactly as found, to be saved as they are
-        try (ChronicleQueue damaged = ChronicleQueues.builder(dir).readOnly(true).build();
-             ChronicleQueue repaired = ChronicleQueues.builder(fresh).rollCycle(damaged.rollCycle()).build();
-             ExcerptTailer tailer = damaged.createTailer();
-             ExcerptAppender appender = repaired.createAppender()) {
+        try (ChronicleQueue damaged =
+                        ChronicleQueues.builder(dir).readOnly(true).build();
+                ChronicleQueue repaired = ChronicleQueues.builder(fresh)
+                        .rollCycle(damaged.rollCycle())
+                        .build();
+                ExcerptTailer tailer = damaged.createTailer();
+                ExcerptAppender appender = repaired.createAppender()) {
             RollNames names = new RollNames(damaged.rollCycle());
             previous = -1;
             byte[] buffer = new byte[256];
@@ -239,7 +244,8 @@ public final class ChronicleLogRepair {
         }
 
         String ofCycle(int c) {
-            return format.format(Instant.ofEpochMilli((long) c * cycle.lengthInMillis())) + ChronicleFileCheck.ROLL_SUFFIX;
+            return format.format(Instant.ofEpochMilli((long) c * cycle.lengthInMillis()))
+                    + ChronicleFileCheck.ROLL_SUFFIX;
         }
 
         /**
@@ -280,5 +286,4 @@ public final class ChronicleLogRepair {
             }
         }
     }
-
 }

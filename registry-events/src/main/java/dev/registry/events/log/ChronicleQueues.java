@@ -1,11 +1,10 @@
 package dev.registry.events.log;
 
-import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
-
 import java.nio.file.Path;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
 import java.util.logging.Logger;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 
 /**
  * The one way this code base builds a Chronicle queue, so that what must hold before Chronicle
@@ -28,8 +27,7 @@ public final class ChronicleQueues {
         }
     }
 
-    private ChronicleQueues() {
-    }
+    private ChronicleQueues() {}
 
     /** A builder for the binary queue in {@code dir}, with analytics off. */
     public static SingleChronicleQueueBuilder builder(Path dir) {

@@ -9,7 +9,8 @@ public final class DamagedLogException extends IllegalStateException {
     private final transient List<ChronicleFileCheck.Damage> damage;
 
     public DamagedLogException(Path dir, List<ChronicleFileCheck.Damage> damage) {
-        super("the log in " + dir.toAbsolutePath().normalize() + " is damaged: " + damage.getFirst().describe()
+        super("the log in " + dir.toAbsolutePath().normalize() + " is damaged: "
+                + damage.getFirst().describe()
                 + (damage.size() > 1 ? " (and " + (damage.size() - 1) + " more)" : "")
                 + "; start with --repair to set it aside and keep what is readable (registry-tools verify tells more)");
         this.damage = List.copyOf(damage);

@@ -8,5 +8,4 @@ package dev.registry.events.log;
  * @param timeMicros append time, epoch microseconds
  * @param payload    UTF-8 JSON object with the type's fields
  */
-public record EncodedEvent(String type, int version, long timeMicros, byte[] payload) {
-}
+public record EncodedEvent(String type, int version, long timeMicros, byte[] payload) {}

@@ -1,11 +1,11 @@
 package dev.registry.events.log;
 
-import dev.registry.api.RecordFields;
-import dev.registry.api.PlainJson;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.registry.api.PlainJson;
+import dev.registry.api.RecordFields;
 import dev.registry.api.ServiceRecord;
 import dev.registry.events.event.HealthChecked;
 import dev.registry.events.event.HeartbeatReceived;
@@ -18,7 +18,6 @@ import dev.registry.events.event.ServiceEvicted;
 import dev.registry.events.event.ServiceExpired;
 import dev.registry.events.event.ServiceRegistered;
 import dev.registry.events.event.ServiceUpdated;
-
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
@@ -52,8 +51,9 @@ public final class EventCodec {
     public static final String LEASE_GRANTED = "lease-granted";
 
     /** Every type name, most frequent first (replay looks each event's type up here). */
-    static final String[] KNOWN_TYPES = {HEARTBEAT, REGISTERED, UPDATED, HEALTH_CHECKED, EXPIRED, EVICTED,
-            DEREGISTERED, REGISTRY_STARTED, LEASE_GRANTED};
+    static final String[] KNOWN_TYPES = {
+        HEARTBEAT, REGISTERED, UPDATED, HEALTH_CHECKED, EXPIRED, EVICTED, DEREGISTERED, REGISTRY_STARTED, LEASE_GRANTED
+    };
 
     private final ObjectMapper json = PlainJson.newMapper();
 
@@ -74,7 +74,8 @@ public final class EventCodec {
 
     public EncodedEvent encode(RegistryEvent event) {
         if (event instanceof HeartbeatReceived beat) {
-            return new EncodedEvent(HEARTBEAT, HEARTBEAT_BINARY_VERSION, toMicros(event.time()), BinaryHeartbeat.encode(beat));
+            return new EncodedEvent(
+                    HEARTBEAT, HEARTBEAT_BINARY_VERSION, toMicros(event.time()), BinaryHeartbeat.encode(beat));
         }
         return new EncodedEvent(typeOf(event), SCHEMA_VERSION, toMicros(event.time()), payloadOf(event));
     }
@@ -90,13 +91,23 @@ public final class EventCodec {
     }
 
     public RegistryEvent decode(EncodedEvent encoded) {
-        return decode(encoded.type(), encoded.version(), encoded.timeMicros(), encoded.payload(), 0,
+        return decode(
+                encoded.type(),
+                encoded.version(),
+                encoded.timeMicros(),
+                encoded.payload(),
+                0,
                 encoded.payload().length);
     }
 
     /** Decodes the event of a frame just {@link EventFrame#read read}, straight from the array it was read from. */
     public RegistryEvent decode(EventFrame frame) {
-        return decode(frame.type(), frame.version(), frame.timeMicros(), frame.bytes(), frame.payloadOffset(),
+        return decode(
+                frame.type(),
+                frame.version(),
+                frame.timeMicros(),
+                frame.bytes(),
+                frame.payloadOffset(),
                 frame.payloadLength());
     }
 
@@ -112,24 +123,48 @@ public final class EventCodec {
         }
         JsonNode p = readPayload(type, payload, offset, length);
         return switch (type) {
-            case REGISTERED -> new ServiceRegistered(time,
-                    json.convertValue(p.required("record"), ServiceRecord.class),
-                    p.required("replaced").asBoolean());
+            case REGISTERED ->
+                new ServiceRegistered(
+                        time,
+                        json.convertValue(p.required("record"), ServiceRecord.class),
+                        p.required("replaced").asBoolean());
             case UPDATED -> new ServiceUpdated(time, text(p, "name"), changesOf(p.required("changes")));
-            case HEARTBEAT -> new HeartbeatReceived(time, text(p, "name"),
-                    p.hasNonNull("status") ? p.get("status").asText() : null, text(p, "cause"));
+            case HEARTBEAT ->
+                new HeartbeatReceived(
+                        time,
+                        text(p, "name"),
+                        p.hasNonNull("status") ? p.get("status").asText() : null,
+                        text(p, "cause"));
             case DEREGISTERED -> new ServiceDeregistered(time, text(p, "name"));
-            case REGISTRY_STARTED -> new RegistryStarted(time, text(p, "version"), stringMap(p.required("config")),
-                    Instant.parse(text(p, "eviction_grace_until")));
-            case HEALTH_CHECKED -> new HealthChecked(time, text(p, "name"), text(p, "old"), text(p, "new"),
-                    text(p, "detail"), text(p, "cause"), leaseEpoch(p));
-            case EXPIRED -> new ServiceExpired(time, text(p, "name"), p.required("last_heartbeat").asDouble(), leaseEpoch(p));
-            case EVICTED -> new ServiceEvicted(time, json.convertValue(p.required("record"), ServiceRecord.class),
-                    p.required("age_seconds").asDouble(), leaseEpoch(p));
-            case LEASE_GRANTED -> new LeaseGranted(time, text(p, "holder"), p.required("epoch").asLong(),
-                    Instant.parse(text(p, "until")));
-            default -> throw new IllegalStateException("unknown event type '" + type
-                    + "' (written by a newer registry?)");
+            case REGISTRY_STARTED ->
+                new RegistryStarted(
+                        time,
+                        text(p, "version"),
+                        stringMap(p.required("config")),
+                        Instant.parse(text(p, "eviction_grace_until")));
+            case HEALTH_CHECKED ->
+                new HealthChecked(
+                        time,
+                        text(p, "name"),
+                        text(p, "old"),
+                        text(p, "new"),
+                        text(p, "detail"),
+                        text(p, "cause"),
+                        leaseEpoch(p));
+            case EXPIRED ->
+                new ServiceExpired(
+                        time, text(p, "name"), p.required("last_heartbeat").asDouble(), leaseEpoch(p));
+            case EVICTED ->
+                new ServiceEvicted(
+                        time,
+                        json.convertValue(p.required("record"), ServiceRecord.class),
+                        p.required("age_seconds").asDouble(),
+                        leaseEpoch(p));
+            case LEASE_GRANTED ->
+                new LeaseGranted(
+                        time, text(p, "holder"), p.required("epoch").asLong(), Instant.parse(text(p, "until")));
+            default ->
+                throw new IllegalStateException("unknown event type '" + type + "' (written by a newer registry?)");
         };
     }
 
@@ -157,7 +192,9 @@ public final class EventCodec {
 
     /** The service a {@link #describe described} event is about, or {@code null} (registry-started). */
     public static String serviceOf(ObjectNode described) {
-        return described.has("name") ? described.get("name").asText() : described.path("record").path("name").asText(null);
+        return described.has("name")
+                ? described.get("name").asText()
+                : described.path("record").path("name").asText(null);
     }
 
     private byte[] payloadOf(RegistryEvent event) {
@@ -231,7 +268,9 @@ public final class EventCodec {
         return new ServiceChanges(
                 n.hasNonNull(RecordFields.HOST) ? n.get(RecordFields.HOST).asText() : null,
                 n.hasNonNull(RecordFields.PORT) ? n.get(RecordFields.PORT).asInt() : null,
-                n.hasNonNull(RecordFields.HOSTNAME) ? n.get(RecordFields.HOSTNAME).asText() : null,
+                n.hasNonNull(RecordFields.HOSTNAME)
+                        ? n.get(RecordFields.HOSTNAME).asText()
+                        : null,
                 n.hasNonNull(RecordFields.URL) ? n.get(RecordFields.URL).asText() : null,
                 n.hasNonNull(RecordFields.STATUS) ? n.get(RecordFields.STATUS).asText() : null,
                 n.hasNonNull(RecordFields.METADATA) ? (ObjectNode) n.get(RecordFields.METADATA) : null);

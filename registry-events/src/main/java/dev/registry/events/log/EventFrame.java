@@ -34,12 +34,15 @@ public final class EventFrame {
 
     /** The frame format this code writes and reads. */
     public static final int FORMAT = 1;
+
     static final byte FORMAT_BYTE = (byte) 0xE1;
     private static final int CRC_BYTES = 4;
     /** Format, writer, an empty type, a one-byte version, the time and the checksum. */
     private static final int MIN_LENGTH = 1 + 4 + 1 + 1 + 8 + CRC_BYTES;
+
     private static final byte[][] KNOWN_TYPE_BYTES = Arrays.stream(EventCodec.KNOWN_TYPES)
-            .map(t -> t.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
+            .map(t -> t.getBytes(StandardCharsets.UTF_8))
+            .toArray(byte[][]::new);
 
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
@@ -79,12 +82,12 @@ public final class EventFrame {
         crc.update(in, offset, length - CRC_BYTES);
         int computed = (int) crc.getValue();
         if (stored != computed) {
-            throw new DamagedEventException(String.format("checksum mismatch (stored %08x, computed %08x)", stored,
-                    computed));
+            throw new DamagedEventException(
+                    String.format("checksum mismatch (stored %08x, computed %08x)", stored, computed));
         }
         if (in[offset] != FORMAT_BYTE) {
-            throw new DamagedEventException(String.format("unknown frame format byte %02x (written by a newer registry?)",
-                    in[offset] & 0xFF));
+            throw new DamagedEventException(
+                    String.format("unknown frame format byte %02x (written by a newer registry?)", in[offset] & 0xFF));
         }
         int pos = offset + 1;
         writer = readInt(in, pos);
@@ -143,8 +146,8 @@ public final class EventFrame {
 
     /** The frame's event as stored, with its payload copied out. */
     public EncodedEvent encoded() {
-        return new EncodedEvent(type, version, timeMicros,
-                Arrays.copyOfRange(bytes, payloadOffset, payloadOffset + payloadLength));
+        return new EncodedEvent(
+                type, version, timeMicros, Arrays.copyOfRange(bytes, payloadOffset, payloadOffset + payloadLength));
     }
 
     /** Encodes frames into a buffer of its own, reused from one frame to the next (one thread at a time). */

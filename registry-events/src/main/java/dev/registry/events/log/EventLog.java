@@ -28,8 +28,7 @@ public interface EventLog extends AutoCloseable {
      * it: a log repaired onto a snapshot whose events it lost must not hand out the lost positions
      * again. A log whose positions only ever grow has nothing to do.
      */
-    default void continueAfter(long index) {
-    }
+    default void continueAfter(long index) {}
 
     /** A new reader positioned before the first event. */
     EventReader reader();

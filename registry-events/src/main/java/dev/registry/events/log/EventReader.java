@@ -39,6 +39,5 @@ public interface EventReader extends AutoCloseable {
      *
      * @param writer the id of the writer that appended it ({@link EventFrame#writer()})
      */
-    record IndexedEncodedEvent(long index, EncodedEvent encoded, int writer) {
-    }
+    record IndexedEncodedEvent(long index, EncodedEvent encoded, int writer) {}
 }

@@ -1,9 +1,8 @@
 package dev.registry.events.log;
 
-import net.openhft.chronicle.bytes.Bytes;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import net.openhft.chronicle.bytes.Bytes;
 
 /**
  * An excerpt as logs were written before events carried checksums (log format 0): the type
@@ -13,8 +12,7 @@ import java.nio.file.Path;
  */
 public final class LegacyExcerpt {
 
-    private LegacyExcerpt() {
-    }
+    private LegacyExcerpt() {}
 
     /** Whether the excerpt at {@code bytes}' read position is in the old format (read without moving). */
     public static boolean isLegacy(Bytes<?> bytes) {

@@ -1,17 +1,16 @@
 package dev.registry.events.log;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.impl.single.InternalAppender;
 import net.openhft.chronicle.wire.DocumentContext;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Instant;
 
 /**
  * Converts a log written before events carried checksums (log format 0) into a new directory in
@@ -21,8 +20,7 @@ import java.time.Instant;
  */
 public final class LegacyLogConversion {
 
-    private LegacyLogConversion() {
-    }
+    private LegacyLogConversion() {}
 
     /**
      * What was converted.
@@ -31,8 +29,7 @@ public final class LegacyLogConversion {
      * @param firstIndex the first one's index, or -1 for an empty log
      * @param lastIndex  the last one's index, or -1
      */
-    public record Converted(long events, long firstIndex, long lastIndex) {
-    }
+    public record Converted(long events, long firstIndex, long lastIndex) {}
 
     /**
      * Converts the log in {@code from} into {@code to}, which must not exist yet (or be empty).
@@ -68,9 +65,10 @@ public final class LegacyLogConversion {
         long last = -1;
         long count = 0;
         try (ChronicleQueue old = ChronicleQueues.builder(from).readOnly(true).build();
-             ChronicleQueue fresh = ChronicleQueues.builder(to).rollCycle(old.rollCycle()).build();
-             ExcerptTailer tailer = old.createTailer();
-             ExcerptAppender appender = fresh.createAppender()) {
+                ChronicleQueue fresh =
+                        ChronicleQueues.builder(to).rollCycle(old.rollCycle()).build();
+                ExcerptTailer tailer = old.createTailer();
+                ExcerptAppender appender = fresh.createAppender()) {
             Bytes<?> frame = Bytes.allocateElasticOnHeap(256);
             while (true) {
                 long index;
@@ -82,18 +80,24 @@ public final class LegacyLogConversion {
                     index = dc.index();
                     Bytes<?> bytes = dc.wire().bytes();
                     if (!LegacyExcerpt.isLegacy(bytes)) {
-                        throw new IllegalArgumentException(count == 0
-                                ? from + " is not in the old format (its events carry checksums already): nothing to convert"
-                                : "the event at index " + index + " in " + from + " is not in the old format: nothing converted");
+                        throw new IllegalArgumentException(
+                                count == 0
+                                        ? from
+                                                + " is not in the old format (its events carry checksums already): nothing to convert"
+                                        : "the event at index " + index + " in " + from
+                                                + " is not in the old format: nothing converted");
                     }
                     event = LegacyExcerpt.read(bytes);
                 }
                 try {
                     codec.decode(event);
                 } catch (RuntimeException undecodable) {
-                    throw new IllegalStateException("the event at index " + index + " in " + from + " does not decode ("
-                            + undecodable.getMessage() + "): it may be damaged, and the old format has no checksum "
-                            + "to tell; nothing converted", undecodable);
+                    throw new IllegalStateException(
+                            "the event at index " + index + " in " + from + " does not decode ("
+                                    + undecodable.getMessage()
+                                    + "): it may be damaged, and the old format has no checksum "
+                                    + "to tell; nothing converted",
+                            undecodable);
                 }
                 int length = encoder.encode(event, 0, index);
                 frame.clear();
@@ -104,7 +108,8 @@ public final class LegacyLogConversion {
                 count++;
             }
             if (old.lastIndex() > last) {
-                throw new IllegalStateException(ChronicleLogRepair.unreachable(last, old.lastIndex()) + "; nothing converted");
+                throw new IllegalStateException(
+                        ChronicleLogRepair.unreachable(last, old.lastIndex()) + "; nothing converted");
             }
         }
         return new Converted(count, first, last);
@@ -116,7 +121,8 @@ public final class LegacyLogConversion {
         if (Files.isDirectory(snapshots)) {
             Files.createDirectories(to.resolve("snapshots"));
             try (var files = Files.list(snapshots)) {
-                for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".snap")).toList()) {
+                for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".snap"))
+                        .toList()) {
                     Files.copy(f, to.resolve("snapshots").resolve(f.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
                 }
             }

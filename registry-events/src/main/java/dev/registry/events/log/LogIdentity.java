@@ -3,7 +3,6 @@ package dev.registry.events.log;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +31,7 @@ public record LogIdentity(String registryId, int logFormat, Instant created, lon
 
     /** The file's name in the data directory. */
     public static final String FILE = "identity.json";
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -67,11 +67,15 @@ public record LogIdentity(String registryId, int logFormat, Instant created, lon
          * check goes (the OS lock and the log's check on every append still stand).
          */
         public boolean isAnotherLiveProcess() {
-            if (bootId.isEmpty() || !bootId.equals(thisBootId()) || pid == ProcessHandle.current().pid()) {
+            if (bootId.isEmpty()
+                    || !bootId.equals(thisBootId())
+                    || pid == ProcessHandle.current().pid()) {
                 return false;
             }
-            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                    .map(p -> processStart.isEmpty() || p.info().startInstant().isEmpty()
+            return ProcessHandle.of(pid)
+                    .filter(ProcessHandle::isAlive)
+                    .map(p -> processStart.isEmpty()
+                            || p.info().startInstant().isEmpty()
                             || p.info().startInstant().equals(processStart))
                     .orElse(false);
         }
@@ -84,7 +88,8 @@ public record LogIdentity(String registryId, int logFormat, Instant created, lon
 
         private static Optional<String> thisBootId() {
             try {
-                return Optional.of(Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).trim());
+                return Optional.of(Files.readString(Path.of("/proc/sys/kernel/random/boot_id"))
+                        .trim());
             } catch (IOException | RuntimeException notLinux) {
                 return Optional.empty();
             }
@@ -121,15 +126,25 @@ public record LogIdentity(String registryId, int logFormat, Instant created, lon
         }
         try {
             JsonNode n = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
-            Optional<Writer> writer = Optional.ofNullable(n.get("writer")).filter(JsonNode::isObject).map(w -> new Writer(
-                    Integer.parseUnsignedInt(w.required("id").asText(), 16), w.required("pid").asLong(),
-                    text(w, "process_start").map(Instant::parse), text(w, "boot_id"),
-                    Instant.parse(w.required("since").asText())));
-            return Optional.of(new LogIdentity(n.required("registry_id").asText(), n.required("log_format").asInt(),
-                    Instant.parse(n.required("created").asText()), n.path("first_index").asLong(-1), writer));
+            Optional<Writer> writer = Optional.ofNullable(n.get("writer"))
+                    .filter(JsonNode::isObject)
+                    .map(w -> new Writer(
+                            Integer.parseUnsignedInt(w.required("id").asText(), 16),
+                            w.required("pid").asLong(),
+                            text(w, "process_start").map(Instant::parse),
+                            text(w, "boot_id"),
+                            Instant.parse(w.required("since").asText())));
+            return Optional.of(new LogIdentity(
+                    n.required("registry_id").asText(),
+                    n.required("log_format").asInt(),
+                    Instant.parse(n.required("created").asText()),
+                    n.path("first_index").asLong(-1),
+                    writer));
         } catch (IOException | RuntimeException ex) {
-            throw new IllegalStateException(file + " cannot be read (" + ex.getMessage() + "): it says which registry "
-                    + "this directory holds; restore it, or start with --repair to write it again", ex);
+            throw new IllegalStateException(
+                    file + " cannot be read (" + ex.getMessage() + "): it says which registry "
+                            + "this directory holds; restore it, or start with --repair to write it again",
+                    ex);
         }
     }
 
@@ -149,7 +164,8 @@ public record LogIdentity(String registryId, int logFormat, Instant created, lon
             o.put("since", w.since().toString());
         });
         try {
-            AtomicFile.write(dataDir.resolve(FILE),
+            AtomicFile.write(
+                    dataDir.resolve(FILE),
                     ByteBuffer.wrap(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n)));
         } catch (IOException ex) {
             throw new IllegalStateException("cannot write " + dataDir.resolve(FILE) + ": " + ex.getMessage(), ex);

@@ -8,5 +8,4 @@ import dev.registry.events.event.RegistryEvent;
  * @param index the log's position of the event: opaque, strictly increasing, never reused
  * @param event the decoded event
  */
-public record LoggedEvent(long index, RegistryEvent event) {
-}
+public record LoggedEvent(long index, RegistryEvent event) {}

@@ -1,8 +1,5 @@
 package dev.registry.events.log;
 
-import net.openhft.chronicle.queue.RollCycle;
-import net.openhft.chronicle.queue.RollCycles;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,6 +9,8 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Optional;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.RollCycles;
 
 /** How often the log starts a new file; retention deletes whole files, so this is its granularity. */
 public enum RollPeriod {
@@ -63,7 +62,8 @@ public enum RollPeriod {
         }
         try {
             String stamp = name.substring(0, name.length() - ChronicleFileCheck.ROLL_SUFFIX.length());
-            LocalDateTime start = this == HOURLY ? LocalDateTime.parse(stamp, names())
+            LocalDateTime start = this == HOURLY
+                    ? LocalDateTime.parse(stamp, names())
                     : java.time.LocalDate.parse(stamp, names()).atStartOfDay();
             return Optional.of((int) (start.toInstant(ZoneOffset.UTC).toEpochMilli() / length.toMillis()));
         } catch (DateTimeParseException ex) {

@@ -12,8 +12,7 @@ import java.util.List;
  */
 public final class UnsafeMemoryAccess {
 
-    private UnsafeMemoryAccess() {
-    }
+    private UnsafeMemoryAccess() {}
 
     /**
      * The flag that allows the access for a child JVM of this one's version: JDK 23 introduced it,

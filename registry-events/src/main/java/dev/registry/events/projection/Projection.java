@@ -1,7 +1,6 @@
 package dev.registry.events.projection;
 
 import dev.registry.events.log.LoggedEvent;
-
 import java.util.List;
 
 /**
@@ -22,12 +21,10 @@ public interface Projection {
      * An event the view did not apply, because it no longer held at its place in the log (see
      * {@link Projector}); the view moved past its index all the same.
      */
-    default void skip(LoggedEvent event) {
-    }
+    default void skip(LoggedEvent event) {}
 
     /** The events up to {@code lastIndex} are applied, for now: wake whoever waits for the view. */
-    default void endOfBatch(long lastIndex) {
-    }
+    default void endOfBatch(long lastIndex) {}
 
     /**
      * The view's projection first, then the others in the given order: each gets every event the

@@ -1,6 +1,5 @@
 package dev.registry.events.projection;
 
-import dev.registry.api.ServiceRecord;
 import dev.registry.events.event.HealthChecked;
 import dev.registry.events.event.HeartbeatReceived;
 import dev.registry.events.event.LeaseGranted;
@@ -11,7 +10,6 @@ import dev.registry.events.event.ServiceExpired;
 import dev.registry.events.event.ServiceRegistered;
 import dev.registry.events.event.ServiceUpdated;
 import dev.registry.events.log.LoggedEvent;
-
 import java.time.Instant;
 
 /**
@@ -29,8 +27,7 @@ import java.time.Instant;
  */
 public final class Projector {
 
-    private Projector() {
-    }
+    private Projector() {}
 
     /**
      * Applies {@code logged} if it holds at its place; either way the view moves past its index.
@@ -44,14 +41,21 @@ public final class Projector {
                 yield true;
             }
             case ServiceUpdated e -> view.change(e.name(), r -> e.changes().applyTo(r, epochSeconds(e.time())), true);
-            case HeartbeatReceived e -> view.change(e.name(), r -> r.withHeartbeat(epochSeconds(e.time()), e.status()), true);
+            case HeartbeatReceived e ->
+                view.change(e.name(), r -> r.withHeartbeat(epochSeconds(e.time()), e.status()), true);
             case ServiceDeregistered e -> view.remove(e.name());
-            case HealthChecked e -> leaseAllows(view, e.leaseEpoch(), e.time())
-                    && view.change(e.name(), r -> r.withHealthStatus(e.newStatus()), false);
-            case ServiceExpired e -> leaseAllows(view, e.leaseEpoch(), e.time()) && !view.isExpired(e.name())
-                    && sameHeartbeat(view, e.name(), e.lastHeartbeat()) && view.markExpired(e.name());
-            case ServiceEvicted e -> leaseAllows(view, e.leaseEpoch(), e.time())
-                    && sameHeartbeat(view, e.name(), e.record().lastHeartbeat()) && view.remove(e.name());
+            case HealthChecked e ->
+                leaseAllows(view, e.leaseEpoch(), e.time())
+                        && view.change(e.name(), r -> r.withHealthStatus(e.newStatus()), false);
+            case ServiceExpired e ->
+                leaseAllows(view, e.leaseEpoch(), e.time())
+                        && !view.isExpired(e.name())
+                        && sameHeartbeat(view, e.name(), e.lastHeartbeat())
+                        && view.markExpired(e.name());
+            case ServiceEvicted e ->
+                leaseAllows(view, e.leaseEpoch(), e.time())
+                        && sameHeartbeat(view, e.name(), e.record().lastHeartbeat())
+                        && view.remove(e.name());
             case RegistryStarted e -> {
                 // the latest grace wins: on a shared log a node's warm start must not cut short
                 // the grace of the cold start before it

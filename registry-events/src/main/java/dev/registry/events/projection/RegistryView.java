@@ -1,7 +1,6 @@
 package dev.registry.events.projection;
 
 import dev.registry.api.ServiceRecord;
-
 import java.time.Instant;
 import java.util.AbstractCollection;
 import java.util.Collection;
@@ -160,14 +159,18 @@ public final class RegistryView {
     }
 
     /** Rebuilds a view from what {@link #forEachPlaced} gave (loading a snapshot). */
-    public static RegistryView restore(Iterable<PlacedRecord> placed, long lastIndex, Instant lastEventTime,
-                                       Instant evictionGraceUntil) {
+    public static RegistryView restore(
+            Iterable<PlacedRecord> placed, long lastIndex, Instant lastEventTime, Instant evictionGraceUntil) {
         return restore(placed, lastIndex, lastEventTime, evictionGraceUntil, null);
     }
 
     /** As {@link #restore(Iterable, long, Instant, Instant)}, with the lease the snapshot held. */
-    public static RegistryView restore(Iterable<PlacedRecord> placed, long lastIndex, Instant lastEventTime,
-                                       Instant evictionGraceUntil, Lease lease) {
+    public static RegistryView restore(
+            Iterable<PlacedRecord> placed,
+            long lastIndex,
+            Instant lastEventTime,
+            Instant evictionGraceUntil,
+            Lease lease) {
         RegistryView view = new RegistryView();
         for (PlacedRecord p : placed) {
             Slot slot = new Slot(p.order(), p.record());
@@ -183,8 +186,7 @@ public final class RegistryView {
     }
 
     /** A record with its place in the order and its expiry mark. */
-    public record PlacedRecord(long order, ServiceRecord record, boolean expired) {
-    }
+    public record PlacedRecord(long order, ServiceRecord record, boolean expired) {}
 
     /** Adds or replaces a record; a new name takes {@code order} as its place. */
     void register(ServiceRecord record, long order) {

@@ -3,9 +3,7 @@ package dev.registry.events.retention;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.registry.events.log.AtomicFile;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -37,12 +35,16 @@ public record RetentionMarker(long throughIndex, Instant throughTime, long first
         }
         try {
             JsonNode n = JSON.readTree(file.toFile());
-            return Optional.of(new RetentionMarker(n.required("through_index").asLong(),
-                    Instant.parse(n.required("through_time").asText()), n.required("first_retained_index").asLong()));
+            return Optional.of(new RetentionMarker(
+                    n.required("through_index").asLong(),
+                    Instant.parse(n.required("through_time").asText()),
+                    n.required("first_retained_index").asLong()));
         } catch (IOException | RuntimeException ex) {
             // unreadable: the log may have been pruned, and nothing says how far
-            throw new IllegalStateException("cannot read " + file + " (" + ex.getMessage() + "): it records which "
-                    + "log files retention deleted; refusing to guess", ex);
+            throw new IllegalStateException(
+                    "cannot read " + file + " (" + ex.getMessage() + "): it records which "
+                            + "log files retention deleted; refusing to guess",
+                    ex);
         }
     }
 
@@ -52,6 +54,8 @@ public record RetentionMarker(long throughIndex, Instant throughTime, long first
         n.put("through_index", throughIndex);
         n.put("through_time", throughTime.toString());
         n.put("first_retained_index", firstRetainedIndex);
-        AtomicFile.write(dataDir.resolve(FILE), ByteBuffer.wrap(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n)));
+        AtomicFile.write(
+                dataDir.resolve(FILE),
+                ByteBuffer.wrap(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n)));
     }
 }

@@ -2,7 +2,6 @@ package dev.registry.events.snapshot;
 
 import dev.registry.events.audit.HistoryIndex;
 import dev.registry.events.projection.RegistryView;
-
 import java.util.Map;
 
 /**
@@ -14,5 +13,4 @@ import java.util.Map;
  * @param history where each service's history lies in the log: every name's timeline, already a
  *                copy (so taking a snapshot copies the history index once, not once per step)
  */
-public record Snapshot(long index, RegistryView view, Map<String, HistoryIndex.Snapshot> history) {
-}
+public record Snapshot(long index, RegistryView view, Map<String, HistoryIndex.Snapshot> history) {}

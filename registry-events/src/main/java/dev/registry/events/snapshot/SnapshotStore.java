@@ -1,13 +1,12 @@
 package dev.registry.events.snapshot;
 
-import dev.registry.events.log.AtomicFile;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.registry.api.ServiceRecord;
 import dev.registry.events.audit.HistoryIndex;
+import dev.registry.events.log.AtomicFile;
 import dev.registry.events.projection.RegistryView;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -124,7 +123,9 @@ public final class SnapshotStore {
             try {
                 return Optional.of(read(file));
             } catch (IOException | RuntimeException ex) {
-                LOG.log(System.Logger.Level.WARNING, "skipping snapshot " + file.getFileName() + ": " + ex.getMessage());
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "skipping snapshot " + file.getFileName() + ": " + ex.getMessage());
             }
         }
         return Optional.empty();
@@ -152,7 +153,8 @@ public final class SnapshotStore {
         }
         try (var stream = Files.list(dir)) {
             return stream.filter(p -> p.getFileName().toString().matches("snapshot-\\d{20}\\.snap"))
-                    .sorted(Comparator.comparing(Path::getFileName).reversed()).toList();
+                    .sorted(Comparator.comparing(Path::getFileName).reversed())
+                    .toList();
         } catch (IOException ex) {
             LOG.log(System.Logger.Level.WARNING, "cannot list snapshots in " + dir + ": " + ex.getMessage());
             return List.of();
@@ -180,19 +182,22 @@ public final class SnapshotStore {
         if (crc.getValue() != crcValue) {
             throw new IOException("checksum mismatch");
         }
-        try (InputStream body = new GZIPInputStream(new java.io.ByteArrayInputStream(bytes, in.position(), in.remaining()))) {
+        try (InputStream body =
+                new GZIPInputStream(new java.io.ByteArrayInputStream(bytes, in.position(), in.remaining()))) {
             return decode(JSON.readTree(body));
         }
     }
 
     private static byte[] encode(Snapshot s) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 16);
-        try (OutputStream gz = new GZIPOutputStream(bytes, 1 << 16); JsonGenerator g = JSON.createGenerator(gz)) {
+        try (OutputStream gz = new GZIPOutputStream(bytes, 1 << 16);
+                JsonGenerator g = JSON.createGenerator(gz)) {
             g.writeStartObject();
             g.writeNumberField("format", FORMAT);
             g.writeNumberField("index", s.index());
             g.writeStringField("last_event_time", s.view().lastEventTime().toString());
-            g.writeStringField("eviction_grace_until", s.view().evictionGraceUntil().toString());
+            g.writeStringField(
+                    "eviction_grace_until", s.view().evictionGraceUntil().toString());
             if (s.view().lease().isPresent()) { // only on a log several nodes share
                 RegistryView.Lease lease = s.view().lease().get();
                 g.writeObjectFieldStart("lease");
@@ -244,14 +249,22 @@ public final class SnapshotStore {
         }
         List<RegistryView.PlacedRecord> placed = new ArrayList<>();
         for (JsonNode r : n.required("records")) {
-            placed.add(new RegistryView.PlacedRecord(r.required("order").asLong(),
-                    JSON.treeToValue(r.required("record"), ServiceRecord.class), r.required("expired").asBoolean()));
+            placed.add(new RegistryView.PlacedRecord(
+                    r.required("order").asLong(),
+                    JSON.treeToValue(r.required("record"), ServiceRecord.class),
+                    r.required("expired").asBoolean()));
         }
         long index = n.required("index").asLong();
         JsonNode lease = n.path("lease");
-        RegistryView view = RegistryView.restore(placed, index, Instant.parse(n.required("last_event_time").asText()),
-                Instant.parse(n.required("eviction_grace_until").asText()), lease.isObject()
-                        ? new RegistryView.Lease(lease.required("holder").asText(), lease.required("epoch").asLong(),
+        RegistryView view = RegistryView.restore(
+                placed,
+                index,
+                Instant.parse(n.required("last_event_time").asText()),
+                Instant.parse(n.required("eviction_grace_until").asText()),
+                lease.isObject()
+                        ? new RegistryView.Lease(
+                                lease.required("holder").asText(),
+                                lease.required("epoch").asLong(),
                                 Instant.parse(lease.required("until").asText()))
                         : null);
         Map<String, HistoryIndex.Snapshot> timelines = new HashMap<>();
@@ -263,10 +276,15 @@ public final class SnapshotStore {
                 entries[i] = t.get("entries").get(i).asLong();
                 before[i] = t.get("heartbeats_before").get(i).asInt();
             }
-            timelines.put(e.getKey(), new HistoryIndex.Snapshot(entries, before,
-                    t.required("heartbeats_after_last").asInt(), t.required("first_index").asLong(),
-                    // snapshots written before this field: unknown, so kept until the name's next event
-                    t.path("last_index").asLong(Long.MAX_VALUE)));
+            timelines.put(
+                    e.getKey(),
+                    new HistoryIndex.Snapshot(
+                            entries,
+                            before,
+                            t.required("heartbeats_after_last").asInt(),
+                            t.required("first_index").asLong(),
+                            // snapshots written before this field: unknown, so kept until the name's next event
+                            t.path("last_index").asLong(Long.MAX_VALUE)));
         }
         return new Snapshot(index, view, timelines);
     }

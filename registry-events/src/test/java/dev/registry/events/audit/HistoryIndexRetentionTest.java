@@ -1,14 +1,13 @@
 package dev.registry.events.audit;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
+
 import dev.registry.events.event.HeartbeatReceived;
 import dev.registry.events.event.ServiceDeregistered;
 import dev.registry.events.log.LoggedEvent;
-import org.junit.jupiter.api.Test;
-
 import java.time.Instant;
-
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.is;
+import org.junit.jupiter.api.Test;
 
 /** After retention, the history index forgets deleted positions, and names with nothing left. */
 class HistoryIndexRetentionTest {

@@ -1,5 +1,10 @@
 package dev.registry.events.audit;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import dev.registry.api.ServiceRecord;
 import dev.registry.events.SampleEvents;
 import dev.registry.events.event.RegistryEvent;
@@ -7,9 +12,6 @@ import dev.registry.events.log.ChronicleEventLog;
 import dev.registry.events.log.LoggedEvent;
 import dev.registry.events.projection.Projection;
 import dev.registry.events.projection.RegistryView;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,11 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.greaterThan;
-import static org.hamcrest.Matchers.is;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Point-in-time views and diffs agree with an independent fold of the same events. */
 class TimeTravelTest {
@@ -45,7 +44,8 @@ class TimeTravelTest {
                     LoggedEvent pick = written.get(random.nextInt(written.size()));
                     Instant at = pick.event().time().plusNanos(random.nextInt(3) * 1_000L);
                     assertThat(sorted(travel.atTime(at)), is(IndependentFold.fold(eventsUntil(written, at))));
-                    assertThat(sorted(travel.atIndex(pick.index())),
+                    assertThat(
+                            sorted(travel.atIndex(pick.index())),
                             is(IndependentFold.fold(eventsUpToIndex(written, pick.index()))));
                 }
             }
@@ -80,10 +80,16 @@ class TimeTravelTest {
                 diff.added().forEach(r -> assertThat(before.containsKey(r.name()), is(false)));
                 diff.removed().forEach(r -> assertThat(after.containsKey(r.name()), is(false)));
                 diff.changed().forEach(c -> assertThat(c.fields().isEmpty(), is(false)));
-                long checks = written.stream().filter(e -> e.event().time().isAfter(from)
-                        && !e.event().time().isAfter(to)
-                        && e.event() instanceof dev.registry.events.event.HealthChecked).count();
-                assertThat(diff.flips().stream().filter(f -> f.type().equals("health-checked")).count(), is(checks));
+                long checks = written.stream()
+                        .filter(e -> e.event().time().isAfter(from)
+                                && !e.event().time().isAfter(to)
+                                && e.event() instanceof dev.registry.events.event.HealthChecked)
+                        .count();
+                assertThat(
+                        diff.flips().stream()
+                                .filter(f -> f.type().equals("health-checked"))
+                                .count(),
+                        is(checks));
             }
         }
     }
@@ -94,8 +100,8 @@ class TimeTravelTest {
         try (ChronicleEventLog log = ChronicleEventLog.openForWriting(dir)) {
             TimeTravel travel = new TimeTravel(log, null);
             Instant first = written.getFirst().event().time();
-            HistoryUnavailableException ex = assertThrows(HistoryUnavailableException.class,
-                    () -> travel.atTime(first.minusSeconds(1)));
+            HistoryUnavailableException ex =
+                    assertThrows(HistoryUnavailableException.class, () -> travel.atTime(first.minusSeconds(1)));
             assertThat(ex.availableFrom(), is(first));
             assertThat(travel.atTime(first).lastIndex(), is(written.getFirst().index()));
         }
@@ -112,11 +118,17 @@ class TimeTravelTest {
     }
 
     private static List<RegistryEvent> eventsUntil(List<LoggedEvent> written, Instant at) {
-        return written.stream().filter(e -> !e.event().time().isAfter(at)).map(LoggedEvent::event).toList();
+        return written.stream()
+                .filter(e -> !e.event().time().isAfter(at))
+                .map(LoggedEvent::event)
+                .toList();
     }
 
     private static List<RegistryEvent> eventsUpToIndex(List<LoggedEvent> written, long index) {
-        return written.stream().filter(e -> e.index() <= index).map(LoggedEvent::event).toList();
+        return written.stream()
+                .filter(e -> e.index() <= index)
+                .map(LoggedEvent::event)
+                .toList();
     }
 
     private static Map<String, ServiceRecord> sorted(RegistryView view) {

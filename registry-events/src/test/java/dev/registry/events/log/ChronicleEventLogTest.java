@@ -1,19 +1,18 @@
 package dev.registry.events.log;
 
-import dev.registry.events.SampleEvents;
-import dev.registry.events.event.RegistryEvent;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.registry.events.SampleEvents;
+import dev.registry.events.event.RegistryEvent;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ChronicleEventLogTest {
 
@@ -30,7 +29,8 @@ class ChronicleEventLogTest {
         for (int i = 1; i < indexes.size(); i++) {
             assertThat(indexes.get(i), greaterThan(indexes.get(i - 1)));
         }
-        try (ChronicleEventLog log = ChronicleEventLog.openReadOnly(dir); EventReader reader = log.reader()) {
+        try (ChronicleEventLog log = ChronicleEventLog.openReadOnly(dir);
+                EventReader reader = log.reader()) {
             for (int i = 0; i < written.size(); i++) {
                 LoggedEvent e = reader.next();
                 assertThat(e.index(), is(indexes.get(i)));
@@ -44,7 +44,8 @@ class ChronicleEventLogTest {
     void readerSeesEventsAppendedAfterItReachedTheEnd() {
         try (ChronicleEventLog writer = ChronicleEventLog.openForWriting(dir)) {
             writer.append(SampleEvents.oneOfEach().get(0));
-            try (ChronicleEventLog readOnly = ChronicleEventLog.openReadOnly(dir); EventReader reader = readOnly.reader()) {
+            try (ChronicleEventLog readOnly = ChronicleEventLog.openReadOnly(dir);
+                    EventReader reader = readOnly.reader()) {
                 assertThat(reader.next().event(), is(SampleEvents.oneOfEach().get(0)));
                 assertThat(reader.next(), is(nullValue()));
                 long index = writer.append(SampleEvents.oneOfEach().get(1));
@@ -69,8 +70,8 @@ class ChronicleEventLogTest {
 
     @Test
     void readOnlyOpenOfADirectoryWithoutLogFails() {
-        IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
-                () -> ChronicleEventLog.openReadOnly(dir.resolve("nothing-here")));
+        IllegalArgumentException ex = assertThrows(
+                IllegalArgumentException.class, () -> ChronicleEventLog.openReadOnly(dir.resolve("nothing-here")));
         assertThat(ex.getMessage().contains("no registry log"), is(true));
     }
 }

@@ -1,10 +1,14 @@
 package dev.registry.events.log;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
 import dev.registry.events.event.HeartbeatReceived;
 import dev.registry.events.event.ServiceDeregistered;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -14,13 +18,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.empty;
-import static org.hamcrest.Matchers.is;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The file check reads Chronicle's layout of today's version: whole logs pass, each kind of damage
@@ -64,11 +63,17 @@ class ChronicleFileCheckTest {
         write();
         assertThat(problemAfter(() -> FileBytes.truncate(rolls().get(2), 0)), is("empty (0 bytes)"));
         write3();
-        assertThat(problemAfter(() -> FileBytes.truncate(rolls().get(2), 100)), containsString("cut short to 100 bytes, inside its header"));
+        assertThat(
+                problemAfter(() -> FileBytes.truncate(rolls().get(2), 100)),
+                containsString("cut short to 100 bytes, inside its header"));
         write3();
-        assertThat(problemAfter(() -> FileBytes.truncate(rolls().get(2), 4096)), containsString("cut short to 4096 bytes"));
+        assertThat(
+                problemAfter(() -> FileBytes.truncate(rolls().get(2), 4096)),
+                containsString("cut short to 4096 bytes"));
         write3();
-        assertThat(problemAfter(() -> FileBytes.zero(rolls().get(2), 0, 4096)), containsString("first 4096 bytes are zeroed"));
+        assertThat(
+                problemAfter(() -> FileBytes.zero(rolls().get(2), 0, 4096)),
+                containsString("first 4096 bytes are zeroed"));
     }
 
     @Test
@@ -86,11 +91,15 @@ class ChronicleFileCheckTest {
         write();
         Files.delete(rolls().get(2));
         List<ChronicleFileCheck.Damage> missing = ChronicleFileCheck.find(dir);
-        assertThat(missing.getFirst().describe(), is("20261101-02F.cq4: missing: it is the newest roll file metadata.cq4t records"));
+        assertThat(
+                missing.getFirst().describe(),
+                is("20261101-02F.cq4: missing: it is the newest roll file metadata.cq4t records"));
         assertThat(missing.getFirst().blocksReading(), is(true)); // Chronicle trips over a listed file that is gone
 
         Files.delete(dir.resolve(ChronicleFileCheck.METADATA));
-        assertThat(ChronicleFileCheck.find(dir).getFirst().describe(), containsString("metadata.cq4t: missing, while 2 roll file(s) remain"));
+        assertThat(
+                ChronicleFileCheck.find(dir).getFirst().describe(),
+                containsString("metadata.cq4t: missing, while 2 roll file(s) remain"));
     }
 
     @Test
@@ -98,7 +107,8 @@ class ChronicleFileCheckTest {
         write();
         Path metadata = dir.resolve(ChronicleFileCheck.METADATA);
         FileBytes.zero(metadata, 0, (int) Files.size(metadata));
-        DamagedLogException refused = assertTimeoutPreemptively(java.time.Duration.ofSeconds(5),
+        DamagedLogException refused = assertTimeoutPreemptively(
+                java.time.Duration.ofSeconds(5),
                 () -> assertThrows(DamagedLogException.class, () -> ChronicleEventLog.openReadOnly(dir)));
         assertThat(refused.getMessage(), containsString("metadata.cq4t: its first 4096 bytes are zeroed"));
         assertThrows(DamagedLogException.class, () -> ChronicleEventLog.openForWriting(dir));

@@ -1,15 +1,14 @@
 package dev.registry.events.log;
 
-import dev.registry.events.SampleEvents;
-import dev.registry.events.event.RegistryEvent;
-import org.junit.jupiter.api.Test;
-
-import java.nio.charset.StandardCharsets;
-
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.registry.events.SampleEvents;
+import dev.registry.events.event.RegistryEvent;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
 
 class EventCodecTest {
 
@@ -19,8 +18,12 @@ class EventCodecTest {
     void everyEventTypeRoundTrips() {
         for (RegistryEvent event : SampleEvents.oneOfEach()) {
             EncodedEvent encoded = codec.encode(event);
-            assertThat(encoded.version(), is(event instanceof dev.registry.events.event.HeartbeatReceived
-                    ? EventCodec.HEARTBEAT_BINARY_VERSION : EventCodec.SCHEMA_VERSION));
+            assertThat(
+                    encoded.version(),
+                    is(
+                            event instanceof dev.registry.events.event.HeartbeatReceived
+                                    ? EventCodec.HEARTBEAT_BINARY_VERSION
+                                    : EventCodec.SCHEMA_VERSION));
             assertThat(encoded.type(), is(EventCodec.typeOf(event)));
             assertThat(codec.decode(encoded), is(event));
         }
@@ -30,8 +33,10 @@ class EventCodecTest {
     void describeGivesIndexTimeTypeAndFields() {
         RegistryEvent event = SampleEvents.oneOfEach().get(5);
         String described = codec.describe(42, codec.encode(event)).toString();
-        assertThat(described, is("{\"index\":42,\"time\":\"2026-03-04T05:06:07.123456Z\",\"type\":\"heartbeat\","
-                + "\"name\":\"a\",\"cause\":\"client\"}"));
+        assertThat(
+                described,
+                is("{\"index\":42,\"time\":\"2026-03-04T05:06:07.123456Z\",\"type\":\"heartbeat\","
+                        + "\"name\":\"a\",\"cause\":\"client\"}"));
     }
 
     @Test
@@ -48,24 +53,26 @@ class EventCodecTest {
     void truncatedBinaryHeartbeatsFailLoudly() {
         EncodedEvent binary = codec.encode(SampleEvents.oneOfEach().get(5));
         byte[] cut = java.util.Arrays.copyOf(binary.payload(), binary.payload().length - 2);
-        assertThrows(IllegalStateException.class,
+        assertThrows(
+                IllegalStateException.class,
                 () -> codec.decode(new EncodedEvent("heartbeat", 2, binary.timeMicros(), cut)));
     }
 
     @Test
     void unknownTypesAndVersionsFailLoudly() {
         byte[] payload = "{}".getBytes(StandardCharsets.UTF_8);
-        IllegalStateException type = assertThrows(IllegalStateException.class,
-                () -> codec.decode(new EncodedEvent("from-the-future", 1, 0, payload)));
+        IllegalStateException type = assertThrows(
+                IllegalStateException.class, () -> codec.decode(new EncodedEvent("from-the-future", 1, 0, payload)));
         assertThat(type.getMessage(), containsString("from-the-future"));
-        IllegalStateException version = assertThrows(IllegalStateException.class,
-                () -> codec.decode(new EncodedEvent("heartbeat", 99, 0, payload)));
+        IllegalStateException version = assertThrows(
+                IllegalStateException.class, () -> codec.decode(new EncodedEvent("heartbeat", 99, 0, payload)));
         assertThat(version.getMessage(), containsString("99"));
     }
 
     @Test
     void microsecondTimesSurviveIncludingBeforeTheEpoch() {
-        for (String t : new String[]{"1969-12-31T23:59:59.999999Z", "2026-11-28T06:30:00.000001Z", "1970-01-01T00:00:00Z"}) {
+        for (String t :
+                new String[] {"1969-12-31T23:59:59.999999Z", "2026-11-28T06:30:00.000001Z", "1970-01-01T00:00:00Z"}) {
             java.time.Instant instant = java.time.Instant.parse(t);
             assertThat(EventCodec.fromMicros(EventCodec.toMicros(instant)), is(instant));
         }

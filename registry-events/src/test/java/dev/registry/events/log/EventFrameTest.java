@@ -1,15 +1,14 @@
 package dev.registry.events.log;
 
-import dev.registry.events.SampleEvents;
-import dev.registry.events.event.RegistryEvent;
-import org.junit.jupiter.api.Test;
-
-import java.util.Arrays;
-
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.registry.events.SampleEvents;
+import dev.registry.events.event.RegistryEvent;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
 
 /** The frame every log stores an event in: it round-trips, and no changed bit ever reads as an event. */
 class EventFrameTest {
@@ -38,7 +37,9 @@ class EventFrameTest {
         byte[] frame = EventFrame.encode(encoded, 1, 0);
         byte[] padded = new byte[frame.length + 20];
         System.arraycopy(frame, 0, padded, 7, frame.length);
-        assertThat(codec.decode(new EventFrame().read(padded, 7, frame.length, 0)), is(SampleEvents.oneOfEach().get(5)));
+        assertThat(
+                codec.decode(new EventFrame().read(padded, 7, frame.length, 0)),
+                is(SampleEvents.oneOfEach().get(5)));
     }
 
     @Test
@@ -48,8 +49,8 @@ class EventFrameTest {
             for (int bit = 0; bit < frame.length * 8; bit++) {
                 byte[] flipped = frame.clone();
                 flipped[bit / 8] ^= (byte) (1 << (bit % 8));
-                DamagedEventException damage = assertThrows(DamagedEventException.class,
-                        () -> new EventFrame().read(flipped, 0, flipped.length, 1000));
+                DamagedEventException damage = assertThrows(
+                        DamagedEventException.class, () -> new EventFrame().read(flipped, 0, flipped.length, 1000));
                 assertThat(damage.getMessage(), containsString("checksum mismatch"));
             }
         }
@@ -79,15 +80,15 @@ class EventFrameTest {
         byte[] frame = EventFrame.encode(codec.encode(SampleEvents.oneOfEach().get(1)), 42, 5);
         frame[0] = (byte) 0xE2;
         byte[] resealed = reseal(frame, 5);
-        DamagedEventException refused = assertThrows(DamagedEventException.class,
-                () -> new EventFrame().read(resealed, 0, resealed.length, 5));
+        DamagedEventException refused =
+                assertThrows(DamagedEventException.class, () -> new EventFrame().read(resealed, 0, resealed.length, 5));
         assertThat(refused.getMessage(), containsString("unknown frame format byte e2"));
     }
 
     @Test
     void aLocatedDamageNamesItsIndexAndFile() {
-        DamagedEventException located = new DamagedEventException("checksum mismatch (stored 1, computed 2)")
-                .at(123, "20261128F.cq4");
+        DamagedEventException located =
+                new DamagedEventException("checksum mismatch (stored 1, computed 2)").at(123, "20261128F.cq4");
         assertThat(located.getMessage(), is("checksum mismatch (stored 1, computed 2) at index 123 in 20261128F.cq4"));
         assertThat(located.index(), is(123L));
     }

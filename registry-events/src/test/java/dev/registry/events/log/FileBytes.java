@@ -9,8 +9,7 @@ import java.nio.file.StandardOpenOption;
 /** Changes bytes of a file in place, as a bad sector, a torn write or a stray command would. */
 public final class FileBytes {
 
-    private FileBytes() {
-    }
+    private FileBytes() {}
 
     /** Flips the bits of {@code mask} in the byte at {@code position}. */
     public static void flip(Path file, long position, int mask) throws IOException {

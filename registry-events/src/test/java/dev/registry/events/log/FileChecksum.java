@@ -10,8 +10,7 @@ import java.util.zip.CheckedInputStream;
 /** A file's checksum, streamed: roll files are tens of megabytes (mostly preallocated zeros). */
 public final class FileChecksum {
 
-    private FileChecksum() {
-    }
+    private FileChecksum() {}
 
     public static long of(Path file) throws IOException {
         CRC32C crc = new CRC32C();

@@ -1,9 +1,12 @@
 package dev.registry.events.log;
 
-import dev.registry.events.event.ServiceDeregistered;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.anyOf;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.nullValue;
 
+import dev.registry.events.event.ServiceDeregistered;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,12 +16,8 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.anyOf;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.is;
-import static org.hamcrest.Matchers.nullValue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Repair copies what is readable of a damaged log, at the same indexes, and saves the damaged files. */
 class RepairTest {
@@ -88,15 +87,14 @@ class RepairTest {
     void aFileWhoseHeaderIsGoneIsSetAsideAndNothingAfterItIsKept() throws IOException {
         List<Long> written = write();
         truncate(1, 100);
-        DamagedLogException refused = org.junit.jupiter.api.Assertions.assertThrows(DamagedLogException.class,
-                () -> ChronicleEventLog.openReadOnly(dir));
+        DamagedLogException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                DamagedLogException.class, () -> ChronicleEventLog.openReadOnly(dir));
         assertThat(refused.getMessage(), containsString("20261101-01F.cq4: cut short to 100 bytes, inside its header"));
 
         List<ChronicleFileCheck.Damage> damage = ChronicleLogRepair.setAsideDamagedFiles(dir, dir.resolve("saved"));
         assertThat(damage.getFirst().blocksReading(), is(true));
         assertThat(Files.exists(dir.resolve("saved").resolve("20261101-01F.cq4")), is(true));
-        ChronicleLogRepair.Kept kept = ChronicleLogRepair.copy(dir, dir.resolve("copy"),
-                Set.of("20261101-01F.cq4"));
+        ChronicleLogRepair.Kept kept = ChronicleLogRepair.copy(dir, dir.resolve("copy"), Set.of("20261101-01F.cq4"));
         assertThat(kept.damage(), containsString("20261101-01F.cq4 before index"));
         assertThat(read(dir.resolve("copy")), is(written.subList(0, 50)));
     }
@@ -112,7 +110,8 @@ class RepairTest {
 
     private List<Long> read(Path log) {
         List<Long> indexes = new ArrayList<>();
-        try (ChronicleEventLog l = ChronicleEventLog.openReadOnly(log); EventReader reader = l.reader()) {
+        try (ChronicleEventLog l = ChronicleEventLog.openReadOnly(log);
+                EventReader reader = l.reader()) {
             for (LoggedEvent e = reader.next(); e != null; e = reader.next()) {
                 indexes.add(e.index());
             }

@@ -1,5 +1,8 @@
 package dev.registry.events.projection;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
+
 import dev.registry.api.ServiceRecord;
 import dev.registry.events.SampleEvents;
 import dev.registry.events.event.HeartbeatReceived;
@@ -11,16 +14,12 @@ import dev.registry.events.event.ServiceUpdated;
 import dev.registry.events.log.ChronicleEventLog;
 import dev.registry.events.log.EventReader;
 import dev.registry.events.log.LoggedEvent;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.is;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ProjectorTest {
 
@@ -37,8 +36,14 @@ class ProjectorTest {
         assertThat(afterBeat.status(), is("draining"));
 
         Instant t2 = T0.plusSeconds(3);
-        Projector.apply(view, new LoggedEvent(3, new ServiceUpdated(t2, "a",
-                new ServiceChanges(null, 9, null, null, null, SampleEvents.metadata("{\"m\":1}")))));
+        Projector.apply(
+                view,
+                new LoggedEvent(
+                        3,
+                        new ServiceUpdated(
+                                t2,
+                                "a",
+                                new ServiceChanges(null, 9, null, null, null, SampleEvents.metadata("{\"m\":1}")))));
         ServiceRecord afterUpdate = view.get("a").orElseThrow();
         assertThat(afterUpdate.port(), is(9));
         assertThat(afterUpdate.status(), is("draining"));
@@ -74,7 +79,8 @@ class ProjectorTest {
 
     private static Map<String, ServiceRecord> replay(Path dir) {
         RegistryView view = new RegistryView();
-        try (ChronicleEventLog log = ChronicleEventLog.openReadOnly(dir); EventReader reader = log.reader()) {
+        try (ChronicleEventLog log = ChronicleEventLog.openReadOnly(dir);
+                EventReader reader = log.reader()) {
             for (LoggedEvent e = reader.next(); e != null; e = reader.next()) {
                 Projector.apply(view, e);
             }

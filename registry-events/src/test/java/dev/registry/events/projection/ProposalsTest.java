@@ -1,5 +1,8 @@
 package dev.registry.events.projection;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
+
 import dev.registry.events.SampleEvents;
 import dev.registry.events.event.HealthChecked;
 import dev.registry.events.event.HeartbeatReceived;
@@ -10,12 +13,8 @@ import dev.registry.events.event.ServiceEvicted;
 import dev.registry.events.event.ServiceExpired;
 import dev.registry.events.event.ServiceRegistered;
 import dev.registry.events.log.LoggedEvent;
-import org.junit.jupiter.api.Test;
-
 import java.time.Instant;
-
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.is;
+import org.junit.jupiter.api.Test;
 
 /**
  * Events proposed by nodes whose views lag (a log several nodes share): each takes effect only if
@@ -79,12 +78,15 @@ class ProposalsTest {
         apply(new LeaseGranted(T0, "n1", 1, T0.plusSeconds(200)));
         apply(new LeaseGranted(T0.plusSeconds(201), "n2", 2, T0.plusSeconds(400)));
         assertThat(apply(new ServiceExpired(T0.plusSeconds(202), "a", beat, 1)), is(false)); // the old holder
-        assertThat(apply(new HealthChecked(T0.plusSeconds(202), "a", "unknown", "healthy", "HTTP 200", "check", 1)),
+        assertThat(
+                apply(new HealthChecked(T0.plusSeconds(202), "a", "unknown", "healthy", "HTTP 200", "check", 1)),
                 is(false));
         assertThat(apply(new ServiceExpired(T0.plusSeconds(202), "a", beat, 2)), is(true));
-        assertThat(apply(new ServiceEvicted(T0.plusSeconds(401), SampleEvents.record("a", T0), 401, 2)),
+        assertThat(
+                apply(new ServiceEvicted(T0.plusSeconds(401), SampleEvents.record("a", T0), 401, 2)),
                 is(false)); // after its lease ran out
-        assertThat(apply(new HealthChecked(T0.plusSeconds(203), "a", "unknown", "healthy", "HTTP 200", "probe")),
+        assertThat(
+                apply(new HealthChecked(T0.plusSeconds(203), "a", "unknown", "healthy", "HTTP 200", "probe")),
                 is(true)); // a client's live check needs no lease
     }
 

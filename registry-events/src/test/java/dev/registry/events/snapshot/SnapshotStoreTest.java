@@ -1,21 +1,20 @@
 package dev.registry.events.snapshot;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
+
 import dev.registry.events.SampleEvents;
 import dev.registry.events.event.LeaseGranted;
 import dev.registry.events.event.ServiceRegistered;
 import dev.registry.events.log.LoggedEvent;
 import dev.registry.events.projection.Projector;
 import dev.registry.events.projection.RegistryView;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.is;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A snapshot gives back the view it was taken of, the lease of a shared log included. */
 class SnapshotStoreTest {
@@ -44,6 +43,13 @@ class SnapshotStoreTest {
         RegistryView view = new RegistryView();
         Projector.apply(view, new LoggedEvent(1, new ServiceRegistered(T0, SampleEvents.record("a", T0), false)));
         new SnapshotStore(dir, 3).write(new Snapshot(1, view, Map.of()));
-        assertThat(new SnapshotStore(dir, 3).loadNewest().orElseThrow().view().lease().isPresent(), is(false));
+        assertThat(
+                new SnapshotStore(dir, 3)
+                        .loadNewest()
+                        .orElseThrow()
+                        .view()
+                        .lease()
+                        .isPresent(),
+                is(false));
     }
 }

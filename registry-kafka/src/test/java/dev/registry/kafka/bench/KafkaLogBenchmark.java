@@ -7,8 +7,6 @@ import dev.registry.events.log.LoggedEvent;
 import dev.registry.kafka.KafkaEventLog;
 import dev.registry.kafka.KafkaLogSettings;
 import dev.registry.kafka.testkit.KafkaTestCluster;
-import org.HdrHistogram.Histogram;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
 
 /**
  * Not a test: how fast {@link KafkaEventLog} appends, and how soon another node's reader sees an append,
@@ -51,17 +50,23 @@ public final class KafkaLogBenchmark {
         for (int i = 0; i < args.length; i += 2) {
             String value = args[i + 1];
             switch (args[i]) {
-                case "--brokers" -> brokers = List.of(value.split(",")).stream().map(Integer::parseInt).toList();
+                case "--brokers" ->
+                    brokers = List.of(value.split(",")).stream()
+                            .map(Integer::parseInt)
+                            .toList();
                 case "--bootstrap" -> bootstrap = value;
                 case "--records" -> records = Integer.parseInt(value);
                 case "--rate" -> rate = Integer.parseInt(value);
                 case "--seconds" -> seconds = Integer.parseInt(value);
-                default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (--brokers 1,3 --bootstrap HOST:PORT --records N --rate PER_SECOND --seconds S)");
+                default ->
+                    throw new IllegalArgumentException("unknown option " + args[i]
+                            + " (--brokers 1,3 --bootstrap HOST:PORT --records N --rate PER_SECOND --seconds S)");
             }
         }
         KafkaLogBenchmark benchmark = new KafkaLogBenchmark(records, rate, seconds);
-        System.out.printf("| cluster | async appends/s (3 rounds) | latency at %,d/s: acknowledged p50 / p99 | visible to another node's reader p50 / p99 |%n", rate);
+        System.out.printf(
+                "| cluster | async appends/s (3 rounds) | latency at %,d/s: acknowledged p50 / p99 | visible to another node's reader p50 / p99 |%n",
+                rate);
         System.out.println("|---|---|---|---|");
         if (bootstrap != null) {
             benchmark.run(bootstrap, bootstrap, "bench-" + System.currentTimeMillis());
@@ -69,16 +74,19 @@ public final class KafkaLogBenchmark {
         }
         for (int count : brokers) {
             try (KafkaTestCluster cluster = KafkaTestCluster.start(count)) {
-                benchmark.run(cluster.bootstrapServers(), count + " broker" + (count == 1 ? "" : "s") + " (in-process)",
+                benchmark.run(
+                        cluster.bootstrapServers(),
+                        count + " broker" + (count == 1 ? "" : "s") + " (in-process)",
                         cluster.newTopic());
             }
         }
     }
 
     private void run(String bootstrap, String label, String topic) throws Exception {
-        KafkaLogSettings settings = KafkaLogSettings.of(bootstrap, "bench-writer").withTopic(topic);
+        KafkaLogSettings settings =
+                KafkaLogSettings.of(bootstrap, "bench-writer").withTopic(topic);
         try (KafkaEventLog writer = KafkaEventLog.open(settings);
-             KafkaEventLog other = KafkaEventLog.open(settings.withNodeId("bench-reader"))) {
+                KafkaEventLog other = KafkaEventLog.open(settings.withNodeId("bench-reader"))) {
             throughput(writer, records, 0); // warm-up: the JIT, the producer's buffers, the topic's first segment
             List<String> rounds = new ArrayList<>();
             for (int round = 0; round < 3; round++) {
@@ -87,8 +95,15 @@ public final class KafkaLogBenchmark {
             Histogram acknowledged = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
             Histogram visible = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
             latency(writer, other, acknowledged, visible);
-            System.out.printf(Locale.ROOT, "| %s | %s | %.2f / %.2f ms | %.2f / %.2f ms |%n", label, String.join(", ", rounds),
-                    millis(acknowledged, 50), millis(acknowledged, 99), millis(visible, 50), millis(visible, 99));
+            System.out.printf(
+                    Locale.ROOT,
+                    "| %s | %s | %.2f / %.2f ms | %.2f / %.2f ms |%n",
+                    label,
+                    String.join(", ", rounds),
+                    millis(acknowledged, 50),
+                    millis(acknowledged, 99),
+                    millis(visible, 50),
+                    millis(visible, 99));
         }
     }
 
@@ -117,7 +132,8 @@ public final class KafkaLogBenchmark {
                     LoggedEvent event = events.next();
                     if (event != null) {
                         long now = System.nanoTime();
-                        int i = Integer.parseInt(((ServiceEvent) event.event()).name().substring(4));
+                        int i = Integer.parseInt(
+                                ((ServiceEvent) event.event()).name().substring(4));
                         visible.recordValue(Math.max(0, now - scheduled[i]));
                         seen++;
                     }
@@ -134,8 +150,8 @@ public final class KafkaLogBenchmark {
             while ((wait = at - System.nanoTime()) > 0) {
                 LockSupport.parkNanos(Math.min(wait, 50_000));
             }
-            acks.add(writer.appendAsync(beat(i)).whenComplete((offset, failure) ->
-                    acknowledged.recordValue(Math.max(0, System.nanoTime() - at))));
+            acks.add(writer.appendAsync(beat(i))
+                    .whenComplete((offset, failure) -> acknowledged.recordValue(Math.max(0, System.nanoTime() - at))));
         }
         CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).join();
         reader.join(TimeUnit.SECONDS.toMillis(60));

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class KafkaClusterExtension implements BeforeAllCallback, AfterAllCallback {
 
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(KafkaClusterExtension.class);
+    private static final ExtensionContext.Namespace NAMESPACE =
+            ExtensionContext.Namespace.create(KafkaClusterExtension.class);
     private static final int SHARED_BROKERS = 3;
 
     private final int brokers;
@@ -46,7 +47,8 @@ public final class KafkaClusterExtension implements BeforeAllCallback, AfterAllC
     /** The running cluster (from the class's {@code @BeforeAll} on). */
     public KafkaTestCluster cluster() {
         if (cluster == null) {
-            throw new IllegalStateException("the Kafka cluster is not started: register the extension on a static field");
+            throw new IllegalStateException(
+                    "the Kafka cluster is not started: register the extension on a static field");
         }
         return cluster;
     }
@@ -54,8 +56,11 @@ public final class KafkaClusterExtension implements BeforeAllCallback, AfterAllC
     @Override
     public void beforeAll(ExtensionContext context) {
         if (shared) {
-            cluster = context.getRoot().getStore(NAMESPACE)
-                    .getOrComputeIfAbsent("shared-cluster", key -> new SharedCluster(KafkaTestCluster.start(brokers, true)),
+            cluster = context.getRoot()
+                    .getStore(NAMESPACE)
+                    .getOrComputeIfAbsent(
+                            "shared-cluster",
+                            key -> new SharedCluster(KafkaTestCluster.start(brokers, true)),
                             SharedCluster.class)
                     .cluster();
         } else {

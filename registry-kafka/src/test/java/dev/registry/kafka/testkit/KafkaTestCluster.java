@@ -1,12 +1,6 @@
 package dev.registry.kafka.testkit;
 
 import dev.registry.kafka.KafkaLogSettings;
-import kafka.server.BrokerServer;
-import org.apache.kafka.clients.CommonClientConfigs;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
-
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -15,6 +9,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
 import java.util.logging.Logger;
+import kafka.server.BrokerServer;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
 
 /**
  * A real Kafka 4.4 cluster in KRaft mode inside the test's JVM ({@link KafkaClusterTestKit}): one
@@ -33,8 +32,9 @@ import java.util.logging.Logger;
 public final class KafkaTestCluster implements AutoCloseable {
 
     /** Held so the levels set below stay (JUL keeps loggers weakly). */
-    private static final Logger[] QUIET = {Logger.getLogger("kafka"), Logger.getLogger("org.apache.kafka"),
-            Logger.getLogger("state.change.logger")};
+    private static final Logger[] QUIET = {
+        Logger.getLogger("kafka"), Logger.getLogger("org.apache.kafka"), Logger.getLogger("state.change.logger")
+    };
 
     static {
         // The brokers log every step at INFO; a test's output should show its own failures.
@@ -63,10 +63,10 @@ public final class KafkaTestCluster implements AutoCloseable {
         KafkaClusterTestKit kit = null;
         try {
             kit = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                    .setCombined(false)
-                    .setNumControllerNodes(1)
-                    .setNumBrokerNodes(brokers)
-                    .build())
+                            .setCombined(false)
+                            .setNumControllerNodes(1)
+                            .setNumBrokerNodes(brokers)
+                            .build())
                     // internal topics fit the cluster's size, so that one or two brokers work too
                     .setConfigProp("offsets.topic.replication.factor", String.valueOf(Math.min(3, brokers)))
                     .setConfigProp("transaction.state.log.replication.factor", String.valueOf(Math.min(3, brokers)))
@@ -114,7 +114,8 @@ public final class KafkaTestCluster implements AutoCloseable {
      */
     public void stopBroker(int id) {
         if (shared) {
-            throw new IllegalStateException("a shared cluster cannot lose a broker: use KafkaClusterExtension.perClass");
+            throw new IllegalStateException(
+                    "a shared cluster cannot lose a broker: use KafkaClusterExtension.perClass");
         }
         BrokerServer broker = kit.brokers().get(id);
         if (broker == null) {

@@ -1,7 +1,6 @@
 package dev.registry.router.choice;
 
 import dev.registry.router.membership.Backend;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,8 +20,7 @@ import java.util.function.ToIntFunction;
  */
 public final class Rendezvous {
 
-    private Rendezvous() {
-    }
+    private Rendezvous() {}
 
     /** The backends by the key's preference, best first. */
     public static List<Backend> rank(String key, List<Backend> set) {
@@ -32,8 +30,8 @@ public final class Rendezvous {
     }
 
     /** {@link #rank}, with the first backend under the load bound moved to the front. */
-    public static List<Backend> rankWithBoundedLoad(String key, List<Backend> set, ToIntFunction<String> inFlight,
-                                                    double bound) {
+    public static List<Backend> rankWithBoundedLoad(
+            String key, List<Backend> set, ToIntFunction<String> inFlight, double bound) {
         List<Backend> ranked = rank(key, set);
         long total = 0;
         double weights = 0;

@@ -2,7 +2,6 @@ package dev.registry.router.choice;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -24,8 +23,10 @@ public record RequestFacts(String model, long promptBytes, String sessionKey) {
     public static RequestFacts of(byte[] body, Function<String, Optional<String>> header) {
         JsonNode json = parse(body);
         String model = json.path("model").isTextual() ? json.get("model").asText() : null;
-        String key = json.path("prompt_cache_key").isTextual() && !json.get("prompt_cache_key").asText().isEmpty()
-                ? json.get("prompt_cache_key").asText() : clientKey(header);
+        String key = json.path("prompt_cache_key").isTextual()
+                        && !json.get("prompt_cache_key").asText().isEmpty()
+                ? json.get("prompt_cache_key").asText()
+                : clientKey(header);
         return new RequestFacts(model, promptBytes(json), key);
     }
 

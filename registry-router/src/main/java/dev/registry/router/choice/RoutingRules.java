@@ -1,7 +1,6 @@
 package dev.registry.router.choice;
 
 import dev.registry.router.membership.Backend;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -26,6 +25,7 @@ public final class RoutingRules {
 
     /** A key's backend is passed over above this multiple of its share of in-flight requests. */
     public static final double LOAD_BOUND = 1.25;
+
     public static final String STATIC = "static";
     public static final String PAGED = "paged";
 
@@ -47,7 +47,8 @@ public final class RoutingRules {
         }
         if (set.stream().anyMatch(b -> b.cacheType() != null)) {
             String wanted = facts.promptBytes() > sizeThreshold ? STATIC : PAGED;
-            List<Backend> sized = set.stream().filter(b -> wanted.equals(b.cacheType())).toList();
+            List<Backend> sized =
+                    set.stream().filter(b -> wanted.equals(b.cacheType())).toList();
             if (!sized.isEmpty()) {
                 return sized;
             }
@@ -61,8 +62,7 @@ public final class RoutingRules {
             return Rendezvous.rankWithBoundedLoad(facts.sessionKey(), set, inFlight, LOAD_BOUND);
         }
         List<Backend> byLoad = new ArrayList<>(set);
-        byLoad.sort(Comparator.comparingDouble((Backend b) -> load(b, inFlight))
-                .thenComparing(Backend::name));
+        byLoad.sort(Comparator.comparingDouble((Backend b) -> load(b, inFlight)).thenComparing(Backend::name));
         int tied = 0;
         while (tied < byLoad.size() && load(byLoad.get(tied), inFlight) == load(byLoad.getFirst(), inFlight)) {
             tied++;

@@ -13,7 +13,6 @@ import dev.registry.router.stats.RouterStats;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -80,9 +79,11 @@ public final class RouterEndpoints {
         body.put("router", "running");
         body.put("healthy_services", healthy + "/" + view.known().size());
         body.put("registry_url", sources.activeUrl());
-        body.put("message", view.registryReachable()
-                ? "Router running: " + healthy + " healthy service(s)"
-                : "Registry unreachable: serving the last known " + healthy + " service(s)");
+        body.put(
+                "message",
+                view.registryReachable()
+                        ? "Router running: " + healthy + " healthy service(s)"
+                        : "Registry unreachable: serving the last known " + healthy + " service(s)");
         body.put("timestamp", now());
         return body;
     }
@@ -132,7 +133,9 @@ public final class RouterEndpoints {
     }
 
     private java.util.List<Backend> routable() {
-        return membership.view().members().stream().filter(b -> !ejections.isEjected(b.name())).toList();
+        return membership.view().members().stream()
+                .filter(b -> !ejections.isEjected(b.name()))
+                .toList();
     }
 
     private static String now() {

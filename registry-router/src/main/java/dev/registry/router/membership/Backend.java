@@ -2,7 +2,6 @@ package dev.registry.router.membership;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.registry.api.ServiceRecord;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,8 +18,14 @@ import java.util.List;
  *                  being absent from the registry
  * @param record    the record it was made from
  */
-public record Backend(String name, String url, double weight, List<String> models, String cacheType,
-                      boolean isStatic, ServiceRecord record) {
+public record Backend(
+        String name,
+        String url,
+        double weight,
+        List<String> models,
+        String cacheType,
+        boolean isStatic,
+        ServiceRecord record) {
 
     /** The backend a record describes; {@code fixed} for entries of the static services file. */
     public static Backend of(ServiceRecord record, boolean fixed) {
@@ -37,13 +42,22 @@ public record Backend(String name, String url, double weight, List<String> model
                 models.add(id);
             }
         }
-        String url = record.url().endsWith("/") ? record.url().substring(0, record.url().length() - 1) : record.url();
-        return new Backend(record.name(), url, weightOf(meta.path("weight")), List.copyOf(models),
-                meta.path("cache_type").asText(null), fixed || meta.path("static").asBoolean(false), record);
+        String url = record.url().endsWith("/")
+                ? record.url().substring(0, record.url().length() - 1)
+                : record.url();
+        return new Backend(
+                record.name(),
+                url,
+                weightOf(meta.path("weight")),
+                List.copyOf(models),
+                meta.path("cache_type").asText(null),
+                fixed || meta.path("static").asBoolean(false),
+                record);
     }
 
     private static double weightOf(JsonNode w) {
-        double value = w.isNumber() ? w.asDouble()
+        double value = w.isNumber()
+                ? w.asDouble()
                 : w.isTextual() && w.asText().matches("\\d+(\\.\\d+)?") ? Double.parseDouble(w.asText()) : 1.0;
         return Math.max(0, value);
     }

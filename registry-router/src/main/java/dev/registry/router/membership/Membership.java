@@ -2,7 +2,6 @@ package dev.registry.router.membership;
 
 import dev.registry.api.ServiceRecord;
 import dev.registry.api.watch.ServiceWatcher;
-
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -24,8 +23,7 @@ public final class Membership implements AutoCloseable {
     private static final Duration REFRESH_AT_LEAST_EVERY = Duration.ofMillis(200);
 
     /** One moment's membership; {@code known} also holds the unhealthy records, for status pages. */
-    public record View(List<Backend> members, List<Backend> known, boolean registryReachable) {
-    }
+    public record View(List<Backend> members, List<Backend> known, boolean registryReachable) {}
 
     private final RegistrySources sources;
     private final List<Backend> fixed;

@@ -3,7 +3,6 @@ package dev.registry.router.membership;
 import dev.registry.api.client.RegistryClient;
 import dev.registry.api.watch.ServiceWatcher;
 import dev.registry.api.watch.WatchListener;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,8 +30,11 @@ public final class RegistrySources implements AutoCloseable {
     private static final Duration PROBE_EVERY = Duration.ofSeconds(1);
 
     private final List<Source> sources = new ArrayList<>();
-    private final HttpClient probeClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(PROBE_EVERY).proxy(HttpClient.Builder.NO_PROXY).build();
+    private final HttpClient probeClient = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(PROBE_EVERY)
+            .proxy(HttpClient.Builder.NO_PROXY)
+            .build();
     private final Runnable changed;
     private final CountDownLatch closed = new CountDownLatch(1);
     private Thread prober;
@@ -47,8 +49,11 @@ public final class RegistrySources implements AutoCloseable {
 
         Source(String url, String token) {
             this.url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-            this.client = RegistryClient.builder(this.url).connectTimeout(Duration.ofSeconds(2))
-                    .requestTimeout(Duration.ofSeconds(10)).token(token).build();
+            this.client = RegistryClient.builder(this.url)
+                    .connectTimeout(Duration.ofSeconds(2))
+                    .requestTimeout(Duration.ofSeconds(10))
+                    .token(token)
+                    .build();
         }
     }
 
@@ -83,9 +88,13 @@ public final class RegistrySources implements AutoCloseable {
         };
         for (Source s : sources) {
             // started on a thread of its own: a start that waits for the first list must not hold up the router
-            Thread.ofVirtual().name("router-watch-start").start(() -> s.watcher = ServiceWatcher.builder(s.client)
-                    .listener(listener).heartbeatTtl(heartbeatTtl)
-                    .backoff(Duration.ofMillis(100), Duration.ofSeconds(5)).start());
+            Thread.ofVirtual()
+                    .name("router-watch-start")
+                    .start(() -> s.watcher = ServiceWatcher.builder(s.client)
+                            .listener(listener)
+                            .heartbeatTtl(heartbeatTtl)
+                            .backoff(Duration.ofMillis(100), Duration.ofSeconds(5))
+                            .start());
         }
         prober = Thread.ofVirtual().name("router-registry-probe").start(this::probeLoop);
     }
@@ -95,7 +104,8 @@ public final class RegistrySources implements AutoCloseable {
             for (Source s : sources) {
                 boolean answered = answers(s);
                 if (answered != s.reachable || !s.probed) {
-                    LOG.log(answered ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
+                    LOG.log(
+                            answered ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
                             "registry " + s.url + (answered ? " reachable" : " unreachable"));
                     s.reachable = answered;
                     s.probed = true;
@@ -107,8 +117,12 @@ public final class RegistrySources implements AutoCloseable {
 
     private boolean answers(Source s) {
         try {
-            HttpResponse<Void> r = probeClient.send(HttpRequest.newBuilder(URI.create(s.url + "/health"))
-                    .timeout(PROBE_EVERY).GET().build(), HttpResponse.BodyHandlers.discarding());
+            HttpResponse<Void> r = probeClient.send(
+                    HttpRequest.newBuilder(URI.create(s.url + "/health"))
+                            .timeout(PROBE_EVERY)
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.discarding());
             return r.statusCode() == 200;
         } catch (java.io.IOException | IllegalArgumentException ex) {
             return false;

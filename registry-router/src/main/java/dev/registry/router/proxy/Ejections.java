@@ -13,8 +13,7 @@ public final class Ejections {
     private static final long FIRST_NANOS = 2_000_000_000L;
     private static final long LONGEST_NANOS = 30_000_000_000L;
 
-    private record Ejection(long untilNanos, long lastNanos) {
-    }
+    private record Ejection(long untilNanos, long lastNanos) {}
 
     private final Map<String, Ejection> ejected = new ConcurrentHashMap<>();
 

@@ -11,11 +11,18 @@ import java.util.Set;
  */
 final class HopByHop {
 
-    private static final Set<String> ALWAYS = Set.of("connection", "keep-alive", "proxy-authenticate",
-            "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade");
+    private static final Set<String> ALWAYS = Set.of(
+            "connection",
+            "keep-alive",
+            "proxy-authenticate",
+            "proxy-authorization",
+            "proxy-connection",
+            "te",
+            "trailer",
+            "transfer-encoding",
+            "upgrade");
 
-    private HopByHop() {
-    }
+    private HopByHop() {}
 
     /** The lower-case names to drop, given the values of the message's {@code Connection} headers. */
     static Set<String> names(List<String> connectionValues) {

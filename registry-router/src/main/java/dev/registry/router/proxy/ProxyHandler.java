@@ -16,7 +16,6 @@ import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -81,8 +80,14 @@ public final class ProxyHandler implements Handler, AutoCloseable {
      * @param timeout        longest a backend may take for a whole reply
      * @param connectTimeout longest a connection to a backend may take to open
      */
-    public ProxyHandler(Membership membership, Ejections ejections, RoutingRules rules, RouterStats stats,
-                        long maxBodyBytes, Duration timeout, Duration connectTimeout) {
+    public ProxyHandler(
+            Membership membership,
+            Ejections ejections,
+            RoutingRules rules,
+            RouterStats stats,
+            long maxBodyBytes,
+            Duration timeout,
+            Duration connectTimeout) {
         this.membership = membership;
         this.ejections = ejections;
         this.rules = rules;
@@ -93,9 +98,13 @@ public final class ProxyHandler implements Handler, AutoCloseable {
         deadlines.setRemoveOnCancelPolicy(true);
         // the client's own work (completing a reply, handing on its bytes) runs on its selector thread:
         // no hop through a thread pool before the request's virtual thread is woken
-        this.client = HttpClient.newBuilder().executor(Runnable::run)
-                .version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER).proxy(HttpClient.Builder.NO_PROXY).build();
+        this.client = HttpClient.newBuilder()
+                .executor(Runnable::run)
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(connectTimeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .proxy(HttpClient.Builder.NO_PROXY)
+                .build();
     }
 
     /** What one try on one backend came to. */
@@ -122,10 +131,15 @@ public final class ProxyHandler implements Handler, AutoCloseable {
         }
         RequestFacts facts = RequestFacts.of(body, name -> req.headers().first(HeaderNames.create(name)));
         List<Backend> set = rules.eligible(membership.view().members(), facts);
-        List<Backend> available = set.stream().filter(b -> !ejections.isEjected(b.name())).toList();
+        List<Backend> available =
+                set.stream().filter(b -> !ejections.isEjected(b.name())).toList();
         if (set.isEmpty()) {
-            error(res, 503, facts.model() == null ? "No healthy services available"
-                    : "No healthy services available for model '" + facts.model() + "'");
+            error(
+                    res,
+                    503,
+                    facts.model() == null
+                            ? "No healthy services available"
+                            : "No healthy services available for model '" + facts.model() + "'");
             return;
         }
         // all held out: try them anyway rather than refuse
@@ -185,9 +199,13 @@ public final class ProxyHandler implements Handler, AutoCloseable {
     private HttpRequest backendRequest(Backend backend, ServerRequest req, byte[] body) {
         String query = req.query().rawValue();
         URI target = URI.create(backend.url() + req.path().rawPath() + (query.isEmpty() ? "" : "?" + query));
-        HttpRequest.Builder b = HttpRequest.newBuilder(target).timeout(timeout)
-                .method(req.prologue().method().text(), req.content().hasEntity() || body.length > 0
-                        ? HttpRequest.BodyPublishers.ofByteArray(body) : HttpRequest.BodyPublishers.noBody());
+        HttpRequest.Builder b = HttpRequest.newBuilder(target)
+                .timeout(timeout)
+                .method(
+                        req.prologue().method().text(),
+                        req.content().hasEntity() || body.length > 0
+                                ? HttpRequest.BodyPublishers.ofByteArray(body)
+                                : HttpRequest.BodyPublishers.noBody());
         Set<String> drop = HopByHop.names(req.headers().values(HeaderNames.CONNECTION));
         for (Header h : req.headers()) {
             String name = h.name().toLowerCase(Locale.ROOT);
@@ -210,20 +228,26 @@ public final class ProxyHandler implements Handler, AutoCloseable {
         res.status(Status.create(reply.statusCode()));
         Set<String> drop = HopByHop.names(reply.headers().allValues("connection"));
         for (Map.Entry<String, List<String>> h : reply.headers().map().entrySet()) {
-            if (!drop.contains(h.getKey().toLowerCase(Locale.ROOT)) && !h.getKey().startsWith(":")) {
+            if (!drop.contains(h.getKey().toLowerCase(Locale.ROOT))
+                    && !h.getKey().startsWith(":")) {
                 res.header(HeaderValues.create(h.getKey(), h.getValue()));
             }
         }
         res.header(SERVED_BY, backend.name());
-        boolean eventStream = reply.headers().firstValue("content-type")
-                .map(t -> t.toLowerCase(Locale.ROOT).startsWith("text/event-stream")).orElse(false);
+        boolean eventStream = reply.headers()
+                .firstValue("content-type")
+                .map(t -> t.toLowerCase(Locale.ROOT).startsWith("text/event-stream"))
+                .orElse(false);
         InputStream in = reply.body();
         AtomicBoolean expired = new AtomicBoolean();
         long left = timeout.toNanos() - (System.nanoTime() - started);
-        ScheduledFuture<?> deadline = deadlines.schedule(() -> {
-            expired.set(true);
-            closeQuietly(in);
-        }, Math.max(1, left), TimeUnit.NANOSECONDS);
+        ScheduledFuture<?> deadline = deadlines.schedule(
+                () -> {
+                    expired.set(true);
+                    closeQuietly(in);
+                },
+                Math.max(1, left),
+                TimeUnit.NANOSECONDS);
         OutputStream out = res.outputStream();
         // most replies are small and say so: no 16 KiB buffer to allocate and clear for each
         long length = reply.headers().firstValueAsLong("content-length").orElse(Long.MAX_VALUE);
@@ -265,7 +289,10 @@ public final class ProxyHandler implements Handler, AutoCloseable {
 
     private static byte[] sseError(String message, int code) {
         var error = JSON.createObjectNode();
-        error.putObject("error").put("message", message).put("type", "router_error").put("code", code);
+        error.putObject("error")
+                .put("message", message)
+                .put("type", "router_error")
+                .put("code", code);
         return ("event: error\ndata: " + error + "\n\n").getBytes(StandardCharsets.UTF_8);
     }
 

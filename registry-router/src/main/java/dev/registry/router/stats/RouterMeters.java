@@ -4,11 +4,9 @@ import io.helidon.metrics.api.Counter;
 import io.helidon.metrics.api.FunctionalCounter;
 import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.MeterRegistry;
-import io.helidon.metrics.api.MeterRegistry;
-import io.helidon.service.registry.Services;
 import io.helidon.metrics.api.Tag;
 import io.helidon.metrics.api.Timer;
-
+import io.helidon.service.registry.Services;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -24,8 +22,23 @@ import java.util.function.ToLongFunction;
 public final class RouterMeters {
 
     private static final String PREFIX = "router.";
-    private static final Duration[] LATENCY_BUCKETS = {ms(1), ms(5), ms(10), ms(25), ms(50), ms(100), ms(250),
-            ms(500), ms(1_000), ms(2_500), ms(5_000), ms(10_000), ms(30_000), ms(60_000), ms(300_000)};
+    private static final Duration[] LATENCY_BUCKETS = {
+        ms(1),
+        ms(5),
+        ms(10),
+        ms(25),
+        ms(50),
+        ms(100),
+        ms(250),
+        ms(500),
+        ms(1_000),
+        ms(2_500),
+        ms(5_000),
+        ms(10_000),
+        ms(30_000),
+        ms(60_000),
+        ms(300_000)
+    };
     private static RouterMeters instance;
 
     private final MeterRegistry registry;
@@ -33,8 +46,7 @@ public final class RouterMeters {
     private final Map<String, Backend> backends = new ConcurrentHashMap<>();
 
     /** One backend's meters. */
-    record Backend(Counter requests, Counter errors, Timer latency) {
-    }
+    record Backend(Counter requests, Counter errors, Timer latency) {}
 
     /** The process's router meters, registered on the first call. */
     public static synchronized RouterMeters get() {
@@ -46,7 +58,9 @@ public final class RouterMeters {
 
     private RouterMeters(MeterRegistry registry) {
         this.registry = registry;
-        total("requests", "Client requests, each counted once however many backends it was tried on",
+        total(
+                "requests",
+                "Client requests, each counted once however many backends it was tried on",
                 RouterStats::requests);
         total("retries", "Requests sent again, to another backend", RouterStats::retries);
     }
@@ -68,30 +82,37 @@ public final class RouterMeters {
     private Backend register(String name) {
         Tag tag = Tag.create("backend", name);
         registry.getOrCreate(Gauge.builder(PREFIX + "backend.in.flight", () -> {
-            int sum = 0;
-            for (RouterStats r : routers) {
-                sum += r.inFlight(name);
-            }
-            return sum;
-        }).addTag(tag).description("Requests in flight to the backend"));
+                    int sum = 0;
+                    for (RouterStats r : routers) {
+                        sum += r.inFlight(name);
+                    }
+                    return sum;
+                })
+                .addTag(tag)
+                .description("Requests in flight to the backend"));
         return new Backend(
-                registry.getOrCreate(Counter.builder(PREFIX + "backend.requests").addTag(tag)
+                registry.getOrCreate(Counter.builder(PREFIX + "backend.requests")
+                        .addTag(tag)
                         .description("Requests sent to the backend")),
-                registry.getOrCreate(Counter.builder(PREFIX + "backend.errors").addTag(tag)
+                registry.getOrCreate(Counter.builder(PREFIX + "backend.errors")
+                        .addTag(tag)
                         .description("Requests to the backend that failed: no answer, a cut, a timeout")),
-                registry.getOrCreate(Timer.builder(PREFIX + "backend.latency").addTag(tag)
-                        .percentiles(new double[0]).buckets(LATENCY_BUCKETS)
+                registry.getOrCreate(Timer.builder(PREFIX + "backend.latency")
+                        .addTag(tag)
+                        .percentiles(new double[0])
+                        .buckets(LATENCY_BUCKETS)
                         .description("Time from sending a request to the backend to the last byte of its reply")));
     }
 
     private void total(String name, String description, ToLongFunction<RouterStats> value) {
         registry.getOrCreate(FunctionalCounter.builder(PREFIX + name, routers, rs -> {
-            long sum = 0;
-            for (RouterStats r : rs) {
-                sum += value.applyAsLong(r);
-            }
-            return sum;
-        }).description(description));
+                    long sum = 0;
+                    for (RouterStats r : rs) {
+                        sum += value.applyAsLong(r);
+                    }
+                    return sum;
+                })
+                .description(description));
     }
 
     private static Duration ms(long millis) {

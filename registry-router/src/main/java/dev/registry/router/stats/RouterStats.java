@@ -52,6 +52,7 @@ public final class RouterStats {
 
     /** Forgets the backends not in {@code keep} that have nothing in flight. */
     public void retainOnly(Set<String> keep) {
-        backends.entrySet().removeIf(e -> !keep.contains(e.getKey()) && e.getValue().inFlight() == 0);
+        backends.entrySet()
+                .removeIf(e -> !keep.contains(e.getKey()) && e.getValue().inFlight() == 0);
     }
 }

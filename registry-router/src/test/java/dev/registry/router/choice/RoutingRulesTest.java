@@ -1,11 +1,16 @@
 package dev.registry.router.choice;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
+import static org.hamcrest.Matchers.not;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.registry.api.ServiceRecord;
 import dev.registry.router.membership.Backend;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,13 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.ToIntFunction;
-
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.everyItem;
-import static org.hamcrest.Matchers.greaterThan;
-import static org.hamcrest.Matchers.is;
-import static org.hamcrest.Matchers.lessThanOrEqualTo;
-import static org.hamcrest.Matchers.not;
+import org.junit.jupiter.api.Test;
 
 /** The routing rules on their own: affinity, bounded load, size routing, least loaded. */
 class RoutingRulesTest {
@@ -29,7 +28,8 @@ class RoutingRulesTest {
 
     @Test
     void affinityMovesOnlyTheRemovedBackendsKeysAndIsTheSameOnEveryReplica() {
-        List<Backend> four = List.of(backend("b0", "{}"), backend("b1", "{}"), backend("b2", "{}"), backend("b3", "{}"));
+        List<Backend> four =
+                List.of(backend("b0", "{}"), backend("b1", "{}"), backend("b2", "{}"), backend("b3", "{}"));
         RoutingRules replicaA = new RoutingRules(51200);
         RoutingRules replicaB = new RoutingRules(51200);
         Map<String, String> before = new HashMap<>();
@@ -61,7 +61,8 @@ class RoutingRulesTest {
 
     @Test
     void anOverloadedBackendShedsKeysUntilItIsBackUnderTheBound() {
-        List<Backend> four = List.of(backend("b0", "{}"), backend("b1", "{}"), backend("b2", "{}"), backend("b3", "{}"));
+        List<Backend> four =
+                List.of(backend("b0", "{}"), backend("b1", "{}"), backend("b2", "{}"), backend("b3", "{}"));
         RoutingRules rules = new RoutingRules(51200);
         Map<String, Integer> inFlight = new HashMap<>();
         ToIntFunction<String> load = name -> inFlight.getOrDefault(name, 0);
@@ -74,7 +75,9 @@ class RoutingRulesTest {
             String key = i % 3 == 0 ? hot : "key-" + i;
             String chosen = choose(rules, four, key, load);
             int total = inFlight.values().stream().mapToInt(Integer::intValue).sum();
-            assertThat(load.applyAsInt(chosen) + 1.0, lessThanOrEqualTo(Math.ceil(RoutingRules.LOAD_BOUND * (total + 1) / 4)));
+            assertThat(
+                    load.applyAsInt(chosen) + 1.0,
+                    lessThanOrEqualTo(Math.ceil(RoutingRules.LOAD_BOUND * (total + 1) / 4)));
             inFlight.merge(chosen, 1, Integer::sum);
             placed.add(chosen);
         }
@@ -99,14 +102,17 @@ class RoutingRulesTest {
                 backend("paged-2", "{\"models\":[\"m\"],\"cache_type\":\"paged\"}"),
                 backend("other", "{\"models\":[\"x\"]}"));
         RoutingRules rules = new RoutingRules(1000);
-        RequestFacts small = facts("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "a".repeat(1000) + "\"}]}");
-        RequestFacts large = facts("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\""
-                + "a".repeat(600) + "\"},{\"type\":\"text\",\"text\":\"" + "é".repeat(201) + "\"}]}]}");
+        RequestFacts small =
+                facts("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "a".repeat(1000) + "\"}]}");
+        RequestFacts large =
+                facts("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\""
+                        + "a".repeat(600) + "\"},{\"type\":\"text\",\"text\":\"" + "é".repeat(201) + "\"}]}]}");
         assertThat(small.promptBytes(), is(1000L));
         assertThat(large.promptBytes(), is(1002L));
         assertThat(names(rules.eligible(set, small)), is(List.of("paged-1", "paged-2")));
         assertThat(names(rules.eligible(set, large)), is(List.of("static-1", "static-2")));
-        assertThat(names(rules.eligible(set, facts("{\"model\":\"m\",\"prompt\":\"" + "p".repeat(1001) + "\"}"))),
+        assertThat(
+                names(rules.eligible(set, facts("{\"model\":\"m\",\"prompt\":\"" + "p".repeat(1001) + "\"}"))),
                 is(List.of("static-1", "static-2")));
         assertThat(names(rules.eligible(set, facts("{\"model\":\"x\"}"))), is(List.of("other")));
 
@@ -117,7 +123,11 @@ class RoutingRulesTest {
             String first = rules.order(sized, keyed, IDLE).getFirst().name();
             assertThat(first.startsWith("static-"), is(true));
             assertThat(rules.order(sized, keyed, IDLE).getFirst().name(), is(first));
-            assertThat(Rendezvous.rank("user-" + k, List.of(set.get(0), set.get(1))).getFirst().name(), is(first));
+            assertThat(
+                    Rendezvous.rank("user-" + k, List.of(set.get(0), set.get(1)))
+                            .getFirst()
+                            .name(),
+                    is(first));
         }
     }
 
@@ -133,18 +143,26 @@ class RoutingRulesTest {
         assertThat(picks, is(List.of("a", "b", "c", "a", "b", "c")));
         Map<String, Integer> load = Map.of("a", 2, "b", 1, "c", 3);
         // a: 2/2 = 1 and b: 1/1 = 1 tie below c: 3
-        assertThat(names(rules.order(set, none, n -> load.get(n)).subList(0, 2)).stream().sorted().toList(), is(List.of("a", "b")));
+        assertThat(
+                names(rules.order(set, none, n -> load.get(n)).subList(0, 2)).stream()
+                        .sorted()
+                        .toList(),
+                is(List.of("a", "b")));
         assertThat(rules.order(set, none, n -> load.get(n)).getLast().name(), is("c"));
-        assertThat(rules.eligible(List.of(backend("drained", "{\"weight\":0}")), none).isEmpty(), is(true));
+        assertThat(
+                rules.eligible(List.of(backend("drained", "{\"weight\":0}")), none)
+                        .isEmpty(),
+                is(true));
     }
 
     @Test
     void factsComeFromTheBodyAndTheHeaders() {
         Map<String, String> headers = Map.of("X-Forwarded-For", "10.1.2.3, 10.0.0.1", "User-Agent", "curl/8");
-        RequestFacts fromHeaders = RequestFacts.of("{\"model\":\"m\"}".getBytes(StandardCharsets.UTF_8),
-                name -> Optional.ofNullable(headers.get(name)));
+        RequestFacts fromHeaders = RequestFacts.of(
+                "{\"model\":\"m\"}".getBytes(StandardCharsets.UTF_8), name -> Optional.ofNullable(headers.get(name)));
         assertThat(fromHeaders.sessionKey(), is("10.1.2.3|curl/8"));
-        RequestFacts fromBody = RequestFacts.of("{\"model\":\"m\",\"prompt_cache_key\":\"conv-7\"}".getBytes(StandardCharsets.UTF_8),
+        RequestFacts fromBody = RequestFacts.of(
+                "{\"model\":\"m\",\"prompt_cache_key\":\"conv-7\"}".getBytes(StandardCharsets.UTF_8),
                 name -> Optional.ofNullable(headers.get(name)));
         assertThat(fromBody.sessionKey(), is("conv-7"));
         RequestFacts garbage = RequestFacts.of("{not json".getBytes(StandardCharsets.UTF_8), name -> Optional.empty());
@@ -168,8 +186,19 @@ class RoutingRulesTest {
         try {
             ObjectNode meta = (ObjectNode) JSON.readTree(metadata);
             meta.put("type", "openai-api");
-            return Backend.of(new ServiceRecord(name, "127.0.0.1", 8000, "h", "http://127.0.0.1:8000", "running", "t",
-                    1.0, "unknown", meta), false);
+            return Backend.of(
+                    new ServiceRecord(
+                            name,
+                            "127.0.0.1",
+                            8000,
+                            "h",
+                            "http://127.0.0.1:8000",
+                            "running",
+                            "t",
+                            1.0,
+                            "unknown",
+                            meta),
+                    false);
         } catch (Exception ex) {
             throw new IllegalArgumentException(ex);
         }

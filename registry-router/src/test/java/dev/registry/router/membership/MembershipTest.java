@@ -1,5 +1,9 @@
 package dev.registry.router.membership;
 
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
+
 import dev.registry.router.RouterServer;
 import dev.registry.router.RouterSettings;
 import dev.registry.router.testing.RouterFixture;
@@ -7,17 +11,12 @@ import dev.registry.router.testing.RouterTestBase;
 import dev.registry.router.testing.ScriptedBackend;
 import dev.registry.server.testing.Http;
 import dev.registry.server.testing.TestRegistry;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.UnaryOperator;
-
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.is;
+import org.junit.jupiter.api.Test;
 
 /** Membership from a real registry's event stream, through a real router. */
 class MembershipTest extends RouterTestBase {
@@ -33,15 +32,18 @@ class MembershipTest extends RouterTestBase {
         register(registry.http(), "b2", b2, "{\"type\":\"openai-api\",\"models\":[\"m\"]}");
         register(registry.http(), "sitter", b2, "{\"type\":\"vllm\",\"models\":[\"m\"]}"); // not a model server
         // the first registry URL answers nothing: membership comes from the second
-        RouterServer router = router(List.of(RouterFixture.nowhere(), registry.http().base()), s -> s);
+        RouterServer router =
+                router(List.of(RouterFixture.nowhere(), registry.http().base()), s -> s);
         Http client = new Http(router.port());
         await().atMost(WAIT).until(() -> servedBy(client, 10).equals(Set.of("b1", "b2")));
 
-        assertThat(registry.http().put("/services/b1", "{\"status\":\"stopped\"}").status(), is(200));
+        assertThat(
+                registry.http().put("/services/b1", "{\"status\":\"stopped\"}").status(), is(200));
         await().atMost(Duration.ofSeconds(1)).until(() -> servedBy(client, 4).equals(Set.of("b2")));
         assertThat(servedBy(client, 20), is(Set.of("b2")));
 
-        assertThat(registry.http().put("/services/b1", "{\"status\":\"running\"}").status(), is(200));
+        assertThat(
+                registry.http().put("/services/b1", "{\"status\":\"running\"}").status(), is(200));
         assertThat(registry.http().delete("/services/b2").status(), is(200));
         await().atMost(Duration.ofSeconds(1)).until(() -> servedBy(client, 4).equals(Set.of("b1")));
         assertThat(servedBy(client, 20), is(Set.of("b1")));
@@ -56,22 +58,32 @@ class MembershipTest extends RouterTestBase {
         register(registry.http(), "fixed", fixed, "{\"type\":\"openai-api\",\"models\":[\"s\"],\"static\":true}");
         register(registry.http(), "witness", witness, "{\"type\":\"openai-api\",\"models\":[\"w\"]}");
         // a heartbeat TTL shorter than the test: the records would turn unhealthy if health were still evaluated
-        RouterServer router = router(List.of(registry.http().base()),
-                s -> s.withRegistryAccess(Duration.ofSeconds(3), null));
+        RouterServer router =
+                router(List.of(registry.http().base()), s -> s.withRegistryAccess(Duration.ofSeconds(3), null));
         Http client = new Http(router.port());
-        await().atMost(WAIT).until(() -> served(client, "w").equals("witness") && served(client, "s").equals("fixed"));
+        await().atMost(WAIT)
+                .until(() -> served(client, "w").equals("witness")
+                        && served(client, "s").equals("fixed"));
 
         registry.http().delete("/services/fixed");
         registry.http().delete("/services/witness");
-        await().atMost(WAIT).until(() -> client.post("/v1/chat/completions", "{\"model\":\"w\"}").status() == 503);
+        await().atMost(WAIT)
+                .until(() ->
+                        client.post("/v1/chat/completions", "{\"model\":\"w\"}").status() == 503);
         assertThat(served(client, "s"), is("fixed")); // left the registry, still routed
 
         register(registry.http(), "witness", witness, "{\"type\":\"openai-api\",\"models\":[\"w\"]}");
         await().atMost(WAIT).until(() -> served(client, "w").equals("witness"));
         registry.close();
-        await().atMost(WAIT).until(() -> !client.get("/services").json().get("registry_reachable").asBoolean());
+        await().atMost(WAIT)
+                .until(() -> !client.get("/services")
+                        .json()
+                        .get("registry_reachable")
+                        .asBoolean());
         // past the TTL: the last known set keeps serving
-        await().during(Duration.ofSeconds(4)).atMost(WAIT).until(() -> served(client, "w").equals("witness"));
+        await().during(Duration.ofSeconds(4))
+                .atMost(WAIT)
+                .until(() -> served(client, "w").equals("witness"));
         assertThat(client.get("/health").json().get("message").asText().startsWith("Registry unreachable"), is(true));
     }
 
@@ -90,7 +102,10 @@ class MembershipTest extends RouterTestBase {
     }
 
     private static void register(Http registry, String name, ScriptedBackend backend, String metadata) {
-        assertThat(registry.post("/services", Http.registration(name, backend.port(), metadata)).status(), is(201));
+        assertThat(
+                registry.post("/services", Http.registration(name, backend.port(), metadata))
+                        .status(),
+                is(201));
     }
 
     private TestRegistry registry() {

@@ -1,5 +1,10 @@
 package dev.registry.router.proxy;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.startsWith;
+
 import dev.registry.router.RouterServer;
 import dev.registry.router.testing.RouterFixture;
 import dev.registry.router.testing.RouterTestBase;
@@ -8,19 +13,17 @@ import dev.registry.server.testing.Http;
 import dev.registry.server.testing.PrometheusText;
 import org.junit.jupiter.api.Test;
 
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.hasItems;
-import static org.hamcrest.Matchers.is;
-import static org.hamcrest.Matchers.startsWith;
-
 /** The router's own metrics at /observe/metrics and /metrics: per backend requests, errors, in flight, latency. */
 class RouterMetricsTest extends RouterTestBase {
 
     @Test
     void routedTrafficMovesThePerBackendSeries() {
         ScriptedBackend live = backend((request, reply) -> reply.json(200, "{\"ok\":true}"));
-        RouterServer router = router("[" + RouterFixture.entry("metrics-dead", RouterFixture.closedPort(), "{}") + ","
-                + RouterFixture.entry("metrics-live", live.port(), "{}") + "]", java.util.List.of(RouterFixture.nowhere()), s -> s);
+        RouterServer router = router(
+                "[" + RouterFixture.entry("metrics-dead", RouterFixture.closedPort(), "{}") + ","
+                        + RouterFixture.entry("metrics-live", live.port(), "{}") + "]",
+                java.util.List.of(RouterFixture.nowhere()),
+                s -> s);
         Http http = new Http(router.port());
         PrometheusText before = scrape(http, "/observe/metrics");
 

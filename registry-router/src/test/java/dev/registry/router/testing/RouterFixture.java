@@ -3,7 +3,6 @@ package dev.registry.router.testing;
 import dev.registry.router.RouterServer;
 import dev.registry.router.RouterSettings;
 import dev.registry.router.membership.StaticServices;
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -15,16 +14,16 @@ import java.util.function.UnaryOperator;
 /** Routers for tests: on loopback, a free port, with static backends written to a real file. */
 public final class RouterFixture {
 
-    private RouterFixture() {
-    }
+    private RouterFixture() {}
 
     /** A router over {@code backendsJson} (the static services file's text) and these registries. */
-    public static RouterServer start(Path dir, String backendsJson, List<String> registries,
-                                     UnaryOperator<RouterSettings> customize) {
+    public static RouterServer start(
+            Path dir, String backendsJson, List<String> registries, UnaryOperator<RouterSettings> customize) {
         try {
             Path file = Files.createTempFile(dir, "static-", ".json");
             Files.writeString(file, backendsJson);
-            RouterSettings settings = RouterSettings.defaults(registries).withAddress("127.0.0.1", 0)
+            RouterSettings settings = RouterSettings.defaults(registries)
+                    .withAddress("127.0.0.1", 0)
                     .withStaticServices(StaticServices.read(file));
             return RouterServer.start(customize.apply(settings));
         } catch (IOException ex) {
@@ -34,7 +33,8 @@ public final class RouterFixture {
 
     /** A static services entry for a backend on loopback. */
     public static String entry(String name, int port, String metadataJson) {
-        return "{\"name\":\"" + name + "\",\"host\":\"127.0.0.1\",\"port\":" + port + ",\"metadata\":" + metadataJson + "}";
+        return "{\"name\":\"" + name + "\",\"host\":\"127.0.0.1\",\"port\":" + port + ",\"metadata\":" + metadataJson
+                + "}";
     }
 
     /** A port nothing listens on (connections are refused). */

@@ -2,13 +2,12 @@ package dev.registry.router.testing;
 
 import dev.registry.router.RouterServer;
 import dev.registry.router.RouterSettings;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Routers and scripted backends for a test, all closed after it. */
 public abstract class RouterTestBase {

@@ -72,7 +72,8 @@ public final class ScriptedBackend implements AutoCloseable {
         /** The head of a chunked reply. */
         public void startChunked(int status, String contentType) throws IOException {
             out.write(("HTTP/1.1 " + status + " X\r\nContent-Type: " + contentType
-                    + "\r\nTransfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                            + "\r\nTransfer-Encoding: chunked\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
         }
 
@@ -181,7 +182,9 @@ public final class ScriptedBackend implements AutoCloseable {
             headers.computeIfAbsent(h.substring(0, colon).trim().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
                     .add(h.substring(colon + 1).trim());
         }
-        int length = headers.containsKey("content-length") ? Integer.parseInt(headers.get("content-length").getFirst()) : 0;
+        int length = headers.containsKey("content-length")
+                ? Integer.parseInt(headers.get("content-length").getFirst())
+                : 0;
         return new Request(parts[0], parts[1], headers, in.readNBytes(length));
     }
 

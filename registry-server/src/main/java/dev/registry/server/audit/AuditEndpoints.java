@@ -1,9 +1,9 @@
 package dev.registry.server.audit;
 
-import dev.registry.api.PlainJson;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.registry.api.PlainJson;
 import dev.registry.events.audit.AuditJson;
 import dev.registry.events.audit.HistoryPage;
 import dev.registry.events.audit.HistoryQuery;
@@ -19,13 +19,12 @@ import dev.registry.server.http.ApiException;
 import dev.registry.server.http.ApiReply;
 import dev.registry.server.http.ApiRequest;
 import dev.registry.server.http.ApiRoute;
-import io.helidon.webserver.http.HttpRules;
-import io.helidon.webserver.http.HttpService;
 import dev.registry.server.http.QueryParameters;
 import dev.registry.server.http.ReplyJson;
 import dev.registry.server.services.ServiceEndpoints;
 import dev.registry.server.services.ServiceFilter;
-
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -39,6 +38,7 @@ public final class AuditEndpoints implements HttpService {
 
     /** Default and largest page of {@code GET /events} and history. */
     static final int DEFAULT_LIMIT = 100;
+
     static final int MAX_LIMIT = 10_000;
     /** Most events {@code GET /events} looks at per request when filters skip most of them. */
     static final int MAX_SCANNED = 100_000;
@@ -53,8 +53,12 @@ public final class AuditEndpoints implements HttpService {
     private final LongSupplier viewIndex;
 
     /** @param viewIndex the log index the live view has reached */
-    public AuditEndpoints(EventLog log, ServiceHistory history, TimeTravel travel, ServiceEndpoints services,
-                          LongSupplier viewIndex) {
+    public AuditEndpoints(
+            EventLog log,
+            ServiceHistory history,
+            TimeTravel travel,
+            ServiceEndpoints services,
+            LongSupplier viewIndex) {
         this.log = log;
         this.history = history;
         this.travel = travel;
@@ -68,8 +72,13 @@ public final class AuditEndpoints implements HttpService {
      */
     @Override
     public void routing(HttpRules rules) {
-        rules.any(ApiRoute.at("/services", viewIndex).whenQueryHasAny("at", "at_index").get(this::servicesAt).build());
-        rules.any(ApiRoute.at("/services/{name}/history", viewIndex).get(r -> history(r.path("name"), r)).build());
+        rules.any(ApiRoute.at("/services", viewIndex)
+                .whenQueryHasAny("at", "at_index")
+                .get(this::servicesAt)
+                .build());
+        rules.any(ApiRoute.at("/services/{name}/history", viewIndex)
+                .get(r -> history(r.path("name"), r))
+                .build());
         rules.any(ApiRoute.at("/events", viewIndex).get(this::events).build());
         rules.any(ApiRoute.at("/diff", viewIndex).get(this::diff).build());
     }
@@ -88,8 +97,8 @@ public final class AuditEndpoints implements HttpService {
             unavailableAs400(() -> travel.requireAvailable(until, "'until' " + until));
         }
         HistoryQuery query = new HistoryQuery(name, since, until, limit(q), heartbeats);
-        HistoryPage page = history.read(query)
-                .orElseThrow(() -> new ApiException(404, "No history for service '" + name + "'"));
+        HistoryPage page =
+                history.read(query).orElseThrow(() -> new ApiException(404, "No history for service '" + name + "'"));
         ObjectNode body = AuditJson.history(page, !heartbeats);
         putAvailableFrom(body);
         return ApiReply.of(200, ReplyJson.tree(body));
@@ -113,7 +122,8 @@ public final class AuditEndpoints implements HttpService {
                 ObjectNode event = codec.describe(e.index(), e.encoded());
                 String eventType = e.encoded().type();
                 if (type.map(eventType::equals).orElse(true)
-                        && service.map(s -> s.equals(EventCodec.serviceOf(event))).orElse(true)) {
+                        && service.map(s -> s.equals(EventCodec.serviceOf(event)))
+                                .orElse(true)) {
                     events.add(event);
                 }
                 if (events.size() == limit || ++scanned == MAX_SCANNED) {
@@ -135,7 +145,8 @@ public final class AuditEndpoints implements HttpService {
         if (at.isPresent() && atIndex.isPresent()) {
             throw ApiException.badRequest("Give either 'at' or 'at_index', not both");
         }
-        RegistryView past = unavailableAs400(() -> at.isPresent() ? travel.atTime(at.get()) : travel.atIndex(atIndex.get()));
+        RegistryView past =
+                unavailableAs400(() -> at.isPresent() ? travel.atTime(at.get()) : travel.atIndex(atIndex.get()));
         Instant when = at.orElse(past.lastEventTime());
         return ApiReply.of(200, services.listBody(past.records(), ServiceFilter.of(request), when, when, g -> {
             g.writeStringField("at", when.toString());
@@ -182,8 +193,12 @@ public final class AuditEndpoints implements HttpService {
         try {
             return query.get();
         } catch (HistoryUnavailableException ex) {
-            throw new ApiException(400, ex.getMessage(), ex.availableFrom() == null ? Map.of()
-                    : Map.of("available_from", ex.availableFrom().toString()));
+            throw new ApiException(
+                    400,
+                    ex.getMessage(),
+                    ex.availableFrom() == null
+                            ? Map.of()
+                            : Map.of("available_from", ex.availableFrom().toString()));
         }
     }
 }

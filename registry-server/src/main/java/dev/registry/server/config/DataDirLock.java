@@ -47,8 +47,8 @@ public final class DataDirLock implements AutoCloseable {
     public static DataDirLock acquire(Path dataDir) {
         Path file = dataDir.resolve("registry.lock").toAbsolutePath().normalize();
         if (!HELD.add(file)) {
-            throw new IllegalStateException("another registry server is using " + dataDir.toAbsolutePath().normalize()
-                    + " (in this process); one server per data directory");
+            throw new IllegalStateException("another registry server is using "
+                    + dataDir.toAbsolutePath().normalize() + " (in this process); one server per data directory");
         }
         try {
             return lockFile(dataDir, file);
@@ -61,8 +61,8 @@ public final class DataDirLock implements AutoCloseable {
     private static DataDirLock lockFile(Path dataDir, Path file) {
         try {
             Files.createDirectories(dataDir);
-            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
+            FileChannel channel = FileChannel.open(
+                    file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             FileLock lock;
             try {
                 lock = channel.tryLock();
@@ -72,11 +72,13 @@ public final class DataDirLock implements AutoCloseable {
             if (lock == null) {
                 String holder = Files.readString(file, StandardCharsets.UTF_8).trim();
                 channel.close();
-                throw new IllegalStateException("another registry server is using " + dataDir.toAbsolutePath().normalize()
-                        + (holder.isEmpty() ? "" : " (" + holder + ")") + "; one server per data directory");
+                throw new IllegalStateException("another registry server is using "
+                        + dataDir.toAbsolutePath().normalize() + (holder.isEmpty() ? "" : " (" + holder + ")")
+                        + "; one server per data directory");
             }
             channel.truncate(0);
-            channel.write(ByteBuffer.wrap(("pid " + ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8)), 0);
+            channel.write(
+                    ByteBuffer.wrap(("pid " + ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8)), 0);
             channel.force(false);
             return new DataDirLock(file, channel, lock);
         } catch (IOException ex) {

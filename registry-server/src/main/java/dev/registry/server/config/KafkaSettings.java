@@ -13,8 +13,8 @@ import java.util.Map;
  * @param bootstrapFrom    {@code --bootstrap-from}: a running node to load a snapshot from when Kafka
  *                         no longer holds the topic's beginning, or {@code null}
  */
-public record KafkaSettings(String bootstrap, String topic, String nodeId, Map<String, String> clientProperties,
-                            URI bootstrapFrom) {
+public record KafkaSettings(
+        String bootstrap, String topic, String nodeId, Map<String, String> clientProperties, URI bootstrapFrom) {
 
     public KafkaSettings {
         if (bootstrap == null || bootstrap.isBlank()) {

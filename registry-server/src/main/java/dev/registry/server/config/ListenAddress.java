@@ -12,8 +12,7 @@ import java.nio.channels.ServerSocketChannel;
  */
 public final class ListenAddress {
 
-    private ListenAddress() {
-    }
+    private ListenAddress() {}
 
     /**
      * Binds {@code host:port} for a moment and lets it go.

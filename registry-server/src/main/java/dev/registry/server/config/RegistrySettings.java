@@ -1,14 +1,11 @@
 package dev.registry.server.config;
 
-import dev.registry.cli.Defaults;
-import dev.registry.events.log.RollPeriod;
-import dev.registry.server.config.RequestLimits;
-import dev.registry.server.write.SyncPolicy;
-
 import dev.registry.api.Durations;
+import dev.registry.cli.Defaults;
 import dev.registry.cli.OnOffConverter;
 import dev.registry.cli.SizeConverter;
-
+import dev.registry.events.log.RollPeriod;
+import dev.registry.server.write.SyncPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -45,12 +42,33 @@ import java.util.Map;
  *                         embedded Chronicle log in {@code dataDir}
  * @param accessLog        log one line per request
  */
-public record RegistrySettings(String host, int port, Path dataDir, Duration heartbeatTtl, Duration staleAfter,
-                               Duration checkInterval, Duration checkTimeout, boolean checksEnabled,
-                               int checkConcurrency, long maxBodyBytes, long snapshotEvery, Duration snapshotInterval,
-                               String token, boolean tokenForReads, SyncPolicy sync, int maxRecords, Path tlsKeystore, String tlsPassword, long minFreeSpace,
-                               Duration bodyTimeout, RollPeriod roll, Duration retention, boolean repair,
-                               RequestLimits limits, KafkaSettings kafka, boolean accessLog) {
+public record RegistrySettings(
+        String host,
+        int port,
+        Path dataDir,
+        Duration heartbeatTtl,
+        Duration staleAfter,
+        Duration checkInterval,
+        Duration checkTimeout,
+        boolean checksEnabled,
+        int checkConcurrency,
+        long maxBodyBytes,
+        long snapshotEvery,
+        Duration snapshotInterval,
+        String token,
+        boolean tokenForReads,
+        SyncPolicy sync,
+        int maxRecords,
+        Path tlsKeystore,
+        String tlsPassword,
+        long minFreeSpace,
+        Duration bodyTimeout,
+        RollPeriod roll,
+        Duration retention,
+        boolean repair,
+        RequestLimits limits,
+        KafkaSettings kafka,
+        boolean accessLog) {
 
     public static final int DEFAULT_PORT = Integer.parseInt(Defaults.PORT);
     public static final Duration DEFAULT_HEARTBEAT_TTL = Durations.parse(Defaults.HEARTBEAT_TTL);
@@ -145,7 +163,11 @@ public record RegistrySettings(String host, int port, Path dataDir, Duration hea
     }
 
     public RegistrySettings withChecks(boolean enabled, Duration interval, Duration timeout) {
-        return toBuilder().checksEnabled(enabled).checkInterval(interval).checkTimeout(timeout).build();
+        return toBuilder()
+                .checksEnabled(enabled)
+                .checkInterval(interval)
+                .checkTimeout(timeout)
+                .build();
     }
 
     public RegistrySettings withSnapshots(long every, Duration interval) {
@@ -209,38 +231,160 @@ public record RegistrySettings(String host, int port, Path dataDir, Duration hea
             this.dataDir = dataDir;
         }
 
-        public Builder host(String v) { host = v; return this; }
-        public Builder port(int v) { port = v; return this; }
-        public Builder heartbeatTtl(Duration v) { heartbeatTtl = v; return this; }
-        public Builder staleAfter(Duration v) { staleAfter = v; return this; }
-        public Builder checkInterval(Duration v) { checkInterval = v; return this; }
-        public Builder checkTimeout(Duration v) { checkTimeout = v; return this; }
-        public Builder checksEnabled(boolean v) { checksEnabled = v; return this; }
-        public Builder checkConcurrency(int v) { checkConcurrency = v; return this; }
-        public Builder maxBodyBytes(long v) { maxBodyBytes = v; return this; }
-        public Builder snapshotEvery(long v) { snapshotEvery = v; return this; }
-        public Builder snapshotInterval(Duration v) { snapshotInterval = v; return this; }
-        public Builder token(String v) { token = v; return this; }
-        public Builder tokenForReads(boolean v) { tokenForReads = v; return this; }
-        public Builder sync(SyncPolicy v) { sync = v; return this; }
-        public Builder maxRecords(int v) { maxRecords = v; return this; }
-        public Builder tlsKeystore(Path v) { tlsKeystore = v; return this; }
-        public Builder tlsPassword(String v) { tlsPassword = v; return this; }
-        public Builder minFreeSpace(long v) { minFreeSpace = v; return this; }
-        public Builder bodyTimeout(Duration v) { bodyTimeout = v; return this; }
-        public Builder roll(RollPeriod v) { roll = v; return this; }
-        public Builder retention(Duration v) { retention = v; return this; }
-        public Builder repair(boolean v) { repair = v; return this; }
-        public Builder limits(RequestLimits v) { limits = v; return this; }
-        public Builder kafka(KafkaSettings v) { kafka = v; return this; }
-        public Builder accessLog(boolean v) { accessLog = v; return this; }
+        public Builder host(String v) {
+            host = v;
+            return this;
+        }
+
+        public Builder port(int v) {
+            port = v;
+            return this;
+        }
+
+        public Builder heartbeatTtl(Duration v) {
+            heartbeatTtl = v;
+            return this;
+        }
+
+        public Builder staleAfter(Duration v) {
+            staleAfter = v;
+            return this;
+        }
+
+        public Builder checkInterval(Duration v) {
+            checkInterval = v;
+            return this;
+        }
+
+        public Builder checkTimeout(Duration v) {
+            checkTimeout = v;
+            return this;
+        }
+
+        public Builder checksEnabled(boolean v) {
+            checksEnabled = v;
+            return this;
+        }
+
+        public Builder checkConcurrency(int v) {
+            checkConcurrency = v;
+            return this;
+        }
+
+        public Builder maxBodyBytes(long v) {
+            maxBodyBytes = v;
+            return this;
+        }
+
+        public Builder snapshotEvery(long v) {
+            snapshotEvery = v;
+            return this;
+        }
+
+        public Builder snapshotInterval(Duration v) {
+            snapshotInterval = v;
+            return this;
+        }
+
+        public Builder token(String v) {
+            token = v;
+            return this;
+        }
+
+        public Builder tokenForReads(boolean v) {
+            tokenForReads = v;
+            return this;
+        }
+
+        public Builder sync(SyncPolicy v) {
+            sync = v;
+            return this;
+        }
+
+        public Builder maxRecords(int v) {
+            maxRecords = v;
+            return this;
+        }
+
+        public Builder tlsKeystore(Path v) {
+            tlsKeystore = v;
+            return this;
+        }
+
+        public Builder tlsPassword(String v) {
+            tlsPassword = v;
+            return this;
+        }
+
+        public Builder minFreeSpace(long v) {
+            minFreeSpace = v;
+            return this;
+        }
+
+        public Builder bodyTimeout(Duration v) {
+            bodyTimeout = v;
+            return this;
+        }
+
+        public Builder roll(RollPeriod v) {
+            roll = v;
+            return this;
+        }
+
+        public Builder retention(Duration v) {
+            retention = v;
+            return this;
+        }
+
+        public Builder repair(boolean v) {
+            repair = v;
+            return this;
+        }
+
+        public Builder limits(RequestLimits v) {
+            limits = v;
+            return this;
+        }
+
+        public Builder kafka(KafkaSettings v) {
+            kafka = v;
+            return this;
+        }
+
+        public Builder accessLog(boolean v) {
+            accessLog = v;
+            return this;
+        }
 
         /** @throws IllegalArgumentException for settings that make no sense together or alone */
         public RegistrySettings build() {
-            return new RegistrySettings(host, port, dataDir, heartbeatTtl, staleAfter, checkInterval, checkTimeout,
-                    checksEnabled, checkConcurrency, maxBodyBytes, snapshotEvery, snapshotInterval, token,
-                    tokenForReads, sync, maxRecords, tlsKeystore, tlsPassword, minFreeSpace, bodyTimeout, roll, retention, repair, limits,
-                    kafka, accessLog);
+            return new RegistrySettings(
+                    host,
+                    port,
+                    dataDir,
+                    heartbeatTtl,
+                    staleAfter,
+                    checkInterval,
+                    checkTimeout,
+                    checksEnabled,
+                    checkConcurrency,
+                    maxBodyBytes,
+                    snapshotEvery,
+                    snapshotInterval,
+                    token,
+                    tokenForReads,
+                    sync,
+                    maxRecords,
+                    tlsKeystore,
+                    tlsPassword,
+                    minFreeSpace,
+                    bodyTimeout,
+                    roll,
+                    retention,
+                    repair,
+                    limits,
+                    kafka,
+                    accessLog);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.registry.server.config;
 
 import dev.registry.cli.Defaults;
+
 /**
  * How much a registration or update may carry; over a limit is a 400 or 413 naming the option.
  *
@@ -14,6 +15,7 @@ public record RequestLimits(int maxNameLength, long maxMetadataBytes, int maxDep
     public static final int DEFAULT_MAX_NAME_LENGTH = Integer.parseInt(Defaults.MAX_NAME_LENGTH);
     /** As large as the default body: the fleet's clients sent metadata of any size the body allowed. */
     public static final long DEFAULT_MAX_METADATA_BYTES = dev.registry.cli.SizeConverter.parse(Defaults.MAX_METADATA);
+
     public static final int DEFAULT_MAX_DEPTH = Integer.parseInt(Defaults.MAX_DEPTH);
     /** Deeper nesting would risk the stack of whatever serializes the record (us, or a client). */
     public static final int HIGHEST_MAX_DEPTH = 1000;

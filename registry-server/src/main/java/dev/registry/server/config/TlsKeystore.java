@@ -1,7 +1,6 @@
 package dev.registry.server.config;
 
 import io.helidon.common.tls.Tls;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -21,8 +20,7 @@ import java.util.List;
  */
 public final class TlsKeystore {
 
-    private TlsKeystore() {
-    }
+    private TlsKeystore() {}
 
     /** Helidon's TLS settings from the keystore's first private key entry. */
     public static Tls load(Path keystore, char[] password) {
@@ -36,7 +34,10 @@ public final class TlsKeystore {
                     for (Certificate c : store.getCertificateChain(alias)) {
                         chain.add((X509Certificate) c);
                     }
-                    return Tls.builder().privateKey(key).privateKeyCertChain(chain).build();
+                    return Tls.builder()
+                            .privateKey(key)
+                            .privateKeyCertChain(chain)
+                            .build();
                 }
             }
             throw new IllegalArgumentException("keystore " + keystore + " holds no private key");

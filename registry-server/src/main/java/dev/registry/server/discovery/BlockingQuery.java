@@ -4,7 +4,6 @@ import dev.registry.api.Durations;
 import dev.registry.server.http.ApiException;
 import dev.registry.server.http.ApiRequest;
 import dev.registry.server.http.QueryParameters;
-
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -19,8 +18,7 @@ public final class BlockingQuery {
     /** Longest wait a client may ask for; also the wait when it gives an index but no wait. */
     public static final Duration MAX_WAIT = Duration.ofMinutes(5);
 
-    private BlockingQuery() {
-    }
+    private BlockingQuery() {}
 
     /** Waits as the request asks, if it asks; returns at once otherwise. */
     public static void awaitIfAsked(ApiRequest request, ViewChanges changes) {
@@ -35,7 +33,8 @@ public final class BlockingQuery {
             max = MAX_WAIT;
         }
         long jitterNanos = max.toNanos() / 16;
-        Duration total = max.plusNanos(jitterNanos > 0 ? ThreadLocalRandom.current().nextLong(jitterNanos) : 0);
+        Duration total =
+                max.plusNanos(jitterNanos > 0 ? ThreadLocalRandom.current().nextLong(jitterNanos) : 0);
         try {
             changes.awaitAboveForQuery(index.get(), total);
         } catch (InterruptedException ex) {

@@ -1,11 +1,11 @@
 package dev.registry.server.discovery;
 
-import dev.registry.api.PlainJson;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.registry.api.PlainJson;
+import dev.registry.events.audit.Checkpoints;
 import dev.registry.events.log.DamagedEventException;
 import dev.registry.events.log.EventCodec;
-import dev.registry.events.audit.Checkpoints;
 import dev.registry.events.log.EventLog;
 import dev.registry.events.log.EventReader;
 import dev.registry.events.log.EventReader.IndexedEncodedEvent;
@@ -13,14 +13,13 @@ import dev.registry.server.http.ApiRoute;
 import dev.registry.server.http.DamagedLogReply;
 import dev.registry.server.http.ReplyJson;
 import dev.registry.server.observe.RegistryMetrics;
-import io.helidon.webserver.http.HttpRules;
-import io.helidon.webserver.http.HttpService;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -93,9 +92,13 @@ public final class EventStream implements HttpService {
         gap.put("time", floor.get().time().toString());
         gap.put("type", GAP);
         gap.put("missed_after", resumeAfter);
-        gap.put("reason", "events up to index " + floor.get().index() + " were deleted by retention; "
-                + "fetch /services for the current state");
-        write(out, "id: " + floor.get().index() + "\nevent: " + GAP + "\ndata: " + JSON.writeValueAsString(gap) + "\n\n");
+        gap.put(
+                "reason",
+                "events up to index " + floor.get().index() + " were deleted by retention; "
+                        + "fetch /services for the current state");
+        write(
+                out,
+                "id: " + floor.get().index() + "\nevent: " + GAP + "\ndata: " + JSON.writeValueAsString(gap) + "\n\n");
     }
 
     public void handle(ServerRequest req, ServerResponse res) {
@@ -108,15 +111,18 @@ public final class EventStream implements HttpService {
         if ((lastEventId.isPresent() && resumeAfter == null) || (from.isPresent() && startAt == null)) {
             res.status(Status.BAD_REQUEST_400);
             res.header(HeaderNames.CONTENT_TYPE, "application/json");
-            res.send(ReplyJson.error(lastEventId.isPresent() && resumeAfter == null
-                    ? "Header 'Last-Event-ID' must be a log index" : "Parameter 'from' must be a log index"));
+            res.send(ReplyJson.error(
+                    lastEventId.isPresent() && resumeAfter == null
+                            ? "Header 'Last-Event-ID' must be a log index"
+                            : "Parameter 'from' must be a log index"));
             return;
         }
         res.status(Status.OK_200);
         res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
         res.header(HeaderNames.CACHE_CONTROL, "no-cache");
         try (RegistryMetrics.StreamPosition position = metrics.streamOpened();
-             EventReader reader = log.reader(); OutputStream out = res.outputStream()) {
+                EventReader reader = log.reader();
+                OutputStream out = res.outputStream()) {
             if (resumeAfter != null) {
                 reader.seekAtOrAfter(resumeAfter + 1);
             } else if (startAt != null) {
@@ -158,11 +164,14 @@ public final class EventStream implements HttpService {
                 position.read(e.encoded().timeMicros());
                 ObjectNode event = codec.describe(e.index(), e.encoded());
                 if (type.map(t -> !t.equals(e.encoded().type())).orElse(false)
-                        || service.map(s -> !s.equals(EventCodec.serviceOf(event))).orElse(false)) {
+                        || service.map(s -> !s.equals(EventCodec.serviceOf(event)))
+                                .orElse(false)) {
                     continue;
                 }
-                write(out, "id: " + e.index() + "\nevent: " + e.encoded().type() + "\ndata: "
-                        + JSON.writeValueAsString(event) + "\n\n");
+                write(
+                        out,
+                        "id: " + e.index() + "\nevent: " + e.encoded().type() + "\ndata: "
+                                + JSON.writeValueAsString(event) + "\n\n");
                 if (++unflushed >= FLUSH_EVERY) {
                     out.flush();
                     unflushed = 0;

@@ -2,7 +2,6 @@ package dev.registry.server.discovery;
 
 import dev.registry.events.log.LoggedEvent;
 import dev.registry.events.projection.Projection;
-
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;

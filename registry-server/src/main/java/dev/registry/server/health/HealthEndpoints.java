@@ -1,21 +1,20 @@
 package dev.registry.server.health;
 
 import dev.registry.api.RecordFields;
-import dev.registry.api.Timestamps;
-import dev.registry.server.rules.HealthRules;
 import dev.registry.api.ServiceRecord;
+import dev.registry.api.Timestamps;
 import dev.registry.events.event.HealthChecked;
 import dev.registry.events.projection.RegistryView;
 import dev.registry.server.http.ApiException;
 import dev.registry.server.http.ApiReply;
 import dev.registry.server.http.ApiRoute;
-import io.helidon.webserver.http.HttpRules;
-import io.helidon.webserver.http.HttpService;
 import dev.registry.server.http.ReplyJson;
 import dev.registry.server.rules.Command;
-import dev.registry.server.write.Writes;
+import dev.registry.server.rules.HealthRules;
 import dev.registry.server.write.WriteResult;
-
+import dev.registry.server.write.Writes;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.function.BooleanSupplier;
@@ -35,8 +34,8 @@ public final class HealthEndpoints implements HttpService {
     }
 
     /** @param stale whether this node's state may lag its log now: {@code /health} then says {@code "stale": true} */
-    public HealthEndpoints(RegistryView view, HealthRules health, Probe probe, Writes writer, Clock clock,
-                           BooleanSupplier stale) {
+    public HealthEndpoints(
+            RegistryView view, HealthRules health, Probe probe, Writes writer, Clock clock, BooleanSupplier stale) {
         this.stale = stale;
         this.view = view;
         this.health = health;
@@ -47,8 +46,12 @@ public final class HealthEndpoints implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.any(ApiRoute.at("/health", view::lastIndex).get(r -> registryHealth()).build());
-        rules.any(ApiRoute.at("/services/{name}/health", view::lastIndex).get(r -> serviceHealth(r.path("name"))).build());
+        rules.any(ApiRoute.at("/health", view::lastIndex)
+                .get(r -> registryHealth())
+                .build());
+        rules.any(ApiRoute.at("/services/{name}/health", view::lastIndex)
+                .get(r -> serviceHealth(r.path("name")))
+                .build());
     }
 
     ApiReply registryHealth() {
@@ -85,8 +88,8 @@ public final class HealthEndpoints implements HttpService {
     ApiReply serviceHealth(String name) {
         ServiceRecord before = view.get(name).orElseThrow(() -> ApiException.serviceNotFound(name));
         Probe.Result result = probe.check(before).join();
-        WriteResult recorded = writer.execute(new Command.RecordCheck(name, result.healthStatus(), result.detail(),
-                HealthChecked.CAUSE_PROBE, true));
+        WriteResult recorded = writer.execute(
+                new Command.RecordCheck(name, result.healthStatus(), result.detail(), HealthChecked.CAUSE_PROBE, true));
         ServiceRecord r = recorded.recordAfter().orElseThrow(() -> ApiException.serviceNotFound(name));
         Instant now = clock.instant();
         return ApiReply.of(200, ReplyJson.encode(g -> {

@@ -1,14 +1,13 @@
 package dev.registry.server.health;
 
-import dev.registry.server.rules.HealthDeadlines;
-import dev.registry.server.rules.HealthRules;
 import dev.registry.api.ServiceRecord;
 import dev.registry.events.event.HealthChecked;
 import dev.registry.events.projection.RegistryView;
 import dev.registry.server.rules.Command;
-import dev.registry.server.write.Writes;
+import dev.registry.server.rules.HealthDeadlines;
+import dev.registry.server.rules.HealthRules;
 import dev.registry.server.write.WriteFailedException;
-
+import dev.registry.server.write.Writes;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
@@ -41,6 +40,7 @@ public final class HealthScheduler implements AutoCloseable {
     private static final Duration MAX_SLEEP = Duration.ofSeconds(1);
     /** Pause before retrying a sweep the log refused (disk almost full, read-only directory). */
     private static final Duration RETRY_REFUSED_SWEEP = Duration.ofSeconds(5);
+
     private boolean sweepRefused;
 
     private final RegistryView view;
@@ -55,8 +55,8 @@ public final class HealthScheduler implements AutoCloseable {
     private final ExecutorService recorders = Executors.newVirtualThreadPerTaskExecutor();
     private final AtomicReference<CompletableFuture<Void>> round = new AtomicReference<>();
 
-    public HealthScheduler(RegistryView view, Writes writer, HealthRules rules, HealthDeadlines deadlines,
-                           Probe probe, Clock clock) {
+    public HealthScheduler(
+            RegistryView view, Writes writer, HealthRules rules, HealthDeadlines deadlines, Probe probe, Clock clock) {
         this(view, writer, rules, deadlines, probe, clock, () -> true);
     }
 
@@ -64,8 +64,14 @@ public final class HealthScheduler implements AutoCloseable {
      * @param mayAct whether this node may do time-driven work now: always with one writer; on a
      *               log several nodes share, only while it holds the lease
      */
-    public HealthScheduler(RegistryView view, Writes writer, HealthRules rules, HealthDeadlines deadlines,
-                           Probe probe, Clock clock, BooleanSupplier mayAct) {
+    public HealthScheduler(
+            RegistryView view,
+            Writes writer,
+            HealthRules rules,
+            HealthDeadlines deadlines,
+            Probe probe,
+            Clock clock,
+            BooleanSupplier mayAct) {
         this.mayAct = mayAct;
         this.view = view;
         this.writer = writer;
@@ -79,8 +85,11 @@ public final class HealthScheduler implements AutoCloseable {
     public void start(boolean checksEnabled, Duration checkInterval) {
         timer.execute(this::sweepAndReschedule);
         if (checksEnabled) {
-            timer.scheduleWithFixedDelay(this::startRoundUnlessRunning, checkInterval.toMillis(),
-                    checkInterval.toMillis(), TimeUnit.MILLISECONDS);
+            timer.scheduleWithFixedDelay(
+                    this::startRoundUnlessRunning,
+                    checkInterval.toMillis(),
+                    checkInterval.toMillis(),
+                    TimeUnit.MILLISECONDS);
         }
     }
 
@@ -93,8 +102,10 @@ public final class HealthScheduler implements AutoCloseable {
         } catch (WriteFailedException ex) {
             refused = true;
             if (!sweepRefused) { // once per outage, not once per retry
-                LOG.log(Level.WARNING, "health sweep not recorded: " + ex.getMessage() + "; retrying every "
-                        + RETRY_REFUSED_SWEEP.toSeconds() + " s");
+                LOG.log(
+                        Level.WARNING,
+                        "health sweep not recorded: " + ex.getMessage() + "; retrying every "
+                                + RETRY_REFUSED_SWEEP.toSeconds() + " s");
             }
         } catch (RuntimeException ex) {
             LOG.log(Level.ERROR, "health sweep failed", ex);
@@ -139,8 +150,8 @@ public final class HealthScheduler implements AutoCloseable {
             return;
         }
         try {
-            writer.execute(new Command.RecordCheck(checked.name(), result.healthStatus(), result.detail(),
-                    HealthChecked.CAUSE_CHECK, false));
+            writer.execute(new Command.RecordCheck(
+                    checked.name(), result.healthStatus(), result.detail(), HealthChecked.CAUSE_CHECK, false));
         } catch (WriteFailedException ex) {
             LOG.log(Level.WARNING, "check result for " + checked.name() + " not recorded: " + ex.getMessage());
         }

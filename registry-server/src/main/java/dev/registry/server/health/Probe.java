@@ -2,7 +2,6 @@ package dev.registry.server.health;
 
 import dev.registry.api.ServiceRecord;
 import dev.registry.server.observe.RegistryMetrics;
-
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -69,10 +68,13 @@ public final class Probe implements AutoCloseable {
     public static URI target(ServiceRecord record) {
         if ("openai-api".equals(record.metadata().path("type").asText(null))) {
             String host = record.host().contains(":") && !record.host().startsWith("[")
-                    ? "[" + record.host() + "]" : record.host();
+                    ? "[" + record.host() + "]"
+                    : record.host();
             return URI.create("http://" + host + ":" + (record.port() + 1) + "/health");
         }
-        String base = record.url().endsWith("/") ? record.url().substring(0, record.url().length() - 1) : record.url();
+        String base = record.url().endsWith("/")
+                ? record.url().substring(0, record.url().length() - 1)
+                : record.url();
         return URI.create(base + "/health");
     }
 
@@ -84,7 +86,8 @@ public final class Probe implements AutoCloseable {
         HttpRequest request;
         try {
             URI uri = target(record);
-            if (uri.getHost() == null || uri.getPort() > 65_535
+            if (uri.getHost() == null
+                    || uri.getPort() > 65_535
                     || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
                 return CompletableFuture.completedFuture(unhealthy("invalid url"));
             }
@@ -99,17 +102,18 @@ public final class Probe implements AutoCloseable {
             sent = client.sendAsync(request, HttpResponse.BodyHandlers.discarding());
         } catch (RuntimeException refused) {
             inFlight.release();
-            return CompletableFuture.completedFuture(unhealthy("error: " + refused.getClass().getSimpleName()));
+            return CompletableFuture.completedFuture(
+                    unhealthy("error: " + refused.getClass().getSimpleName()));
         }
-        return sent
-                .handle((response, error) -> {
+        return sent.handle((response, error) -> {
                     inFlight.release();
                     if (error != null) {
                         return unhealthy(describe(error));
                     }
                     int code = response.statusCode();
-                    return new Result(code >= 200 && code < 300 ? ServiceRecord.HEALTH_HEALTHY
-                            : ServiceRecord.HEALTH_UNHEALTHY, "HTTP " + code);
+                    return new Result(
+                            code >= 200 && code < 300 ? ServiceRecord.HEALTH_HEALTHY : ServiceRecord.HEALTH_UNHEALTHY,
+                            "HTTP " + code);
                 })
                 .whenComplete((result, never) -> metrics.checked(result.healthy(), System.nanoTime() - t0));
     }

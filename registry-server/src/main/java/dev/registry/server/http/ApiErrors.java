@@ -2,7 +2,6 @@ package dev.registry.server.http;
 
 import dev.registry.events.log.DamagedEventException;
 import io.helidon.webserver.http.HttpRouting;
-
 import java.lang.System.Logger.Level;
 
 /**
@@ -13,18 +12,21 @@ public final class ApiErrors {
 
     private static final System.Logger LOG = System.getLogger(ApiErrors.class.getName());
 
-    private ApiErrors() {
-    }
+    private ApiErrors() {}
 
     /** Registers the handlers on {@code routing}; more specific ones may be added beside them. */
     public static void register(HttpRouting.Builder routing) {
-        routing.error(ApiException.class, (req, res, ex) ->
-                ApiReplies.send(res, new ApiReply(ex.status(), ReplyJson.error(ex.getMessage(), ex.details()),
-                        ex.headers())));
+        routing.error(
+                ApiException.class,
+                (req, res, ex) -> ApiReplies.send(
+                        res, new ApiReply(ex.status(), ReplyJson.error(ex.getMessage(), ex.details()), ex.headers())));
         routing.error(DamagedEventException.class, (req, res, ex) -> ApiReplies.send(res, DamagedLogReply.of(ex)));
         routing.error(RuntimeException.class, (req, res, ex) -> {
-            LOG.log(Level.ERROR, "unexpected failure on " + req.prologue().method().text() + " "
-                    + req.path().rawPath(), ex);
+            LOG.log(
+                    Level.ERROR,
+                    "unexpected failure on " + req.prologue().method().text() + " "
+                            + req.path().rawPath(),
+                    ex);
             ApiReplies.sendError(res, 500, "Internal error");
         });
     }

@@ -16,8 +16,8 @@ public final class ApiException extends RuntimeException {
         this(status, message, details, java.util.Map.of());
     }
 
-    private ApiException(int status, String message, java.util.Map<String, String> details,
-                         java.util.Map<String, String> headers) {
+    private ApiException(
+            int status, String message, java.util.Map<String, String> details, java.util.Map<String, String> headers) {
         super(message, null, false, false);
         this.status = status;
         this.details = java.util.Map.copyOf(details);

@@ -5,7 +5,6 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -25,8 +24,7 @@ public final class ApiReplies {
     /** {@link #REGISTRY_INDEX} as an endpoint names it among its reply's headers. */
     public static final String REGISTRY_INDEX_NAME = REGISTRY_INDEX.defaultCase();
 
-    private ApiReplies() {
-    }
+    private ApiReplies() {}
 
     /**
      * @param index the view's index read before the endpoint ran: the reply reflects at least it
@@ -37,7 +35,10 @@ public final class ApiReplies {
             String etag = reply.headers().containsKey("ETag") ? reply.headers().get("ETag") : ETags.of(reply.body());
             res.header(HeaderNames.ETAG, etag);
             res.header(REGISTRY_INDEX, reply.headers().getOrDefault(REGISTRY_INDEX_NAME, Long.toString(index)));
-            if (req.headers().first(HeaderNames.IF_NONE_MATCH).map(v -> ETags.matches(v, etag)).orElse(false)) {
+            if (req.headers()
+                    .first(HeaderNames.IF_NONE_MATCH)
+                    .map(v -> ETags.matches(v, etag))
+                    .orElse(false)) {
                 res.status(Status.NOT_MODIFIED_304);
                 res.send();
                 return;

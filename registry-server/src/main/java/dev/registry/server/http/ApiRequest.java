@@ -22,8 +22,11 @@ public final class ApiRequest {
     private final Function<String, Optional<String>> headers;
     private final BodyReader body;
 
-    public ApiRequest(Map<String, String> path, Map<String, String> query,
-                      Function<String, Optional<String>> headers, BodyReader body) {
+    public ApiRequest(
+            Map<String, String> path,
+            Map<String, String> query,
+            Function<String, Optional<String>> headers,
+            BodyReader body) {
         this.path = path;
         this.query = query;
         this.headers = headers;

@@ -4,7 +4,6 @@ import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -70,8 +69,11 @@ public final class ApiRoute implements Handler {
             return;
         }
         long index = viewIndex.getAsLong();
-        ApiReply reply = endpoint.handle(new ApiRequest(parameters, queryOf(req),
-                name -> req.headers().first(HeaderNames.create(name)), () -> RequestBodies.read(req)));
+        ApiReply reply = endpoint.handle(new ApiRequest(
+                parameters,
+                queryOf(req),
+                name -> req.headers().first(HeaderNames.create(name)),
+                () -> RequestBodies.read(req)));
         ApiReplies.send(req, res, reply, index);
     }
 

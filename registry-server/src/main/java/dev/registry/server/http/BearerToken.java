@@ -41,7 +41,8 @@ public final class BearerToken {
     }
 
     private static boolean under(String rawPath, String prefix) {
-        return rawPath.startsWith(prefix) && (rawPath.length() == prefix.length() || rawPath.charAt(prefix.length()) == '/');
+        return rawPath.startsWith(prefix)
+                && (rawPath.length() == prefix.length() || rawPath.charAt(prefix.length()) == '/');
     }
 
     /** Whether an {@code Authorization} header value carries the token. */

@@ -1,7 +1,6 @@
 package dev.registry.server.http;
 
 import dev.registry.events.log.DamagedEventException;
-
 import java.lang.System.Logger.Level;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,8 +14,7 @@ public final class DamagedLogReply {
     private static final System.Logger LOG = System.getLogger(DamagedLogReply.class.getName());
     private static final Set<Long> REPORTED = ConcurrentHashMap.newKeySet();
 
-    private DamagedLogReply() {
-    }
+    private DamagedLogReply() {}
 
     /** {@code 500 {"error": "...", "damaged_index": N}} */
     public static ApiReply of(DamagedEventException damage) {
@@ -37,8 +35,10 @@ public final class DamagedLogReply {
     /** Logs the damage, the first time its index is met. */
     public static void logOnce(DamagedEventException damage) {
         if (REPORTED.add(damage.index())) {
-            LOG.log(Level.ERROR, "the log is damaged: " + damage.getMessage() + "; answers that need this event fail "
-                    + "with 500 (registry-tools verify lists the damage; --repair sets it aside)");
+            LOG.log(
+                    Level.ERROR,
+                    "the log is damaged: " + damage.getMessage() + "; answers that need this event fail "
+                            + "with 500 (registry-tools verify lists the damage; --repair sets it aside)");
         }
     }
 

@@ -5,8 +5,7 @@ import java.util.zip.CRC32C;
 /** Strong entity tags from content: equal bytes, equal tag. */
 public final class ETags {
 
-    private ETags() {
-    }
+    private ETags() {}
 
     public static String of(byte[] body) {
         CRC32C crc = new CRC32C();

@@ -6,7 +6,6 @@ import io.helidon.webserver.http.HttpFeature;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -19,8 +18,7 @@ import java.util.Optional;
 public final class Fallback implements Handler {
 
     /** The methods the routes that knew the path take, gathered as the request passes them. */
-    private record Allowed(LinkedHashSet<String> methods) {
-    }
+    private record Allowed(LinkedHashSet<String> methods) {}
 
     /**
      * The fallback as the routing's last feature. Helidon sets features up by weight, the routing
@@ -64,7 +62,11 @@ public final class Fallback implements Handler {
             return;
         }
         String method = req.prologue().method().text();
-        ApiReplies.send(res, new ApiReply(405, ReplyJson.error("Method " + method + " not allowed on " + rawPath),
-                Map.of("Allow", String.join(", ", allowed.get().methods()))));
+        ApiReplies.send(
+                res,
+                new ApiReply(
+                        405,
+                        ReplyJson.error("Method " + method + " not allowed on " + rawPath),
+                        Map.of("Allow", String.join(", ", allowed.get().methods()))));
     }
 }

@@ -24,15 +24,23 @@ public final class JsonDirectHandler implements DirectHandler {
     }
 
     @Override
-    public TransportResponse handle(TransportRequest request, EventType eventType, Status defaultStatus,
-                                    ServerResponseHeaders responseHeaders, String message) {
+    public TransportResponse handle(
+            TransportRequest request,
+            EventType eventType,
+            Status defaultStatus,
+            ServerResponseHeaders responseHeaders,
+            String message) {
         // A request whose first line could not even be read (Helidon reports some such lines,
         // e.g. a method with non-ASCII bytes, as internal errors) is the client's fault: 400.
-        Status status = eventType == EventType.INTERNAL_ERROR && request.method().isEmpty()
-                ? Status.BAD_REQUEST_400 : defaultStatus;
+        Status status =
+                eventType == EventType.INTERNAL_ERROR && request.method().isEmpty()
+                        ? Status.BAD_REQUEST_400
+                        : defaultStatus;
         // The server's message can echo raw request bytes or internals; the status says enough.
-        String error = status.reasonPhrase() + (status == Status.BAD_REQUEST_400
-                ? ": malformed request" + (request.path().isEmpty() ? "" : " (" + request.path() + ")") : "");
+        String error = status.reasonPhrase()
+                + (status == Status.BAD_REQUEST_400
+                        ? ": malformed request" + (request.path().isEmpty() ? "" : " (" + request.path() + ")")
+                        : "");
         return TransportResponse.builder()
                 .status(status)
                 .headers(responseHeaders)

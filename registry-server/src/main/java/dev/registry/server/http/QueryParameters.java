@@ -1,7 +1,6 @@
 package dev.registry.server.http;
 
 import dev.registry.api.Timestamps;
-
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
@@ -53,8 +52,8 @@ public final class QueryParameters {
         try {
             return Timestamps.parse(value);
         } catch (IllegalArgumentException ex) {
-            throw ApiException.badRequest("Parameter '" + name
-                    + "' must be an ISO-8601 time (2026-11-28T06:30:00Z) or epoch seconds");
+            throw ApiException.badRequest(
+                    "Parameter '" + name + "' must be an ISO-8601 time (2026-11-28T06:30:00Z) or epoch seconds");
         }
     }
 }

@@ -1,12 +1,11 @@
 package dev.registry.server.http;
 
-import dev.registry.api.PlainJson;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.registry.api.EpochSeconds;
+import dev.registry.api.PlainJson;
 import dev.registry.api.RecordFields;
 import dev.registry.api.ServiceRecord;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,8 +24,7 @@ public final class ReplyJson {
         void writeTo(JsonGenerator g) throws IOException;
     }
 
-    private ReplyJson() {
-    }
+    private ReplyJson() {}
 
     public static byte[] encode(Body body) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);

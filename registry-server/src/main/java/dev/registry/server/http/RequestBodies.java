@@ -5,7 +5,6 @@ import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerRequest;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -44,7 +43,8 @@ public final class RequestBodies implements Filter, AutoCloseable {
 
     /** The body of {@code req}, read within the limits of the filter it passed. */
     static byte[] read(ServerRequest req) {
-        RequestBodies limits = req.context().get(RequestBodies.class)
+        RequestBodies limits = req.context()
+                .get(RequestBodies.class)
                 .orElseThrow(() -> new IllegalStateException("the request did not pass the body filter"));
         return limits.readBody(req);
     }
@@ -54,7 +54,8 @@ public final class RequestBodies implements Filter, AutoCloseable {
             return new byte[0];
         }
         BodyDeadline.Watch watch = deadline.start();
-        try (watch; InputStream in = req.content().inputStream()) {
+        try (watch;
+                InputStream in = req.content().inputStream()) {
             byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
             if (body.length > maxBodyBytes) {
                 throw tooLarge();
@@ -73,8 +74,9 @@ public final class RequestBodies implements Filter, AutoCloseable {
     private ApiException incomplete(BodyDeadline.Watch watch, String why) {
         if (watch.expired()) {
             // the connection is closed by now; the reply is for the log and for tests in-process
-            return new ApiException(408, "Request body not received within " + deadline.timeout().toSeconds()
-                    + " s (--body-timeout)");
+            return new ApiException(
+                    408,
+                    "Request body not received within " + deadline.timeout().toSeconds() + " s (--body-timeout)");
         }
         return new ApiException(400, "Request body incomplete: " + why);
     }

@@ -1,12 +1,11 @@
 package dev.registry.server.http;
 
+import io.helidon.webserver.http.ServerRequest;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-
-import io.helidon.webserver.http.ServerRequest;
 
 /**
  * A request's raw path split into percent-decoded segments. Splitting before decoding is what

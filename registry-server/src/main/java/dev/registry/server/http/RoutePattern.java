@@ -1,7 +1,6 @@
 package dev.registry.server.http;
 
 import io.helidon.webserver.http.ServerRequest;
-
 import java.util.Optional;
 
 /**

@@ -5,7 +5,6 @@ import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
-
 import java.util.Map;
 
 /** Authentication, as a filter: a request the {@link BearerToken} requires and does not see is a JSON 401. */
@@ -21,8 +20,12 @@ public final class TokenFilter implements Filter {
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         if (token.required(req.prologue().method().text(), req.path().rawPath())
                 && !token.accepts(req.headers().first(HeaderNames.AUTHORIZATION))) {
-            ApiReplies.send(res, new ApiReply(401, ReplyJson.error("Missing or invalid bearer token"),
-                    Map.of("WWW-Authenticate", "Bearer realm=\"registry\"")));
+            ApiReplies.send(
+                    res,
+                    new ApiReply(
+                            401,
+                            ReplyJson.error("Missing or invalid bearer token"),
+                            Map.of("WWW-Authenticate", "Bearer realm=\"registry\"")));
             return;
         }
         chain.proceed();

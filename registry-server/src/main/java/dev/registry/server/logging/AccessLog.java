@@ -4,7 +4,6 @@ import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
-
 import java.lang.System.Logger.Level;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -38,8 +37,20 @@ public final class AccessLog implements Filter {
             fields.put("duration_ms", Math.round(millis * 1000) / 1000.0);
             fields.put("bytes", bytes);
             fields.put("remote", req.remotePeer().host());
-            LOG.log(Level.INFO, "{0}", new LogLine(String.format(java.util.Locale.ROOT, "%s %s %d %.3fms %dB %s",
-                    method, path, status, millis, bytes, req.remotePeer().host()), fields));
+            LOG.log(
+                    Level.INFO,
+                    "{0}",
+                    new LogLine(
+                            String.format(
+                                    java.util.Locale.ROOT,
+                                    "%s %s %d %.3fms %dB %s",
+                                    method,
+                                    path,
+                                    status,
+                                    millis,
+                                    bytes,
+                                    req.remotePeer().host()),
+                            fields));
         }
     }
 }

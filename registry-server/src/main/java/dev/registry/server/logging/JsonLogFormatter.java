@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.registry.api.PlainJson;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -14,7 +14,6 @@ import dev.registry.events.event.ServiceUpdated;
 import dev.registry.events.log.LoggedEvent;
 import dev.registry.events.projection.Projection;
 import dev.registry.events.projection.RegistryView;
-
 import java.lang.System.Logger.Level;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -34,6 +33,7 @@ public final class LifecycleLog implements Projection {
     private final RegistryView view;
     /** Names expired now, to tell a heartbeat that revives a record from one that keeps it alive. */
     private final Set<String> expired = new HashSet<>();
+
     private volatile boolean enabled;
 
     public LifecycleLog(RegistryView view) {
@@ -104,8 +104,13 @@ public final class LifecycleLog implements Projection {
         }
         String name = logged.event() instanceof dev.registry.events.event.ServiceEvent s ? s.name() : "";
         String cause = EventCause.of(logged.event());
-        StringBuilder text = new StringBuilder().append(name).append(' ').append(what).append(" (cause ")
-                .append(cause).append(')');
+        StringBuilder text = new StringBuilder()
+                .append(name)
+                .append(' ')
+                .append(what)
+                .append(" (cause ")
+                .append(cause)
+                .append(')');
         f.forEach((k, v) -> text.append(' ').append(k).append('=').append(v));
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("event", what);

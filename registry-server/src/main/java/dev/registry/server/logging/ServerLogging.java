@@ -17,8 +17,7 @@ public final class ServerLogging {
         JSON
     }
 
-    private ServerLogging() {
-    }
+    private ServerLogging() {}
 
     /** Call first in {@code main}, before anything touches java.util.logging. */
     public static void configure() {

@@ -9,9 +9,7 @@ import dev.registry.server.retention.Pruner;
 import dev.registry.server.rules.HealthDeadlines;
 import dev.registry.server.rules.HealthRules;
 import dev.registry.server.write.Writes;
-
 import io.helidon.webserver.http.HttpService;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,10 +43,23 @@ import java.util.function.Supplier;
  * @param meters         what the metrics read of the node's log side
  * @param lifecycle      what it starts once it serves, and stops last
  */
-public record Node(EventLog log, RegistryView view, Writes writes, HistoryIndex history, Checkpoints checkpoints,
-                   ViewChanges changes, HealthRules rules, HealthDeadlines deadlines, BooleanSupplier mayActOnTime,
-                   BooleanSupplier stale, Duration evictionGrace, Optional<Pruner> retention, Recovery recovery,
-                   List<HttpService> routes, Meters meters, Lifecycle lifecycle) {
+public record Node(
+        EventLog log,
+        RegistryView view,
+        Writes writes,
+        HistoryIndex history,
+        Checkpoints checkpoints,
+        ViewChanges changes,
+        HealthRules rules,
+        HealthDeadlines deadlines,
+        BooleanSupplier mayActOnTime,
+        BooleanSupplier stale,
+        Duration evictionGrace,
+        Optional<Pruner> retention,
+        Recovery recovery,
+        List<HttpService> routes,
+        Meters meters,
+        Lifecycle lifecycle) {
 
     /**
      * What the metrics read of a node's log side.
@@ -58,9 +69,11 @@ public record Node(EventLog log, RegistryView view, Writes writes, HistoryIndex 
      * @param writerFailure what stopped the writer, if anything did (the node is then not live)
      * @param snapshotTime  the time of the snapshot the start loaded, if any
      */
-    public record Meters(IntSupplier writerQueue, Supplier<List<Path>> logFiles,
-                         Supplier<Optional<Throwable>> writerFailure, Optional<Instant> snapshotTime) {
-    }
+    public record Meters(
+            IntSupplier writerQueue,
+            Supplier<List<Path>> logFiles,
+            Supplier<Optional<Throwable>> writerFailure,
+            Optional<Instant> snapshotTime) {}
 
     /**
      * How a node rebuilt its state.
@@ -68,8 +81,7 @@ public record Node(EventLog log, RegistryView view, Writes writes, HistoryIndex 
      * @param snapshotIndex  the snapshot it started from, if any
      * @param replayedEvents events replayed from the log (after the snapshot, if any)
      */
-    public record Recovery(Optional<Long> snapshotIndex, long replayedEvents) {
-    }
+    public record Recovery(Optional<Long> snapshotIndex, long replayedEvents) {}
 
     /** What a node runs in the background once it serves, and how it stops. */
     public interface Lifecycle {

@@ -8,7 +8,6 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
-
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -22,6 +21,7 @@ public final class Observability implements HttpService, AutoCloseable {
 
     /** Where Helidon's observers answer. */
     public static final String METRICS_PATH = "/observe/metrics";
+
     private final ProcessMeters process;
     private final ServerMeters meters;
     private final RequestMeters requests;
@@ -63,15 +63,29 @@ public final class Observability implements HttpService, AutoCloseable {
         HealthObserver health = HealthObserver.builder()
                 .details(true)
                 .useSystemServices(false)
-                .addCheck(() -> writerFailure.get()
-                        .map(f -> HealthCheckResponse.builder().status(false).detail("writer", "stopped: " + f).build())
-                        .orElseGet(() -> HealthCheckResponse.builder().status(true).detail("writer", "running").build()),
-                        HealthCheckType.LIVENESS, "writer")
-                .addCheck(() -> HealthCheckResponse.builder().status(ready && !stopping)
-                        .detail("log", stopping ? "stopping" : ready ? "replayed" : "replaying").build(),
-                        HealthCheckType.READINESS, "log")
+                .addCheck(
+                        () -> writerFailure
+                                .get()
+                                .map(f -> HealthCheckResponse.builder()
+                                        .status(false)
+                                        .detail("writer", "stopped: " + f)
+                                        .build())
+                                .orElseGet(() -> HealthCheckResponse.builder()
+                                        .status(true)
+                                        .detail("writer", "running")
+                                        .build()),
+                        HealthCheckType.LIVENESS,
+                        "writer")
+                .addCheck(
+                        () -> HealthCheckResponse.builder()
+                                .status(ready && !stopping)
+                                .detail("log", stopping ? "stopping" : ready ? "replayed" : "replaying")
+                                .build(),
+                        HealthCheckType.READINESS,
+                        "log")
                 .build();
-        MetricsObserver metrics = MetricsObserver.builder().meterRegistry(process.registry).build();
+        MetricsObserver metrics =
+                MetricsObserver.builder().meterRegistry(process.registry).build();
         return ObserveFeature.just(metrics, health);
     }
 
@@ -79,7 +93,8 @@ public final class Observability implements HttpService, AutoCloseable {
     @Override
     public void routing(HttpRules rules) {
         rules.any(ApiRoute.at("/metrics", () -> -1)
-                .getStream((req, res) -> res.reroute(METRICS_PATH, req.query())).build());
+                .getStream((req, res) -> res.reroute(METRICS_PATH, req.query()))
+                .build());
     }
 
     /** The log is replayed and the server serves: ready. */

@@ -9,7 +9,6 @@ import io.helidon.service.registry.Services;
 import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,12 +26,13 @@ final class ProcessMeters {
 
     static final String PREFIX = "registry.";
     /** Histogram buckets of requests and checks: 0.5 ms to 30 s. */
-    private static final Duration[] REQUEST_BUCKETS = millis(0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500,
-            5_000, 10_000, 30_000);
-    private static final Duration[] APPEND_BUCKETS = millis(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
-            1, 2.5, 5, 10, 50, 100, 1_000);
-    private static final Duration[] SNAPSHOT_BUCKETS = millis(10, 50, 100, 500, 1_000, 5_000, 10_000, 30_000, 60_000,
-            300_000);
+    private static final Duration[] REQUEST_BUCKETS =
+            millis(0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000);
+
+    private static final Duration[] APPEND_BUCKETS =
+            millis(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 50, 100, 1_000);
+    private static final Duration[] SNAPSHOT_BUCKETS =
+            millis(10, 50, 100, 500, 1_000, 5_000, 10_000, 30_000, 60_000, 300_000);
     private static ProcessMeters instance;
 
     final MeterRegistry registry;
@@ -67,33 +67,43 @@ final class ProcessMeters {
         new FileDescriptorMetrics().bindTo(micrometer);
         new UptimeMetrics().bindTo(micrometer);
 
-        appendTime = registry.getOrCreate(timer("append.duration",
-                "Time to append one event to the log (with its fsync under --fsync always)", APPEND_BUCKETS));
-        snapshotTime = registry.getOrCreate(timer("snapshot.duration", "Time to write one snapshot of the view",
-                SNAPSHOT_BUCKETS));
-        checkTime = registry.getOrCreate(timer("health.check.duration",
-                "Time one active health check took, until its answer or its timeout", REQUEST_BUCKETS));
+        appendTime = registry.getOrCreate(timer(
+                "append.duration",
+                "Time to append one event to the log (with its fsync under --fsync always)",
+                APPEND_BUCKETS));
+        snapshotTime = registry.getOrCreate(
+                timer("snapshot.duration", "Time to write one snapshot of the view", SNAPSHOT_BUCKETS));
+        checkTime = registry.getOrCreate(timer(
+                "health.check.duration",
+                "Time one active health check took, until its answer or its timeout",
+                REQUEST_BUCKETS));
         checksHealthy = counter("health.checks", "Active health checks by result", "result", "healthy");
         checksUnhealthy = counter("health.checks", "Active health checks by result", "result", "unhealthy");
         retentionDeleted = counter("retention.runs", "Runs of retention by outcome", "result", "deleted");
         retentionNothing = counter("retention.runs", "Runs of retention by outcome", "result", "nothing_due");
         retentionFailed = counter("retention.runs", "Runs of retention by outcome", "result", "failed");
-        retentionFiles = registry.getOrCreate(Counter.builder(PREFIX + "retention.files.deleted")
-                .description("Log files retention deleted"));
+        retentionFiles = registry.getOrCreate(
+                Counter.builder(PREFIX + "retention.files.deleted").description("Log files retention deleted"));
 
         sum("records", "Records held", ServerMeters::records);
         sum("records.healthy", "Records healthy now (status running, heartbeat within the TTL)", ServerMeters::healthy);
         sum("records.unhealthy", "Records not healthy now", s -> s.records() - s.healthy());
         sum("writer.queue.depth", "Writes waiting for the single writer", ServerMeters::writerQueue);
-        sum("blocking.queries.waiting", "Blocking queries (?index=&wait=) waiting for a change",
+        sum(
+                "blocking.queries.waiting",
+                "Blocking queries (?index=&wait=) waiting for a change",
                 ServerMeters::blockingWaiting);
         sum("log.files", "Files of the event log", ServerMeters::logFiles);
         sum("log.bytes", "Bytes of the event log's files on disk", ServerMeters::logBytes);
         sum("health.checks.in.flight", "Active health checks running now", ServerMeters::checksInFlight);
         sum("event.stream.subscribers", "Open event streams (GET /events/stream)", ServerMeters::streamSubscribers);
-        max("event.stream.lag.seconds", "How far the furthest-behind event stream trails the log, in event time",
+        max(
+                "event.stream.lag.seconds",
+                "How far the furthest-behind event stream trails the log, in event time",
                 ServerMeters::streamLagSeconds);
-        max("snapshot.age.seconds", "Seconds since the event the newest snapshot reaches (-1: none yet)",
+        max(
+                "snapshot.age.seconds",
+                "Seconds since the event the newest snapshot reaches (-1: none yet)",
                 ServerMeters::snapshotAgeSeconds);
     }
 
@@ -101,7 +111,8 @@ final class ProcessMeters {
     void join(ServerMeters server, String version) {
         servers.add(server);
         if (versions.add(version)) {
-            registry.getOrCreate(Gauge.builder(PREFIX + "build.info", () -> 1).addTag(Tag.create("version", version))
+            registry.getOrCreate(Gauge.builder(PREFIX + "build.info", () -> 1)
+                    .addTag(Tag.create("version", version))
                     .description("The server's version, as a label"));
         }
     }
@@ -112,47 +123,59 @@ final class ProcessMeters {
 
     Counter appended(String type) {
         Counter c = appendedByType.get(type);
-        return c != null ? c : appendedByType.computeIfAbsent(type, t -> counter("events.appended",
-                "Events appended to the log, by type", "type", t));
+        return c != null
+                ? c
+                : appendedByType.computeIfAbsent(
+                        type, t -> counter("events.appended", "Events appended to the log, by type", "type", t));
     }
 
     Timer request(String endpoint, String method, int status) {
-        return requests.computeIfAbsent(new RequestKey(endpoint, method, status), k -> registry.getOrCreate(
-                timer("http.request.duration", "HTTP requests by endpoint, method and status, and how long they took",
-                        REQUEST_BUCKETS)
-                        .tags(List.of(Tag.create("endpoint", k.endpoint()), Tag.create("method", k.method()),
+        return requests.computeIfAbsent(
+                new RequestKey(endpoint, method, status),
+                k -> registry.getOrCreate(timer(
+                                "http.request.duration",
+                                "HTTP requests by endpoint, method and status, and how long they took",
+                                REQUEST_BUCKETS)
+                        .tags(List.of(
+                                Tag.create("endpoint", k.endpoint()),
+                                Tag.create("method", k.method()),
                                 Tag.create("status", Integer.toString(k.status()))))));
     }
 
     private Counter counter(String name, String description, String tag, String value) {
-        return registry.getOrCreate(Counter.builder(PREFIX + name).addTag(Tag.create(tag, value))
-                .description(description));
+        return registry.getOrCreate(
+                Counter.builder(PREFIX + name).addTag(Tag.create(tag, value)).description(description));
     }
 
     private void sum(String name, String description, ToDoubleFunction<ServerMeters> value) {
         registry.getOrCreate(Gauge.builder(PREFIX + name, () -> {
-            double total = 0;
-            for (ServerMeters s : servers) {
-                total += value.applyAsDouble(s);
-            }
-            return total;
-        }).description(description));
+                    double total = 0;
+                    for (ServerMeters s : servers) {
+                        total += value.applyAsDouble(s);
+                    }
+                    return total;
+                })
+                .description(description));
     }
 
     private void max(String name, String description, ToDoubleFunction<ServerMeters> value) {
         registry.getOrCreate(Gauge.builder(PREFIX + name, () -> {
-            // never NaN: Helidon's JSON output (Accept: application/json) cannot write it
-            double most = servers.isEmpty() ? 0 : Double.NEGATIVE_INFINITY;
-            for (ServerMeters s : servers) {
-                most = Math.max(most, value.applyAsDouble(s));
-            }
-            return most;
-        }).description(description));
+                    // never NaN: Helidon's JSON output (Accept: application/json) cannot write it
+                    double most = servers.isEmpty() ? 0 : Double.NEGATIVE_INFINITY;
+                    for (ServerMeters s : servers) {
+                        most = Math.max(most, value.applyAsDouble(s));
+                    }
+                    return most;
+                })
+                .description(description));
     }
 
     /** A histogram in seconds with these buckets, and no client-side percentiles. */
     private static Timer.Builder timer(String name, String description, Duration... buckets) {
-        return Timer.builder(PREFIX + name).description(description).percentiles(new double[0]).buckets(buckets);
+        return Timer.builder(PREFIX + name)
+                .description(description)
+                .percentiles(new double[0])
+                .buckets(buckets);
     }
 
     private static Duration[] millis(double... values) {
@@ -163,6 +186,5 @@ final class ProcessMeters {
         return d;
     }
 
-    private record RequestKey(String endpoint, String method, int status) {
-    }
+    private record RequestKey(String endpoint, String method, int status) {}
 }

@@ -10,24 +10,19 @@ import java.time.Instant;
 public interface RegistryMetrics {
 
     /** Records nothing. */
-    RegistryMetrics NONE = new RegistryMetrics() {
-    };
+    RegistryMetrics NONE = new RegistryMetrics() {};
 
     /** An event of this type was appended to the log, which took {@code nanos}. */
-    default void appended(String type, long nanos) {
-    }
+    default void appended(String type, long nanos) {}
 
     /** A snapshot of the view up to an event of {@code eventTime} was written in {@code nanos}. */
-    default void snapshotWritten(Instant eventTime, long nanos) {
-    }
+    default void snapshotWritten(Instant eventTime, long nanos) {}
 
     /** A run of retention deleted {@code filesDeleted} log files, or failed. */
-    default void retentionRan(int filesDeleted, boolean failed) {
-    }
+    default void retentionRan(int filesDeleted, boolean failed) {}
 
     /** An active check (periodic or live) saw this, in {@code nanos}. */
-    default void checked(boolean healthy, long nanos) {
-    }
+    default void checked(boolean healthy, long nanos) {}
 
     /** An event stream opened; the handle follows how far it has read until it is closed. */
     default StreamPosition streamOpened() {
@@ -39,16 +34,13 @@ public interface RegistryMetrics {
 
         StreamPosition NONE = new StreamPosition() {
             @Override
-            public void read(long timeMicros) {
-            }
+            public void read(long timeMicros) {}
 
             @Override
-            public void caughtUp() {
-            }
+            public void caughtUp() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
 
         /** The stream read an event appended at {@code timeMicros} (epoch microseconds). */

@@ -3,7 +3,6 @@ package dev.registry.server.observe;
 import dev.registry.api.ServiceRecord;
 import dev.registry.events.projection.RegistryView;
 import dev.registry.server.rules.HealthRules;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -47,10 +46,16 @@ public final class ServerMeters implements RegistryMetrics, AutoCloseable {
      * @param checksInFlight   active checks running now
      * @param version          the server's version
      */
-    public record Sources(RegistryView view, HealthRules rules, Clock clock, IntSupplier writerQueue,
-                          IntSupplier blockingWaiting, Supplier<List<Path>> logFiles,
-                          Optional<Instant> lastSnapshotTime, IntSupplier checksInFlight, String version) {
-    }
+    public record Sources(
+            RegistryView view,
+            HealthRules rules,
+            Clock clock,
+            IntSupplier writerQueue,
+            IntSupplier blockingWaiting,
+            Supplier<List<Path>> logFiles,
+            Optional<Instant> lastSnapshotTime,
+            IntSupplier checksInFlight,
+            String version) {}
 
     ServerMeters(ProcessMeters meters) {
         this.meters = meters;
@@ -145,7 +150,9 @@ public final class ServerMeters implements RegistryMetrics, AutoCloseable {
 
     double snapshotAgeSeconds() {
         Instant last = lastSnapshotEventTime;
-        return last == null ? -1 : Duration.between(last, sources.clock().instant()).toMillis() / 1000.0;
+        return last == null
+                ? -1
+                : Duration.between(last, sources.clock().instant()).toMillis() / 1000.0;
     }
 
     double streamLagSeconds() {
@@ -183,8 +190,7 @@ public final class ServerMeters implements RegistryMetrics, AutoCloseable {
         return c;
     }
 
-    private record RecordCounts(Instant at, long index, int total, int healthy) {
-    }
+    private record RecordCounts(Instant at, long index, int total, int healthy) {}
 
     private static long micros(Instant t) {
         return TimeUnit.SECONDS.toMicros(t.getEpochSecond()) + t.getNano() / 1000;

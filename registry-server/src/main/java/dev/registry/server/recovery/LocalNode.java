@@ -21,7 +21,6 @@ import dev.registry.server.snapshot.Snapshotter;
 import dev.registry.server.write.DiskGuard;
 import dev.registry.server.write.RegistryWriter;
 import dev.registry.server.write.SyncPolicy;
-
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -47,11 +46,11 @@ public final class LocalNode {
     /** How often retention looks for log files to delete. */
     private static final Duration PRUNE_PERIOD = Duration.ofMinutes(1);
 
-    private LocalNode() {
-    }
+    private LocalNode() {}
 
     /** Opens the log in the settings' data directory and replays it. */
-    public static Node open(RegistrySettings settings, Clock clock, LongSupplier usableDiskBytes, RegistryMetrics metrics) {
+    public static Node open(
+            RegistrySettings settings, Clock clock, LongSupplier usableDiskBytes, RegistryMetrics metrics) {
         Instant startedAt = clock.instant();
         Path dataDir = settings.dataDir();
         // A read-only directory (a read-only mount, say) still serves its log; nobody can write to it.
@@ -68,7 +67,8 @@ public final class LocalNode {
                 if (settings.repair()) {
                     LogRepair.run(dataDir, startedAt, SNAPSHOTS_KEPT);
                 }
-                log = ChronicleEventLog.openForWriting(dataDir, settings.sync() != SyncPolicy.NONE, settings.roll(), clock);
+                log = ChronicleEventLog.openForWriting(
+                        dataDir, settings.sync() != SyncPolicy.NONE, settings.roll(), clock);
             }
         } catch (RuntimeException ex) {
             lock.close();
@@ -80,40 +80,70 @@ public final class LocalNode {
             StartingState state = StartingState.choose(dataDir, store, log);
             Optional<Snapshot> start = state.snapshot();
             RegistryView view = start.map(Snapshot::view).orElseGet(RegistryView::new); // the floor has its own copy
-            HistoryIndex history = start.map(s -> HistoryIndex.restore(s.history())).orElseGet(HistoryIndex::new);
+            HistoryIndex history =
+                    start.map(s -> HistoryIndex.restore(s.history())).orElseGet(HistoryIndex::new);
             Checkpoints checkpoints = new Checkpoints(view, CHECKPOINT_SPACING);
             state.floor().ifPresent(checkpoints::floor);
             start.filter(s -> state.floor().map(f -> f.index() != s.index()).orElse(true))
-                    .ifPresent(s -> checkpoints.seed(s.index(), s.view().lastEventTime(), s.view().copy()));
+                    .ifPresent(s -> checkpoints.seed(
+                            s.index(), s.view().lastEventTime(), s.view().copy()));
             ViewChanges changes = new ViewChanges(-1);
-            Snapshotter snapshotter = new Snapshotter(view, history, store, settings.snapshotEvery(),
-                    settings.snapshotInterval()).recordInto(metrics);
+            Snapshotter snapshotter = new Snapshotter(
+                            view, history, store, settings.snapshotEvery(), settings.snapshotInterval())
+                    .recordInto(metrics);
             HealthRules rules = new HealthRules(settings.heartbeatTtl(), settings.staleAfter());
             HealthDeadlines deadlines = new HealthDeadlines(rules, view);
             deadlines.scheduleAll(); // the snapshot's records, if it started from one
             LifecycleLog lifecycleLog = new LifecycleLog(view);
-            Projection projection = Projection.onView(view,
-                    List.of(deadlines, history, checkpoints, changes, snapshotter, lifecycleLog));
-            Replay replay = Replay.run(log, projection, start.map(Snapshot::index).orElse(null));
+            Projection projection = Projection.onView(
+                    view, List.of(deadlines, history, checkpoints, changes, snapshotter, lifecycleLog));
+            Replay replay =
+                    Replay.run(log, projection, start.map(Snapshot::index).orElse(null));
             // a snapshot from before retention's last deletion still knows where deleted events were
-            state.floor().ifPresent(f -> history.forgetBefore(f.index() + 1, name -> view.get(name).isPresent()));
-            LOG.log(Level.INFO, "replayed {0} events from {1}{2} in {3} ms", replay.events(),
+            state.floor()
+                    .ifPresent(f -> history.forgetBefore(
+                            f.index() + 1, name -> view.get(name).isPresent()));
+            LOG.log(
+                    Level.INFO,
+                    "replayed {0} events from {1}{2} in {3} ms",
+                    replay.events(),
                     dataDir.toAbsolutePath().normalize(),
                     start.map(s -> " after the snapshot at index " + s.index()).orElse(""),
                     (System.nanoTime() - t0) / 1_000_000);
 
             lifecycleLog.enable(); // a line per lifecycle event from here on, not for the replayed ones
-            Instant lastTime = replay.lastTime().isAfter(view.lastEventTime()) ? replay.lastTime() : view.lastEventTime();
+            Instant lastTime =
+                    replay.lastTime().isAfter(view.lastEventTime()) ? replay.lastTime() : view.lastEventTime();
             BooleanSupplier dirReadOnly = readOnly ? () -> true : () -> DiskGuard.isReadOnly(dataDir);
-            RegistryWriter writer = new RegistryWriter(log, view, projection, clock, lastTime, settings.sync(),
-                    new DiskGuard(usableDiskBytes, dirReadOnly, readOnly ? readOnlyCause
-                            : "the data directory " + dataDir.toAbsolutePath().normalize() + " has become read-only",
-                            settings.minFreeSpace())).recordInto(metrics);
+            RegistryWriter writer = new RegistryWriter(
+                            log,
+                            view,
+                            projection,
+                            clock,
+                            lastTime,
+                            settings.sync(),
+                            new DiskGuard(
+                                    usableDiskBytes,
+                                    dirReadOnly,
+                                    readOnly
+                                            ? readOnlyCause
+                                            : "the data directory "
+                                                    + dataDir.toAbsolutePath().normalize() + " has become read-only",
+                                    settings.minFreeSpace()))
+                    .recordInto(metrics);
             if (!readOnly) {
                 snapshotter.enable(startedAt); // by time: the first snapshot one interval after the start
             }
-            Pruner pruner = new Pruner(dataDir, log, store, checkpoints, history, view,
-                    new RetentionRule(settings.retention()), clock).recordInto(metrics);
+            Pruner pruner = new Pruner(
+                            dataDir,
+                            log,
+                            store,
+                            checkpoints,
+                            history,
+                            view,
+                            new RetentionRule(settings.retention()),
+                            clock)
+                    .recordInto(metrics);
             Node.Lifecycle lifecycle = new Node.Lifecycle() {
                 @Override
                 public void start() {
@@ -134,16 +164,35 @@ public final class LocalNode {
                     return appended + (appended == 1 ? " event" : " events") + " appended since the start"
                             + (settings.sync() == SyncPolicy.NONE
                                     ? " (in the page cache, which the system writes out; --fsync none)"
-                                    : " (forced to disk, --fsync " + settings.sync().name().toLowerCase(java.util.Locale.ROOT) + ")")
+                                    : " (forced to disk, --fsync "
+                                            + settings.sync().name().toLowerCase(java.util.Locale.ROOT) + ")")
                             + ", the log ends at index " + last;
                 }
             };
             // the restart grace: one full stale period before anything may be evicted
-            return new Node(log, view, writer, history, checkpoints, changes, rules, deadlines, () -> true, () -> false,
-                    settings.staleAfter(), Optional.of(pruner), new Node.Recovery(start.map(Snapshot::index), replay.events()),
-                    List.of(), new Node.Meters(writer::queueDepth,
-                            () -> log.rollFiles().stream().map(ChronicleEventLog.RollFile::path).toList(), writer::failure,
-                            start.map(s -> s.view().lastEventTime())), lifecycle);
+            return new Node(
+                    log,
+                    view,
+                    writer,
+                    history,
+                    checkpoints,
+                    changes,
+                    rules,
+                    deadlines,
+                    () -> true,
+                    () -> false,
+                    settings.staleAfter(),
+                    Optional.of(pruner),
+                    new Node.Recovery(start.map(Snapshot::index), replay.events()),
+                    List.of(),
+                    new Node.Meters(
+                            writer::queueDepth,
+                            () -> log.rollFiles().stream()
+                                    .map(ChronicleEventLog.RollFile::path)
+                                    .toList(),
+                            writer::failure,
+                            start.map(s -> s.view().lastEventTime())),
+                    lifecycle);
         } catch (RuntimeException ex) {
             log.close();
             lock.close();
@@ -158,8 +207,10 @@ public final class LocalNode {
         try {
             return ChronicleEventLog.openReadOnly(dataDir);
         } catch (IllegalArgumentException | IllegalStateException ex) {
-            throw new IllegalStateException("the data directory " + dataDir + " is read-only and holds no log to serve ("
-                    + ex.getMessage() + ")", ex);
+            throw new IllegalStateException(
+                    "the data directory " + dataDir + " is read-only and holds no log to serve (" + ex.getMessage()
+                            + ")",
+                    ex);
         }
     }
 }

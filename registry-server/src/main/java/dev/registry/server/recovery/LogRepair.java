@@ -8,7 +8,6 @@ import dev.registry.events.retention.LogCompleteness;
 import dev.registry.events.retention.RetentionMarker;
 import dev.registry.events.snapshot.Snapshot;
 import dev.registry.events.snapshot.SnapshotStore;
-
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
@@ -36,8 +35,7 @@ public final class LogRepair {
     private static final System.Logger LOG = System.getLogger(LogRepair.class.getName());
     static final String REPORT = "repair-report.txt";
 
-    private LogRepair() {
-    }
+    private LogRepair() {}
 
     /**
      * Repairs the log in {@code dataDir} (closed, with the directory locked) if anything is wrong.
@@ -46,8 +44,10 @@ public final class LogRepair {
      * @param keep how many snapshots the server keeps (to find them)
      */
     public static void run(Path dataDir, Instant now, int keep) {
-        Path saveDir = dataDir.resolve("damaged-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
-                .withZone(ZoneOffset.UTC).format(now));
+        Path saveDir = dataDir.resolve("damaged-"
+                + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+                        .withZone(ZoneOffset.UTC)
+                        .format(now));
         try {
             List<String> report = repair(dataDir, saveDir, keep);
             if (report.isEmpty()) {
@@ -56,10 +56,13 @@ public final class LogRepair {
             }
             Files.createDirectories(saveDir);
             Files.write(saveDir.resolve(REPORT), report, StandardCharsets.UTF_8);
-            LOG.log(Level.WARNING, "--repair: " + String.join("; ", report) + " (report: " + saveDir.resolve(REPORT) + ")");
+            LOG.log(
+                    Level.WARNING,
+                    "--repair: " + String.join("; ", report) + " (report: " + saveDir.resolve(REPORT) + ")");
         } catch (IOException ex) {
-            throw new IllegalStateException("--repair failed: " + ex.getMessage()
-                    + "; the damaged files are in " + dataDir + " or " + saveDir, ex);
+            throw new IllegalStateException(
+                    "--repair failed: " + ex.getMessage() + "; the damaged files are in " + dataDir + " or " + saveDir,
+                    ex);
         }
     }
 
@@ -93,11 +96,13 @@ public final class LogRepair {
             keepPrefix(dataDir, saveDir, store, prefixDir, prefix, identity, marker, report);
         } else {
             ChronicleLogRepair.discard(prefixDir);
-            Optional<String> after = ChronicleLogRepair.damageAfter(dataDir, newest.get().index());
+            Optional<String> after =
+                    ChronicleLogRepair.damageAfter(dataDir, newest.get().index());
             if (after.isEmpty()) {
                 keepFromSnapshot(dataDir, saveDir, store, newest.get(), report);
             } else {
-                report.add("damaged: after the snapshot at index " + newest.get().index() + ": " + after.get());
+                report.add(
+                        "damaged: after the snapshot at index " + newest.get().index() + ": " + after.get());
                 ontoSnapshot(dataDir, saveDir, store, newest.get(), report);
             }
         }
@@ -106,9 +111,16 @@ public final class LogRepair {
     }
 
     /** The readable prefix is the newest state: the log is cut back to it. */
-    private static void keepPrefix(Path dataDir, Path saveDir, SnapshotStore store, Path prefixDir,
-                                   ChronicleLogRepair.Kept prefix, Optional<LogIdentity> identity,
-                                   Optional<RetentionMarker> marker, List<String> report) throws IOException {
+    private static void keepPrefix(
+            Path dataDir,
+            Path saveDir,
+            SnapshotStore store,
+            Path prefixDir,
+            ChronicleLogRepair.Kept prefix,
+            Optional<LogIdentity> identity,
+            Optional<RetentionMarker> marker,
+            List<String> report)
+            throws IOException {
         ChronicleLogRepair.replaceLog(dataDir, prefixDir, saveDir);
         for (Path snapshot : store.files()) {
             if (SnapshotStore.indexOf(snapshot) > prefix.lastKept()) {
@@ -118,8 +130,10 @@ public final class LogRepair {
         if (marker.isEmpty() && identity.isPresent() && identity.get().firstIndex() != prefix.firstKept()) {
             identity.get().withFirstIndex(prefix.firstKept()).write(dataDir); // what is left is the log now
         }
-        report.add("kept: " + (prefix.eventsKept() == 0 ? "no event; the registry starts empty"
-                : prefix.eventsKept() + " event(s), through index " + prefix.lastKept()));
+        report.add("kept: "
+                + (prefix.eventsKept() == 0
+                        ? "no event; the registry starts empty"
+                        : prefix.eventsKept() + " event(s), through index " + prefix.lastKept()));
     }
 
     /**
@@ -127,8 +141,8 @@ public final class LogRepair {
      * start goes on from the snapshot, made the retention base, so history before it (which crosses
      * the damage) is no longer answered. Files wholly before the snapshot's are set aside.
      */
-    private static void keepFromSnapshot(Path dataDir, Path saveDir, SnapshotStore store, Snapshot base,
-                                         List<String> report) throws IOException {
+    private static void keepFromSnapshot(
+            Path dataDir, Path saveDir, SnapshotStore store, Snapshot base, List<String> report) throws IOException {
         String baseFile;
         try (ChronicleEventLog log = ChronicleEventLog.openForInspection(dataDir)) {
             baseFile = log.fileOf(base.index());
@@ -143,8 +157,10 @@ public final class LogRepair {
             firstKept = log.firstIndex();
         }
         writeBase(dataDir, saveDir, store, base, firstKept);
-        report.add("kept: the state of the snapshot at index " + base.index() + " (" + base.view().size()
-                + " records) and every event after it; history before " + base.view().lastEventTime()
+        report.add("kept: the state of the snapshot at index " + base.index() + " ("
+                + base.view().size()
+                + " records) and every event after it; history before "
+                + base.view().lastEventTime()
                 + " (which crosses the damage) is no longer answered");
     }
 
@@ -152,14 +168,15 @@ public final class LogRepair {
      * The log does not read on from the newest snapshot: the registry starts from the snapshot with
      * an empty log, whose events take indexes after the snapshot's.
      */
-    private static void ontoSnapshot(Path dataDir, Path saveDir, SnapshotStore store, Snapshot base,
-                                     List<String> report) throws IOException {
+    private static void ontoSnapshot(
+            Path dataDir, Path saveDir, SnapshotStore store, Snapshot base, List<String> report) throws IOException {
         Path empty = dataDir.resolve("repair-empty.tmp");
         ChronicleLogRepair.discard(empty);
         ChronicleLogRepair.replaceLog(dataDir, empty, saveDir);
         LogIdentity.read(dataDir).ifPresent(i -> i.withFirstIndex(-1).write(dataDir)); // the log starts afresh
         writeBase(dataDir, saveDir, store, base, -1);
-        report.add("kept: the state of the snapshot at index " + base.index() + " (" + base.view().size()
+        report.add("kept: the state of the snapshot at index " + base.index() + " ("
+                + base.view().size()
                 + " records, as of " + base.view().lastEventTime() + "); lost: every event after it, and history "
                 + "before it");
     }
@@ -177,11 +194,13 @@ public final class LogRepair {
     /** What the log copied into {@code log} lacks of what the data directory remembers. */
     private static Optional<String> missing(Path dataDir, Path log, SnapshotStore store) {
         if (!ChronicleFileCheck.hasLogFiles(log)) {
-            return LogIdentity.read(dataDir).filter(i -> i.firstIndex() >= 0)
+            return LogIdentity.read(dataDir)
+                    .filter(i -> i.firstIndex() >= 0)
                     .map(i -> "no event is readable, but " + LogIdentity.FILE + " says the log held events from index "
                             + i.firstIndex())
                     .or(() -> store.newestIndex().isPresent()
-                            ? Optional.of("no event is readable, but snapshots were taken") : Optional.empty());
+                            ? Optional.of("no event is readable, but snapshots were taken")
+                            : Optional.empty());
         }
         try (ChronicleEventLog copy = ChronicleEventLog.openReadOnly(log)) {
             return LogCompleteness.missing(dataDir, copy, store).map(LogCompleteness.Missing::what);
@@ -192,13 +211,15 @@ public final class LogRepair {
     private static Optional<Snapshot> newestState(SnapshotStore store, Optional<RetentionMarker> marker) {
         Optional<Snapshot> snapshot = store.loadNewest();
         Optional<Snapshot> base = marker.isPresent() ? store.loadRetentionBase() : Optional.empty();
-        if (base.isPresent() && (snapshot.isEmpty() || base.get().index() > snapshot.get().index())) {
+        if (base.isPresent()
+                && (snapshot.isEmpty() || base.get().index() > snapshot.get().index())) {
             return base;
         }
         return snapshot;
     }
 
-    private static Optional<LogIdentity> readIdentity(Path dataDir, Path saveDir, List<String> report) throws IOException {
+    private static Optional<LogIdentity> readIdentity(Path dataDir, Path saveDir, List<String> report)
+            throws IOException {
         try {
             return LogIdentity.read(dataDir);
         } catch (IllegalStateException unreadable) {

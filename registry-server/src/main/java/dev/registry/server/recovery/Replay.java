@@ -5,7 +5,6 @@ import dev.registry.events.log.EventLog;
 import dev.registry.events.log.EventReader;
 import dev.registry.events.log.LoggedEvent;
 import dev.registry.events.projection.Projection;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,10 +84,12 @@ record Replay(long events, Instant lastTime) {
         }
         if (readFailure[0] != null) {
             // Never start silently with a different state: name the place and refuse.
-            throw new IllegalStateException("the log is damaged after index " + lastRead[0]
-                    + " (" + readFailure[0].getMessage() + "); refusing to start on a partial history. "
-                    + "Inspect it with: registry-tools verify --data-dir DIR; start with --repair to keep what is "
-                    + "readable", readFailure[0]);
+            throw new IllegalStateException(
+                    "the log is damaged after index " + lastRead[0]
+                            + " (" + readFailure[0].getMessage() + "); refusing to start on a partial history. "
+                            + "Inspect it with: registry-tools verify --data-dir DIR; start with --repair to keep what is "
+                            + "readable",
+                    readFailure[0]);
         }
         return new Replay(count, last);
     }

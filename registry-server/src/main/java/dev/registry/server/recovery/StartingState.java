@@ -7,7 +7,6 @@ import dev.registry.events.retention.RetentionBase;
 import dev.registry.events.retention.RetentionMarker;
 import dev.registry.events.snapshot.Snapshot;
 import dev.registry.events.snapshot.SnapshotStore;
-
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -33,8 +32,9 @@ public record StartingState(Optional<Snapshot> snapshot, Optional<Checkpoints.Ch
      */
     public static StartingState choose(Path dataDir, SnapshotStore store, EventLog log) {
         LogCompleteness.missing(dataDir, log, store).ifPresent(missing -> {
-            throw new IllegalStateException(missing.what() + "; refusing to start on a partial history. Start with --repair "
-                    + "to start from the newest snapshot and what is readable after it (the rest is set aside)");
+            throw new IllegalStateException(
+                    missing.what() + "; refusing to start on a partial history. Start with --repair "
+                            + "to start from the newest snapshot and what is readable after it (the rest is set aside)");
         });
         Optional<RetentionMarker> marker = RetentionMarker.read(dataDir);
         Optional<Snapshot> base = marker.flatMap(m -> RetentionBase.load(m, store, log));
@@ -42,16 +42,20 @@ public record StartingState(Optional<Snapshot> snapshot, Optional<Checkpoints.Ch
         if (marker.isPresent() && base.isEmpty()) {
             if (snapshot.isEmpty()) {
                 throw new IllegalStateException("retention deleted the log through index "
-                        + marker.get().throughIndex() + " (events up to " + marker.get().throughTime()
+                        + marker.get().throughIndex() + " (events up to "
+                        + marker.get().throughTime()
                         + "), and neither the retention base (snapshots/retention-base.snap) nor a later "
                         + "snapshot can be read: refusing to start on a partial history. Restore the "
                         + "snapshots directory from a backup.");
             }
-            LOG.log(Level.WARNING, "history before the snapshot at index " + snapshot.get().index()
-                    + " is no longer answerable: the retention base is unusable");
+            LOG.log(
+                    Level.WARNING,
+                    "history before the snapshot at index " + snapshot.get().index()
+                            + " is no longer answerable: the retention base is unusable");
         }
         Optional<Checkpoints.Checkpoint> floor = marker.flatMap(m -> base.or(() -> snapshot))
-                .map(s -> new Checkpoints.Checkpoint(s.index(), s.view().lastEventTime(), s.view().copy()));
+                .map(s -> new Checkpoints.Checkpoint(
+                        s.index(), s.view().lastEventTime(), s.view().copy()));
         Optional<Snapshot> start = snapshot.or(() -> base);
         start.ifPresent(s -> log.continueAfter(s.index())); // a repaired log may end before its base
         return new StartingState(start, floor);

@@ -3,7 +3,6 @@ package dev.registry.server.replication;
 import dev.registry.events.event.LeaseGranted;
 import dev.registry.events.projection.RegistryView;
 import dev.registry.server.write.WriteFailedException;
-
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,6 +32,7 @@ final class LeaseKeeper implements AutoCloseable {
     static final Duration RENEW_WHEN_LEFT = Duration.ofMillis(3_500);
     /** Not acted on in its last moments, in case this node's clock is a little behind. */
     static final Duration SAFETY = Duration.ofMillis(750);
+
     static final Duration TICK = Duration.ofMillis(500);
 
     private final String nodeId;
@@ -56,7 +56,9 @@ final class LeaseKeeper implements AutoCloseable {
 
     /** Whether this node may do time-driven work at {@code now}. */
     boolean holds(Instant now) {
-        return view.lease().map(l -> l.holder().equals(nodeId) && now.plus(SAFETY).isBefore(l.until())).orElse(false);
+        return view.lease()
+                .map(l -> l.holder().equals(nodeId) && now.plus(SAFETY).isBefore(l.until()))
+                .orElse(false);
     }
 
     /** The epoch of the lease this node holds now, or 0. */
@@ -69,15 +71,20 @@ final class LeaseKeeper implements AutoCloseable {
         try {
             Instant now = writer.nextTime();
             Optional<RegistryView.Lease> lease = view.lease();
-            if (lease.isPresent() && lease.get().holder().equals(nodeId) && lease.get().heldAt(now)) {
+            if (lease.isPresent()
+                    && lease.get().holder().equals(nodeId)
+                    && lease.get().heldAt(now)) {
                 if (Duration.between(now, lease.get().until()).compareTo(RENEW_WHEN_LEFT) < 0) {
                     writer.propose(new LeaseGranted(now, nodeId, lease.get().epoch(), now.plus(LEASE)));
                 }
             } else if (lease.isEmpty() || !lease.get().heldAt(now)) {
                 long epoch = lease.map(l -> l.epoch() + 1).orElse(1L);
                 if (writer.propose(new LeaseGranted(now, nodeId, epoch, now.plus(LEASE)))) {
-                    LOG.log(Level.INFO, "this node ({0}) holds the lease for time-driven events (epoch {1})",
-                            nodeId, String.valueOf(epoch));
+                    LOG.log(
+                            Level.INFO,
+                            "this node ({0}) holds the lease for time-driven events (epoch {1})",
+                            nodeId,
+                            String.valueOf(epoch));
                 }
             }
             warnedRefused = false;
@@ -99,7 +106,9 @@ final class LeaseKeeper implements AutoCloseable {
             timer.awaitTermination(5, TimeUnit.SECONDS);
             Instant now = writer.nextTime();
             Optional<RegistryView.Lease> lease = view.lease();
-            if (lease.isPresent() && lease.get().holder().equals(nodeId) && lease.get().heldAt(now)) {
+            if (lease.isPresent()
+                    && lease.get().holder().equals(nodeId)
+                    && lease.get().heldAt(now)) {
                 writer.propose(new LeaseGranted(now, nodeId, lease.get().epoch(), now));
             }
         } catch (InterruptedException ex) {

@@ -9,7 +9,6 @@ import dev.registry.events.log.EventReader.IndexedEncodedEvent;
 import dev.registry.events.log.LoggedEvent;
 import dev.registry.events.projection.Projection;
 import dev.registry.events.projection.RegistryView;
-
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Optional;
@@ -107,7 +106,10 @@ final class LogTail implements AutoCloseable {
             }
         } catch (Throwable fatal) {
             failure = fatal;
-            LOG.log(Level.ERROR, "the log can no longer be read; this node serves what it has and takes no writes", fatal);
+            LOG.log(
+                    Level.ERROR,
+                    "the log can no longer be read; this node serves what it has and takes no writes",
+                    fatal);
         } finally {
             outcomes.close();
             for (Runnable task = tasks.poll(); task != null; task = tasks.poll()) {

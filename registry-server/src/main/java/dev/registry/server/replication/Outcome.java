@@ -2,7 +2,6 @@ package dev.registry.server.replication;
 
 import dev.registry.api.ServiceRecord;
 import dev.registry.events.log.LoggedEvent;
-
 import java.util.Optional;
 
 /**
@@ -12,5 +11,4 @@ import java.util.Optional;
  * @param effective   whether it took effect (see {@code Projector}): false for a proposal that lost a race
  * @param recordAfter its record right after it, when it names one that still exists
  */
-record Outcome(LoggedEvent event, boolean effective, Optional<ServiceRecord> recordAfter) {
-}
+record Outcome(LoggedEvent event, boolean effective, Optional<ServiceRecord> recordAfter) {}

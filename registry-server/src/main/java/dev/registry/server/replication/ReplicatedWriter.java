@@ -16,7 +16,6 @@ import dev.registry.server.rules.CommandDecider;
 import dev.registry.server.write.WriteFailedException;
 import dev.registry.server.write.WriteResult;
 import dev.registry.server.write.Writes;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -60,8 +59,14 @@ public final class ReplicatedWriter implements Writes {
      * @param staleAfter how long without an answer from Kafka before writes are refused at once
      * @param leaseEpoch the epoch of the lease this node holds now, or 0 when it holds none
      */
-    ReplicatedWriter(KafkaEventLog log, RegistryView view, LogTail tail, Clock clock, Duration staleAfter,
-                     LongSupplier leaseEpoch, RegistryMetrics metrics) {
+    ReplicatedWriter(
+            KafkaEventLog log,
+            RegistryView view,
+            LogTail tail,
+            Clock clock,
+            Duration staleAfter,
+            LongSupplier leaseEpoch,
+            RegistryMetrics metrics) {
         this.metrics = metrics;
         this.log = log;
         this.view = view;
@@ -101,7 +106,10 @@ public final class ReplicatedWriter implements Writes {
         }
         Outcome last = outcomes.getLast();
         boolean notFound = needsItsRecord(command) && !outcomes.getFirst().effective();
-        return new WriteResult(notFound, effective, notFound ? Optional.empty() : last.recordAfter(),
+        return new WriteResult(
+                notFound,
+                effective,
+                notFound ? Optional.empty() : last.recordAfter(),
                 last.event().index());
     }
 
@@ -125,12 +133,13 @@ public final class ReplicatedWriter implements Writes {
         try {
             end = log.lastIndex();
         } catch (RuntimeException unreachable) {
-            throw new WriteFailedException("Kafka did not say where the log ends: " + unreachable.getMessage(), unreachable);
+            throw new WriteFailedException(
+                    "Kafka did not say where the log ends: " + unreachable.getMessage(), unreachable);
         }
         try {
             if (!tail.awaitApplied(end, WRITE_TIMEOUT)) {
-                throw new WriteFailedException("this node could not catch up with the log within "
-                        + WRITE_TIMEOUT.toSeconds() + " s", null);
+                throw new WriteFailedException(
+                        "this node could not catch up with the log within " + WRITE_TIMEOUT.toSeconds() + " s", null);
             }
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
@@ -141,11 +150,14 @@ public final class ReplicatedWriter implements Writes {
 
     private void requireContact() {
         if (!log.contact().isRecent(staleAfter)) {
-            throw new WriteFailedException("Kafka has not answered for more than " + staleAfter.toSeconds()
-                    + " s; reads are served from this node's last state", null);
+            throw new WriteFailedException(
+                    "Kafka has not answered for more than " + staleAfter.toSeconds()
+                            + " s; reads are served from this node's last state",
+                    null);
         }
         if (tail.failure().isPresent()) {
-            throw new WriteFailedException("this node can no longer read the log: " + tail.failure().get(), null);
+            throw new WriteFailedException(
+                    "this node can no longer read the log: " + tail.failure().get(), null);
         }
     }
 
@@ -186,13 +198,15 @@ public final class ReplicatedWriter implements Writes {
         }
         List<RegistryEvent> out = new ArrayList<>(events.size());
         for (RegistryEvent e : events) {
-            out.add(switch (e) {
-                case ServiceExpired x -> new ServiceExpired(x.time(), x.name(), x.lastHeartbeat(), epoch);
-                case ServiceEvicted x -> new ServiceEvicted(x.time(), x.record(), x.ageSeconds(), epoch);
-                case HealthChecked x -> new HealthChecked(x.time(), x.name(), x.oldStatus(), x.newStatus(), x.detail(),
-                        x.cause(), epoch);
-                default -> e; // a probe's heartbeat is the client's live check
-            });
+            out.add(
+                    switch (e) {
+                        case ServiceExpired x -> new ServiceExpired(x.time(), x.name(), x.lastHeartbeat(), epoch);
+                        case ServiceEvicted x -> new ServiceEvicted(x.time(), x.record(), x.ageSeconds(), epoch);
+                        case HealthChecked x ->
+                            new HealthChecked(
+                                    x.time(), x.name(), x.oldStatus(), x.newStatus(), x.detail(), x.cause(), epoch);
+                        default -> e; // a probe's heartbeat is the client's live check
+                    });
         }
         return out;
     }
@@ -230,7 +244,8 @@ public final class ReplicatedWriter implements Writes {
         } catch (TimeoutException ex) {
             throw new WriteFailedException(what + " did not answer within " + WRITE_TIMEOUT.toSeconds() + " s", ex);
         } catch (ExecutionException ex) {
-            throw new WriteFailedException(what + " refused the write: " + ex.getCause().getMessage(), ex.getCause());
+            throw new WriteFailedException(
+                    what + " refused the write: " + ex.getCause().getMessage(), ex.getCause());
         }
     }
 

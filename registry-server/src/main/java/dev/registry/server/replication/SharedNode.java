@@ -19,7 +19,6 @@ import dev.registry.server.observe.RegistryMetrics;
 import dev.registry.server.rules.HealthDeadlines;
 import dev.registry.server.rules.HealthRules;
 import dev.registry.server.snapshot.Snapshotter;
-
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -46,8 +45,7 @@ public final class SharedNode {
     /** Longest a start waits to catch up with the topic before it serves. */
     private static final Duration CATCH_UP = Duration.ofMinutes(10);
 
-    private SharedNode() {
-    }
+    private SharedNode() {}
 
     /** Opens the topic, rebuilds this node's state from it, and has it follow the topic. */
     public static Node open(RegistrySettings settings, Clock clock, RegistryMetrics metrics) {
@@ -57,8 +55,11 @@ public final class SharedNode {
         DataDirLock lock = DataDirLock.acquire(stateDir);
         KafkaEventLog log;
         try {
-            log = KafkaEventLog.open(KafkaLogSettings.of(kafka.bootstrap(), kafka.nodeId()).withTopic(kafka.topic())
-                    .withClientProperties(kafka.clientProperties()), clock);
+            log = KafkaEventLog.open(
+                    KafkaLogSettings.of(kafka.bootstrap(), kafka.nodeId())
+                            .withTopic(kafka.topic())
+                            .withClientProperties(kafka.clientProperties()),
+                    clock);
         } catch (RuntimeException ex) {
             lock.close();
             throw ex;
@@ -80,24 +81,27 @@ public final class SharedNode {
                         + "; start with --bootstrap-from URL of a running node to load its snapshot");
             }
             RegistryView view = start.map(Snapshot::view).orElseGet(RegistryView::new);
-            HistoryIndex history = start.map(s -> HistoryIndex.restore(s.history())).orElseGet(HistoryIndex::new);
+            HistoryIndex history =
+                    start.map(s -> HistoryIndex.restore(s.history())).orElseGet(HistoryIndex::new);
             Checkpoints checkpoints = new Checkpoints(view, CHECKPOINT_SPACING);
             if (first > 0) {
                 // the topic's beginning is gone: time travel starts at the snapshot, as after retention
-                start.ifPresent(s -> checkpoints.floor(new Checkpoints.Checkpoint(s.index(), s.view().lastEventTime(),
-                        s.view().copy())));
+                start.ifPresent(s -> checkpoints.floor(new Checkpoints.Checkpoint(
+                        s.index(), s.view().lastEventTime(), s.view().copy())));
             } else {
-                start.ifPresent(s -> checkpoints.seed(s.index(), s.view().lastEventTime(), s.view().copy()));
+                start.ifPresent(s -> checkpoints.seed(
+                        s.index(), s.view().lastEventTime(), s.view().copy()));
             }
             ViewChanges changes = new ViewChanges(view.lastIndex());
-            Snapshotter snapshotter = new Snapshotter(view, history, store, settings.snapshotEvery(),
-                    settings.snapshotInterval()).recordInto(metrics);
+            Snapshotter snapshotter = new Snapshotter(
+                            view, history, store, settings.snapshotEvery(), settings.snapshotInterval())
+                    .recordInto(metrics);
             HealthRules rules = new HealthRules(settings.heartbeatTtl(), settings.staleAfter());
             HealthDeadlines deadlines = new HealthDeadlines(rules, view);
             deadlines.scheduleAll();
             LifecycleLog lifecycleLog = new LifecycleLog(view);
-            Projection.OnView projection = Projection.onView(view,
-                    List.of(deadlines, history, checkpoints, changes, snapshotter, lifecycleLog));
+            Projection.OnView projection = Projection.onView(
+                    view, List.of(deadlines, history, checkpoints, changes, snapshotter, lifecycleLog));
             EventReader reader = log.reader();
             reader.seekAtOrAfter(after + 1);
             LogTail tail = new LogTail(reader, projection, view);
@@ -106,15 +110,19 @@ public final class SharedNode {
             catchUp(tail, end, kafka.topic());
             lifecycleLog.enable(); // a line per lifecycle event from here on, not for the ones caught up with
             long replayed = Math.max(0, view.lastIndex() - after);
-            LOG.log(Level.INFO, "caught up with topic {0} through offset {1} ({2} events{3}) in {4} ms", kafka.topic(),
-                    String.valueOf(view.lastIndex()), String.valueOf(replayed),
+            LOG.log(
+                    Level.INFO,
+                    "caught up with topic {0} through offset {1} ({2} events{3}) in {4} ms",
+                    kafka.topic(),
+                    String.valueOf(view.lastIndex()),
+                    String.valueOf(replayed),
                     start.map(s -> " after the snapshot at offset " + s.index()).orElse(""),
                     (System.nanoTime() - t0) / 1_000_000);
 
             snapshotter.enable(startedAt);
             LeaseKeeper[] keeper = new LeaseKeeper[1];
-            ReplicatedWriter writer = new ReplicatedWriter(log, view, tail, clock, STALE_AFTER, () -> keeper[0].epoch(),
-                    metrics);
+            ReplicatedWriter writer =
+                    new ReplicatedWriter(log, view, tail, clock, STALE_AFTER, () -> keeper[0].epoch(), metrics);
             keeper[0] = new LeaseKeeper(kafka.nodeId(), view, writer, clock);
             LeaseKeeper lease = keeper[0];
             Node.Lifecycle lifecycle = new Node.Lifecycle() {
@@ -136,12 +144,27 @@ public final class SharedNode {
                             + " of topic " + kafka.topic();
                 }
             };
-            return new Node(log, view, writer, history, checkpoints, changes, rules, deadlines,
-                    () -> lease.holds(clock.instant()), () -> !log.contact().isRecent(STALE_AFTER),
-                    restartGrace(view, clock.instant(), settings.staleAfter()), Optional.empty(),
+            return new Node(
+                    log,
+                    view,
+                    writer,
+                    history,
+                    checkpoints,
+                    changes,
+                    rules,
+                    deadlines,
+                    () -> lease.holds(clock.instant()),
+                    () -> !log.contact().isRecent(STALE_AFTER),
+                    restartGrace(view, clock.instant(), settings.staleAfter()),
+                    Optional.empty(),
                     new Node.Recovery(start.map(Snapshot::index), replayed),
                     List.of(new SnapshotSource(store, settings.token())),
-                    new Node.Meters(() -> 0, List::of, tail::failure, start.map(s -> s.view().lastEventTime())), lifecycle);
+                    new Node.Meters(
+                            () -> 0,
+                            List::of,
+                            tail::failure,
+                            start.map(s -> s.view().lastEventTime())),
+                    lifecycle);
         } catch (RuntimeException ex) {
             log.close();
             lock.close();
@@ -160,7 +183,9 @@ public final class SharedNode {
      * joining running ones gives none (the latest grace in the log stands).
      */
     static Duration restartGrace(RegistryView view, Instant now, Duration staleAfter) {
-        boolean othersUp = view.lease().map(l -> l.until().plus(LeaseKeeper.LEASE).isAfter(now)).orElse(false);
+        boolean othersUp = view.lease()
+                .map(l -> l.until().plus(LeaseKeeper.LEASE).isAfter(now))
+                .orElse(false);
         return othersUp ? Duration.ZERO : staleAfter;
     }
 
@@ -176,7 +201,8 @@ public final class SharedNode {
             throw new IllegalStateException("interrupted while catching up with topic '" + topic + "'", ex);
         }
         if (tail.failure().isPresent()) {
-            throw new IllegalStateException("topic '" + topic + "' cannot be read: " + tail.failure().get().getMessage());
+            throw new IllegalStateException("topic '" + topic + "' cannot be read: "
+                    + tail.failure().get().getMessage());
         }
     }
 }

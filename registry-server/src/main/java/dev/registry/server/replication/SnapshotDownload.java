@@ -2,7 +2,6 @@ package dev.registry.server.replication;
 
 import dev.registry.events.snapshot.Snapshot;
 import dev.registry.events.snapshot.SnapshotStore;
-
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.URI;
@@ -20,8 +19,7 @@ final class SnapshotDownload {
 
     private static final System.Logger LOG = System.getLogger(SnapshotDownload.class.getName());
 
-    private SnapshotDownload() {
-    }
+    private SnapshotDownload() {}
 
     /**
      * @param firstRetained the topic's first offset: the snapshot must reach at least the one before it
@@ -29,11 +27,13 @@ final class SnapshotDownload {
      */
     static Snapshot into(SnapshotStore store, URI node, String token, long firstRetained) {
         URI source = URI.create(node.toString().replaceAll("/+$", "") + SnapshotSource.PATH);
-        HttpRequest.Builder request = HttpRequest.newBuilder(source).timeout(Duration.ofMinutes(2)).GET();
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(source).timeout(Duration.ofMinutes(2)).GET();
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
-        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()) {
+        try (HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()) {
             HttpResponse<byte[]> reply = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
             if (reply.statusCode() != 200) {
                 throw new IllegalStateException("--bootstrap-from " + node + " answered " + reply.statusCode() + ": "
@@ -41,9 +41,10 @@ final class SnapshotDownload {
             }
             Snapshot snapshot = store.importFile(reply.body());
             if (snapshot.index() + 1 < firstRetained) {
-                throw new IllegalStateException("--bootstrap-from " + node + " gave a snapshot at offset " + snapshot.index()
-                        + ", but Kafka holds the topic only from offset " + firstRetained
-                        + ": wait for that node's next snapshot and start again");
+                throw new IllegalStateException(
+                        "--bootstrap-from " + node + " gave a snapshot at offset " + snapshot.index()
+                                + ", but Kafka holds the topic only from offset " + firstRetained
+                                + ": wait for that node's next snapshot and start again");
             }
             LOG.log(Level.INFO, "loaded the snapshot at offset {0} from {1}", String.valueOf(snapshot.index()), node);
             return snapshot;

@@ -13,7 +13,6 @@ import dev.registry.events.retention.RetentionMarker;
 import dev.registry.events.snapshot.Snapshot;
 import dev.registry.events.snapshot.SnapshotStore;
 import dev.registry.server.observe.RegistryMetrics;
-
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
@@ -53,8 +52,15 @@ public final class Pruner implements AutoCloseable {
      * @param checkpoints gets the new floor of time travel after each deletion
      * @param liveHistory forgets positions of deleted events (names still in {@code liveView} stay)
      */
-    public Pruner(Path dataDir, ChronicleEventLog log, SnapshotStore store, Checkpoints checkpoints,
-                  HistoryIndex liveHistory, RegistryView liveView, RetentionRule rule, Clock clock) {
+    public Pruner(
+            Path dataDir,
+            ChronicleEventLog log,
+            SnapshotStore store,
+            Checkpoints checkpoints,
+            HistoryIndex liveHistory,
+            RegistryView liveView,
+            RetentionRule rule,
+            Clock clock) {
         this.liveHistory = liveHistory;
         this.liveView = liveView;
         this.dataDir = dataDir;
@@ -117,13 +123,14 @@ public final class Pruner implements AutoCloseable {
         }
         int lastDueCycle = due.getLast().cycle();
         Optional<RetentionMarker> marker = RetentionMarker.read(dataDir);
-        Optional<Snapshot> previous = marker.isEmpty() ? Optional.empty()
-                : RetentionBase.load(marker.get(), store, log);
+        Optional<Snapshot> previous =
+                marker.isEmpty() ? Optional.empty() : RetentionBase.load(marker.get(), store, log);
         if (marker.isPresent() && previous.isEmpty()) {
             throw new IllegalStateException("the retention base cannot be read, so it cannot be moved forward");
         }
         RegistryView view = previous.map(s -> s.view().copy()).orElseGet(RegistryView::new);
-        HistoryIndex history = previous.map(s -> HistoryIndex.restore(s.history())).orElseGet(HistoryIndex::new);
+        HistoryIndex history =
+                previous.map(s -> HistoryIndex.restore(s.history())).orElseGet(HistoryIndex::new);
         LoggedEvent last = null;
         LoggedEvent firstKept = null;
         try (EventReader reader = log.reader()) {
@@ -160,8 +167,12 @@ public final class Pruner implements AutoCloseable {
             log.delete(f);
         }
         liveHistory.forgetBefore(firstKept.index(), name -> liveView.get(name).isPresent());
-        LOG.log(Level.INFO, "retention deleted {0} log file(s) through {1}; history is available from {2}",
-                due.size(), due.getLast().path().getFileName(), throughTime);
+        LOG.log(
+                Level.INFO,
+                "retention deleted {0} log file(s) through {1}; history is available from {2}",
+                due.size(),
+                due.getLast().path().getFileName(),
+                throughTime);
         return due;
     }
 

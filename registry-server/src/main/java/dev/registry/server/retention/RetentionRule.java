@@ -1,7 +1,6 @@
 package dev.registry.server.retention;
 
 import dev.registry.events.log.ChronicleEventLog.RollFile;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.registry.server.rules;
 
-import dev.registry.api.Timestamps;
 import dev.registry.api.ServiceRecord;
+import dev.registry.api.Timestamps;
 import dev.registry.events.event.HealthChecked;
 import dev.registry.events.event.HeartbeatReceived;
 import dev.registry.events.event.RegistryEvent;
@@ -11,7 +11,6 @@ import dev.registry.events.event.ServiceRegistered;
 import dev.registry.events.event.ServiceUpdated;
 import dev.registry.events.projection.Projector;
 import dev.registry.events.projection.RegistryView;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,24 +23,32 @@ import java.util.Optional;
  */
 public final class CommandDecider {
 
-    private CommandDecider() {
-    }
+    private CommandDecider() {}
 
     public static Optional<List<RegistryEvent>> decide(RegistryView view, Command command, Instant time) {
         return switch (command) {
-            case Command.Register c -> Optional.of(List.of(new ServiceRegistered(time, new ServiceRecord(
-                    c.name(), c.host(), c.port(), c.hostname(), c.url(), c.status(),
-                    c.timestamp() != null ? c.timestamp() : Timestamps.format(time),
-                    Projector.epochSeconds(time), ServiceRecord.HEALTH_UNKNOWN, c.metadata()),
-                    view.get(c.name()).isPresent())));
-            case Command.Update c -> view.get(c.name())
-                    .map(r -> List.of(new ServiceUpdated(time, c.name(), c.changes())));
-            case Command.Heartbeat c -> view.get(c.name())
-                    .map(r -> List.of(new HeartbeatReceived(time, c.name(), c.status(), c.cause())));
-            case Command.Deregister c -> view.get(c.name())
-                    .map(r -> List.of(new ServiceDeregistered(time, c.name())));
-            case Command.Start c -> Optional.of(List.of(
-                    new RegistryStarted(time, c.version(), c.config(), time.plus(c.evictionGrace()))));
+            case Command.Register c ->
+                Optional.of(List.of(new ServiceRegistered(
+                        time,
+                        new ServiceRecord(
+                                c.name(),
+                                c.host(),
+                                c.port(),
+                                c.hostname(),
+                                c.url(),
+                                c.status(),
+                                c.timestamp() != null ? c.timestamp() : Timestamps.format(time),
+                                Projector.epochSeconds(time),
+                                ServiceRecord.HEALTH_UNKNOWN,
+                                c.metadata()),
+                        view.get(c.name()).isPresent())));
+            case Command.Update c ->
+                view.get(c.name()).map(r -> List.of(new ServiceUpdated(time, c.name(), c.changes())));
+            case Command.Heartbeat c ->
+                view.get(c.name()).map(r -> List.of(new HeartbeatReceived(time, c.name(), c.status(), c.cause())));
+            case Command.Deregister c -> view.get(c.name()).map(r -> List.of(new ServiceDeregistered(time, c.name())));
+            case Command.Start c ->
+                Optional.of(List.of(new RegistryStarted(time, c.version(), c.config(), time.plus(c.evictionGrace()))));
             case Command.Sweep c -> Optional.of(c.rules().due(view, c.deadlines(), time));
             case Command.RecordCheck c -> view.get(c.name()).map(r -> checkEvents(r, c, time));
         };
@@ -56,7 +63,8 @@ public final class CommandDecider {
     public static Optional<List<RegistryEvent>> propose(RegistryView view, Command command, Instant time) {
         return switch (command) {
             case Command.Update c -> Optional.of(List.of(new ServiceUpdated(time, c.name(), c.changes())));
-            case Command.Heartbeat c -> Optional.of(List.of(new HeartbeatReceived(time, c.name(), c.status(), c.cause())));
+            case Command.Heartbeat c ->
+                Optional.of(List.of(new HeartbeatReceived(time, c.name(), c.status(), c.cause())));
             case Command.Deregister c -> Optional.of(List.of(new ServiceDeregistered(time, c.name())));
             default -> decide(view, command, time);
         };
@@ -65,7 +73,8 @@ public final class CommandDecider {
     private static List<RegistryEvent> checkEvents(ServiceRecord record, Command.RecordCheck c, Instant time) {
         List<RegistryEvent> events = new ArrayList<>(2);
         if (!record.healthStatus().equals(c.healthStatus())) {
-            events.add(new HealthChecked(time, c.name(), record.healthStatus(), c.healthStatus(), c.detail(), c.cause()));
+            events.add(
+                    new HealthChecked(time, c.name(), record.healthStatus(), c.healthStatus(), c.detail(), c.cause()));
         }
         if (c.refreshHeartbeat() && ServiceRecord.HEALTH_HEALTHY.equals(c.healthStatus())) {
             events.add(new HeartbeatReceived(time, c.name(), null, HeartbeatReceived.CAUSE_PROBE));

@@ -10,7 +10,6 @@ import dev.registry.events.event.ServiceUpdated;
 import dev.registry.events.log.LoggedEvent;
 import dev.registry.events.projection.Projection;
 import dev.registry.events.projection.RegistryView;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -74,11 +73,12 @@ public final class HealthDeadlines implements Projection {
                 expired.remove(e.record().name());
                 schedule(e.record().name(), rules.nextCheck(e.record(), false, Instant.MIN));
             }
-            case ServiceExpired e -> view.get(e.name()).ifPresent(r -> {
-                pending.remove(r.name());
-                expired.add(r.name());
-                schedule(r.name(), rules.nextCheck(r, true, view.evictionGraceUntil()));
-            });
+            case ServiceExpired e ->
+                view.get(e.name()).ifPresent(r -> {
+                    pending.remove(r.name());
+                    expired.add(r.name());
+                    schedule(r.name(), rules.nextCheck(r, true, view.evictionGraceUntil()));
+                });
             case ServiceEvicted e -> forget(e.record().name());
             case ServiceDeregistered e -> forget(e.name());
             case HeartbeatReceived e -> revive(e.name());
@@ -111,7 +111,8 @@ public final class HealthDeadlines implements Projection {
         pending.clear();
         long nowMillis = now.toEpochMilli();
         for (Map.Entry<Long, List<String>> bucket = byTime.firstEntry();
-             bucket != null && bucket.getKey() <= nowMillis; bucket = byTime.firstEntry()) {
+                bucket != null && bucket.getKey() <= nowMillis;
+                bucket = byTime.firstEntry()) {
             byTime.remove(bucket.getKey());
             for (String name : bucket.getValue()) {
                 if (bucket.getKey().equals(scheduled.get(name))) {

@@ -6,7 +6,6 @@ import dev.registry.events.event.ServiceEvicted;
 import dev.registry.events.event.ServiceExpired;
 import dev.registry.events.projection.Projector;
 import dev.registry.events.projection.RegistryView;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -94,7 +93,8 @@ public record HealthRules(Duration heartbeatTtl, Duration staleAfter) {
         Instant next = Instant.MAX;
         double nowSeconds = Projector.epochSeconds(now);
         for (ServiceRecord r : view.records()) {
-            if (ServiceRecord.STATUS_RUNNING.equals(r.status()) && r.lastHeartbeat() + seconds(heartbeatTtl) > nowSeconds) {
+            if (ServiceRecord.STATUS_RUNNING.equals(r.status())
+                    && r.lastHeartbeat() + seconds(heartbeatTtl) > nowSeconds) {
                 Instant flip = instantOf(r.lastHeartbeat()).plus(heartbeatTtl);
                 if (flip.isBefore(next)) {
                     next = flip;

@@ -1,7 +1,5 @@
 package dev.registry.server.services;
 
-import dev.registry.server.services.ServiceFilter;
-
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,8 +20,7 @@ public final class ListCache {
      * @param body       the reply up to, not including, its {@code timestamp} field
      * @param etag       strong validator of {@code body}
      */
-    public record Entry(long index, Instant validUntil, byte[] body, String etag) {
-    }
+    public record Entry(long index, Instant validUntil, byte[] body, String etag) {}
 
     /** Filters cached at most; any status word is a filter, so the cache must not grow with them. */
     static final int MAX_FILTERS = 64;

@@ -1,13 +1,11 @@
 package dev.registry.server.services;
 
-import dev.registry.api.Timestamps;
-import dev.registry.server.config.RequestLimits;
 import dev.registry.api.ServiceRecord;
+import dev.registry.api.Timestamps;
 import dev.registry.events.projection.RegistryView;
+import dev.registry.server.config.RequestLimits;
 import dev.registry.server.discovery.BlockingQuery;
-import dev.registry.server.services.ListCache;
 import dev.registry.server.discovery.ViewChanges;
-import dev.registry.server.rules.HealthRules;
 import dev.registry.server.http.ApiException;
 import dev.registry.server.http.ApiReplies;
 import dev.registry.server.http.ApiReply;
@@ -16,14 +14,13 @@ import dev.registry.server.http.ApiRoute;
 import dev.registry.server.http.ETags;
 import dev.registry.server.http.ReplyJson;
 import dev.registry.server.rules.Command;
-import dev.registry.server.write.Writes;
+import dev.registry.server.rules.HealthRules;
 import dev.registry.server.write.WriteResult;
-
+import dev.registry.server.write.Writes;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
-
-import java.time.Clock;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 
@@ -39,8 +36,14 @@ public final class ServiceEndpoints implements HttpService {
     private final int maxRecords;
     private final ServiceRequests requests;
 
-    public ServiceEndpoints(RegistryView view, Writes writer, HealthRules health, Clock clock,
-                            ViewChanges changes, int maxRecords, RequestLimits limits) {
+    public ServiceEndpoints(
+            RegistryView view,
+            Writes writer,
+            HealthRules health,
+            Clock clock,
+            ViewChanges changes,
+            int maxRecords,
+            RequestLimits limits) {
         this.requests = new ServiceRequests(limits);
         this.maxRecords = maxRecords;
         this.view = view;
@@ -52,10 +55,18 @@ public final class ServiceEndpoints implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.any(ApiRoute.at("/services", view::lastIndex).get(this::list).post(this::register).build());
+        rules.any(ApiRoute.at("/services", view::lastIndex)
+                .get(this::list)
+                .post(this::register)
+                .build());
         rules.any(ApiRoute.at("/services/{name}", view::lastIndex)
-                .get(this::get).put(this::update).delete(this::deregister).build());
-        rules.any(ApiRoute.at("/services/{name}/heartbeat", view::lastIndex).post(this::heartbeat).build());
+                .get(this::get)
+                .put(this::update)
+                .delete(this::deregister)
+                .build());
+        rules.any(ApiRoute.at("/services/{name}/heartbeat", view::lastIndex)
+                .post(this::heartbeat)
+                .build());
     }
 
     /**
@@ -68,10 +79,13 @@ public final class ServiceEndpoints implements HttpService {
         long index = view.lastIndex();
         Instant now = clock.instant();
         ListCache.Entry list = cache.get(filter, index, now, () -> {
-            byte[] body = listWithoutTimestamp(view.records(), filter, now, g -> { });
+            byte[] body = listWithoutTimestamp(view.records(), filter, now, g -> {});
             return new ListCache.Entry(index, health.nextHealthFlip(view, now), body, ETags.of(body));
         });
-        return new ApiReply(200, list.body(), timestampTail(now),
+        return new ApiReply(
+                200,
+                list.body(),
+                timestampTail(now),
                 Map.of("ETag", list.etag(), ApiReplies.REGISTRY_INDEX_NAME, Long.toString(index)));
     }
 
@@ -79,15 +93,20 @@ public final class ServiceEndpoints implements HttpService {
      * A complete list reply's body: the records that pass {@code filter}, {@code is_healthy}
      * evaluated at {@code healthAt}, {@code extra} fields, and the timestamp.
      */
-    public byte[] listBody(Iterable<ServiceRecord> records, ServiceFilter filter, Instant healthAt,
-                           Instant timestamp, ReplyJson.Body extra) {
-        return new ApiReply(200, listWithoutTimestamp(records, filter, healthAt, extra), timestampTail(timestamp), Map.of())
+    public byte[] listBody(
+            Iterable<ServiceRecord> records,
+            ServiceFilter filter,
+            Instant healthAt,
+            Instant timestamp,
+            ReplyJson.Body extra) {
+        return new ApiReply(
+                        200, listWithoutTimestamp(records, filter, healthAt, extra), timestampTail(timestamp), Map.of())
                 .wholeBody();
     }
 
     /** The list reply up to its timestamp: {@code {"services":[...],"total":n,<extra>} without the closing brace. */
-    private byte[] listWithoutTimestamp(Iterable<ServiceRecord> records, ServiceFilter filter, Instant healthAt,
-                                        ReplyJson.Body extra) {
+    private byte[] listWithoutTimestamp(
+            Iterable<ServiceRecord> records, ServiceFilter filter, Instant healthAt, ReplyJson.Body extra) {
         return ReplyJson.encodeOpen(g -> {
             g.writeStartObject();
             g.writeArrayFieldStart("services");
@@ -117,7 +136,9 @@ public final class ServiceEndpoints implements HttpService {
         long index = view.lastIndex();
         ServiceRecord r = view.get(name).orElseThrow(() -> ApiException.serviceNotFound(name));
         boolean healthy = health.isHealthy(r, clock.instant());
-        return new ApiReply(200, ReplyJson.encode(g -> ReplyJson.record(g, r, healthy)),
+        return new ApiReply(
+                200,
+                ReplyJson.encode(g -> ReplyJson.record(g, r, healthy)),
                 Map.of(ApiReplies.REGISTRY_INDEX_NAME, Long.toString(index)));
     }
 
@@ -128,8 +149,8 @@ public final class ServiceEndpoints implements HttpService {
     ApiReply register(ApiRequest request) {
         Command.Register command = requests.register(request.body());
         if (view.size() >= maxRecords && view.get(command.name()).isEmpty()) {
-            throw new ApiException(413, "Record limit reached: the registry holds at most " + maxRecords
-                    + " records (--max-records)");
+            throw new ApiException(
+                    413, "Record limit reached: the registry holds at most " + maxRecords + " records (--max-records)");
         }
         WriteResult result = writer.execute(command);
         ServiceRecord r = result.recordAfter().orElseThrow();
@@ -165,12 +186,15 @@ public final class ServiceEndpoints implements HttpService {
             throw notFound(name, result);
         }
         String time = Timestamps.format(result.lastEvent().event().time());
-        return written(200, ReplyJson.encode(g -> {
-            g.writeStartObject();
-            g.writeStringField("message", "Heartbeat received");
-            g.writeStringField("timestamp", time);
-            g.writeEndObject();
-        }), result);
+        return written(
+                200,
+                ReplyJson.encode(g -> {
+                    g.writeStartObject();
+                    g.writeStringField("message", "Heartbeat received");
+                    g.writeStringField("timestamp", time);
+                    g.writeEndObject();
+                }),
+                result);
     }
 
     /** A write's reply says the log position it is true at, for a client to read it back anywhere. */
@@ -179,7 +203,8 @@ public final class ServiceEndpoints implements HttpService {
     }
 
     private static ApiException notFound(String name, WriteResult result) {
-        return ApiException.serviceNotFound(name).withHeader(ApiReplies.REGISTRY_INDEX_NAME, Long.toString(result.index()));
+        return ApiException.serviceNotFound(name)
+                .withHeader(ApiReplies.REGISTRY_INDEX_NAME, Long.toString(result.index()));
     }
 
     private byte[] recordReply(String message, ServiceRecord r) {

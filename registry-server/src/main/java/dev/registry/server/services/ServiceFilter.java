@@ -2,7 +2,6 @@ package dev.registry.server.services;
 
 import dev.registry.api.ServiceRecord;
 import dev.registry.server.http.ApiRequest;
-
 import java.util.Locale;
 
 /**
@@ -16,8 +15,10 @@ public record ServiceFilter(String status, Boolean healthy) {
 
     public static ServiceFilter of(ApiRequest request) {
         String status = request.query("status").filter(s -> !s.isEmpty()).orElse(null);
-        Boolean healthy = request.query("healthy").filter(s -> !s.isEmpty())
-                .map(s -> s.toLowerCase(Locale.ROOT).equals("true")).orElse(null);
+        Boolean healthy = request.query("healthy")
+                .filter(s -> !s.isEmpty())
+                .map(s -> s.toLowerCase(Locale.ROOT).equals("true"))
+                .orElse(null);
         return new ServiceFilter(status, healthy);
     }
 

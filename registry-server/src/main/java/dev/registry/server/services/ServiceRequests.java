@@ -1,6 +1,5 @@
 package dev.registry.server.services;
 
-import dev.registry.server.config.RequestLimits;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,9 +9,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.registry.api.RecordFields;
 import dev.registry.events.event.HeartbeatReceived;
 import dev.registry.events.event.ServiceChanges;
+import dev.registry.server.config.RequestLimits;
 import dev.registry.server.http.ApiException;
 import dev.registry.server.rules.Command;
-
 import java.io.IOException;
 
 /**
@@ -27,10 +26,14 @@ public final class ServiceRequests {
 
     public ServiceRequests(RequestLimits limits) {
         this.limits = limits;
-        this.json = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+        this.json = JsonMapper.builder()
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .build();
         // Deeply nested metadata must not cost the server its stack.
-        json.getFactory().setStreamReadConstraints(
-                StreamReadConstraints.builder().maxNestingDepth(limits.maxDepth()).build());
+        json.getFactory()
+                .setStreamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(limits.maxDepth())
+                        .build());
     }
 
     /** Parses a registration body. */
@@ -51,12 +54,19 @@ public final class ServiceRequests {
             throw ApiException.badRequest("Field 'name' must not be empty");
         }
         if (name.length() > limits.maxNameLength()) {
-            throw ApiException.badRequest("Field 'name' must be at most " + limits.maxNameLength()
-                    + " characters (--max-name-length)");
+            throw ApiException.badRequest(
+                    "Field 'name' must be at most " + limits.maxNameLength() + " characters (--max-name-length)");
         }
         String timestamp = obj.hasNonNull(RecordFields.TIMESTAMP) ? string(obj, RecordFields.TIMESTAMP) : null;
-        return new Command.Register(name, string(obj, RecordFields.HOST), port(obj), string(obj, RecordFields.HOSTNAME),
-                string(obj, RecordFields.URL), string(obj, RecordFields.STATUS), timestamp, metadataOrEmpty(obj));
+        return new Command.Register(
+                name,
+                string(obj, RecordFields.HOST),
+                port(obj),
+                string(obj, RecordFields.HOSTNAME),
+                string(obj, RecordFields.URL),
+                string(obj, RecordFields.STATUS),
+                timestamp,
+                metadataOrEmpty(obj));
     }
 
     /** Parses an update body; absent fields stay as they are. */
@@ -81,7 +91,9 @@ public final class ServiceRequests {
         if (body.length > 0) {
             try {
                 JsonNode node = json.readTree(body);
-                if (node != null && node.isObject() && node.path(RecordFields.STATUS).isTextual()) {
+                if (node != null
+                        && node.isObject()
+                        && node.path(RecordFields.STATUS).isTextual()) {
                     status = node.get(RecordFields.STATUS).asText();
                 }
             } catch (IOException ignored) {
@@ -99,7 +111,8 @@ public final class ServiceRequests {
             }
             return node;
         } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException ex) {
-            throw ApiException.badRequest("Request body nested deeper than " + limits.maxDepth() + " levels (--max-depth)");
+            throw ApiException.badRequest(
+                    "Request body nested deeper than " + limits.maxDepth() + " levels (--max-depth)");
         } catch (IOException ex) {
             throw ApiException.badRequest("Invalid JSON");
         }
@@ -122,8 +135,11 @@ public final class ServiceRequests {
 
     private static int port(ObjectNode obj) {
         JsonNode value = obj.get(RecordFields.PORT);
-        if (value == null || !value.isIntegralNumber() || !value.canConvertToInt()
-                || value.intValue() < 1 || value.intValue() > 65_535) {
+        if (value == null
+                || !value.isIntegralNumber()
+                || !value.canConvertToInt()
+                || value.intValue() < 1
+                || value.intValue() > 65_535) {
             throw ApiException.badRequest("Field 'port' must be an integer between 1 and 65535");
         }
         return value.intValue();
@@ -145,8 +161,10 @@ public final class ServiceRequests {
             throw ApiException.badRequest("Field 'metadata' cannot be written as JSON");
         }
         if (size > limits.maxMetadataBytes()) {
-            throw new ApiException(413, "Field 'metadata' is " + size + " bytes of JSON: the limit is "
-                    + limits.maxMetadataBytes() + " bytes (--max-metadata)");
+            throw new ApiException(
+                    413,
+                    "Field 'metadata' is " + size + " bytes of JSON: the limit is " + limits.maxMetadataBytes()
+                            + " bytes (--max-metadata)");
         }
         return (ObjectNode) value;
     }

@@ -7,7 +7,6 @@ import dev.registry.events.projection.RegistryView;
 import dev.registry.events.snapshot.Snapshot;
 import dev.registry.events.snapshot.SnapshotStore;
 import dev.registry.server.observe.RegistryMetrics;
-
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -44,7 +43,8 @@ public final class Snapshotter implements Projection, AutoCloseable {
      * @param everyEvents snapshot after this many events (0: never by count)
      * @param interval    snapshot when this much event time passed since the last (zero: never by time)
      */
-    public Snapshotter(RegistryView view, HistoryIndex history, SnapshotStore store, long everyEvents, Duration interval) {
+    public Snapshotter(
+            RegistryView view, HistoryIndex history, SnapshotStore store, long everyEvents, Duration interval) {
         this.view = view;
         this.history = history;
         this.store = store;
@@ -87,8 +87,12 @@ public final class Snapshotter implements Projection, AutoCloseable {
                 long t0 = System.nanoTime();
                 store.write(snapshot);
                 metrics.snapshotWritten(time, System.nanoTime() - t0);
-                LOG.log(Level.INFO, "snapshot at index {0} ({1} records) written in {2} ms", index,
-                        snapshot.view().size(), (System.nanoTime() - t0) / 1_000_000);
+                LOG.log(
+                        Level.INFO,
+                        "snapshot at index {0} ({1} records) written in {2} ms",
+                        index,
+                        snapshot.view().size(),
+                        (System.nanoTime() - t0) / 1_000_000);
             } catch (IOException | RuntimeException ex) {
                 LOG.log(Level.WARNING, "snapshot at index " + index + " not written: " + ex.getMessage());
             }

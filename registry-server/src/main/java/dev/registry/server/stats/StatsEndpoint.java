@@ -1,15 +1,14 @@
 package dev.registry.server.stats;
 
-import dev.registry.api.Timestamps;
 import dev.registry.api.ServiceRecord;
+import dev.registry.api.Timestamps;
 import dev.registry.events.projection.RegistryView;
-import dev.registry.server.rules.HealthRules;
 import dev.registry.server.http.ApiReply;
 import dev.registry.server.http.ApiRoute;
+import dev.registry.server.http.ReplyJson;
+import dev.registry.server.rules.HealthRules;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
-import dev.registry.server.http.ReplyJson;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

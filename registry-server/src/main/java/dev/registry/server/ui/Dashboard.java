@@ -7,7 +7,6 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -39,8 +38,12 @@ public final class Dashboard implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.any(ApiRoute.at("/ui", () -> -1).getStream((req, res) -> send(res, "index.html")).build());
-        rules.any(ApiRoute.at("/ui/", () -> -1).getStream((req, res) -> send(res, "index.html")).build());
+        rules.any(ApiRoute.at("/ui", () -> -1)
+                .getStream((req, res) -> send(res, "index.html"))
+                .build());
+        rules.any(ApiRoute.at("/ui/", () -> -1)
+                .getStream((req, res) -> send(res, "index.html"))
+                .build());
         rules.any(ApiRoute.at("/ui/{file}", () -> -1).getStream(this::file).build());
     }
 
@@ -57,7 +60,8 @@ public final class Dashboard implements HttpService {
         res.header(HeaderNames.CACHE_CONTROL, "no-cache");
         res.header(HeaderNames.create("X-Content-Type-Options"), "nosniff");
         // the page loads nothing from anywhere else, and no other site may frame it
-        res.header(HeaderNames.create("Content-Security-Policy"),
+        res.header(
+                HeaderNames.create("Content-Security-Policy"),
                 "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'");
         res.send(files.get(name));
     }

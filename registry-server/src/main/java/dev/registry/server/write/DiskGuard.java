@@ -80,8 +80,10 @@ public final class DiskGuard {
             throw new WriteFailedException(readOnlyCause, null);
         }
         if (lastUsable < minimum) {
-            throw new WriteFailedException("the disk is almost full: " + (lastUsable >> 20) + " MiB free, "
-                    + "writes resume above " + (minimum >> 20) + " MiB (--min-free-space)", null);
+            throw new WriteFailedException(
+                    "the disk is almost full: " + (lastUsable >> 20) + " MiB free, " + "writes resume above "
+                            + (minimum >> 20) + " MiB (--min-free-space)",
+                    null);
         }
     }
 }

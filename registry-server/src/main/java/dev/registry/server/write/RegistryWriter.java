@@ -1,16 +1,15 @@
 package dev.registry.server.write;
 
-import dev.registry.server.rules.Command;
-import dev.registry.server.rules.CommandDecider;
-import dev.registry.events.event.RegistryEvent;
 import dev.registry.api.ServiceRecord;
-import dev.registry.events.log.EventLog;
+import dev.registry.events.event.RegistryEvent;
 import dev.registry.events.log.EventCodec;
+import dev.registry.events.log.EventLog;
 import dev.registry.events.log.LoggedEvent;
 import dev.registry.events.projection.Projection;
 import dev.registry.events.projection.RegistryView;
 import dev.registry.server.observe.RegistryMetrics;
-
+import dev.registry.server.rules.Command;
+import dev.registry.server.rules.CommandDecider;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -49,6 +48,7 @@ public final class RegistryWriter implements Writes, AutoCloseable {
     private volatile boolean running = true;
     /** What stopped the writer thread, if anything did; then every command is refused at once. */
     private volatile Throwable broken;
+
     private Instant lastTime;
     /** Events appended since this writer started (written by its thread only). */
     private volatile long appendedCount;
@@ -59,14 +59,20 @@ public final class RegistryWriter implements Writes, AutoCloseable {
      * @param notBefore  time of the last event already in the log; new events are never older
      * @param sync       when appended events are forced to disk before they are acknowledged
      */
-    public RegistryWriter(EventLog log, RegistryView view, Projection projection, Clock clock, Instant notBefore,
-                          SyncPolicy sync) {
+    public RegistryWriter(
+            EventLog log, RegistryView view, Projection projection, Clock clock, Instant notBefore, SyncPolicy sync) {
         this(log, view, projection, clock, notBefore, sync, new DiskGuard(() -> Long.MAX_VALUE, 0));
     }
 
     /** @param disk refuses writes while free space is low */
-    public RegistryWriter(EventLog log, RegistryView view, Projection projection, Clock clock, Instant notBefore,
-                          SyncPolicy sync, DiskGuard disk) {
+    public RegistryWriter(
+            EventLog log,
+            RegistryView view,
+            Projection projection,
+            Clock clock,
+            Instant notBefore,
+            SyncPolicy sync,
+            DiskGuard disk) {
         this.disk = disk;
         this.sync = sync;
         this.log = log;
@@ -98,7 +104,8 @@ public final class RegistryWriter implements Writes, AutoCloseable {
             if (stopped != null) {
                 // the writer stopped after the check above: it sets this before it fails what is
                 // queued, so a command queued after that is failed here (no timed wait per write)
-                pending.result.completeExceptionally(new WriteFailedException("the writer stopped: " + stopped, stopped));
+                pending.result.completeExceptionally(
+                        new WriteFailedException("the writer stopped: " + stopped, stopped));
             }
             return pending.result.get();
         } catch (InterruptedException ex) {
@@ -187,7 +194,10 @@ public final class RegistryWriter implements Writes, AutoCloseable {
             if (!appended.isEmpty() && sync == SyncPolicy.ALWAYS) {
                 log.sync();
             }
-            WriteResult result = new WriteResult(false, appended, recordOf(pending.command),
+            WriteResult result = new WriteResult(
+                    false,
+                    appended,
+                    recordOf(pending.command),
                     appended.isEmpty() ? view.lastIndex() : appended.getLast().index());
             acknowledgements.add(() -> pending.result.complete(result));
             return !appended.isEmpty();
@@ -195,8 +205,8 @@ public final class RegistryWriter implements Writes, AutoCloseable {
             acknowledgements.add(() -> pending.result.completeExceptionally(ex));
             return false;
         } catch (RuntimeException ex) {
-            acknowledgements.add(() -> pending.result.completeExceptionally(new WriteFailedException(
-                    "the log refused the write: " + ex.getMessage(), ex)));
+            acknowledgements.add(() -> pending.result.completeExceptionally(
+                    new WriteFailedException("the log refused the write: " + ex.getMessage(), ex)));
             return false;
         }
     }
@@ -208,8 +218,8 @@ public final class RegistryWriter implements Writes, AutoCloseable {
         } catch (RuntimeException ex) {
             acknowledgements.clear();
             for (Pending p : batch) {
-                acknowledgements.add(() -> p.result.completeExceptionally(new WriteFailedException(
-                        "the log could not be forced to disk: " + ex.getMessage(), ex)));
+                acknowledgements.add(() -> p.result.completeExceptionally(
+                        new WriteFailedException("the log could not be forced to disk: " + ex.getMessage(), ex)));
             }
         }
     }
@@ -277,6 +287,5 @@ public final class RegistryWriter implements Writes, AutoCloseable {
         }
     }
 
-    private record Pending(Command command, CompletableFuture<WriteResult> result) {
-    }
+    private record Pending(Command command, CompletableFuture<WriteResult> result) {}
 }

@@ -13,7 +13,9 @@ import java.util.Locale;
  * </ul>
  */
 public enum SyncPolicy {
-    NONE, BATCH, ALWAYS;
+    NONE,
+    BATCH,
+    ALWAYS;
 
     /** {@code none}, {@code batch} or {@code always}. */
     public static SyncPolicy parse(String value) {

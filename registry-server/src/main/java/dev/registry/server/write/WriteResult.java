@@ -2,7 +2,6 @@ package dev.registry.server.write;
 
 import dev.registry.api.ServiceRecord;
 import dev.registry.events.log.LoggedEvent;
-
 import java.util.List;
 import java.util.Optional;
 
@@ -15,8 +14,7 @@ import java.util.Optional;
  *              appended none. A reply carries it ({@code X-Registry-Index}), so a client can read
  *              its own write on another node with {@code ?index=}.
  */
-public record WriteResult(boolean notFound, List<LoggedEvent> events, Optional<ServiceRecord> recordAfter,
-                          long index) {
+public record WriteResult(boolean notFound, List<LoggedEvent> events, Optional<ServiceRecord> recordAfter, long index) {
 
     /** The last event appended; for commands that always append exactly one. */
     public LoggedEvent lastEvent() {

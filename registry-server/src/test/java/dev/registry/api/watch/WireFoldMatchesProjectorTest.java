@@ -1,5 +1,8 @@
 package dev.registry.api.watch;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -22,8 +25,6 @@ import dev.registry.events.log.EventCodec;
 import dev.registry.events.log.LoggedEvent;
 import dev.registry.events.projection.Projector;
 import dev.registry.events.projection.RegistryView;
-import org.junit.jupiter.api.Test;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,9 +34,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
-
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.is;
+import org.junit.jupiter.api.Test;
 
 /**
  * The client's fold of the event stream and the server's projector, given the same events, hold
@@ -60,7 +59,7 @@ class WireFoldMatchesProjectorTest {
         EncodedEvent encoded = codec.encode(event);
         boolean effective = Projector.apply(view, new LoggedEvent(index, codec.decode(encoded)));
         JsonNode wire = CLIENT.readTree(STREAM.writeValueAsString(codec.describe(index, encoded)));
-        WireFold.Outcome outcome = fold.apply(wire, new WatchListener() { });
+        WireFold.Outcome outcome = fold.apply(wire, new WatchListener() {});
         index++;
 
         String what = "after " + wire;
@@ -80,8 +79,17 @@ class WireFoldMatchesProjectorTest {
 
     private static ServiceRecord record(String name, Instant time, int port) {
         ObjectNode metadata = JsonNodeFactory.instance.objectNode().put("model", "m-" + port);
-        return new ServiceRecord(name, "10.0.0.1", port, "box", "http://10.0.0.1:" + port, "running",
-                "2026-12-01T10:00:00", Projector.epochSeconds(time), ServiceRecord.HEALTH_UNKNOWN, metadata);
+        return new ServiceRecord(
+                name,
+                "10.0.0.1",
+                port,
+                "box",
+                "http://10.0.0.1:" + port,
+                "running",
+                "2026-12-01T10:00:00",
+                Projector.epochSeconds(time),
+                ServiceRecord.HEALTH_UNKNOWN,
+                metadata);
     }
 
     private static double beat(Instant time) {
@@ -114,12 +122,17 @@ class WireFoldMatchesProjectorTest {
         assertThat(both(new LeaseGranted(at(7.5), "node-1", 2, at(12))), is(false)); // not its lease to renew
         assertThat(both(new ServiceEvicted(at(8), record("a", T0, 8080), 8, 2)), is(false)); // stale heartbeat
         assertThat(both(new ServiceEvicted(at(8), records.get("a"), 7, 2)), is(true));
-        assertThat(both(new ServiceUpdated(at(9), "a", new ServiceChanges(null, 1, null, null, null, null))), is(false));
+        assertThat(
+                both(new ServiceUpdated(at(9), "a", new ServiceChanges(null, 1, null, null, null, null))), is(false));
         assertThat(both(new HeartbeatReceived(at(9), "a", null, "client")), is(false));
         assertThat(both(new ServiceDeregistered(at(9), "a")), is(false));
         ObjectNode metadata = JsonNodeFactory.instance.objectNode().put("zone", "eu");
-        assertThat(both(new ServiceUpdated(at(10), "b", new ServiceChanges("10.0.0.9", 9090, "box-9",
-                "http://10.0.0.9:9090", "running", metadata))), is(true));
+        assertThat(
+                both(new ServiceUpdated(
+                        at(10),
+                        "b",
+                        new ServiceChanges("10.0.0.9", 9090, "box-9", "http://10.0.0.9:9090", "running", metadata))),
+                is(true));
         assertThat(both(new ServiceExpired(at(10.5), "b", beat(at(10)), 0)), is(true)); // one writer: no lease
         assertThat(both(new ServiceRegistered(at(11), record("b", at(11), 7000), true)), is(true));
         assertThat(both(new ServiceDeregistered(at(12), "b")), is(true));
@@ -144,18 +157,36 @@ class WireFoldMatchesProjectorTest {
                     .get(random.nextInt(beats.getOrDefault(name, List.of(0.0)).size()));
             long someEpoch = Math.max(1, epoch - random.nextInt(2));
             RegistryEvent event = switch (random.nextInt(10)) {
-                case 0 -> new ServiceRegistered(time, record(name, time, 1 + random.nextInt(60_000)),
-                        records.containsKey(name));
-                case 1 -> new ServiceUpdated(time, name, new ServiceChanges(null, 1 + random.nextInt(60_000), null,
-                        null, random.nextBoolean() ? "running" : null, null));
+                case 0 ->
+                    new ServiceRegistered(
+                            time, record(name, time, 1 + random.nextInt(60_000)), records.containsKey(name));
+                case 1 ->
+                    new ServiceUpdated(
+                            time,
+                            name,
+                            new ServiceChanges(
+                                    null,
+                                    1 + random.nextInt(60_000),
+                                    null,
+                                    null,
+                                    random.nextBoolean() ? "running" : null,
+                                    null));
                 case 2, 3 -> new HeartbeatReceived(time, name, random.nextInt(5) == 0 ? "stopping" : null, "client");
                 case 4 -> new ServiceDeregistered(time, name);
-                case 5 -> new HealthChecked(time, name, "unknown", random.nextBoolean() ? "healthy" : "unhealthy",
-                        "x", "check", someEpoch);
+                case 5 ->
+                    new HealthChecked(
+                            time,
+                            name,
+                            "unknown",
+                            random.nextBoolean() ? "healthy" : "unhealthy",
+                            "x",
+                            "check",
+                            someEpoch);
                 case 6 -> new ServiceExpired(time, name, someBeat, someEpoch);
-                case 7 -> records.containsKey(name)
-                        ? new ServiceEvicted(time, records.get(name).withHeartbeat(someBeat, null), 1, someEpoch)
-                        : new ServiceDeregistered(time, name);
+                case 7 ->
+                    records.containsKey(name)
+                            ? new ServiceEvicted(time, records.get(name).withHeartbeat(someBeat, null), 1, someEpoch)
+                            : new ServiceDeregistered(time, name);
                 default -> {
                     boolean takeover = random.nextBoolean();
                     String who = takeover ? "node-" + (1 + random.nextInt(3)) : holder;
@@ -164,7 +195,8 @@ class WireFoldMatchesProjectorTest {
                 }
             };
             boolean effective = both(event);
-            outcomes.computeIfAbsent(event.getClass().getSimpleName(), t -> new HashSet<>()).add(effective);
+            outcomes.computeIfAbsent(event.getClass().getSimpleName(), t -> new HashSet<>())
+                    .add(effective);
             if (effective) {
                 if (event instanceof LeaseGranted g) {
                     holder = g.holder();
@@ -172,7 +204,9 @@ class WireFoldMatchesProjectorTest {
                     until = g.until();
                 }
             }
-            view.get(name).ifPresent(r -> beats.computeIfAbsent(name, n -> new ArrayList<>()).add(r.lastHeartbeat()));
+            view.get(name)
+                    .ifPresent(r ->
+                            beats.computeIfAbsent(name, n -> new ArrayList<>()).add(r.lastHeartbeat()));
         }
         // every kind of event that can lose a race both took effect and lost one, or the run proved little
         Map<String, Set<Boolean>> both = new HashMap<>();

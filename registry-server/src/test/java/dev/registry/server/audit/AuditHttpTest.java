@@ -1,5 +1,11 @@
 package dev.registry.server.audit;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.not;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.registry.api.ServiceRecord;
@@ -10,10 +16,6 @@ import dev.registry.server.testing.Http;
 import dev.registry.server.testing.MutableClock;
 import dev.registry.server.testing.RegistryTestBase;
 import dev.registry.server.testing.TestRegistry;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,12 +24,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.is;
-import static org.hamcrest.Matchers.matchesPattern;
-import static org.hamcrest.Matchers.not;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** History, the event feed, point-in-time views and diffs over HTTP. */
 class AuditHttpTest extends RegistryTestBase {
@@ -44,7 +43,8 @@ class AuditHttpTest extends RegistryTestBase {
     void scriptedLifecycleGivesExactlyTheExpectedHistory() throws Exception {
         ScriptedLifecycle.play(registry, clock);
 
-        JsonNode body = http.get("/services/" + ScriptedLifecycle.NAME + "/history").json();
+        JsonNode body =
+                http.get("/services/" + ScriptedLifecycle.NAME + "/history").json();
 
         assertThat(summaries(body.get("history")), is(ScriptedLifecycle.EXPECTED));
         assertThat(body.get("heartbeats_after_last").asInt(), is(0));
@@ -52,9 +52,13 @@ class AuditHttpTest extends RegistryTestBase {
         JsonNode entries = body.get("history");
         assertThat(entries.get(0).get("time").asText(), is("2026-09-01T10:00:00Z"));
         assertThat(entries.get(0).get("record").get("port").asInt(), is(1));
-        assertThat(entries.get(1).get("changes").toString(), is("{\"port\":2,\"metadata\":{\"type\":\"vllm\",\"v\":2}}"));
-        assertThat(entries.get(2).get("old").asText() + ">" + entries.get(2).get("new").asText() + " "
-                + entries.get(2).get("detail").asText(), is("unknown>healthy HTTP 200"));
+        assertThat(
+                entries.get(1).get("changes").toString(), is("{\"port\":2,\"metadata\":{\"type\":\"vllm\",\"v\":2}}"));
+        assertThat(
+                entries.get(2).get("old").asText() + ">"
+                        + entries.get(2).get("new").asText() + " "
+                        + entries.get(2).get("detail").asText(),
+                is("unknown>healthy HTTP 200"));
         assertThat(entries.get(3).get("detail").asText(), is("HTTP 500"));
         assertThat(entries.get(4).get("time").asText(), is("2026-09-01T10:03:01Z"));
         assertThat(entries.get(5).get("age_seconds").asDouble(), is(301.0));
@@ -73,9 +77,11 @@ class AuditHttpTest extends RegistryTestBase {
         assertThat(all.get("history").get(1).has("heartbeats_before"), is(false));
         assertThat(all.get("history").get(2).get("status").asText(), is("running"));
 
-        JsonNode window = http.get(base + "?since=2026-09-01T10:00:30Z&until=" + epoch("2026-09-01T10:00:50Z")).json();
-        assertThat(summaries(window.get("history")), is(List.of("updated client 2", "health-checked check 0",
-                "health-checked check 0")));
+        JsonNode window = http.get(base + "?since=2026-09-01T10:00:30Z&until=" + epoch("2026-09-01T10:00:50Z"))
+                .json();
+        assertThat(
+                summaries(window.get("history")),
+                is(List.of("updated client 2", "health-checked check 0", "health-checked check 0")));
 
         JsonNode limited = http.get(base + "?limit=2").json();
         assertThat(limited.get("count").asInt(), is(2));
@@ -90,11 +96,22 @@ class AuditHttpTest extends RegistryTestBase {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "/services/x/history?since=yesterday|since", "/services/x/history?until=2026-13-01T00:00:00Z|until",
-            "/services/x/history?limit=0|limit", "/services/x/history?limit=abc|limit", "/services/x/history?heartbeats=maybe|heartbeats",
-            "/events?from=-5|from", "/events?limit=100000|limit", "/services?at=noon|at", "/services?at_index=x|at_index",
-            "/diff?from=2026-09-01T10:00:00Z|to", "/diff?to=2026-09-01T10:00:00Z|from", "/diff?from=x&to=y|from"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "/services/x/history?since=yesterday|since",
+                "/services/x/history?until=2026-13-01T00:00:00Z|until",
+                "/services/x/history?limit=0|limit",
+                "/services/x/history?limit=abc|limit",
+                "/services/x/history?heartbeats=maybe|heartbeats",
+                "/events?from=-5|from",
+                "/events?limit=100000|limit",
+                "/services?at=noon|at",
+                "/services?at_index=x|at_index",
+                "/diff?from=2026-09-01T10:00:00Z|to",
+                "/diff?to=2026-09-01T10:00:00Z|from",
+                "/diff?from=x&to=y|from"
+            })
     void badParametersAre400NamingThem(String path, String parameter) {
         register("x");
         Http.Reply reply = http.get(path);
@@ -108,8 +125,12 @@ class AuditHttpTest extends RegistryTestBase {
         Http.Reply reply = http.get("/services?at=2020-01-01T00:00:00Z");
         assertThat(reply.status(), is(400));
         assertThat(reply.json().get("available_from").asText(), is("2026-09-01T10:00:00Z"));
-        assertThat(http.get("/diff?from=2020-01-01T00:00:00Z&to=2026-09-01T10:00:00Z").json()
-                .get("available_from").asText(), is("2026-09-01T10:00:00Z"));
+        assertThat(
+                http.get("/diff?from=2020-01-01T00:00:00Z&to=2026-09-01T10:00:00Z")
+                        .json()
+                        .get("available_from")
+                        .asText(),
+                is("2026-09-01T10:00:00Z"));
         Http.Reply since = http.get("/services/x/history?since=2020-01-01T00:00:00Z");
         assertThat(since.status(), is(400));
         assertThat(since.json().get("error").asText(), containsString("'since' 2020-01-01T00:00:00Z is before"));
@@ -126,7 +147,8 @@ class AuditHttpTest extends RegistryTestBase {
         String record = http.get("/services/x").body();
         String history = http.get("/services/x/history").body();
         String events = http.get("/events").body();
-        String diff = http.get("/diff?from=2026-09-01T10:00:00Z&to=2026-09-01T10:05:00Z").body();
+        String diff = http.get("/diff?from=2026-09-01T10:00:00Z&to=2026-09-01T10:05:00Z")
+                .body();
         for (String body : List.of(record, history, events, diff)) {
             assertThat(body, not(matchesPattern("(?s).*\\d\\.\\d+E\\d.*")));
         }
@@ -141,7 +163,8 @@ class AuditHttpTest extends RegistryTestBase {
             register("svc-" + (i % 3));
             http.send("POST", "/services/svc-" + (i % 3) + "/heartbeat", null);
         }
-        List<Long> logIndexes = registry.logEvents().stream().map(LoggedEvent::index).toList();
+        List<Long> logIndexes =
+                registry.logEvents().stream().map(LoggedEvent::index).toList();
 
         List<Long> paged = new ArrayList<>();
         String next = "";
@@ -155,7 +178,8 @@ class AuditHttpTest extends RegistryTestBase {
         }
         assertThat(paged, is(logIndexes));
 
-        JsonNode filtered = http.get("/events?type=heartbeat&service=svc-1&limit=1000").json();
+        JsonNode filtered =
+                http.get("/events?type=heartbeat&service=svc-1&limit=1000").json();
         assertThat(filtered.get("count").asInt(), is(10));
         filtered.get("events").forEach(e -> {
             assertThat(e.get("type").asText(), is("heartbeat"));
@@ -170,9 +194,15 @@ class AuditHttpTest extends RegistryTestBase {
             clock.advance(Duration.ofMillis(1 + random.nextInt(2000)));
             String name = "svc-" + random.nextInt(15);
             switch (random.nextInt(4)) {
-                case 0 -> http.post("/services", Http.registration(name, 1 + random.nextInt(60000), "{\"i\":" + i + "}"));
-                case 1 -> http.send("POST", "/services/" + name + "/heartbeat",
-                        random.nextBoolean() ? null : "{\"status\":\"" + (random.nextBoolean() ? "running" : "draining") + "\"}");
+                case 0 ->
+                    http.post("/services", Http.registration(name, 1 + random.nextInt(60000), "{\"i\":" + i + "}"));
+                case 1 ->
+                    http.send(
+                            "POST",
+                            "/services/" + name + "/heartbeat",
+                            random.nextBoolean()
+                                    ? null
+                                    : "{\"status\":\"" + (random.nextBoolean() ? "running" : "draining") + "\"}");
                 case 2 -> http.put("/services/" + name, "{\"port\":" + (1 + random.nextInt(60000)) + "}");
                 default -> http.delete("/services/" + name);
             }
@@ -181,12 +211,14 @@ class AuditHttpTest extends RegistryTestBase {
         Instant first = events.getFirst().event().time();
         Instant last = events.getLast().event().time();
         for (int i = 0; i < 40; i++) {
-            Instant at = first.plusMillis((long) (random.nextDouble() * Duration.between(first, last).toMillis()));
+            Instant at = first.plusMillis(
+                    (long) (random.nextDouble() * Duration.between(first, last).toMillis()));
             JsonNode past = http.get("/services?at=" + at).json();
             assertThat(recordsOf(past.get("services")), is(IndependentFold.fold(until(events, at))));
             assertThat(past.get("at").asText(), is(at.toString()));
 
-            Instant to = at.plusMillis((long) (random.nextDouble() * Duration.between(at, last).toMillis()));
+            Instant to = at.plusMillis(
+                    (long) (random.nextDouble() * Duration.between(at, last).toMillis()));
             JsonNode diff = http.get("/diff?from=" + at + "&to=" + to).json();
             Map<String, ServiceRecord> before = IndependentFold.fold(until(events, at));
             Map<String, ServiceRecord> after = IndependentFold.fold(until(events, to));
@@ -196,21 +228,37 @@ class AuditHttpTest extends RegistryTestBase {
             diff.get("removed").forEach(r -> removed.add(r.get("name").asText()));
             List<String> changed = new ArrayList<>();
             diff.get("changed").forEach(c -> changed.add(c.get("name").asText()));
-            assertThat(added.stream().sorted().toList(),
-                    is(after.keySet().stream().filter(n -> !before.containsKey(n)).toList()));
-            assertThat(removed.stream().sorted().toList(),
-                    is(before.keySet().stream().filter(n -> !after.containsKey(n)).toList()));
-            assertThat(changed.stream().sorted().toList(), is(after.keySet().stream()
-                    .filter(n -> before.containsKey(n) && !before.get(n).equals(after.get(n))).toList()));
+            assertThat(
+                    added.stream().sorted().toList(),
+                    is(after.keySet().stream()
+                            .filter(n -> !before.containsKey(n))
+                            .toList()));
+            assertThat(
+                    removed.stream().sorted().toList(),
+                    is(before.keySet().stream()
+                            .filter(n -> !after.containsKey(n))
+                            .toList()));
+            assertThat(
+                    changed.stream().sorted().toList(),
+                    is(after.keySet().stream()
+                            .filter(n -> before.containsKey(n) && !before.get(n).equals(after.get(n)))
+                            .toList()));
         }
         LoggedEvent pick = events.get(events.size() / 2);
         JsonNode byIndex = http.get("/services?at_index=" + pick.index()).json();
-        assertThat(recordsOf(byIndex.get("services")), is(IndependentFold.fold(
-                events.stream().filter(e -> e.index() <= pick.index()).map(LoggedEvent::event).toList())));
+        assertThat(
+                recordsOf(byIndex.get("services")),
+                is(IndependentFold.fold(events.stream()
+                        .filter(e -> e.index() <= pick.index())
+                        .map(LoggedEvent::event)
+                        .toList())));
     }
 
     private static List<RegistryEvent> until(List<LoggedEvent> events, Instant at) {
-        return events.stream().filter(e -> !e.event().time().isAfter(at)).map(LoggedEvent::event).toList();
+        return events.stream()
+                .filter(e -> !e.event().time().isAfter(at))
+                .map(LoggedEvent::event)
+                .toList();
     }
 
     private static Map<String, ServiceRecord> recordsOf(JsonNode services) {
@@ -225,8 +273,8 @@ class AuditHttpTest extends RegistryTestBase {
 
     private static List<String> summaries(JsonNode entries) {
         List<String> out = new ArrayList<>();
-        entries.forEach(e -> out.add(e.get("type").asText() + " " + e.get("cause").asText() + " "
-                + e.path("heartbeats_before").asInt(-1)));
+        entries.forEach(e -> out.add(e.get("type").asText() + " "
+                + e.get("cause").asText() + " " + e.path("heartbeats_before").asInt(-1)));
         return out;
     }
 

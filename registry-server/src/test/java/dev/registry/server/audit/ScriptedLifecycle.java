@@ -1,16 +1,15 @@
 package dev.registry.server.audit;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
+
 import dev.registry.server.testing.FakeService;
 import dev.registry.server.testing.Http;
 import dev.registry.server.testing.MutableClock;
 import dev.registry.server.testing.TestRegistry;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.is;
 
 /**
  * A service's whole lifecycle at known times: register, heartbeats, update, check flips, expiry,
@@ -33,14 +32,14 @@ public final class ScriptedLifecycle {
             "registered client 0",
             "deregistered client 1");
 
-    private ScriptedLifecycle() {
-    }
+    private ScriptedLifecycle() {}
 
     /** Plays the script against a registry on {@code clock} (checks off, default TTL and stale period). */
     public static void play(TestRegistry registry, MutableClock clock) throws Exception {
         Http http = registry.http();
         try (FakeService service = FakeService.answering(200)) {
-            String body = Http.registration(NAME, 1, "{\"type\":\"vllm\"}").replace("http://127.0.0.1:1", service.url());
+            String body =
+                    Http.registration(NAME, 1, "{\"type\":\"vllm\"}").replace("http://127.0.0.1:1", service.url());
             clock.set(T0);
             assertThat(http.post("/services", body).status(), is(201));
             step(clock, 10);
@@ -48,7 +47,10 @@ public final class ScriptedLifecycle {
             step(clock, 10);
             http.send("POST", "/services/" + NAME + "/heartbeat", "{\"status\":\"running\"}");
             step(clock, 10);
-            assertThat(http.put("/services/" + NAME, "{\"port\":2,\"metadata\":{\"type\":\"vllm\",\"v\":2}}").status(), is(200));
+            assertThat(
+                    http.put("/services/" + NAME, "{\"port\":2,\"metadata\":{\"type\":\"vllm\",\"v\":2}}")
+                            .status(),
+                    is(200));
             step(clock, 10);
             registry.server().checkRoundNow().get();
             service.answer(500);

@@ -1,12 +1,11 @@
 package dev.registry.server.client;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+
 import dev.registry.server.testing.ChildJvm;
 import dev.registry.server.testing.RegistryTestBase;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,10 +14,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.is;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's Java client example, taken from README.md itself, compiles and runs against a real
@@ -35,11 +34,20 @@ class ReadmeJavaExampleTest extends RegistryTestBase {
         Files.writeString(source, javaExample(Files.readString(Path.of("..", "README.md"))));
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
-        int compiled = javac.run(null, diagnostics, diagnostics, "-d", work.toString(),
-                "-cp", System.getProperty("java.class.path"), source.toString());
+        int compiled = javac.run(
+                null,
+                diagnostics,
+                diagnostics,
+                "-d",
+                work.toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                source.toString());
         assertThat(diagnostics.toString(StandardCharsets.UTF_8), compiled, is(0));
 
-        List<String> command = ChildJvm.command("RegistryExample", List.of("http://127.0.0.1:" + registry.server().port()));
+        List<String> command = ChildJvm.command(
+                "RegistryExample",
+                List.of("http://127.0.0.1:" + registry.server().port()));
         int cp = command.indexOf("-cp");
         command.set(cp + 1, work + java.io.File.pathSeparator + command.get(cp + 1));
         Process example = new ProcessBuilder(command).redirectErrorStream(true).start();

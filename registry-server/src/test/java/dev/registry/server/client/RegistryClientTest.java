@@ -1,5 +1,12 @@
 package dev.registry.server.client;
 
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import com.sun.net.httpserver.HttpServer;
 import dev.registry.api.client.HistoryItem;
 import dev.registry.api.client.ListQuery;
@@ -14,8 +21,6 @@ import dev.registry.api.client.ServiceNotFoundException;
 import dev.registry.api.client.ServiceUpdate;
 import dev.registry.server.testing.FakeService;
 import dev.registry.server.testing.RegistryTestBase;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -25,13 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.greaterThan;
-import static org.hamcrest.Matchers.is;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import org.junit.jupiter.api.Test;
 
 /** The Java client against a real server: every call and every kind of error. */
 class RegistryClientTest extends RegistryTestBase {
@@ -43,8 +42,8 @@ class RegistryClientTest extends RegistryTestBase {
     @Test
     void registerGetUpdateHeartbeatListStatsHistoryDeregister() {
         RegistryClient client = client();
-        ServiceInfo registered = client.register(Registration.running("model-a", "127.0.0.1", 8000,
-                Map.of("type", "openai-api", "models", List.of("llama"), "weight", 2)));
+        ServiceInfo registered = client.register(Registration.running(
+                "model-a", "127.0.0.1", 8000, Map.of("type", "openai-api", "models", List.of("llama"), "weight", 2)));
         assertThat(registered.name(), is("model-a"));
         assertThat(registered.healthy(), is(true));
         assertThat(registered.record().url(), is("http://127.0.0.1:8000"));
@@ -60,13 +59,22 @@ class RegistryClientTest extends RegistryTestBase {
         assertThat(client.heartbeat("model-a").isEmpty(), is(false));
         assertThat(client.get("model-a").orElseThrow().record().status(), is("running"));
 
-        client.register(new Registration("stopped-b", "127.0.0.2", 9000, "h", "http://127.0.0.2:9000", "stopped", "t0", null));
+        client.register(
+                new Registration("stopped-b", "127.0.0.2", 9000, "h", "http://127.0.0.2:9000", "stopped", "t0", null));
         ServiceList all = client.list();
         assertThat(all.total(), is(2));
         assertThat(all.index(), greaterThan(0L));
-        assertThat(client.list(ListQuery.healthyOnly()).services().stream().map(ServiceInfo::name).toList(),
+        assertThat(
+                client.list(ListQuery.healthyOnly()).services().stream()
+                        .map(ServiceInfo::name)
+                        .toList(),
                 is(List.of("model-a")));
-        assertThat(client.list(new ListQuery("stopped", null, null, null)).services().getFirst().record().timestamp(),
+        assertThat(
+                client.list(new ListQuery("stopped", null, null, null))
+                        .services()
+                        .getFirst()
+                        .record()
+                        .timestamp(),
                 is("t0"));
 
         RegistryStats stats = client.stats();
@@ -91,7 +99,8 @@ class RegistryClientTest extends RegistryTestBase {
         long index = client.list().index();
         CompletableFuture<ServiceList> blocked = CompletableFuture.supplyAsync(
                 () -> client.list(ListQuery.all().blockingAfter(index, Duration.ofSeconds(30))));
-        await().atMost(Duration.ofSeconds(10)).until(() -> registry.server().changes().waiting() == 1);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> registry.server().changes().waiting() == 1);
         client.register(Registration.running("b", "127.0.0.1", 2, Map.of()));
         ServiceList after = blocked.get(10, TimeUnit.SECONDS);
         assertThat(after.total(), is(2));
@@ -112,12 +121,14 @@ class RegistryClientTest extends RegistryTestBase {
 
     @Test
     void badRequestsCarryTheStatusAndTheServersMessage() {
-        RegistryException ex = assertThrows(RegistryException.class, () -> client().register(
-                new Registration("bad", "h", 0, "h", "u", "running", null, null)));
+        RegistryException ex = assertThrows(
+                RegistryException.class,
+                () -> client().register(new Registration("bad", "h", 0, "h", "u", "running", null, null)));
         assertThat(ex.status(), is(400));
         assertThat(ex.getMessage(), containsString("'port'"));
-        RegistryException empty = assertThrows(RegistryException.class, () -> client().register(
-                new Registration("", "h", 1, "h", "u", "running", null, null)));
+        RegistryException empty = assertThrows(
+                RegistryException.class,
+                () -> client().register(new Registration("", "h", 1, "h", "u", "running", null, null)));
         assertThat(empty.getMessage(), containsString("must not be empty"));
     }
 
@@ -132,7 +143,8 @@ class RegistryClientTest extends RegistryTestBase {
         });
         failing.start();
         try {
-            RegistryClient client = RegistryClient.create("http://127.0.0.1:" + failing.getAddress().getPort());
+            RegistryClient client = RegistryClient.create(
+                    "http://127.0.0.1:" + failing.getAddress().getPort());
             RegistryException ex = assertThrows(RegistryException.class, () -> client.heartbeat("x"));
             assertThat(ex.status(), is(503));
             assertThat(ex.getMessage(), containsString("disk full"));
@@ -149,7 +161,8 @@ class RegistryClientTest extends RegistryTestBase {
 
         try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             RegistryClient hanging = RegistryClient.builder("http://127.0.0.1:" + silent.getLocalPort())
-                    .requestTimeout(Duration.ofMillis(300)).build();
+                    .requestTimeout(Duration.ofMillis(300))
+                    .build();
             assertThrows(RegistryUnavailableException.class, () -> hanging.heartbeat("x"));
         }
     }

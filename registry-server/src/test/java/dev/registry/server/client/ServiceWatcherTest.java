@@ -1,5 +1,8 @@
 package dev.registry.server.client;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,9 +13,6 @@ import dev.registry.api.watch.WatchListener;
 import dev.registry.server.testing.ChildRegistry;
 import dev.registry.server.testing.Http;
 import dev.registry.server.testing.TestRegistry;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,9 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.is;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The watcher's local copy equals the registry's list, through bursts, kills and restarts. */
 class ServiceWatcherTest {
@@ -41,7 +40,8 @@ class ServiceWatcherTest {
             AtomicInteger removed = new AtomicInteger();
             AtomicInteger changed = new AtomicInteger();
             try (ServiceWatcher watcher = ServiceWatcher.builder(RegistryClient.create(http.base()))
-                    .listener(counting(added, changed, removed)).start()) {
+                    .listener(counting(added, changed, removed))
+                    .start()) {
                 burst(http, 10_000, 4, 300);
                 assertConverged(watcher, http);
                 assertThat(added.get() - removed.get(), is(watcher.snapshot().size()));
@@ -55,8 +55,10 @@ class ServiceWatcherTest {
         Path data = tmp.resolve("data");
         int port = ChildRegistry.freePort();
         ChildRegistry first = ChildRegistry.start(data, port, "--checks", "off");
-        try (ServiceWatcher watcher = ServiceWatcher.builder(RegistryClient.create(first.http().base()))
-                .backoff(Duration.ofMillis(50), Duration.ofMillis(500)).start()) {
+        try (ServiceWatcher watcher = ServiceWatcher.builder(
+                        RegistryClient.create(first.http().base()))
+                .backoff(Duration.ofMillis(50), Duration.ofMillis(500))
+                .start()) {
             burst(first.http(), 1_000, 2, 100);
             assertConverged(watcher, first.http());
 
@@ -79,11 +81,19 @@ class ServiceWatcherTest {
                 for (int i = 0; i < changes / writers; i++) {
                     String name = "svc-" + random.nextInt(names);
                     switch (random.nextInt(10)) {
-                        case 0, 1 -> http.post("/services", Http.registration(name, 1 + random.nextInt(60000),
-                                "{\"type\":\"openai-api\",\"models\":[\"m" + random.nextInt(3) + "\"]}"));
+                        case 0, 1 ->
+                            http.post(
+                                    "/services",
+                                    Http.registration(
+                                            name,
+                                            1 + random.nextInt(60000),
+                                            "{\"type\":\"openai-api\",\"models\":[\"m" + random.nextInt(3) + "\"]}"));
                         case 2 -> http.delete("/services/" + name);
-                        case 3 -> http.put("/services/" + name, "{\"status\":\"" + (random.nextBoolean() ? "running" : "draining")
-                                + "\",\"metadata\":{\"n\":" + i + "}}");
+                        case 3 ->
+                            http.put(
+                                    "/services/" + name,
+                                    "{\"status\":\"" + (random.nextBoolean() ? "running" : "draining")
+                                            + "\",\"metadata\":{\"n\":" + i + "}}");
                         default -> http.send("POST", "/services/" + name + "/heartbeat", null);
                     }
                 }
@@ -96,9 +106,12 @@ class ServiceWatcherTest {
 
     static void assertConverged(ServiceWatcher watcher, Http http) throws InterruptedException {
         Http.Reply list = http.get("/services");
-        long index = Long.parseLong(list.headers().firstValue("x-registry-index").orElseThrow());
-        assertThat("watcher caught up to " + index + ", at " + watcher.index(),
-                watcher.awaitIndex(index, Duration.ofSeconds(30)), is(true));
+        long index =
+                Long.parseLong(list.headers().firstValue("x-registry-index").orElseThrow());
+        assertThat(
+                "watcher caught up to " + index + ", at " + watcher.index(),
+                watcher.awaitIndex(index, Duration.ofSeconds(30)),
+                is(true));
         assertThat(watcher.snapshot(), is(records(list.json())));
     }
 

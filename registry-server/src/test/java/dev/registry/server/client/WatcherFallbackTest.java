@@ -1,12 +1,14 @@
 package dev.registry.server.client;
 
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
+
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.registry.api.ServiceRecord;
 import dev.registry.api.client.RegistryClient;
 import dev.registry.api.watch.ServiceWatcher;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -15,10 +17,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
-
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.is;
+import org.junit.jupiter.api.Test;
 
 /**
  * Against a registry without an event stream (404 on /events/stream), the watcher keeps its copy
@@ -86,8 +85,12 @@ class WatcherFallbackTest {
                 at = version;
                 String sep = "";
                 for (var e : ports.entrySet()) {
-                    body.append(sep).append("{\"name\":\"").append(e.getKey()).append("\",\"host\":\"127.0.0.1\",\"port\":")
-                            .append(e.getValue()).append(",\"hostname\":\"h\",\"url\":\"http://127.0.0.1\",\"status\":\"running\","
+                    body.append(sep)
+                            .append("{\"name\":\"")
+                            .append(e.getKey())
+                            .append("\",\"host\":\"127.0.0.1\",\"port\":")
+                            .append(e.getValue())
+                            .append(",\"hostname\":\"h\",\"url\":\"http://127.0.0.1\",\"status\":\"running\","
                                     + "\"timestamp\":\"t\",\"last_heartbeat\":1.0,\"health_status\":\"unknown\",\"metadata\":{},"
                                     + "\"is_healthy\":false}");
                     sep = ",";
@@ -118,15 +121,19 @@ class WatcherFallbackTest {
     void withoutAnEventStreamBlockingQueriesKeepTheCopyCurrent() throws Exception {
         try (ListOnlyRegistry registry = new ListOnlyRegistry()) {
             registry.put("a", 1);
-            try (ServiceWatcher watcher = ServiceWatcher.builder(RegistryClient.create(registry.base())).start()) {
-                await().atMost(Duration.ofSeconds(10)).until(() -> watcher.get("a").isPresent());
+            try (ServiceWatcher watcher = ServiceWatcher.builder(RegistryClient.create(registry.base()))
+                    .start()) {
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> watcher.get("a").isPresent());
                 await().atMost(Duration.ofSeconds(10)).until(() -> registry.blockingQueries() > 0);
                 registry.put("b", 2);
                 registry.put("a", 3);
                 registry.remove("b");
                 registry.put("c", 4);
-                await().atMost(Duration.ofSeconds(10)).until(() -> watcher.snapshot().size() == 2
-                        && watcher.get("a").map(ServiceRecord::port).orElse(0) == 3 && watcher.get("c").isPresent());
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> watcher.snapshot().size() == 2
+                                && watcher.get("a").map(ServiceRecord::port).orElse(0) == 3
+                                && watcher.get("c").isPresent());
                 assertThat(watcher.get("b").isPresent(), is(false));
             }
         }

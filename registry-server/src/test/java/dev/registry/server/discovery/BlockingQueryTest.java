@@ -1,17 +1,5 @@
 package dev.registry.server.discovery;
 
-import dev.registry.server.testing.Http;
-import dev.registry.server.testing.RegistryTestBase;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -20,6 +8,17 @@ import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
+
+import dev.registry.server.testing.Http;
+import dev.registry.server.testing.RegistryTestBase;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** ?index=N&wait=D: return when the view passes N, or at the wait. */
 class BlockingQueryTest extends RegistryTestBase {
@@ -36,7 +35,8 @@ class BlockingQueryTest extends RegistryTestBase {
                 assertThat(index(reply), greaterThan(index));
                 return at;
             });
-            await().atMost(Duration.ofSeconds(10)).until(() -> registry.server().changes().waiting() == 1);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> registry.server().changes().waiting() == 1);
             long changed = System.nanoTime();
             assertThat(http.send("POST", "/services/a/heartbeat", null).status(), is(200));
             wakeMillis.add(TimeUnit.NANOSECONDS.toMillis(woke.get(10, TimeUnit.SECONDS) - changed));
@@ -72,16 +72,24 @@ class BlockingQueryTest extends RegistryTestBase {
     void singleRecordsBlockToo() throws Exception {
         register("a");
         long index = index(http.get("/services/a"));
-        CompletableFuture<Http.Reply> reply = CompletableFuture.supplyAsync(
-                () -> http.get("/services/a?index=" + index + "&wait=30s"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> registry.server().changes().waiting() == 1);
+        CompletableFuture<Http.Reply> reply =
+                CompletableFuture.supplyAsync(() -> http.get("/services/a?index=" + index + "&wait=30s"));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> registry.server().changes().waiting() == 1);
         http.put("/services/a", "{\"port\":4242}");
         assertThat(reply.get(10, TimeUnit.SECONDS).json().get("port").asInt(), is(4242));
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {"index=-1|index", "index=abc|index", "index=1&wait=forever|wait",
-            "index=1&wait=-5s|wait", "index=1&wait=10|wait"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "index=-1|index",
+                "index=abc|index",
+                "index=1&wait=forever|wait",
+                "index=1&wait=-5s|wait",
+                "index=1&wait=10|wait"
+            })
     void badValuesAre400(String query, String parameter) {
         Http.Reply reply = http.get("/services?" + query);
         assertThat(reply.status(), is(400));

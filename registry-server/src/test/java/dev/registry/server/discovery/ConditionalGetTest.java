@@ -1,21 +1,20 @@
 package dev.registry.server.discovery;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+
 import dev.registry.server.testing.Http;
 import dev.registry.server.testing.MutableClock;
 import dev.registry.server.testing.RegistryTestBase;
 import dev.registry.server.testing.TestRegistry;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.greaterThan;
-import static org.hamcrest.Matchers.is;
-import static org.hamcrest.Matchers.not;
+import org.junit.jupiter.api.Test;
 
 /** ETags, 304s and X-Registry-Index on reads. */
 class ConditionalGetTest extends RegistryTestBase {
@@ -33,20 +32,23 @@ class ConditionalGetTest extends RegistryTestBase {
         register("b");
         Http.Reply first = http.get("/services?healthy=true");
         String etag = first.headers().firstValue("etag").orElseThrow();
-        long index = Long.parseLong(first.headers().firstValue("x-registry-index").orElseThrow());
+        long index =
+                Long.parseLong(first.headers().firstValue("x-registry-index").orElseThrow());
 
         clock.advance(Duration.ofSeconds(1));
         Http.Reply again = conditional("/services?healthy=true", etag);
         assertThat(again.status(), is(304));
         assertThat(again.body(), is(""));
         assertThat(again.headers().firstValue("etag").orElseThrow(), is(etag));
-        assertThat(http.get("/services?healthy=true").headers().firstValue("etag").orElseThrow(), is(etag));
+        assertThat(
+                http.get("/services?healthy=true").headers().firstValue("etag").orElseThrow(), is(etag));
 
         http.send("POST", "/services/a/heartbeat", null);
         Http.Reply changed = conditional("/services?healthy=true", etag);
         assertThat(changed.status(), is(200));
         assertThat(changed.headers().firstValue("etag").orElseThrow(), not(etag));
-        assertThat(Long.parseLong(changed.headers().firstValue("x-registry-index").orElseThrow()), greaterThan(index));
+        assertThat(
+                Long.parseLong(changed.headers().firstValue("x-registry-index").orElseThrow()), greaterThan(index));
         assertThat(changed.json().get("total").asInt(), is(2));
     }
 
@@ -65,7 +67,8 @@ class ConditionalGetTest extends RegistryTestBase {
     @Test
     void healthTurningWithTimeIsNeverServedFromAStaleEncoding() {
         register("a");
-        String etag = http.get("/services?healthy=true").headers().firstValue("etag").orElseThrow();
+        String etag =
+                http.get("/services?healthy=true").headers().firstValue("etag").orElseThrow();
         clock.advance(Duration.ofSeconds(121));
         Http.Reply later = conditional("/services?healthy=true", etag);
         assertThat(later.status(), is(200));
@@ -94,6 +97,8 @@ class ConditionalGetTest extends RegistryTestBase {
     }
 
     private Http.Reply conditional(String path, String etag) {
-        return http.send(HttpRequest.newBuilder(URI.create(http.base() + path)).header("If-None-Match", etag).GET());
+        return http.send(HttpRequest.newBuilder(URI.create(http.base() + path))
+                .header("If-None-Match", etag)
+                .GET());
     }
 }

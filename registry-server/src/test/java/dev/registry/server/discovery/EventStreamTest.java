@@ -1,19 +1,18 @@
 package dev.registry.server.discovery;
 
-import dev.registry.events.log.LoggedEvent;
-import dev.registry.server.testing.Http;
-import dev.registry.server.testing.RegistryTestBase;
-import dev.registry.server.testing.SseClient;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
+
+import dev.registry.events.log.LoggedEvent;
+import dev.registry.server.testing.Http;
+import dev.registry.server.testing.RegistryTestBase;
+import dev.registry.server.testing.SseClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /** GET /events/stream: every event exactly once, in order, across disconnects and restarts. */
 class EventStreamTest extends RegistryTestBase {
@@ -40,9 +39,11 @@ class EventStreamTest extends RegistryTestBase {
         for (int i = 0; i < 100; i++) {
             http.delete("/services/svc-" + i % 60);
         }
-        List<Long> logIndexes = registry.logEvents().stream().map(LoggedEvent::index).toList();
+        List<Long> logIndexes =
+                registry.logEvents().stream().map(LoggedEvent::index).toList();
         try (SseClient resumed = SseClient.connect(http.base(), "/events/stream", seen.getLast())) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> seen.size() + resumed.events().size() >= logIndexes.size());
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> seen.size() + resumed.events().size() >= logIndexes.size());
             seen.addAll(resumed.ids());
         }
         assertThat(seen, is(logIndexes));
@@ -52,7 +53,8 @@ class EventStreamTest extends RegistryTestBase {
     void withoutAPositionTheStreamStartsAtTheEndAndFollows() {
         register("old");
         try (SseClient live = SseClient.connect(http.base(), "/events/stream", null)) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> registry.server().changes().waiting() >= 1);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> registry.server().changes().waiting() >= 1);
             register("new");
             await().atMost(Duration.ofSeconds(10)).until(() -> live.events().size() == 1);
             SseClient.Event e = live.events().getFirst();
@@ -97,8 +99,10 @@ class EventStreamTest extends RegistryTestBase {
         Http.Reply reply = http.get("/events/stream?from=abc");
         assertThat(reply.status(), is(400));
         assertThat(reply.json().get("error").asText(), containsString("'from'"));
-        Http.Reply header = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(http.base() + "/events/stream"))
-                .header("Last-Event-ID", "nope").GET());
+        Http.Reply header =
+                http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(http.base() + "/events/stream"))
+                        .header("Last-Event-ID", "nope")
+                        .GET());
         assertThat(header.status(), is(400));
     }
 }

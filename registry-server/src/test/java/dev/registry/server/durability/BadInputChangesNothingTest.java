@@ -1,17 +1,16 @@
 package dev.registry.server.durability;
 
-import dev.registry.server.testing.Http;
-import dev.registry.server.testing.RegistryTestBase;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-import java.util.Map;
-
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThan;
+
+import dev.registry.server.testing.Http;
+import dev.registry.server.testing.RegistryTestBase;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /** Every kind of bad write gets a 4xx JSON error, and neither the log nor the view changes. */
 class BadInputChangesNothingTest extends RegistryTestBase {
@@ -33,7 +32,9 @@ class BadInputChangesNothingTest extends RegistryTestBase {
                 Map.entry("POST /services", Http.registration("", 1, null)),
                 Map.entry("POST /services", Http.registration("n".repeat(300), 1, null)),
                 Map.entry("POST /services", Http.registration("x", 1, "null")),
-                Map.entry("POST /services", Http.registration("x", 1, "{\"deep\":" + "[".repeat(200) + "]".repeat(200) + "}")),
+                Map.entry(
+                        "POST /services",
+                        Http.registration("x", 1, "{\"deep\":" + "[".repeat(200) + "]".repeat(200) + "}")),
                 Map.entry("POST /services", Http.registration("x", 1, "{\"blob\":\"" + "y".repeat(1_100_000) + "\"}")),
                 Map.entry("PUT /services/existing", "{broken"),
                 Map.entry("PUT /services/existing", "{\"port\":\"80\"}"),
@@ -47,7 +48,9 @@ class BadInputChangesNothingTest extends RegistryTestBase {
         for (var request : requests) {
             String[] line = request.getKey().split(" ");
             Http.Reply reply = http.send(line[0], line[1], request.getValue().isEmpty() ? null : request.getValue());
-            assertThat(request.getKey() + " " + abbreviate(request.getValue()), reply.status(),
+            assertThat(
+                    request.getKey() + " " + abbreviate(request.getValue()),
+                    reply.status(),
                     allOf(greaterThanOrEqualTo(400), lessThan(500)));
             assertThat(reply.json().has("error"), is(true));
         }

@@ -1,12 +1,14 @@
 package dev.registry.server.durability;
 
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.is;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.registry.server.testing.ChildRegistry;
 import dev.registry.server.testing.Http;
 import dev.registry.server.testing.TestRegistry;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -16,11 +18,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.greaterThanOrEqualTo;
-import static org.hamcrest.Matchers.is;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * 200 clients heartbeat and re-register while the server in a child JVM is killed with SIGKILL and
@@ -87,7 +86,9 @@ class ChaosTest {
             for (Client c : clients) {
                 JsonNode record = check.http().get("/services/" + c.name).json();
                 assertThat(c.name, record.get("port").asInt(), greaterThanOrEqualTo(c.ackedPort.get()));
-                assertThat(c.name, Math.round(record.get("last_heartbeat").asDouble() * 1e6),
+                assertThat(
+                        c.name,
+                        Math.round(record.get("last_heartbeat").asDouble() * 1e6),
                         greaterThanOrEqualTo(c.ackedBeatMicros.get() - 1));
             }
             assertThat(check.http().get("/services").json().get("total").asInt(), is(CLIENTS));
@@ -102,7 +103,9 @@ class ChaosTest {
             try {
                 if (!registered || nextPort % 50 == 0) {
                     int p = nextPort++;
-                    if (http.post("/services", Http.registration(c.name, p, null)).status() == 201) {
+                    if (http.post("/services", Http.registration(c.name, p, null))
+                                    .status()
+                            == 201) {
                         c.ackedPort.set(p);
                         registered = true;
                         ack(c, totalAcks);
@@ -114,7 +117,8 @@ class ChaosTest {
                 if (beat.status() == 404) {
                     registered = false;
                 } else if (beat.status() == 200) {
-                    OffsetDateTime t = OffsetDateTime.parse(beat.json().get("timestamp").asText());
+                    OffsetDateTime t =
+                            OffsetDateTime.parse(beat.json().get("timestamp").asText());
                     c.ackedBeatMicros.accumulateAndGet(t.toEpochSecond() * 1_000_000 + t.getNano() / 1_000, Math::max);
                     ack(c, totalAcks);
                 }

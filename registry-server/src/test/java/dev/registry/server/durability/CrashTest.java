@@ -1,12 +1,14 @@
 package dev.registry.server.durability;
 
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.is;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.registry.server.testing.ChildRegistry;
 import dev.registry.server.testing.Http;
 import dev.registry.server.testing.TestRegistry;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -16,11 +18,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.greaterThanOrEqualTo;
-import static org.hamcrest.Matchers.is;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Kill -9 a server in a child JVM while clients write to it, twice, then restart: every write
@@ -88,14 +87,19 @@ class CrashTest {
                     for (int i = 0; !stop.get(); i++) {
                         String name = "r" + round + "-w" + writer + "-" + i;
                         int port = 1000 + i % 60000;
-                        if (http.post("/services", Http.registration(name, port, "{\"i\":" + i + "}")).status() == 201) {
+                        if (http.post("/services", Http.registration(name, port, "{\"i\":" + i + "}"))
+                                        .status()
+                                == 201) {
                             ackedPorts.put(name, port);
                             acks.incrementAndGet();
                         }
                         String earlier = "r" + round + "-w" + writer + "-" + (i / 2);
                         Http.Reply beat = http.send("POST", "/services/" + earlier + "/heartbeat", null);
                         if (beat.status() == 200) {
-                            ackedHeartbeats.merge(earlier, epochSeconds(beat.json().get("timestamp").asText()), Math::max);
+                            ackedHeartbeats.merge(
+                                    earlier,
+                                    epochSeconds(beat.json().get("timestamp").asText()),
+                                    Math::max);
                         }
                         if (i % 10 == 9) {
                             String gone = "r" + round + "-w" + writer + "-" + (i - 5);

@@ -1,19 +1,18 @@
 package dev.registry.server.durability;
 
-import dev.registry.server.testing.Http;
-import dev.registry.server.testing.RegistryTestBase;
-import dev.registry.server.testing.TestRegistry;
-import org.junit.jupiter.api.Test;
-
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Clock;
-import java.util.concurrent.atomic.AtomicLong;
-
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
+
+import dev.registry.server.testing.Http;
+import dev.registry.server.testing.RegistryTestBase;
+import dev.registry.server.testing.TestRegistry;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
 
 /** A disk running full: writes get a 503 naming the cause, reads go on, writes resume with space. */
 class DiskFullTest extends RegistryTestBase {
@@ -32,7 +31,8 @@ class DiskFullTest extends RegistryTestBase {
         freeBytes.set(10L << 20);
         // free space is looked up at most once a second: the drop shows within that
         await().atMost(Duration.ofSeconds(5))
-                .until(() -> http.send("POST", "/services/before/heartbeat", null).status() == 503);
+                .until(() ->
+                        http.send("POST", "/services/before/heartbeat", null).status() == 503);
         int events = logSize();
 
         Http.Reply refused = http.post("/services", Http.registration("during", 1, null));

@@ -1,11 +1,13 @@
 package dev.registry.server.durability;
 
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThan;
+
 import dev.registry.server.testing.ChildRegistry;
 import dev.registry.server.testing.Http;
 import dev.registry.server.testing.TestRegistry;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,11 +17,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.is;
-import static org.hamcrest.Matchers.lessThan;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * SIGTERM while clients write and a blocking query waits: the server stops promptly, answers
@@ -44,7 +43,9 @@ class GracefulShutdownTest {
                 for (int i = 0; !stop.get(); i++) {
                     try {
                         String name = "w" + writer + "-" + i;
-                        if (http.post("/services", Http.registration(name, 1, null)).status() == 201) {
+                        if (http.post("/services", Http.registration(name, 1, null))
+                                        .status()
+                                == 201) {
                             acked.add(name);
                         }
                     } catch (RuntimeException gone) {

@@ -1,13 +1,12 @@
 package dev.registry.server.durability;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.registry.server.testing.Http;
 import dev.registry.server.testing.MutableClock;
 import dev.registry.server.testing.TestRegistry;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,9 +15,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.LongStream;
-
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.is;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Random sequences of API calls against the server and against a model of the contract written
@@ -30,8 +29,7 @@ class ModelPropertyTest {
     Path tmp;
 
     /** The contract's state, as simply as it can be said: name to (port, status, metadata, last heartbeat). */
-    private record Model(int port, String status, String metadata, double lastHeartbeat) {
-    }
+    private record Model(int port, String status, String metadata, double lastHeartbeat) {}
 
     static LongStream seeds() {
         return LongStream.range(1, 21);
@@ -81,7 +79,11 @@ class ModelPropertyTest {
                         assertThat(http.delete("/services/" + name).status(), is(current == null ? 404 : 200));
                         model.remove(name);
                     }
-                    case 4 -> assertThat(http.post("/services", "{\"name\":\"" + name + "\",\"port\":\"bad\"}").status(), is(400));
+                    case 4 ->
+                        assertThat(
+                                http.post("/services", "{\"name\":\"" + name + "\",\"port\":\"bad\"}")
+                                        .status(),
+                                is(400));
                     default -> {
                         Http.Reply r = http.get("/services/" + name);
                         assertThat(r.status(), is(current == null ? 404 : 200));

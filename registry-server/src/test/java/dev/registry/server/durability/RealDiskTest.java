@@ -1,13 +1,16 @@
 package dev.registry.server.durability;
 
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import dev.registry.server.testing.Http;
 import dev.registry.server.testing.Mounts;
 import dev.registry.server.testing.TestRegistry;
 import dev.registry.server.write.DiskGuard;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -16,13 +19,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
-
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.is;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The disk cases on real file systems: a small tmpfs that fills up, and a read-only mount. */
 class RealDiskTest {
@@ -44,10 +43,13 @@ class RealDiskTest {
         Path data = mount.resolve("data");
         Path filler = mount.resolve("filler");
         try {
-            try (TestRegistry registry = new TestRegistry(data, s -> s.withMinFreeSpace(48 * MIB), Clock.systemUTC(),
-                    DiskGuard.usableSpaceOf(mount))) {
+            try (TestRegistry registry = new TestRegistry(
+                    data, s -> s.withMinFreeSpace(48 * MIB), Clock.systemUTC(), DiskGuard.usableSpaceOf(mount))) {
                 Http http = registry.http();
-                assertThat(http.post("/services", Http.registration("before", 1, null)).status(), is(201));
+                assertThat(
+                        http.post("/services", Http.registration("before", 1, null))
+                                .status(),
+                        is(201));
 
                 fill(filler, Files.getFileStore(mount).getUsableSpace() - 24 * MIB);
                 await().atMost(Duration.ofSeconds(5))
@@ -62,7 +64,9 @@ class RealDiskTest {
 
                 Files.delete(filler);
                 await().atMost(Duration.ofSeconds(5))
-                        .until(() -> http.post("/services", Http.registration("after", 1, null)).status() == 201);
+                        .until(() -> http.post("/services", Http.registration("after", 1, null))
+                                        .status()
+                                == 201);
             }
             try (TestRegistry again = new TestRegistry(data)) {
                 assertThat(again.http().get("/services/before").status(), is(200));
@@ -83,10 +87,13 @@ class RealDiskTest {
         String pad = "{\"pad\": \"" + "x".repeat(4000) + "\"}";
         try {
             // no --min-free-space guard: the log's memory-mapped file meets the full disk itself
-            try (TestRegistry registry = new TestRegistry(data, s -> s.withMinFreeSpace(0), Clock.systemUTC(),
-                    DiskGuard.usableSpaceOf(mount))) {
+            try (TestRegistry registry = new TestRegistry(
+                    data, s -> s.withMinFreeSpace(0), Clock.systemUTC(), DiskGuard.usableSpaceOf(mount))) {
                 Http http = registry.http();
-                assertThat(http.post("/services", Http.registration("before", 1, pad)).status(), is(201));
+                assertThat(
+                        http.post("/services", Http.registration("before", 1, pad))
+                                .status(),
+                        is(201));
                 fill(filler, 200 * MIB); // stops at the end of the file system
                 int events = registry.logEvents().size();
                 Http.Reply refused = null;
@@ -97,12 +104,18 @@ class RealDiskTest {
                 }
                 assertThat("no write was refused", refused != null, is(true));
                 assertThat(refused.json().get("error").asText(), containsString("is the disk full?"));
-                assertThat(http.post("/services", Http.registration("again", 1, pad)).status(), is(503));
+                assertThat(
+                        http.post("/services", Http.registration("again", 1, pad))
+                                .status(),
+                        is(503));
                 assertThat(http.get("/services/before").status(), is(200));
                 assertThat(registry.logEvents().size(), is(events)); // nothing half-written counts
 
                 Files.delete(filler);
-                assertThat(http.post("/services", Http.registration("after", 1, pad)).status(), is(201));
+                assertThat(
+                        http.post("/services", Http.registration("after", 1, pad))
+                                .status(),
+                        is(201));
             }
             try (TestRegistry again = new TestRegistry(data)) { // every event decodes: the start replays them all
                 assertThat(again.http().get("/services/before").status(), is(200));
@@ -128,7 +141,8 @@ class RealDiskTest {
         try (TestRegistry registry = new TestRegistry(readOnly)) {
             Http http = registry.http();
             assertThat(http.get("/services").json().get("total").asInt(), is(2));
-            assertThat(http.get("/services/a").json().get("metadata").get("model").asText(), is("m1"));
+            assertThat(
+                    http.get("/services/a").json().get("metadata").get("model").asText(), is("m1"));
             assertThat(http.get("/services/a/history").json().get("history").size(), is(2));
             Http.Reply refused = http.post("/services", Http.registration("c", 3, null));
             assertThat(refused.status(), is(503));
@@ -141,7 +155,11 @@ class RealDiskTest {
         }
         // and the directory, writable again, takes writes as before
         try (TestRegistry registry = new TestRegistry(data)) {
-            assertThat(registry.http().post("/services", Http.registration("c", 3, null)).status(), is(201));
+            assertThat(
+                    registry.http()
+                            .post("/services", Http.registration("c", 3, null))
+                            .status(),
+                    is(201));
         }
     }
 

@@ -1,5 +1,10 @@
 package dev.registry.server.health;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.is;
+
 import dev.registry.events.event.HealthChecked;
 import dev.registry.events.log.LoggedEvent;
 import dev.registry.server.config.RegistrySettings;
@@ -7,8 +12,6 @@ import dev.registry.server.testing.FakeService;
 import dev.registry.server.testing.Http;
 import dev.registry.server.testing.RegistryTestBase;
 import dev.registry.server.testing.TestRegistry;
-import org.junit.jupiter.api.Test;
-
 import java.net.ConnectException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
@@ -18,19 +21,17 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.contains;
-import static org.hamcrest.Matchers.empty;
-import static org.hamcrest.Matchers.is;
+import org.junit.jupiter.api.Test;
 
 /** Rounds of active checks against real local HTTP endpoints. */
 class ActiveCheckTest extends RegistryTestBase {
 
     @Override
     protected TestRegistry newRegistry(Path dir) {
-        return new TestRegistry(dir, s -> s.withChecks(false, RegistrySettings.DEFAULT_CHECK_INTERVAL,
-                Duration.ofMillis(500)), java.time.Clock.systemUTC());
+        return new TestRegistry(
+                dir,
+                s -> s.withChecks(false, RegistrySettings.DEFAULT_CHECK_INTERVAL, Duration.ofMillis(500)),
+                java.time.Clock.systemUTC());
     }
 
     @Test
@@ -113,8 +114,12 @@ class ActiveCheckTest extends RegistryTestBase {
             round();
             service.answer(200);
             round();
-            assertThat(checks(), contains("svc unknown->healthy HTTP 200 check",
-                    "svc healthy->unhealthy HTTP 503 check", "svc unhealthy->healthy HTTP 200 check"));
+            assertThat(
+                    checks(),
+                    contains(
+                            "svc unknown->healthy HTTP 200 check",
+                            "svc healthy->unhealthy HTTP 503 check",
+                            "svc unhealthy->healthy HTTP 200 check"));
         }
     }
 
@@ -140,7 +145,13 @@ class ActiveCheckTest extends RegistryTestBase {
         assertThat(Probe.describe(new CompletionException(new ConnectException())), is("refused"));
         assertThat(Probe.describe(new HttpConnectTimeoutException("slow")), is("timeout"));
         assertThat(Probe.describe(new HttpTimeoutException("slow")), is("timeout"));
-        assertThat(Probe.describe(new ConnectException("x") {{ initCause(new UnresolvedAddressException()); }}), is("dns"));
+        assertThat(
+                Probe.describe(new ConnectException("x") {
+                    {
+                        initCause(new UnresolvedAddressException());
+                    }
+                }),
+                is("dns"));
         assertThat(Probe.describe(new java.io.IOException("reset")), is("error: IOException"));
     }
 
@@ -159,8 +170,10 @@ class ActiveCheckTest extends RegistryTestBase {
 
     /** The health-checked events in the log, as "name old->new detail cause". */
     private List<String> checks() {
-        return registry.logEvents().stream().map(LoggedEvent::event)
-                .filter(e -> e instanceof HealthChecked).map(e -> (HealthChecked) e)
+        return registry.logEvents().stream()
+                .map(LoggedEvent::event)
+                .filter(e -> e instanceof HealthChecked)
+                .map(e -> (HealthChecked) e)
                 .map(e -> e.name() + " " + e.oldStatus() + "->" + e.newStatus() + " " + e.detail() + " " + e.cause())
                 .toList();
     }

@@ -1,11 +1,12 @@
 package dev.registry.server.health;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThan;
+
 import dev.registry.server.config.RegistrySettings;
 import dev.registry.server.testing.Http;
 import dev.registry.server.testing.TestRegistry;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -17,10 +18,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.is;
-import static org.hamcrest.Matchers.lessThan;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A round over 1,000 services whose endpoints all accept and never answer finishes in about one
@@ -36,12 +35,14 @@ class HangingChecksTest {
     @Test
     void thousandHangingEndpointsTakeAboutOneTimeout() throws Exception {
         try (Tarpit tarpit = new Tarpit();
-             TestRegistry registry = new TestRegistry(dataDir,
-                     s -> s.withChecks(false, RegistrySettings.DEFAULT_CHECK_INTERVAL, TIMEOUT), Clock.systemUTC())) {
+                TestRegistry registry = new TestRegistry(
+                        dataDir,
+                        s -> s.withChecks(false, RegistrySettings.DEFAULT_CHECK_INTERVAL, TIMEOUT),
+                        Clock.systemUTC())) {
             Http http = registry.http();
             for (int i = 0; i < 1000; i++) {
-                String body = Http.registration("hang-" + i, 1, null).replace("http://127.0.0.1:1",
-                        "http://127.0.0.1:" + tarpit.port());
+                String body = Http.registration("hang-" + i, 1, null)
+                        .replace("http://127.0.0.1:1", "http://127.0.0.1:" + tarpit.port());
                 assertThat(http.post("/services", body).status(), is(201));
             }
 
@@ -61,7 +62,8 @@ class HangingChecksTest {
             System.out.println("round over 1000 hanging endpoints took " + elapsedMs + " ms");
             assertThat(elapsedMs, lessThan(2 * TIMEOUT.toMillis()));
             assertThat(answeredDuringRound > 0, is(true));
-            assertThat(http.get("/services/hang-999").json().get("health_status").asText(), is("unhealthy"));
+            assertThat(
+                    http.get("/services/hang-999").json().get("health_status").asText(), is("unhealthy"));
             assertThat(http.get("/stats").json().get("total_services").asInt(), is(1000));
         }
     }

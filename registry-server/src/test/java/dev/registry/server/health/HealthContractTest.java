@@ -1,22 +1,21 @@
 package dev.registry.server.health;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.closeTo;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.registry.server.testing.FakeService;
 import dev.registry.server.testing.Http;
 import dev.registry.server.testing.MutableClock;
 import dev.registry.server.testing.RegistryTestBase;
 import dev.registry.server.testing.TestRegistry;
-import org.junit.jupiter.api.Test;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.closeTo;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.is;
+import org.junit.jupiter.api.Test;
 
 /** GET /health, GET /services/{name}/health, and is_healthy against the TTL on a hand-moved clock. */
 class HealthContractTest extends RegistryTestBase {
@@ -74,17 +73,24 @@ class HealthContractTest extends RegistryTestBase {
             assertThat(body.get("service").asText(), is("svc"));
             assertThat(body.get("health_status").asText(), is("healthy"));
             assertThat(body.get("is_healthy").asBoolean(), is(true));
-            assertThat(body.get("last_heartbeat").asDouble(),
+            assertThat(
+                    body.get("last_heartbeat").asDouble(),
                     closeTo(Instant.parse("2026-05-01T12:00:01.5Z").getEpochSecond() + 0.5, 1e-6));
             assertThat(body.get("timestamp").asText(), is("2026-05-01T12:00:01.500000+00:00"));
             assertThat(body.size(), is(5));
             assertThat(service.requests(), is(1));
-            List<String> lastTwo = registry.logEvents().stream().skip(logSize() - 2)
-                    .map(e -> e.event().toString()).toList();
-            assertThat(lastTwo.get(0), containsString("HealthChecked[time=2026-05-01T12:00:01.500Z, name=svc, "
-                    + "oldStatus=unknown, newStatus=healthy, detail=HTTP 200, cause=probe"));
-            assertThat(lastTwo.get(1), containsString("HeartbeatReceived[time=2026-05-01T12:00:01.500Z, name=svc, "
-                    + "status=null, cause=probe]"));
+            List<String> lastTwo = registry.logEvents().stream()
+                    .skip(logSize() - 2)
+                    .map(e -> e.event().toString())
+                    .toList();
+            assertThat(
+                    lastTwo.get(0),
+                    containsString("HealthChecked[time=2026-05-01T12:00:01.500Z, name=svc, "
+                            + "oldStatus=unknown, newStatus=healthy, detail=HTTP 200, cause=probe"));
+            assertThat(
+                    lastTwo.get(1),
+                    containsString("HeartbeatReceived[time=2026-05-01T12:00:01.500Z, name=svc, "
+                            + "status=null, cause=probe]"));
         }
     }
 
@@ -97,7 +103,9 @@ class HealthContractTest extends RegistryTestBase {
         JsonNode body = http.get("/services/svc/health").json();
 
         assertThat(body.get("health_status").asText(), is("unhealthy"));
-        assertThat(body.get("last_heartbeat").asDouble(), is(registered.get("last_heartbeat").asDouble()));
+        assertThat(
+                body.get("last_heartbeat").asDouble(),
+                is(registered.get("last_heartbeat").asDouble()));
         assertThat(body.get("is_healthy").asBoolean(), is(true));
     }
 

@@ -1,5 +1,8 @@
 package dev.registry.server.http;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
+
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,22 +12,27 @@ import dev.registry.api.ServiceRecord;
 import dev.registry.events.event.ServiceChanges;
 import dev.registry.events.event.ServiceUpdated;
 import dev.registry.events.log.EventCodec;
-import org.junit.jupiter.api.Test;
-
 import java.io.StringWriter;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.is;
+import org.junit.jupiter.api.Test;
 
 /** Everything that writes a record's fields writes the one list in {@link RecordFields}, in its order. */
 class RecordFieldsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final ServiceRecord RECORD = new ServiceRecord("a", "h", 1, "x", "u", "running", "t", 1.5,
-            ServiceRecord.HEALTH_UNKNOWN, JsonNodeFactory.instance.objectNode().put("k", "v"));
+    private static final ServiceRecord RECORD = new ServiceRecord(
+            "a",
+            "h",
+            1,
+            "x",
+            "u",
+            "running",
+            "t",
+            1.5,
+            ServiceRecord.HEALTH_UNKNOWN,
+            JsonNodeFactory.instance.objectNode().put("k", "v"));
 
     private static List<String> fieldNames(JsonNode node) {
         List<String> names = new ArrayList<>();
@@ -55,8 +63,7 @@ class RecordFieldsTest {
     @Test
     void anUpdatedEventListsTheChangeableFields() {
         EventCodec codec = new EventCodec();
-        ServiceChanges all = new ServiceChanges("h2", 2, "x2", "u2", "stopping",
-                JsonNodeFactory.instance.objectNode());
+        ServiceChanges all = new ServiceChanges("h2", 2, "x2", "u2", "stopping", JsonNodeFactory.instance.objectNode());
         JsonNode described = codec.describe(0, codec.encode(new ServiceUpdated(Instant.EPOCH, "a", all)));
 
         assertThat(fieldNames(described.get("changes")), is(RecordFields.CHANGEABLE));

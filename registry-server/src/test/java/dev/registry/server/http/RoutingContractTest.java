@@ -1,28 +1,36 @@
 package dev.registry.server.http;
 
-import dev.registry.server.testing.BeforeTheLog;
-import dev.registry.server.testing.Http;
-import dev.registry.server.testing.RegistryTestBase;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-
-import java.io.ByteArrayInputStream;
-import java.net.URI;
-import java.net.http.HttpRequest;
-
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.startsWith;
+
+import dev.registry.server.testing.BeforeTheLog;
+import dev.registry.server.testing.Http;
+import dev.registry.server.testing.RegistryTestBase;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Unknown paths, wrong methods and oversized bodies: JSON errors with the right codes. */
 class RoutingContractTest extends RegistryTestBase {
 
     @BeforeTheLog
     @ParameterizedTest
-    @CsvSource({"GET,/", "GET,/nope", "GET,/services/a/b/c", "POST,/service", "GET,/healthz",
-            "GET,/services/x/unknown", "GET,/services/", "GET,/health/", "DELETE,/nothing/here"})
+    @CsvSource({
+        "GET,/",
+        "GET,/nope",
+        "GET,/services/a/b/c",
+        "POST,/service",
+        "GET,/healthz",
+        "GET,/services/x/unknown",
+        "GET,/services/",
+        "GET,/health/",
+        "DELETE,/nothing/here"
+    })
     void unknownPathsAre404Json(String method, String path) {
         Http.Reply reply = http.send(method, path, null);
         assertThat(reply.status(), is(404));
@@ -32,8 +40,15 @@ class RoutingContractTest extends RegistryTestBase {
 
     @BeforeTheLog
     @ParameterizedTest
-    @CsvSource({"DELETE,/health,GET", "POST,/stats,GET", "PATCH,/services,'GET, POST'", "DELETE,/services,'GET, POST'",
-            "POST,/services/x,'GET, PUT, DELETE'", "GET,/services/x/heartbeat,POST", "PUT,/services/x/health,GET"})
+    @CsvSource({
+        "DELETE,/health,GET",
+        "POST,/stats,GET",
+        "PATCH,/services,'GET, POST'",
+        "DELETE,/services,'GET, POST'",
+        "POST,/services/x,'GET, PUT, DELETE'",
+        "GET,/services/x/heartbeat,POST",
+        "PUT,/services/x/health,GET"
+    })
     void wrongMethodsAre405JsonWithAllow(String method, String path, String allow) {
         Http.Reply reply = http.send(method, path, method.equals("DELETE") || method.equals("GET") ? null : "{}");
         assertThat(reply.status(), is(405));
@@ -57,7 +72,8 @@ class RoutingContractTest extends RegistryTestBase {
 
     @Test
     void chunkedBodyOverTheLimitIs413Too() {
-        byte[] huge = Http.registration("big", 1, "{\"blob\":\"" + "x".repeat(2 << 20) + "\"}").getBytes();
+        byte[] huge = Http.registration("big", 1, "{\"blob\":\"" + "x".repeat(2 << 20) + "\"}")
+                .getBytes();
         Http.Reply reply = http.send(HttpRequest.newBuilder(URI.create(http.base() + "/services"))
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(huge))));
         assertThat(reply.status(), is(413));

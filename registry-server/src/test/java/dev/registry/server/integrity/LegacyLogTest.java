@@ -1,24 +1,23 @@
 package dev.registry.server.integrity;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import dev.registry.events.log.FileChecksum;
 import dev.registry.server.RegistryServer;
 import dev.registry.server.testing.ChildRegistry;
 import dev.registry.server.testing.LegacyLog;
 import dev.registry.server.testing.TestRegistry;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.TreeMap;
-
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.is;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A log written before events carried checksums is refused, naming the conversion; nothing is changed. */
 class LegacyLogTest {
@@ -31,12 +30,15 @@ class LegacyLogTest {
         Path old = LegacyLog.writeSample(tmp);
         Map<String, Long> before = checksums(old);
 
-        IllegalStateException refused = assertThrows(IllegalStateException.class,
+        IllegalStateException refused = assertThrows(
+                IllegalStateException.class,
                 () -> RegistryServer.start(TestRegistry.testDefaults(old), Clock.systemUTC()));
         assertThat(refused.getMessage(), containsString("written before events carried checksums"));
-        assertThat(refused.getMessage(), containsString("registry-tools convert-log --data-dir " + old.toAbsolutePath()));
+        assertThat(
+                refused.getMessage(), containsString("registry-tools convert-log --data-dir " + old.toAbsolutePath()));
         // --repair would throw every event away as damaged: it refuses too
-        IllegalStateException repair = assertThrows(IllegalStateException.class,
+        IllegalStateException repair = assertThrows(
+                IllegalStateException.class,
                 () -> RegistryServer.start(TestRegistry.testDefaults(old).withRepair(true), Clock.systemUTC()));
         assertThat(repair.getMessage(), containsString("registry-tools convert-log"));
 
@@ -51,7 +53,9 @@ class LegacyLogTest {
         Map<String, Long> sums = new TreeMap<>();
         try (var files = Files.list(dir)) {
             // the lock file is the server's, not the log's
-            for (Path f : files.filter(Files::isRegularFile).filter(f -> !f.endsWith("registry.lock")).toList()) {
+            for (Path f : files.filter(Files::isRegularFile)
+                    .filter(f -> !f.endsWith("registry.lock"))
+                    .toList()) {
                 sums.put(f.getFileName().toString(), FileChecksum.of(f));
             }
         }

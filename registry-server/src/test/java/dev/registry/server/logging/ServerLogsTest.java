@@ -1,15 +1,18 @@
 package dev.registry.server.logging;
 
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.startsWith;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.registry.server.testing.Http;
 import dev.registry.server.testing.MutableClock;
 import dev.registry.server.testing.TestRegistry;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,14 +21,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
-
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.contains;
-import static org.hamcrest.Matchers.greaterThan;
-import static org.hamcrest.Matchers.hasSize;
-import static org.hamcrest.Matchers.is;
-import static org.hamcrest.Matchers.startsWith;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The access log (one line per request, with --access-log) and the lifecycle log (one line per
@@ -52,8 +51,14 @@ class ServerLogsTest {
     void start() {
         accessLogger.addHandler(accessHandler);
         lifecycleLogger.addHandler(lifecycleHandler);
-        registry = new TestRegistry(dataDir, s -> s.toBuilder().accessLog(true)
-                .heartbeatTtl(Duration.ofSeconds(60)).staleAfter(Duration.ofSeconds(120)).build(), clock);
+        registry = new TestRegistry(
+                dataDir,
+                s -> s.toBuilder()
+                        .accessLog(true)
+                        .heartbeatTtl(Duration.ofSeconds(60))
+                        .staleAfter(Duration.ofSeconds(120))
+                        .build(),
+                clock);
         http = registry.http();
     }
 
@@ -77,8 +82,8 @@ class ServerLogsTest {
         assertThat(post.get("path").asText(), is("/services"));
         assertThat(post.get("status").asInt(), is(201));
         // the bytes of the reply on the wire: its head and its body
-        assertThat(post.get("bytes").asLong(),
-                greaterThan((long) created.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length));
+        assertThat(post.get("bytes").asLong(), greaterThan((long)
+                created.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length));
         assertThat(post.get("duration_ms").asDouble(), greaterThan(0.0));
         assertThat(post.get("message").asText(), startsWith("POST /services 201 "));
         JsonNode miss = json(access.get(1));
@@ -99,16 +104,21 @@ class ServerLogsTest {
         assertThat(http.post("/services", Http.registration("b", 8002, null)).status(), is(201));
         assertThat(http.delete("/services/b").status(), is(200));
 
-        List<String> lines = lifecycle.stream().map(r -> json(r).get("message").asText()).toList();
-        assertThat(lines, contains(
-                "a registered (cause client) url=http://127.0.0.1:8000 status=running replaced=false",
-                "a updated (cause client)",
-                "a expired (cause ttl) last_heartbeat=" + json(lifecycle.get(2)).get("last_heartbeat").asText(),
-                "a health changed (cause client) from=expired to=alive",
-                "a expired (cause ttl) last_heartbeat=" + json(lifecycle.get(4)).get("last_heartbeat").asText(),
-                "a evicted (cause stale) age_seconds=121.0",
-                "b registered (cause client) url=http://127.0.0.1:8002 status=running replaced=false",
-                "b deregistered (cause client)"));
+        List<String> lines =
+                lifecycle.stream().map(r -> json(r).get("message").asText()).toList();
+        assertThat(
+                lines,
+                contains(
+                        "a registered (cause client) url=http://127.0.0.1:8000 status=running replaced=false",
+                        "a updated (cause client)",
+                        "a expired (cause ttl) last_heartbeat="
+                                + json(lifecycle.get(2)).get("last_heartbeat").asText(),
+                        "a health changed (cause client) from=expired to=alive",
+                        "a expired (cause ttl) last_heartbeat="
+                                + json(lifecycle.get(4)).get("last_heartbeat").asText(),
+                        "a evicted (cause stale) age_seconds=121.0",
+                        "b registered (cause client) url=http://127.0.0.1:8002 status=running replaced=false",
+                        "b deregistered (cause client)"));
         JsonNode evicted = json(lifecycle.get(5));
         assertThat(evicted.get("event").asText(), is("evicted"));
         assertThat(evicted.get("service").asText(), is("a"));
@@ -139,12 +149,10 @@ class ServerLogsTest {
             }
 
             @Override
-            public void flush() {
-            }
+            public void flush() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
     }
 }

@@ -1,24 +1,5 @@
 package dev.registry.server.observe;
 
-import dev.registry.server.RegistryServer;
-import dev.registry.server.testing.FakeService;
-import dev.registry.server.testing.Http;
-import dev.registry.server.testing.PrometheusText;
-import dev.registry.server.testing.SseClient;
-import dev.registry.server.testing.TestRegistry;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.closeTo;
@@ -28,6 +9,24 @@ import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.startsWith;
+
+import dev.registry.server.RegistryServer;
+import dev.registry.server.testing.FakeService;
+import dev.registry.server.testing.Http;
+import dev.registry.server.testing.PrometheusText;
+import dev.registry.server.testing.SseClient;
+import dev.registry.server.testing.TestRegistry;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code /observe/metrics} over real HTTP: scripted traffic moves exactly the series it should,
@@ -78,14 +77,16 @@ class MetricsTest {
         assertThat(delta(before, after, "registry_events_appended_total", "type", "heartbeat"), is(3.0));
         assertThat(delta(before, after, "registry_events_appended_total", "type", "deregistered"), is(1.0));
         assertThat(delta(before, after, "registry_append_duration_seconds_count"), is(6.0));
-        assertThat(after.value("registry_append_duration_seconds_bucket", "le", "+Inf"),
+        assertThat(
+                after.value("registry_append_duration_seconds_bucket", "le", "+Inf"),
                 is(after.value("registry_append_duration_seconds_count")));
 
         String requests = "registry_http_request_duration_seconds_count";
         assertThat(delta(before, after, requests, "endpoint", "/services", "method", "POST", "status", "201"), is(2.0));
         assertThat(delta(before, after, requests, "endpoint", "/services/{name}/heartbeat", "status", "200"), is(3.0));
         // names never become labels: both misses count under the route's pattern
-        assertThat(delta(before, after, requests, "endpoint", "/services/{name}", "method", "GET", "status", "404"),
+        assertThat(
+                delta(before, after, requests, "endpoint", "/services/{name}", "method", "GET", "status", "404"),
                 is(2.0));
         assertThat(delta(before, after, requests, "endpoint", "/services/{name}", "method", "DELETE"), is(1.0));
         assertThat(delta(before, after, requests, "endpoint", "unmatched", "status", "404"), is(1.0));
@@ -105,13 +106,24 @@ class MetricsTest {
         assertThat(alias.status(), is(200));
         assertThat(alias.contentType(), startsWith("text/plain"));
         PrometheusText metrics = PrometheusText.parse(alias.body());
-        assertThat(metrics.names(), hasItems("registry_records", "registry_events_appended_total",
-                // the JVM (Helidon's system meters) and the process (Micrometer's binders)
-                "memory_usedHeap_bytes", "thread_count", "gc_total", "classloader_loadedClasses_count",
-                "process_cpu_usage", "process_files_open_files", "process_start_time_seconds", "process_uptime_seconds"));
+        assertThat(
+                metrics.names(),
+                hasItems(
+                        "registry_records",
+                        "registry_events_appended_total",
+                        // the JVM (Helidon's system meters) and the process (Micrometer's binders)
+                        "memory_usedHeap_bytes",
+                        "thread_count",
+                        "gc_total",
+                        "classloader_loadedClasses_count",
+                        "process_cpu_usage",
+                        "process_files_open_files",
+                        "process_start_time_seconds",
+                        "process_uptime_seconds"));
         assertThat(http.send("DELETE", "/metrics", null).status(), is(405));
         Http.Reply json = http.send(HttpRequest.newBuilder(URI.create(http.base() + "/observe/metrics"))
-                .header("Accept", "application/json").GET());
+                .header("Accept", "application/json")
+                .GET());
         assertThat(json.body(), json.status(), is(200));
         assertThat(json.body(), containsString("\"registry.records\""));
     }
@@ -120,25 +132,36 @@ class MetricsTest {
     void streamSubscribersLagAndBlockingQueriesAreGauges() throws Exception {
         assertThat(scrape().value("registry_event_stream_subscribers"), is(0.0));
         try (SseClient stream = SseClient.connect(http.base(), "/events/stream", null)) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> scrape().value("registry_event_stream_subscribers"), is(1.0));
-            assertThat(http.post("/services", Http.registration("a", 8000, null)).status(), is(201));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> scrape().value("registry_event_stream_subscribers"), is(1.0));
+            assertThat(
+                    http.post("/services", Http.registration("a", 8000, null)).status(), is(201));
             await().atMost(Duration.ofSeconds(10)).until(() -> stream.events().size(), is(1));
             // caught up again: no lag
-            await().atMost(Duration.ofSeconds(10)).until(() -> scrape().value("registry_event_stream_lag_seconds"), is(0.0));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> scrape().value("registry_event_stream_lag_seconds"), is(0.0));
         }
         // a stream learns that its client left when it next writes: give it events to write
         int[] n = {0};
-        await().atMost(Duration.ofSeconds(10)).until(() -> {
-            assertThat(http.post("/services", Http.registration("wake-" + n[0]++, 8000, null)).status(), is(201));
-            return scrape().value("registry_event_stream_subscribers");
-        }, is(0.0));
+        await().atMost(Duration.ofSeconds(10))
+                .until(
+                        () -> {
+                            assertThat(
+                                    http.post("/services", Http.registration("wake-" + n[0]++, 8000, null))
+                                            .status(),
+                                    is(201));
+                            return scrape().value("registry_event_stream_subscribers");
+                        },
+                        is(0.0));
 
         String blocking = "registry_http_request_duration_seconds_count";
         double blockingBefore = scrape().value(blocking, "endpoint", "/services?index");
-        String index = http.get("/services").headers().firstValue("X-Registry-Index").orElseThrow();
-        CompletableFuture<Http.Reply> waiting = CompletableFuture.supplyAsync(
-                () -> http.get("/services?index=" + index + "&wait=30s"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> scrape().value("registry_blocking_queries_waiting"), is(1.0));
+        String index =
+                http.get("/services").headers().firstValue("X-Registry-Index").orElseThrow();
+        CompletableFuture<Http.Reply> waiting =
+                CompletableFuture.supplyAsync(() -> http.get("/services?index=" + index + "&wait=30s"));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> scrape().value("registry_blocking_queries_waiting"), is(1.0));
         assertThat(http.post("/services", Http.registration("b", 8001, null)).status(), is(201));
         assertThat(waiting.get(10, TimeUnit.SECONDS).status(), is(200));
         assertThat(scrape().value("registry_blocking_queries_waiting"), is(0.0));
@@ -165,17 +188,20 @@ class MetricsTest {
 
         // --snapshot-every 8 here: the start, two registrations, two check results, a heartbeat... then more
         for (int i = 0; i < 8; i++) {
-            assertThat(http.post("/services", Http.registration("s" + i, 8000 + i, null)).status(), is(201));
+            assertThat(
+                    http.post("/services", Http.registration("s" + i, 8000 + i, null))
+                            .status(),
+                    is(201));
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> scrape().value("registry_snapshot_duration_seconds_count"),
-                greaterThanOrEqualTo(1.0));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> scrape().value("registry_snapshot_duration_seconds_count"), greaterThanOrEqualTo(1.0));
         assertThat(scrape().value("registry_snapshot_age_seconds"), closeTo(0, 30)); // -1 before the first
 
         double runs = scrape().value("registry_retention_runs_total");
         registry.server().pruneNow();
         PrometheusText pruned = scrape();
         assertThat(pruned.value("registry_retention_runs_total") - runs, is(1.0));
-        assertThat(pruned.value("registry_retention_runs_total", "result", "nothing_due") , greaterThanOrEqualTo(1.0));
+        assertThat(pruned.value("registry_retention_runs_total", "result", "nothing_due"), greaterThanOrEqualTo(1.0));
     }
 
     @Test
@@ -195,8 +221,12 @@ class MetricsTest {
             assertThat(g.get("/observe/health/ready").status(), is(200));
             assertThat(g.get("/observe/metrics").status(), is(401));
             assertThat(g.get("/metrics").status(), is(401));
-            assertThat(g.send(HttpRequest.newBuilder(URI.create(g.base() + "/observe/metrics"))
-                    .header("Authorization", "Bearer t0ken").GET()).status(), is(200));
+            assertThat(
+                    g.send(HttpRequest.newBuilder(URI.create(g.base() + "/observe/metrics"))
+                                    .header("Authorization", "Bearer t0ken")
+                                    .GET())
+                            .status(),
+                    is(200));
         }
     }
 
@@ -213,7 +243,11 @@ class MetricsTest {
 
         // two servers in one process (tests only): the gauges add up, and drop one when it stops
         try (TestRegistry other = new TestRegistry(otherDir)) {
-            assertThat(other.http().post("/services", Http.registration("b", 8001, null)).status(), is(201));
+            assertThat(
+                    other.http()
+                            .post("/services", Http.registration("b", 8001, null))
+                            .status(),
+                    is(201));
             assertThat(scrape().value("registry_records"), is(2.0));
         }
         assertThat(scrape().value("registry_records"), is(1.0));
@@ -222,5 +256,4 @@ class MetricsTest {
     private static double delta(PrometheusText before, PrometheusText after, String name, String... labels) {
         return after.value(name, labels) - before.value(name, labels);
     }
-
 }

@@ -1,25 +1,24 @@
 package dev.registry.server.replication;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.isIn;
+
 import dev.registry.kafka.testkit.KafkaClusterExtension;
 import dev.registry.server.testing.Http;
 import dev.registry.server.testing.KafkaNodes;
 import dev.registry.server.testing.TestRegistry;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.everyItem;
-import static org.hamcrest.Matchers.greaterThan;
-import static org.hamcrest.Matchers.is;
-import static org.hamcrest.Matchers.isIn;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A broker stops while clients write through two nodes: no acknowledged write is lost, and writes go on. */
 class BrokerLossTest {
@@ -36,18 +35,21 @@ class BrokerLossTest {
             Set<String> acknowledged = ConcurrentHashMap.newKeySet();
             AtomicBoolean stop = new AtomicBoolean();
             AtomicInteger counter = new AtomicInteger();
-            List<Thread> clients = List.of(0, 1).stream().map(n -> Thread.ofVirtual().start(() -> {
-                Http http = nodes.node(n).http();
-                while (!stop.get()) {
-                    String name = "w-" + counter.incrementAndGet();
-                    Http.Reply r = http.post("/services", Http.registration(name, 1, null));
-                    if (r.status() == 201) {
-                        acknowledged.add(name);
-                    }
-                }
-            })).toList();
+            List<Thread> clients = List.of(0, 1).stream()
+                    .map(n -> Thread.ofVirtual().start(() -> {
+                        Http http = nodes.node(n).http();
+                        while (!stop.get()) {
+                            String name = "w-" + counter.incrementAndGet();
+                            Http.Reply r = http.post("/services", Http.registration(name, 1, null));
+                            if (r.status() == 201) {
+                                acknowledged.add(name);
+                            }
+                        }
+                    }))
+                    .toList();
             waitFor(acknowledged, 100);
-            KAFKA.cluster().stopBroker(KAFKA.cluster().runningBrokerIds().iterator().next());
+            KAFKA.cluster()
+                    .stopBroker(KAFKA.cluster().runningBrokerIds().iterator().next());
             int atStop = acknowledged.size();
             waitFor(acknowledged, atStop + 100); // writes go on through the two brokers left
             stop.set(true);
@@ -66,6 +68,8 @@ class BrokerLossTest {
     }
 
     private static void waitFor(Set<String> acknowledged, int count) {
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(90)).until(() -> acknowledged.size() >= count);
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(90))
+                .until(() -> acknowledged.size() >= count);
     }
 }

@@ -1,5 +1,9 @@
 package dev.registry.server.replication;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.notNullValue;
+
 import dev.registry.events.event.HeartbeatReceived;
 import dev.registry.events.event.RegistryEvent;
 import dev.registry.events.event.ServiceDeregistered;
@@ -9,10 +13,6 @@ import dev.registry.kafka.testkit.KafkaClusterExtension;
 import dev.registry.server.testing.Http;
 import dev.registry.server.testing.KafkaNodes;
 import dev.registry.server.testing.TestRegistry;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,10 +25,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.is;
-import static org.hamcrest.Matchers.notNullValue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Clients register, delete and heartbeat the same few names concurrently through different
@@ -44,8 +43,7 @@ class ConcurrentNodesTest {
     @TempDir
     Path dir;
 
-    private record Reply(String op, String name, int status, long index) {
-    }
+    private record Reply(String op, String name, int status, long index) {}
 
     @Test
     void everyReplyIsTrueForTheLogsOrderAndEveryNodeAgrees() throws Exception {
@@ -66,9 +64,13 @@ class ConcurrentNodesTest {
                             case 1 -> node.send("DELETE", "/services/" + name, null);
                             default -> node.post("/services/" + name + "/heartbeat", "");
                         };
-                        String index = r.headers().firstValue("x-registry-index").orElse(null);
+                        String index =
+                                r.headers().firstValue("x-registry-index").orElse(null);
                         assertThat(r.body(), index, notNullValue());
-                        replies.add(new Reply(op == 0 ? "register" : op == 1 ? "delete" : "heartbeat", name, r.status(),
+                        replies.add(new Reply(
+                                op == 0 ? "register" : op == 1 ? "delete" : "heartbeat",
+                                name,
+                                r.status(),
                                 Long.parseLong(index)));
                     }
                     return null;
@@ -90,13 +92,24 @@ class ConcurrentNodesTest {
                 assertThat(r + " names an event of the log", e, notNullValue());
                 switch (r.op()) {
                     case "register" -> {
-                        assertThat(r.toString(), e instanceof ServiceRegistered s && s.name().equals(r.name()), is(true));
+                        assertThat(
+                                r.toString(),
+                                e instanceof ServiceRegistered s && s.name().equals(r.name()),
+                                is(true));
                         assertThat(r.toString(), r.status(), is(201));
                     }
-                    case "delete" -> judge(r, e instanceof ServiceDeregistered d && d.name().equals(r.name()),
-                            heldAtItsPlace, presentAfter);
-                    default -> judge(r, e instanceof HeartbeatReceived h && h.name().equals(r.name()),
-                            heldAtItsPlace, presentAfter);
+                    case "delete" ->
+                        judge(
+                                r,
+                                e instanceof ServiceDeregistered d && d.name().equals(r.name()),
+                                heldAtItsPlace,
+                                presentAfter);
+                    default ->
+                        judge(
+                                r,
+                                e instanceof HeartbeatReceived h && h.name().equals(r.name()),
+                                heldAtItsPlace,
+                                presentAfter);
                 }
             }
             // the interleavings did race: some deletes and heartbeats found their record, some did not
@@ -115,13 +128,17 @@ class ConcurrentNodesTest {
      * of its own that did not, or, when the node found no record and appended nothing, a place
      * in the log after which the name had none.
      */
-    private static void judge(Reply r, boolean itsKindAndName, Map<Long, Boolean> held, Map<Long, Set<String>> presentAfter) {
+    private static void judge(
+            Reply r, boolean itsKindAndName, Map<Long, Boolean> held, Map<Long, Set<String>> presentAfter) {
         if (r.status() == 200) {
             assertThat(r.toString(), itsKindAndName && held.get(r.index()), is(true));
         } else {
             assertThat(r.toString(), r.status(), is(404));
             boolean skippedProposal = itsKindAndName && !held.get(r.index());
-            assertThat(r.toString(), skippedProposal || !presentAfter.get(r.index()).contains(r.name()), is(true));
+            assertThat(
+                    r.toString(),
+                    skippedProposal || !presentAfter.get(r.index()).contains(r.name()),
+                    is(true));
         }
     }
 
@@ -134,7 +151,7 @@ class ConcurrentNodesTest {
                 case ServiceRegistered s -> present.add(s.name());
                 case ServiceDeregistered d -> held.put(e.index(), present.remove(d.name()));
                 case HeartbeatReceived h -> held.put(e.index(), present.contains(h.name()));
-                default -> { }
+                default -> {}
             }
         }
         return held;
@@ -148,7 +165,7 @@ class ConcurrentNodesTest {
             switch (e.event()) {
                 case ServiceRegistered s -> present.add(s.name());
                 case ServiceDeregistered d -> present.remove(d.name());
-                default -> { }
+                default -> {}
             }
             after.put(e.index(), Set.copyOf(present));
         }
@@ -161,7 +178,7 @@ class ConcurrentNodesTest {
             switch (e.event()) {
                 case ServiceRegistered s -> present.add(s.name());
                 case ServiceDeregistered d -> present.remove(d.name());
-                default -> { }
+                default -> {}
             }
         }
         return present;

@@ -1,23 +1,22 @@
 package dev.registry.server.replication;
 
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
+
+import dev.registry.server.config.KafkaSettings;
 import dev.registry.server.testing.ChildRegistry;
 import dev.registry.server.testing.CuttableProxy;
 import dev.registry.server.testing.Http;
 import dev.registry.server.testing.KafkaLocal;
 import dev.registry.server.testing.TestRegistry;
-import dev.registry.server.config.KafkaSettings;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.is;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * One node is cut off from Kafka while the others go on: it keeps answering reads from what it
@@ -36,36 +35,72 @@ class CutOffNodeTest {
         // 127.0.0.2, where a proxy forwards to the broker: cutting the proxy cuts that node alone.
         int port = ChildRegistry.freePort();
         Path hosts = Files.writeString(dir.resolve("hosts"), "127.0.0.2 localhost\n");
-        try (KafkaLocal kafka = KafkaLocal.start(1, port, dir.resolve("kafka"),
-                Map.of("KAFKA_LOCAL_ADVERTISED_HOST", "localhost"));
-             CuttableProxy proxy = CuttableProxy.forPorts("127.0.0.2", List.of(port)).getFirst();
-             TestRegistry other = new TestRegistry(dir.resolve("other"), s -> s.toBuilder()
-                     .kafka(new KafkaSettings("localhost:" + port, "cut-test", "other", Map.of(), null)).build(),
-                     java.time.Clock.systemUTC());
-             ChildRegistry cut = ChildRegistry.start(dir.resolve("cut"), List.of("-Djdk.net.hosts.file=" + hosts),
-                     "--log", "kafka", "--kafka-bootstrap", "localhost:" + port, "--kafka-topic", "cut-test",
-                     "--node-id", "cut", "--checks", "off")) {
+        try (KafkaLocal kafka = KafkaLocal.start(
+                        1, port, dir.resolve("kafka"), Map.of("KAFKA_LOCAL_ADVERTISED_HOST", "localhost"));
+                CuttableProxy proxy =
+                        CuttableProxy.forPorts("127.0.0.2", List.of(port)).getFirst();
+                TestRegistry other = new TestRegistry(
+                        dir.resolve("other"),
+                        s -> s.toBuilder()
+                                .kafka(new KafkaSettings("localhost:" + port, "cut-test", "other", Map.of(), null))
+                                .build(),
+                        java.time.Clock.systemUTC());
+                ChildRegistry cut = ChildRegistry.start(
+                        dir.resolve("cut"),
+                        List.of("-Djdk.net.hosts.file=" + hosts),
+                        "--log",
+                        "kafka",
+                        "--kafka-bootstrap",
+                        "localhost:" + port,
+                        "--kafka-topic",
+                        "cut-test",
+                        "--node-id",
+                        "cut",
+                        "--checks",
+                        "off")) {
             Http others = other.http();
-            assertThat(others.post("/services", Http.registration("before", 1, null)).status(), is(201));
-            await().atMost(Duration.ofSeconds(20)).until(() -> cut.http().get("/services/before").status() == 200);
+            assertThat(
+                    others.post("/services", Http.registration("before", 1, null))
+                            .status(),
+                    is(201));
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> cut.http().get("/services/before").status() == 200);
 
             proxy.cut();
-            await().atMost(Duration.ofSeconds(30)).until(() -> cut.http().get("/health").json().path("stale").asBoolean());
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> cut.http().get("/health").json().path("stale").asBoolean());
             Http.Reply read = cut.http().get("/services/before");
             assertThat(read.status(), is(200));
             assertThat(read.headers().firstValue("x-registry-stale").orElse(""), is("true"));
-            assertThat(cut.http().post("/services", Http.registration("refused", 2, null)).status(), is(503));
-            assertThat(others.post("/services", Http.registration("while-cut", 3, null)).status(), is(201));
-            assertThat(others.get("/services/before").headers().firstValue("x-registry-stale").isPresent(), is(false));
+            assertThat(
+                    cut.http()
+                            .post("/services", Http.registration("refused", 2, null))
+                            .status(),
+                    is(503));
+            assertThat(
+                    others.post("/services", Http.registration("while-cut", 3, null))
+                            .status(),
+                    is(201));
+            assertThat(
+                    others.get("/services/before")
+                            .headers()
+                            .firstValue("x-registry-stale")
+                            .isPresent(),
+                    is(false));
 
             proxy.restore();
-            await().atMost(Duration.ofSeconds(60)).until(() -> cut.http().get("/services/while-cut").status() == 200);
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> cut.http().get("/services/while-cut").status() == 200);
             await().atMost(Duration.ofSeconds(30))
-                    .until(() -> cut.http().get("/services/before").headers().firstValue("x-registry-stale").isEmpty());
+                    .until(() -> cut.http()
+                            .get("/services/before")
+                            .headers()
+                            .firstValue("x-registry-stale")
+                            .isEmpty());
             assertThat(cut.http().get("/services/refused").status(), is(404));
-            assertThat(cut.http().get("/services").body().replaceAll("\"timestamp\":\"[^\"]*\"", ""),
+            assertThat(
+                    cut.http().get("/services").body().replaceAll("\"timestamp\":\"[^\"]*\"", ""),
                     is(others.get("/services").body().replaceAll("\"timestamp\":\"[^\"]*\"", "")));
         }
     }
-
 }

@@ -1,15 +1,14 @@
 package dev.registry.server.retention;
 
-import dev.registry.events.log.ChronicleEventLog.RollFile;
-import org.junit.jupiter.api.Test;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
 
+import dev.registry.events.log.ChronicleEventLog.RollFile;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.is;
+import org.junit.jupiter.api.Test;
 
 /** Which files may go: old enough, not being written, and covered by a snapshot; oldest first. */
 class RetentionRuleTest {

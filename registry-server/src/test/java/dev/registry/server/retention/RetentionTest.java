@@ -1,5 +1,13 @@
 package dev.registry.server.retention;
 
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.registry.events.log.ChronicleEventLog.RollFile;
 import dev.registry.events.log.RollPeriod;
@@ -8,9 +16,6 @@ import dev.registry.server.testing.Http;
 import dev.registry.server.testing.MutableClock;
 import dev.registry.server.testing.SseClient;
 import dev.registry.server.testing.TestRegistry;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,14 +25,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.empty;
-import static org.hamcrest.Matchers.hasSize;
-import static org.hamcrest.Matchers.is;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Retention deletes whole hourly files past the retention once a snapshot lies beyond them; what
@@ -45,9 +44,17 @@ class RetentionTest {
 
     private TestRegistry start() {
         // lifetimes of days: no expiry or eviction races the test's own events through the hours
-        return new TestRegistry(dataDir, s -> s.toBuilder().roll(RollPeriod.HOURLY).retention(Duration.ofHours(2))
-                .heartbeatTtl(Duration.ofDays(1)).staleAfter(Duration.ofDays(2))
-                .snapshotEvery(3).snapshotInterval(Duration.ZERO).build(), clock);
+        return new TestRegistry(
+                dataDir,
+                s -> s.toBuilder()
+                        .roll(RollPeriod.HOURLY)
+                        .retention(Duration.ofHours(2))
+                        .heartbeatTtl(Duration.ofDays(1))
+                        .staleAfter(Duration.ofDays(2))
+                        .snapshotEvery(3)
+                        .snapshotInterval(Duration.ZERO)
+                        .build(),
+                clock);
     }
 
     @Test
@@ -69,7 +76,8 @@ class RetentionTest {
             assertThat(http.get("/services/b/history").status(), is(404));
             assertThat(http.get("/services/a/history").status(), is(200));
 
-            assertThat(deleted.stream().map(f -> f.start().toString()).toList(),
+            assertThat(
+                    deleted.stream().map(f -> f.start().toString()).toList(),
                     is(List.of(time("00:00"), time("01:00"))));
             assertThat(logFiles(), hasSize(4));
             assertSameAnswers(http, before);
@@ -79,13 +87,18 @@ class RetentionTest {
             JsonNode history = http.get("/services/a/history").json();
             assertThat(history.get("available_from").asText(), is(time("01:50")));
             for (JsonNode entry : history.get("history")) { // what is left of a's history: after the cut only
-                assertThat(entry.toString(), Instant.parse(entry.get("time").asText()).isAfter(Instant.parse(time("01:50"))), is(true));
+                assertThat(
+                        entry.toString(),
+                        Instant.parse(entry.get("time").asText()).isAfter(Instant.parse(time("01:50"))),
+                        is(true));
             }
-            assertThat(http.get("/services/a").json().get("metadata").get("model").asText(), is("m1"));
+            assertThat(
+                    http.get("/services/a").json().get("metadata").get("model").asText(), is("m1"));
             assertThat(http.get("/events").json().get("available_from").asText(), is(time("01:50")));
             assertThat(registry.server().pruneNow(), is(empty())); // nothing more is due yet
             try (SseClient stream = SseClient.connect(http.base(), "/events/stream", firstIndex)) {
-                await().atMost(Duration.ofSeconds(10)).until(() -> !stream.events().isEmpty());
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> !stream.events().isEmpty());
                 SseClient.Event gap = stream.events().getFirst();
                 assertThat(gap.type(), is("history-gap"));
                 assertThat(gap.data(), containsString("\"missed_after\":" + firstIndex));
@@ -135,7 +148,8 @@ class RetentionTest {
             assertThat(http.get("/services?at=" + time("01:20")).status(), is(400));
             assertThat(records(http.get("/services")), is(now));
             SnapshotStore store = new SnapshotStore(dataDir, 3);
-            await().atMost(Duration.ofSeconds(30)).until(() -> store.newestIndex().isPresent());
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> store.newestIndex().isPresent());
 
             assertThat(registry.server().pruneNow(), hasSize(2)); // the same two files, again
             assertThat(records(http.get("/services?at=" + time("02:30"))), is(at0230));
@@ -183,7 +197,9 @@ class RetentionTest {
 
     private void deleteSnapshots(String prefix) throws IOException {
         try (Stream<Path> snapshots = Files.list(dataDir.resolve("snapshots"))) {
-            for (Path p : snapshots.filter(p -> p.getFileName().toString().startsWith(prefix)).toList()) {
+            for (Path p : snapshots
+                    .filter(p -> p.getFileName().toString().startsWith(prefix))
+                    .toList()) {
                 Files.delete(p);
             }
         }
@@ -219,7 +235,8 @@ class RetentionTest {
     private List<Path> logFiles() throws IOException {
         try (Stream<Path> files = Files.list(dataDir)) {
             return files.filter(p -> p.getFileName().toString().endsWith(".cq4")
-                    || p.getFileName().toString().equals("metadata.cq4t")).toList();
+                            || p.getFileName().toString().equals("metadata.cq4t"))
+                    .toList();
         }
     }
 }

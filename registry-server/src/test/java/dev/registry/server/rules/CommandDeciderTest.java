@@ -1,5 +1,11 @@
 package dev.registry.server.rules;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.instanceOf;
+import static org.hamcrest.Matchers.is;
+
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.registry.api.ServiceRecord;
@@ -14,19 +20,12 @@ import dev.registry.events.event.ServiceUpdated;
 import dev.registry.events.log.LoggedEvent;
 import dev.registry.events.projection.Projector;
 import dev.registry.events.projection.RegistryView;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.contains;
-import static org.hamcrest.Matchers.empty;
-import static org.hamcrest.Matchers.instanceOf;
-import static org.hamcrest.Matchers.is;
+import org.junit.jupiter.api.Test;
 
 /** The decider on a view built in memory: no server, no log, the time given. */
 class CommandDeciderTest {
@@ -37,8 +36,8 @@ class CommandDeciderTest {
 
     private static Command.Register register(String name, String timestamp) {
         ObjectNode metadata = JsonNodeFactory.instance.objectNode().put("model", "llama");
-        return new Command.Register(name, "10.0.0.1", 8080, "box-1", "http://10.0.0.1:8080", "running",
-                timestamp, metadata);
+        return new Command.Register(
+                name, "10.0.0.1", 8080, "box-1", "http://10.0.0.1:8080", "running", timestamp, metadata);
     }
 
     private void apply(List<RegistryEvent> events) {
@@ -68,7 +67,8 @@ class CommandDeciderTest {
     void aClientTimestampIsKeptAndARepeatRegistrationReplaces() {
         apply(decided(register("a", null), T0));
 
-        ServiceRegistered again = (ServiceRegistered) decided(register("a", "yesterday"), T0.plusSeconds(1)).getFirst();
+        ServiceRegistered again = (ServiceRegistered)
+                decided(register("a", "yesterday"), T0.plusSeconds(1)).getFirst();
 
         assertThat(again.replaced(), is(true));
         assertThat(again.record().timestamp(), is("yesterday"));
@@ -78,10 +78,11 @@ class CommandDeciderTest {
     void changesToAnUnknownNameAreNotFound() {
         ServiceChanges port = new ServiceChanges(null, 9090, null, null, null, null);
         assertThat(CommandDecider.decide(view, new Command.Update("nobody", port), T0), is(Optional.empty()));
-        assertThat(CommandDecider.decide(view, new Command.Heartbeat("nobody", null, "client"), T0),
-                is(Optional.empty()));
+        assertThat(
+                CommandDecider.decide(view, new Command.Heartbeat("nobody", null, "client"), T0), is(Optional.empty()));
         assertThat(CommandDecider.decide(view, new Command.Deregister("nobody"), T0), is(Optional.empty()));
-        assertThat(CommandDecider.decide(view, new Command.RecordCheck("nobody", "healthy", "200", "probe", true), T0),
+        assertThat(
+                CommandDecider.decide(view, new Command.RecordCheck("nobody", "healthy", "200", "probe", true), T0),
                 is(Optional.empty()));
     }
 
@@ -92,7 +93,8 @@ class CommandDeciderTest {
         Instant t1 = T0.plusSeconds(5);
 
         assertThat(decided(new Command.Update("a", port), t1), contains(new ServiceUpdated(t1, "a", port)));
-        assertThat(decided(new Command.Heartbeat("a", "draining", "client"), t1),
+        assertThat(
+                decided(new Command.Heartbeat("a", "draining", "client"), t1),
                 contains(new HeartbeatReceived(t1, "a", "draining", "client")));
         assertThat(decided(new Command.Deregister("a"), t1), contains(new ServiceDeregistered(t1, "a")));
     }
@@ -101,20 +103,28 @@ class CommandDeciderTest {
     void proposalsOnASharedLogDoNotWaitForTheViewToKnowTheName() {
         ServiceChanges port = new ServiceChanges(null, 9090, null, null, null, null);
 
-        assertThat(CommandDecider.propose(view, new Command.Update("later", port), T0).orElseThrow(),
+        assertThat(
+                CommandDecider.propose(view, new Command.Update("later", port), T0)
+                        .orElseThrow(),
                 contains(new ServiceUpdated(T0, "later", port)));
-        assertThat(CommandDecider.propose(view, new Command.Heartbeat("later", null, "client"), T0).orElseThrow(),
+        assertThat(
+                CommandDecider.propose(view, new Command.Heartbeat("later", null, "client"), T0)
+                        .orElseThrow(),
                 contains(new HeartbeatReceived(T0, "later", null, "client")));
-        assertThat(CommandDecider.propose(view, new Command.Deregister("later"), T0).orElseThrow(),
+        assertThat(
+                CommandDecider.propose(view, new Command.Deregister("later"), T0)
+                        .orElseThrow(),
                 contains(new ServiceDeregistered(T0, "later")));
         // a check still needs the record: it compares with the status the record has
-        assertThat(CommandDecider.propose(view, new Command.RecordCheck("later", "healthy", "200", "probe", true), T0),
+        assertThat(
+                CommandDecider.propose(view, new Command.RecordCheck("later", "healthy", "200", "probe", true), T0),
                 is(Optional.empty()));
     }
 
     @Test
     void aStartCarriesTheEndOfTheEvictionGrace() {
-        List<RegistryEvent> events = decided(new Command.Start("1.0", Map.of("port", "8901"), Duration.ofMinutes(2)), T0);
+        List<RegistryEvent> events =
+                decided(new Command.Start("1.0", Map.of("port", "8901"), Duration.ofMinutes(2)), T0);
 
         assertThat(events, contains(new RegistryStarted(T0, "1.0", Map.of("port", "8901"), T0.plusSeconds(120))));
     }
@@ -131,10 +141,11 @@ class CommandDeciderTest {
         assertThat(first.get(1), is(new HeartbeatReceived(t1, "a", null, HeartbeatReceived.CAUSE_PROBE)));
         apply(first);
 
-        assertThat(decided(new Command.RecordCheck("a", "healthy", "200 OK", "probe", false), t1.plusSeconds(1)),
+        assertThat(
+                decided(new Command.RecordCheck("a", "healthy", "200 OK", "probe", false), t1.plusSeconds(1)),
                 is(empty()));
-        List<RegistryEvent> down = decided(new Command.RecordCheck("a", "unhealthy", "timeout", "probe", true),
-                t1.plusSeconds(2));
+        List<RegistryEvent> down =
+                decided(new Command.RecordCheck("a", "unhealthy", "timeout", "probe", true), t1.plusSeconds(2));
         assertThat(down.size(), is(1));
         assertThat(((HealthChecked) down.getFirst()).newStatus(), is("unhealthy"));
     }

@@ -1,5 +1,9 @@
 package dev.registry.server.rules;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThan;
+
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.registry.api.ServiceRecord;
 import dev.registry.events.event.HeartbeatReceived;
@@ -13,9 +17,6 @@ import dev.registry.events.log.EventCodec;
 import dev.registry.events.log.LoggedEvent;
 import dev.registry.events.projection.Projector;
 import dev.registry.events.projection.RegistryView;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,10 +24,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.is;
-import static org.hamcrest.Matchers.lessThan;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The deadline index only narrows which records a sweep looks at: over random lifecycles (many
@@ -54,7 +53,8 @@ class HealthDeadlinesTest {
             int action = random.nextInt(100);
             RegistryEvent event = null;
             if (action < 15) {
-                event = new ServiceRegistered(now, record(name, now), view.get(name).isPresent());
+                event = new ServiceRegistered(
+                        now, record(name, now), view.get(name).isPresent());
             } else if (action < 70 && view.get(name).isPresent() && random.nextInt(3) == 0) {
                 event = new HeartbeatReceived(now, name, null, HeartbeatReceived.CAUSE_CLIENT);
             } else if (action < 73 && view.get(name).isPresent()) {
@@ -97,7 +97,9 @@ class HealthDeadlinesTest {
     private static List<String> summary(List<RegistryEvent> events) {
         List<String> out = new ArrayList<>();
         for (RegistryEvent e : events) {
-            String name = e instanceof ServiceExpired x ? x.name() : ((ServiceEvicted) e).record().name();
+            String name = e instanceof ServiceExpired x
+                    ? x.name()
+                    : ((ServiceEvicted) e).record().name();
             out.add(name + " " + EventCodec.typeOf(e));
         }
         out.sort(Comparator.naturalOrder());
@@ -111,7 +113,16 @@ class HealthDeadlinesTest {
     }
 
     private static ServiceRecord record(String name, Instant at) {
-        return new ServiceRecord(name, "127.0.0.1", 8000, "h", "http://127.0.0.1:8000", "running",
-                "ts", Projector.epochSeconds(at), "unknown", JsonNodeFactory.instance.objectNode());
+        return new ServiceRecord(
+                name,
+                "127.0.0.1",
+                8000,
+                "h",
+                "http://127.0.0.1:8000",
+                "running",
+                "ts",
+                Projector.epochSeconds(at),
+                "unknown",
+                JsonNodeFactory.instance.objectNode());
     }
 }

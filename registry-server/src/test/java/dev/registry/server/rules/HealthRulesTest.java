@@ -1,5 +1,11 @@
 package dev.registry.server.rules;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.instanceOf;
+import static org.hamcrest.Matchers.is;
+
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.registry.api.ServiceRecord;
 import dev.registry.events.event.HeartbeatReceived;
@@ -11,19 +17,12 @@ import dev.registry.events.event.ServiceRegistered;
 import dev.registry.events.log.LoggedEvent;
 import dev.registry.events.projection.Projector;
 import dev.registry.events.projection.RegistryView;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.contains;
-import static org.hamcrest.Matchers.empty;
-import static org.hamcrest.Matchers.instanceOf;
-import static org.hamcrest.Matchers.is;
+import org.junit.jupiter.api.Test;
 
 /** The health rules as pure functions of a view and a time: no server, no clock. */
 class HealthRulesTest {
@@ -125,7 +124,9 @@ class HealthRulesTest {
         assertThat(rules.nextDue(deadlines, T0.plus(TTL)), is(T0.plusSeconds(10).plus(TTL)));
         sweep(T0.plusSeconds(10).plus(TTL));
         // an eviction is due just after the stale period: the next millisecond
-        assertThat(rules.nextDue(deadlines, T0.plus(TTL).plusSeconds(10)), is(T0.plus(STALE).plusMillis(1)));
+        assertThat(
+                rules.nextDue(deadlines, T0.plus(TTL).plusSeconds(10)),
+                is(T0.plus(STALE).plusMillis(1)));
         assertThat(rules.nextDue(new HealthDeadlines(rules, new RegistryView()), T0), is(Instant.MAX));
     }
 
@@ -144,8 +145,17 @@ class HealthRulesTest {
     }
 
     private ServiceRecord register(String name, Instant at) {
-        ServiceRecord r = new ServiceRecord(name, "127.0.0.1", 8000, "h", "http://127.0.0.1:8000", "running",
-                "ts", Projector.epochSeconds(at), "unknown", JsonNodeFactory.instance.objectNode());
+        ServiceRecord r = new ServiceRecord(
+                name,
+                "127.0.0.1",
+                8000,
+                "h",
+                "http://127.0.0.1:8000",
+                "running",
+                "ts",
+                Projector.epochSeconds(at),
+                "unknown",
+                JsonNodeFactory.instance.objectNode());
         apply(new ServiceRegistered(at, r, false));
         return r;
     }

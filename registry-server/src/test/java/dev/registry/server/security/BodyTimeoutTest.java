@@ -1,10 +1,14 @@
 package dev.registry.server.security;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThan;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
+
 import dev.registry.server.testing.Http;
 import dev.registry.server.testing.RegistryTestBase;
 import dev.registry.server.testing.TestRegistry;
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,19 +20,15 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.is;
-import static org.hamcrest.Matchers.lessThan;
-import static org.hamcrest.Matchers.not;
-import static org.hamcrest.Matchers.startsWith;
+import org.junit.jupiter.api.Test;
 
 /** --body-timeout: a client that stalls or trickles a body cannot hold a connection open. */
 class BodyTimeoutTest extends RegistryTestBase {
 
     @Override
     protected TestRegistry newRegistry(Path dir) {
-        return new TestRegistry(dir, s -> s.toBuilder().bodyTimeout(Duration.ofSeconds(1)).build(), Clock.systemUTC());
+        return new TestRegistry(
+                dir, s -> s.toBuilder().bodyTimeout(Duration.ofSeconds(1)).build(), Clock.systemUTC());
     }
 
     @Test
@@ -83,7 +83,8 @@ class BodyTimeoutTest extends RegistryTestBase {
     }
 
     private static String head(String framing) {
-        return "POST /services HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n" + framing + "\r\n\r\n";
+        return "POST /services HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n" + framing
+                + "\r\n\r\n";
     }
 
     private static String readUntilClosed(InputStream in) throws IOException {

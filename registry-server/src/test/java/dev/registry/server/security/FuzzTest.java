@@ -1,12 +1,14 @@
 package dev.registry.server.security;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThan;
+
 import dev.registry.events.log.LoggedEvent;
 import dev.registry.events.projection.Projector;
 import dev.registry.events.projection.RegistryView;
 import dev.registry.server.testing.Http;
 import dev.registry.server.testing.RegistryTestBase;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,10 +18,7 @@ import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Random;
-
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.is;
-import static org.hamcrest.Matchers.lessThan;
+import org.junit.jupiter.api.Test;
 
 /**
  * Random bytes, random JSON and random paths at every endpoint: never a 5xx, never a hang, and
@@ -28,8 +27,18 @@ import static org.hamcrest.Matchers.lessThan;
 class FuzzTest extends RegistryTestBase {
 
     private static final List<String> METHODS = List.of("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS");
-    private static final List<String> PATHS = List.of("/services", "/services/%s", "/services/%s/heartbeat",
-            "/services/%s/health", "/services/%s/history", "/health", "/stats", "/events", "/diff", "/%s", "/%s/%s");
+    private static final List<String> PATHS = List.of(
+            "/services",
+            "/services/%s",
+            "/services/%s/heartbeat",
+            "/services/%s/health",
+            "/services/%s/history",
+            "/health",
+            "/stats",
+            "/events",
+            "/diff",
+            "/%s",
+            "/%s/%s");
 
     @Test
     void randomRequestsNeverCauseA5xxAndTheLogStaysWhole() throws IOException {
@@ -37,11 +46,11 @@ class FuzzTest extends RegistryTestBase {
         register("fuzz-target");
         for (int i = 0; i < 1500; i++) {
             String method = METHODS.get(random.nextInt(METHODS.size()));
-            String path = String.format(PATHS.get(random.nextInt(PATHS.size())),
-                    encode(randomText(random)), encode(randomText(random)));
+            String path = String.format(
+                    PATHS.get(random.nextInt(PATHS.size())), encode(randomText(random)), encode(randomText(random)));
             if (random.nextInt(4) == 0) {
-                path += "?" + encode(randomText(random)) + "=" + encode(randomText(random))
-                        + "&index=" + random.nextInt() + "&at=" + encode(randomText(random));
+                path += "?" + encode(randomText(random)) + "=" + encode(randomText(random)) + "&index="
+                        + random.nextInt() + "&at=" + encode(randomText(random));
             }
             byte[] body = switch (random.nextInt(4)) {
                 case 0 -> randomBytes(random);
@@ -87,8 +96,11 @@ class FuzzTest extends RegistryTestBase {
             byte[] reply = in.readAllBytes();
             if (reply.length >= 12) {
                 int status = Integer.parseInt(new String(reply, 9, 3, StandardCharsets.US_ASCII));
-                assertThat(new String(reply, StandardCharsets.ISO_8859_1) + " for "
-                        + java.util.HexFormat.of().formatHex(bytes, 0, Math.min(40, bytes.length)), status, lessThan(500));
+                assertThat(
+                        new String(reply, StandardCharsets.ISO_8859_1) + " for "
+                                + java.util.HexFormat.of().formatHex(bytes, 0, Math.min(40, bytes.length)),
+                        status,
+                        lessThan(500));
             }
         } catch (java.net.SocketException closedOnUs) {
             // closing the connection is a fine answer to garbage
@@ -99,12 +111,13 @@ class FuzzTest extends RegistryTestBase {
         int n = r.nextInt(12);
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < n; i++) {
-            b.appendCodePoint(switch (r.nextInt(4)) {
-                case 0 -> 'a' + r.nextInt(26);
-                case 1 -> 0x20 + r.nextInt(0x60);
-                case 2 -> 0x80 + r.nextInt(0x700);
-                default -> 0x1F600 + r.nextInt(0x40);
-            });
+            b.appendCodePoint(
+                    switch (r.nextInt(4)) {
+                        case 0 -> 'a' + r.nextInt(26);
+                        case 1 -> 0x20 + r.nextInt(0x60);
+                        case 2 -> 0x80 + r.nextInt(0x700);
+                        default -> 0x1F600 + r.nextInt(0x40);
+                    });
         }
         return b.toString();
     }
@@ -126,15 +139,18 @@ class FuzzTest extends RegistryTestBase {
             case 2 -> r.nextBoolean() ? "true" : "null";
             case 3 -> Double.toString(r.nextGaussian() * 1e6);
             case 4 -> "[" + randomJson(r, depth + 1) + "," + randomJson(r, depth + 1) + "]";
-            default -> "{" + Http.quote(randomText(r)) + ":" + randomJson(r, depth + 1) + ","
-                    + Http.quote(List.of("name", "host", "port", "status", "metadata", "url").get(r.nextInt(6))) + ":"
-                    + randomJson(r, depth + 1) + "}";
+            default ->
+                "{" + Http.quote(randomText(r)) + ":" + randomJson(r, depth + 1) + ","
+                        + Http.quote(List.of("name", "host", "port", "status", "metadata", "url")
+                                .get(r.nextInt(6))) + ":"
+                        + randomJson(r, depth + 1) + "}";
         };
     }
 
     /** A valid registration with one field replaced by random JSON. */
     private static String mutatedRegistration(Random r) {
-        String field = List.of("name", "host", "port", "hostname", "url", "status", "metadata", "timestamp").get(r.nextInt(8));
+        String field = List.of("name", "host", "port", "hostname", "url", "status", "metadata", "timestamp")
+                .get(r.nextInt(8));
         String base = Http.registration("fuzz-" + r.nextInt(20), 1 + r.nextInt(65535), "{\"type\":\"openai-api\"}");
         return base.substring(0, base.length() - 1) + "," + Http.quote(field) + ":" + randomJson(r, 2) + "}";
     }

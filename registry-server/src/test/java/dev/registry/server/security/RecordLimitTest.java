@@ -1,15 +1,14 @@
 package dev.registry.server.security;
 
-import dev.registry.server.testing.Http;
-import dev.registry.server.testing.RegistryTestBase;
-import dev.registry.server.testing.TestRegistry;
-import org.junit.jupiter.api.Test;
-
-import java.nio.file.Path;
-
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
+
+import dev.registry.server.testing.Http;
+import dev.registry.server.testing.RegistryTestBase;
+import dev.registry.server.testing.TestRegistry;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
 
 /** --max-records: no client can grow the registry without bound. */
 class RecordLimitTest extends RegistryTestBase {

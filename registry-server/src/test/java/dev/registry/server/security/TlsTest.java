@@ -1,14 +1,13 @@
 package dev.registry.server.security;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import dev.registry.api.client.Registration;
 import dev.registry.api.client.RegistryClient;
 import dev.registry.api.client.RegistryUnavailableException;
 import dev.registry.server.testing.TestRegistry;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,10 +15,10 @@ import java.security.KeyStore;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.is;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** --tls-keystore: the API over HTTPS with a self-signed certificate made by keytool. */
 class TlsTest {
@@ -32,18 +31,42 @@ class TlsTest {
     @Test
     void servesHttpsWithASelfSignedCertificate() throws Exception {
         Path keystore = tmp.resolve("registry.p12");
-        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        Process p = new ProcessBuilder(List.of(keytool, "-genkeypair", "-alias", "registry", "-keyalg", "RSA",
-                "-keysize", "2048", "-validity", "2", "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost",
-                "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", PASSWORD, "-keypass", PASSWORD))
-                .redirectErrorStream(true).start();
+        String keytool =
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        Process p = new ProcessBuilder(List.of(
+                        keytool,
+                        "-genkeypair",
+                        "-alias",
+                        "registry",
+                        "-keyalg",
+                        "RSA",
+                        "-keysize",
+                        "2048",
+                        "-validity",
+                        "2",
+                        "-dname",
+                        "CN=localhost",
+                        "-ext",
+                        "SAN=ip:127.0.0.1,dns:localhost",
+                        "-storetype",
+                        "PKCS12",
+                        "-keystore",
+                        keystore.toString(),
+                        "-storepass",
+                        PASSWORD,
+                        "-keypass",
+                        PASSWORD))
+                .redirectErrorStream(true)
+                .start();
         p.getInputStream().readAllBytes();
         assertThat(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, is(true));
 
-        try (TestRegistry registry = new TestRegistry(tmp.resolve("data"), s -> s.withTls(keystore, PASSWORD),
-                java.time.Clock.systemUTC())) {
+        try (TestRegistry registry = new TestRegistry(
+                tmp.resolve("data"), s -> s.withTls(keystore, PASSWORD), java.time.Clock.systemUTC())) {
             int port = registry.server().port();
-            RegistryClient trusting = RegistryClient.builder("https://127.0.0.1:" + port).sslContext(trusting(keystore)).build();
+            RegistryClient trusting = RegistryClient.builder("https://127.0.0.1:" + port)
+                    .sslContext(trusting(keystore))
+                    .build();
             trusting.register(Registration.running("secure", "127.0.0.1", 1, Map.of()));
             assertThat(trusting.get("secure").isPresent(), is(true));
             assertThat(trusting.stats().totalServices(), is(1));

@@ -1,21 +1,20 @@
 package dev.registry.server.security;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import dev.registry.api.client.Registration;
 import dev.registry.api.client.RegistryClient;
 import dev.registry.api.client.RegistryException;
 import dev.registry.server.testing.Http;
 import dev.registry.server.testing.RegistryTestBase;
 import dev.registry.server.testing.TestRegistry;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.util.Map;
-
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.is;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import org.junit.jupiter.api.Test;
 
 /** --token: writes need the bearer token; reads stay open unless --token-reads. */
 class TokenTest extends RegistryTestBase {
@@ -30,7 +29,7 @@ class TokenTest extends RegistryTestBase {
     @Test
     void writesWithoutOrWithAWrongTokenAre401JsonAndStoreNothing() {
         int before = logSize();
-        for (String auth : new String[]{null, "Bearer wrong", "Bearer " + SECRET + "x", "Basic " + SECRET, SECRET}) {
+        for (String auth : new String[] {null, "Bearer wrong", "Bearer " + SECRET + "x", "Basic " + SECRET, SECRET}) {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(http.base() + "/services"))
                     .POST(HttpRequest.BodyPublishers.ofString(Http.registration("a", 1, null)));
             if (auth != null) {
@@ -55,10 +54,12 @@ class TokenTest extends RegistryTestBase {
         assertThat(http.get("/services/a").status(), is(200));
         assertThat(http.get("/services").status(), is(200));
 
-        RegistryClient withToken = RegistryClient.builder(http.base()).token(SECRET).build();
+        RegistryClient withToken =
+                RegistryClient.builder(http.base()).token(SECRET).build();
         withToken.register(Registration.running("b", "127.0.0.1", 2, Map.of()));
         withToken.heartbeat("b");
-        RegistryException refused = assertThrows(RegistryException.class,
+        RegistryException refused = assertThrows(
+                RegistryException.class,
                 () -> RegistryClient.create(http.base()).heartbeat("b"));
         assertThat(refused.status(), is(401));
     }
@@ -72,6 +73,7 @@ class TokenTest extends RegistryTestBase {
         assertThat(http.get("/events").status(), is(401));
         assertThat(http.get("/events/stream").status(), is(401));
         assertThat(http.get("/health").status(), is(200));
-        assertThat(RegistryClient.builder(http.base()).token(SECRET).build().list().total(), is(0));
+        assertThat(
+                RegistryClient.builder(http.base()).token(SECRET).build().list().total(), is(0));
     }
 }

@@ -1,16 +1,16 @@
 package dev.registry.server.services;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.matchesPattern;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.registry.server.testing.Http;
 import dev.registry.server.testing.RegistryTestBase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.greaterThan;
-import static org.hamcrest.Matchers.is;
-import static org.hamcrest.Matchers.matchesPattern;
 
 /** POST /services/{name}/heartbeat, with every body the fleet's clients send. */
 class HeartbeatContractTest extends RegistryTestBase {
@@ -27,27 +27,35 @@ class HeartbeatContractTest extends RegistryTestBase {
         assertThat(body.get("timestamp").asText(), matchesPattern("\\d{4}-.*\\+00:00"));
         assertThat(body.size(), is(2));
         JsonNode after = http.get("/services/svc").json();
-        assertThat(after.get("last_heartbeat").asDouble(), greaterThan(before.get("last_heartbeat").asDouble()));
+        assertThat(
+                after.get("last_heartbeat").asDouble(),
+                greaterThan(before.get("last_heartbeat").asDouble()));
         assertThat(after.get("status").asText(), is("running"));
     }
 
     @Test
     void statusInBodySetsTheStatus() {
         register("svc");
-        assertThat(http.post("/services/svc/heartbeat", "{\"status\":\"draining\"}").status(), is(200));
+        assertThat(
+                http.post("/services/svc/heartbeat", "{\"status\":\"draining\"}")
+                        .status(),
+                is(200));
         assertThat(http.get("/services/svc").json().get("status").asText(), is("draining"));
         assertThat(http.get("/services/svc").json().get("is_healthy").asBoolean(), is(false));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"not json at all", "{}", "[]", "\"x\"", "{\"status\":5}", "{\"other\":1}", "{\"status\":null}"})
+    @ValueSource(
+            strings = {"not json at all", "{}", "[]", "\"x\"", "{\"status\":5}", "{\"other\":1}", "{\"status\":null}"})
     void oddBodiesAreStillPlainHeartbeats(String body) {
         JsonNode before = register("svc");
         Http.Reply reply = http.post("/services/svc/heartbeat", body);
         assertThat(reply.status(), is(200));
         JsonNode after = http.get("/services/svc").json();
         assertThat(after.get("status").asText(), is("running"));
-        assertThat(after.get("last_heartbeat").asDouble(), greaterThan(before.get("last_heartbeat").asDouble()));
+        assertThat(
+                after.get("last_heartbeat").asDouble(),
+                greaterThan(before.get("last_heartbeat").asDouble()));
     }
 
     @Test

@@ -1,12 +1,11 @@
 package dev.registry.server.services;
 
-import org.junit.jupiter.api.Test;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
 
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.is;
+import org.junit.jupiter.api.Test;
 
 class ListCacheTest {
 
@@ -42,6 +41,6 @@ class ListCacheTest {
 
     private static ListCache.Entry entry(long index, AtomicInteger encodings) {
         encodings.incrementAndGet();
-        return new ListCache.Entry(index, NOW.plusSeconds(60), new byte[]{'{'}, "\"x\"");
+        return new ListCache.Entry(index, NOW.plusSeconds(60), new byte[] {'{'}, "\"x\"");
     }
 }

@@ -1,17 +1,16 @@
 package dev.registry.server.services;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.registry.server.testing.Http;
-import dev.registry.server.testing.RegistryTestBase;
-import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.List;
-
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.is;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.registry.server.testing.Http;
+import dev.registry.server.testing.RegistryTestBase;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /** GET /services (with filters) and GET /services/{name}. */
 class ReadContractTest extends RegistryTestBase {
@@ -88,7 +87,12 @@ class ReadContractTest extends RegistryTestBase {
         assertThat(names(http.get("/services?status=stopped&healthy=false")), is(List.of("down")));
         assertThat(names(http.get("/services?status=stopped&healthy=true")), is(empty()));
         assertThat(names(http.get("/services?status=running&healthy=true")), is(List.of("up")));
-        assertThat(http.get("/services?status=running&healthy=true").json().get("total").asInt(), is(1));
+        assertThat(
+                http.get("/services?status=running&healthy=true")
+                        .json()
+                        .get("total")
+                        .asInt(),
+                is(1));
     }
 
     static List<String> names(Http.Reply reply) {

@@ -1,19 +1,18 @@
 package dev.registry.server.services;
 
-import dev.registry.events.event.ServiceChanges;
-import dev.registry.server.config.RequestLimits;
-import dev.registry.server.http.ApiException;
-import dev.registry.server.rules.Command;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-
-import java.nio.charset.StandardCharsets;
-
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.registry.events.event.ServiceChanges;
+import dev.registry.server.config.RequestLimits;
+import dev.registry.server.http.ApiException;
+import dev.registry.server.rules.Command;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Request bodies to commands, without a server: what each body becomes, or which 4xx it gets. */
 class ServiceRequestsTest {
@@ -44,31 +43,34 @@ class ServiceRequestsTest {
 
     @Test
     void metadataDefaultsToAnEmptyObjectAndANullTimestampToTheServersTime() {
-        Command.Register c = requests.register(bytes(
-                "{\"name\":\"a\",\"host\":\"h\",\"port\":1,\"hostname\":\"x\",\"url\":\"u\",\"status\":\"s\",\"timestamp\":null}"));
+        Command.Register c = requests.register(
+                bytes(
+                        "{\"name\":\"a\",\"host\":\"h\",\"port\":1,\"hostname\":\"x\",\"url\":\"u\",\"status\":\"s\",\"timestamp\":null}"));
 
         assertThat(c.metadata().isEmpty(), is(true));
         assertThat(c.timestamp(), is(nullValue()));
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
-    @CsvSource(delimiter = '|', value = {
-            "{}|Missing required field: name",
-            "[1]|Missing required field: name",
-            "{\"name\":\"a\"}|Missing required field: host",
-            "{\"name\":\"a\",\"host\":\"h\",\"port\":1,\"hostname\":\"x\",\"url\":\"u\"}|Missing required field: status",
-            "{\"name\":\"\",\"host\":\"h\",\"port\":1,\"hostname\":\"x\",\"url\":\"u\",\"status\":\"s\"}|Field 'name' must not be empty",
-            "{\"name\":\"elevenchars\",\"host\":\"h\",\"port\":1,\"hostname\":\"x\",\"url\":\"u\",\"status\":\"s\"}|Field 'name' must be at most 10 characters (--max-name-length)",
-            "{\"name\":\"a\",\"host\":7,\"port\":1,\"hostname\":\"x\",\"url\":\"u\",\"status\":\"s\"}|Field 'host' must be a string",
-            "{\"name\":\"a\",\"host\":\"h\",\"port\":0,\"hostname\":\"x\",\"url\":\"u\",\"status\":\"s\"}|Field 'port' must be an integer between 1 and 65535",
-            "{\"name\":\"a\",\"host\":\"h\",\"port\":1.5,\"hostname\":\"x\",\"url\":\"u\",\"status\":\"s\"}|Field 'port' must be an integer between 1 and 65535",
-            "{\"name\":\"a\",\"host\":\"h\",\"port\":1,\"hostname\":\"x\",\"url\":\"u\",\"status\":\"s\",\"metadata\":[]}|Field 'metadata' must be an object",
-            "{\"name\":\"a\",\"host\":\"h\",\"port\":1,\"hostname\":\"x\",\"url\":\"u\",\"status\":\"s\",\"timestamp\":5}|Field 'timestamp' must be a string",
-            "\"text\"|Request body must be a JSON object",
-            "{oops|Invalid JSON",
-            "{} {}|Invalid JSON",
-            "[[[[[[[[[[]]]]]]]]]]|Request body nested deeper than 8 levels (--max-depth)",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{}|Missing required field: name",
+                "[1]|Missing required field: name",
+                "{\"name\":\"a\"}|Missing required field: host",
+                "{\"name\":\"a\",\"host\":\"h\",\"port\":1,\"hostname\":\"x\",\"url\":\"u\"}|Missing required field: status",
+                "{\"name\":\"\",\"host\":\"h\",\"port\":1,\"hostname\":\"x\",\"url\":\"u\",\"status\":\"s\"}|Field 'name' must not be empty",
+                "{\"name\":\"elevenchars\",\"host\":\"h\",\"port\":1,\"hostname\":\"x\",\"url\":\"u\",\"status\":\"s\"}|Field 'name' must be at most 10 characters (--max-name-length)",
+                "{\"name\":\"a\",\"host\":7,\"port\":1,\"hostname\":\"x\",\"url\":\"u\",\"status\":\"s\"}|Field 'host' must be a string",
+                "{\"name\":\"a\",\"host\":\"h\",\"port\":0,\"hostname\":\"x\",\"url\":\"u\",\"status\":\"s\"}|Field 'port' must be an integer between 1 and 65535",
+                "{\"name\":\"a\",\"host\":\"h\",\"port\":1.5,\"hostname\":\"x\",\"url\":\"u\",\"status\":\"s\"}|Field 'port' must be an integer between 1 and 65535",
+                "{\"name\":\"a\",\"host\":\"h\",\"port\":1,\"hostname\":\"x\",\"url\":\"u\",\"status\":\"s\",\"metadata\":[]}|Field 'metadata' must be an object",
+                "{\"name\":\"a\",\"host\":\"h\",\"port\":1,\"hostname\":\"x\",\"url\":\"u\",\"status\":\"s\",\"timestamp\":5}|Field 'timestamp' must be a string",
+                "\"text\"|Request body must be a JSON object",
+                "{oops|Invalid JSON",
+                "{} {}|Invalid JSON",
+                "[[[[[[[[[[]]]]]]]]]]|Request body nested deeper than 8 levels (--max-depth)",
+            })
     void badRegistrationsAre400WithTheContractsMessage(String body, String message) {
         ApiException refused = refusedRegistration(body);
 
@@ -88,7 +90,9 @@ class ServiceRequestsTest {
         ApiException refused = refusedRegistration(big);
 
         assertThat(refused.status(), is(413));
-        assertThat(refused.getMessage(), is("Field 'metadata' is 110 bytes of JSON: the limit is 64 bytes (--max-metadata)"));
+        assertThat(
+                refused.getMessage(),
+                is("Field 'metadata' is 110 bytes of JSON: the limit is 64 bytes (--max-metadata)"));
     }
 
     @Test
@@ -108,13 +112,16 @@ class ServiceRequestsTest {
     }
 
     @ParameterizedTest(name = "''{0}''")
-    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
-            "``|",
-            "{oops|",
-            "[\"draining\"]|",
-            "{\"status\":5}|",
-            "{\"status\":\"draining\"}|draining",
-    })
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '`',
+            value = {
+                "``|",
+                "{oops|",
+                "[\"draining\"]|",
+                "{\"status\":5}|",
+                "{\"status\":\"draining\"}|draining",
+            })
     void aHeartbeatIsAHeartbeatWhateverItsBody(String body, String status) {
         Command.Heartbeat c = requests.heartbeat("a", bytes(body == null ? "" : body));
 

@@ -1,16 +1,16 @@
 package dev.registry.server.services;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.is;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.registry.server.testing.Http;
 import dev.registry.server.testing.RegistryTestBase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.greaterThan;
-import static org.hamcrest.Matchers.is;
 
 /** PUT and DELETE /services/{name}. */
 class UpdateDeleteContractTest extends RegistryTestBase {
@@ -31,7 +31,9 @@ class UpdateDeleteContractTest extends RegistryTestBase {
         assertThat(after.get("url"), is(before.get("url")));
         assertThat(after.get("timestamp"), is(before.get("timestamp")));
         assertThat(after.get("metadata"), is(before.get("metadata")));
-        assertThat(after.get("last_heartbeat").asDouble(), greaterThan(before.get("last_heartbeat").asDouble()));
+        assertThat(
+                after.get("last_heartbeat").asDouble(),
+                greaterThan(before.get("last_heartbeat").asDouble()));
         assertThat(http.get("/services/svc").json(), is(after));
         assertThat(http.get("/services/ignored").status(), is(404));
     }
@@ -39,13 +41,15 @@ class UpdateDeleteContractTest extends RegistryTestBase {
     @Test
     void metadataIsReplacedWhole() {
         register("svc", 8000, "{\"a\":1,\"b\":2}");
-        JsonNode after = http.put("/services/svc", "{\"metadata\":{\"c\":3}}").json().get("service");
+        JsonNode after =
+                http.put("/services/svc", "{\"metadata\":{\"c\":3}}").json().get("service");
         assertThat(after.get("metadata").toString(), is("{\"c\":3}"));
     }
 
     @Test
     void updateOfUnknownNameIs404EvenWithABadBody() {
-        assertThat(http.put("/services/ghost", "{\"port\":1}").json().toString(),
+        assertThat(
+                http.put("/services/ghost", "{\"port\":1}").json().toString(),
                 is("{\"error\":\"Service 'ghost' not found\"}"));
         assertThat(http.put("/services/ghost", "{oops").status(), is(404));
     }
@@ -63,8 +67,18 @@ class UpdateDeleteContractTest extends RegistryTestBase {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"{\"port\":\"x\"}", "{\"port\":70000}", "{\"host\":1}", "{\"metadata\":null}",
-            "{\"metadata\":[]}", "{\"status\":false}", "[]", "\"str\"", "3"})
+    @ValueSource(
+            strings = {
+                "{\"port\":\"x\"}",
+                "{\"port\":70000}",
+                "{\"host\":1}",
+                "{\"metadata\":null}",
+                "{\"metadata\":[]}",
+                "{\"status\":false}",
+                "[]",
+                "\"str\"",
+                "3"
+            })
     void updateWithWrongTypesIs400AndChangesNothing(String body) {
         JsonNode before = register("svc");
         int events = logSize();
@@ -79,7 +93,9 @@ class UpdateDeleteContractTest extends RegistryTestBase {
     void emptyObjectUpdateIsAHeartbeat() {
         JsonNode before = register("svc");
         JsonNode after = http.put("/services/svc", "{}").json().get("service");
-        assertThat(after.get("last_heartbeat").asDouble(), greaterThan(before.get("last_heartbeat").asDouble()));
+        assertThat(
+                after.get("last_heartbeat").asDouble(),
+                greaterThan(before.get("last_heartbeat").asDouble()));
     }
 
     @Test

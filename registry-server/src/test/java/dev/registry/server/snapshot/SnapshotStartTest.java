@@ -1,25 +1,24 @@
 package dev.registry.server.snapshot;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.registry.events.snapshot.SnapshotStore;
-import dev.registry.server.testing.Http;
-import dev.registry.server.testing.TestRegistry;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.Random;
-
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.registry.events.snapshot.SnapshotStore;
+import dev.registry.server.testing.Http;
+import dev.registry.server.testing.TestRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A start from a snapshot gives exactly the state of a full replay; damaged snapshots are skipped. */
 class SnapshotStartTest {
@@ -62,24 +61,26 @@ class SnapshotStartTest {
         assertThat(fromSnapshot.replayed, lessThan(fullReplay.replayed));
     }
 
-    private record State(JsonNode list, JsonNode history, long replayed) {
-    }
+    private record State(JsonNode list, JsonNode history, long replayed) {}
 
     /** Starts on the directory, checks which snapshot it used, and reads the state. */
     private State state(Path expectedSnapshot, Void unused) {
-        try (TestRegistry registry = new TestRegistry(dataDir, s -> s.withSnapshots(0, Duration.ZERO),
-                java.time.Clock.systemUTC())) {
+        try (TestRegistry registry =
+                new TestRegistry(dataDir, s -> s.withSnapshots(0, Duration.ZERO), java.time.Clock.systemUTC())) {
             var recovery = registry.server().recovery();
             if (expectedSnapshot == null) {
                 assertThat(recovery.snapshotIndex().isPresent(), is(false));
             } else {
-                assertThat(recovery.snapshotIndex().orElseThrow(),
-                        is(Long.parseLong(expectedSnapshot.getFileName().toString().replaceAll("\\D", ""))));
+                assertThat(
+                        recovery.snapshotIndex().orElseThrow(),
+                        is(Long.parseLong(
+                                expectedSnapshot.getFileName().toString().replaceAll("\\D", ""))));
             }
             ObjectNode list = (ObjectNode) registry.http().get("/services").json();
             list.remove("timestamp");
             list.withArray("services").forEach(s -> ((ObjectNode) s).remove("is_healthy"));
-            JsonNode history = registry.http().get("/services/svc-3/history?limit=10000").json();
+            JsonNode history =
+                    registry.http().get("/services/svc-3/history?limit=10000").json();
             ((ObjectNode) history).remove("available_from");
             return new State(list, history, recovery.replayedEvents());
         }
@@ -90,7 +91,8 @@ class SnapshotStartTest {
         for (int i = 0; i < changes; i++) {
             String name = "svc-" + random.nextInt(40);
             switch (random.nextInt(8)) {
-                case 0 -> http.post("/services", Http.registration(name, 1 + random.nextInt(60000), "{\"i\":" + i + "}"));
+                case 0 ->
+                    http.post("/services", Http.registration(name, 1 + random.nextInt(60000), "{\"i\":" + i + "}"));
                 case 1 -> http.delete("/services/" + name);
                 case 2 -> http.put("/services/" + name, "{\"status\":\"draining\"}");
                 default -> http.send("POST", "/services/" + name + "/heartbeat", null);

@@ -1,13 +1,13 @@
 package dev.registry.server.stats;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.is;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.registry.server.testing.Http;
 import dev.registry.server.testing.RegistryTestBase;
 import org.junit.jupiter.api.Test;
-
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.greaterThanOrEqualTo;
-import static org.hamcrest.Matchers.is;
 
 /** GET /stats. */
 class StatsContractTest extends RegistryTestBase {
@@ -15,7 +15,9 @@ class StatsContractTest extends RegistryTestBase {
     @Test
     void statsCountByHealthStatusAndHost() {
         http.post("/services", Http.registration("a", 1, null));
-        http.post("/services", Http.registration("b", 1, null).replace("\"host\":\"127.0.0.1\"", "\"host\":\"127.0.0.2\""));
+        http.post(
+                "/services",
+                Http.registration("b", 1, null).replace("\"host\":\"127.0.0.1\"", "\"host\":\"127.0.0.2\""));
         http.post("/services", Http.registration("c", 1, null).replace("\"running\"", "\"stopped\""));
 
         Http.Reply reply = http.get("/stats");

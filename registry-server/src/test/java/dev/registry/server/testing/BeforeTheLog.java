@@ -1,14 +1,13 @@
 package dev.registry.server.testing;
 
-import org.junit.jupiter.api.extension.ConditionEvaluationResult;
-import org.junit.jupiter.api.extension.ExecutionCondition;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.ExtensionContext;
-
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Marks a contract test of a reply decided before the log is touched (the body's parsing, the
@@ -24,7 +23,9 @@ public @interface BeforeTheLog {
     final class OnEmbeddedLogOnly implements ExecutionCondition {
         @Override
         public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-            boolean onKafka = context.getTestClass().map(OnKafka.Backed.class::isAssignableFrom).orElse(false);
+            boolean onKafka = context.getTestClass()
+                    .map(OnKafka.Backed.class::isAssignableFrom)
+                    .orElse(false);
             return onKafka
                     ? ConditionEvaluationResult.disabled("decided before the log: the embedded-log run covers it")
                     : ConditionEvaluationResult.enabled("runs on the embedded log");

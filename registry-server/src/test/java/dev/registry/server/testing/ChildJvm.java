@@ -8,8 +8,7 @@ import java.util.List;
 /** Command lines for child JVMs that run this test's classpath with this JVM's Chronicle flags. */
 public final class ChildJvm {
 
-    private ChildJvm() {
-    }
+    private ChildJvm() {}
 
     /** {@code java <flags> -cp <test classpath> mainClass args…} */
     public static List<String> command(String mainClass, List<String> args) {
@@ -21,8 +20,10 @@ public final class ChildJvm {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.startsWith("--add-") || arg.startsWith("--enable-native-access")
-                    || arg.startsWith("--sun-misc") || arg.startsWith("-Dchronicle")) {
+            if (arg.startsWith("--add-")
+                    || arg.startsWith("--enable-native-access")
+                    || arg.startsWith("--sun-misc")
+                    || arg.startsWith("-Dchronicle")) {
                 command.add(arg);
             }
         }
@@ -39,12 +40,16 @@ public final class ChildJvm {
      * shows there. JUnit is left off its class path, which Chronicle's analytics look for.
      */
     public static ProcessBuilder inHome(List<String> command, Path home) {
-        List<String> own = new ArrayList<>(command.stream().filter(a -> !a.startsWith("-Dchronicle")).toList());
+        List<String> own = new ArrayList<>(
+                command.stream().filter(a -> !a.startsWith("-Dchronicle")).toList());
         // Chronicle mutes its analytics when it sees JUnit on the class path: the process must not
         int cp = own.indexOf("-cp") + 1;
-        own.set(cp, java.util.Arrays.stream(own.get(cp).split(java.io.File.pathSeparator))
-                .filter(entry -> !Path.of(entry).getFileName().toString().startsWith("junit-"))
-                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator)));
+        own.set(
+                cp,
+                java.util.Arrays.stream(own.get(cp).split(java.io.File.pathSeparator))
+                        .filter(entry ->
+                                !Path.of(entry).getFileName().toString().startsWith("junit-"))
+                        .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator)));
         own.add(1, "-Duser.home=" + home);
         ProcessBuilder builder = new ProcessBuilder(own);
         builder.environment().put("HOME", home.toString());

@@ -1,5 +1,7 @@
 package dev.registry.server.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -7,8 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static org.awaitility.Awaitility.await;
 
 /**
  * A registry server in a child JVM, so that tests can kill it with SIGKILL. It runs the same
@@ -47,9 +47,10 @@ public final class ChildRegistry implements AutoCloseable {
         return start(dataDir, freePort(), List.of(), home, extraArgs);
     }
 
-    private static ChildRegistry start(Path dataDir, int port, List<String> jvmOptions, Path home, String... extraArgs) {
-        List<String> args = new ArrayList<>(List.of("--host", "127.0.0.1", "--port", Integer.toString(port),
-                "--data-dir", dataDir.toString()));
+    private static ChildRegistry start(
+            Path dataDir, int port, List<String> jvmOptions, Path home, String... extraArgs) {
+        List<String> args = new ArrayList<>(
+                List.of("--host", "127.0.0.1", "--port", Integer.toString(port), "--data-dir", dataDir.toString()));
         args.addAll(List.of(extraArgs));
         List<String> command = ChildJvm.command(jvmOptions, "dev.registry.server.Main", args);
         Path log = dataDir.resolveSibling(dataDir.getFileName() + "-server.log");
@@ -59,7 +60,8 @@ public final class ChildRegistry implements AutoCloseable {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
             ChildRegistry child = new ChildRegistry(process, port);
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(50))
                     .until(() -> !process.isAlive() || child.answers());
             if (!process.isAlive()) {
                 throw new IllegalStateException("registry child exited with " + process.exitValue() + ":\n"

@@ -34,7 +34,8 @@ public final class CuttableProxy implements AutoCloseable {
         try {
             InetAddress from = InetAddress.getByName(host);
             InetAddress to = InetAddress.getByName("127.0.0.1");
-            return ports.stream().map(p -> new CuttableProxy(new InetSocketAddress(from, p), new InetSocketAddress(to, p)))
+            return ports.stream()
+                    .map(p -> new CuttableProxy(new InetSocketAddress(from, p), new InetSocketAddress(to, p)))
                     .toList();
         } catch (IOException ex) {
             throw new java.io.UncheckedIOException(ex);
@@ -83,7 +84,8 @@ public final class CuttableProxy implements AutoCloseable {
 
     private void pump(Socket from, Socket to) {
         byte[] buffer = new byte[16 * 1024];
-        try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+        try (InputStream in = from.getInputStream();
+                OutputStream out = to.getOutputStream()) {
             for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
                 out.write(buffer, 0, n);
                 out.flush();

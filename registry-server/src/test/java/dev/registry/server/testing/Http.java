@@ -2,7 +2,6 @@ package dev.registry.server.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -81,8 +80,8 @@ public final class Http {
             request.header("Authorization", "Bearer " + token);
         }
         try {
-            HttpResponse<String> r = client.send(request.timeout(Duration.ofSeconds(30)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r =
+                    client.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
             return new Reply(r.statusCode(), r.body(), r.headers());
         } catch (IOException ex) {
             throw new java.io.UncheckedIOException(ex);
@@ -100,8 +99,8 @@ public final class Http {
         URI uri = URI.create(base);
         try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
             socket.setSoTimeout(10_000);
-            socket.getOutputStream().write((requestHead + "\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream()
+                    .write((requestHead + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
             String reply = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             int status = Integer.parseInt(reply.substring(9, 12));
             int split = reply.indexOf("\r\n\r\n");
@@ -109,12 +108,12 @@ public final class Http {
             for (String line : reply.substring(0, split).split("\r\n")) {
                 int colon = line.indexOf(':');
                 if (colon > 0) {
-                    headers.put(line.substring(0, colon).trim().toLowerCase(java.util.Locale.ROOT),
+                    headers.put(
+                            line.substring(0, colon).trim().toLowerCase(java.util.Locale.ROOT),
                             java.util.List.of(line.substring(colon + 1).trim()));
                 }
             }
-            return new Reply(status, reply.substring(split + 4),
-                    java.net.http.HttpHeaders.of(headers, (a, b) -> true));
+            return new Reply(status, reply.substring(split + 4), java.net.http.HttpHeaders.of(headers, (a, b) -> true));
         } catch (IOException ex) {
             throw new java.io.UncheckedIOException(ex);
         }

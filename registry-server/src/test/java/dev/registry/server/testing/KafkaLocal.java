@@ -23,14 +23,23 @@ public final class KafkaLocal implements AutoCloseable {
     }
 
     /** Starts {@code brokers} brokers from {@code port} on, data in {@code dir}, with more environment. */
-    public static KafkaLocal start(int brokers, int port, Path dir, Map<String, String> environment) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(ROOT.resolve("bin/kafka-local").toString(), "--brokers",
-                Integer.toString(brokers), "--port", Integer.toString(port), "--dir", dir.toString())
-                .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolveSibling(dir.getFileName() + ".err").toFile()));
+    public static KafkaLocal start(int brokers, int port, Path dir, Map<String, String> environment)
+            throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(
+                        ROOT.resolve("bin/kafka-local").toString(),
+                        "--brokers",
+                        Integer.toString(brokers),
+                        "--port",
+                        Integer.toString(port),
+                        "--dir",
+                        dir.toString())
+                .redirectError(ProcessBuilder.Redirect.appendTo(
+                        dir.resolveSibling(dir.getFileName() + ".err").toFile()));
         pb.environment().putAll(environment);
         Process script = pb.start();
         CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(script.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader out =
+                    new BufferedReader(new InputStreamReader(script.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String l = out.readLine(); l != null; l = out.readLine()) {
                     if (l.startsWith("bootstrap: ")) {
                         return l.substring("bootstrap: ".length());

@@ -1,5 +1,7 @@
 package dev.registry.server.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.registry.events.log.EventReader;
 import dev.registry.events.log.LoggedEvent;
 import dev.registry.events.projection.Projector;
@@ -9,7 +11,6 @@ import dev.registry.kafka.KafkaLogSettings;
 import dev.registry.kafka.testkit.KafkaTestCluster;
 import dev.registry.server.config.KafkaSettings;
 import dev.registry.server.config.RegistrySettings;
-
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,8 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
-
-import static org.awaitility.Awaitility.await;
 
 /**
  * Registry nodes in this JVM sharing one topic of a test Kafka cluster, each with its own data
@@ -61,7 +60,9 @@ public final class KafkaNodes implements AutoCloseable {
 
     /** A node's settings: on this topic, as {@code id}. */
     public RegistrySettings settingsFor(RegistrySettings base, String id) {
-        return base.toBuilder().kafka(new KafkaSettings(cluster.bootstrapServers(), topic, id, Map.of(), null)).build();
+        return base.toBuilder()
+                .kafka(new KafkaSettings(cluster.bootstrapServers(), topic, id, Map.of(), null))
+                .build();
     }
 
     public TestRegistry node(int i) {
@@ -78,14 +79,16 @@ public final class KafkaNodes implements AutoCloseable {
 
     /** Waits until every running node's view has applied the log through {@code index}. */
     public void awaitAllAt(long index) {
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(20))
                 .until(() -> nodes.stream().allMatch(n -> n.server().view().lastIndex() >= index));
     }
 
     /** Every event of the topic, read by a reader of its own. */
     public List<LoggedEvent> topicEvents() {
-        try (KafkaEventLog log = KafkaEventLog.openForReading(KafkaLogSettings.of(cluster.bootstrapServers(), "reader").withTopic(topic));
-             EventReader reader = log.reader()) {
+        try (KafkaEventLog log = KafkaEventLog.openForReading(KafkaLogSettings.of(cluster.bootstrapServers(), "reader")
+                        .withTopic(topic));
+                EventReader reader = log.reader()) {
             long last = log.lastIndex();
             List<LoggedEvent> events = new ArrayList<>();
             await().atMost(Duration.ofSeconds(30)).until(() -> {

@@ -4,15 +4,14 @@ import dev.registry.events.event.RegistryEvent;
 import dev.registry.events.log.ChronicleQueues;
 import dev.registry.events.log.EncodedEvent;
 import dev.registry.events.log.EventCodec;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.wire.DocumentContext;
-
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Writes a log as registries did before events carried checksums (log format 0, the layout the
@@ -20,8 +19,7 @@ import java.util.List;
  */
 public final class LegacyLog {
 
-    private LegacyLog() {
-    }
+    private LegacyLog() {}
 
     /**
      * A log of a registry with two records ({@code a} on port 1, {@code b} on port 2), written the
@@ -34,7 +32,9 @@ public final class LegacyLog {
             registry.http().post("/services", Http.registration("a", 1, null));
             registry.http().post("/services", Http.registration("b", 2, null));
             registry.http().post("/services/a/heartbeat", null);
-            events = registry.logEvents().stream().map(dev.registry.events.log.LoggedEvent::event).toList();
+            events = registry.logEvents().stream()
+                    .map(dev.registry.events.log.LoggedEvent::event)
+                    .toList();
         }
         Path old = tmp.resolve("old");
         write(old, events);
@@ -45,8 +45,10 @@ public final class LegacyLog {
     public static List<Long> write(Path dir, List<RegistryEvent> events) {
         EventCodec codec = new EventCodec();
         List<Long> indexes = new ArrayList<>();
-        try (ChronicleQueue queue = ChronicleQueues.builder(dir).rollCycle(RollCycles.FAST_DAILY).build();
-             ExcerptAppender appender = queue.createAppender()) {
+        try (ChronicleQueue queue = ChronicleQueues.builder(dir)
+                        .rollCycle(RollCycles.FAST_DAILY)
+                        .build();
+                ExcerptAppender appender = queue.createAppender()) {
             for (RegistryEvent event : events) {
                 EncodedEvent encoded = codec.encode(event);
                 try (DocumentContext dc = appender.writingDocument()) {

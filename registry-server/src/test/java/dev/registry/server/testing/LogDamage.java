@@ -1,7 +1,6 @@
 package dev.registry.server.testing;
 
 import dev.registry.events.log.FileBytes;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -13,8 +12,7 @@ import java.util.List;
 /** Damages a log on disk the way a bad sector, a torn write or a stray command would. */
 public final class LogDamage {
 
-    private LogDamage() {
-    }
+    private LogDamage() {}
 
     /**
      * One event's excerpt in a roll file: Chronicle's 4-byte header (little-endian length and
@@ -44,7 +42,7 @@ public final class LogDamage {
         Excerpt excerpt = excerptContaining(dataDir, marker);
         byte[] bytes = Files.readAllBytes(excerpt.file());
         int at = indexOf(bytes, marker.getBytes(StandardCharsets.UTF_8), (int) excerpt.header());
-        FileBytes.write(excerpt.file(), at + offset, new byte[]{(byte) value});
+        FileBytes.write(excerpt.file(), at + offset, new byte[] {(byte) value});
     }
 
     /** The first data excerpt (not Chronicle's metadata) whose frame contains {@code marker}. */

@@ -13,8 +13,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Mounts {
 
-    private Mounts() {
-    }
+    private Mounts() {}
 
     /** Whether this process may mount file systems here. */
     public static boolean available(Path scratch) {
@@ -55,8 +54,10 @@ public final class Mounts {
 
     private static int run(String... command) {
         try {
-            Process p = new ProcessBuilder(List.of(command)).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Process p = new ProcessBuilder(List.of(command))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             if (!p.waitFor(30, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 return -1;

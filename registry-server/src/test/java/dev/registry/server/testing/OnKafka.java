@@ -3,7 +3,6 @@ package dev.registry.server.testing;
 import dev.registry.kafka.testkit.KafkaClusterExtension;
 import dev.registry.server.config.KafkaSettings;
 import dev.registry.server.config.RegistrySettings;
-
 import java.util.Map;
 
 /**
@@ -13,8 +12,7 @@ import java.util.Map;
 public final class OnKafka {
 
     /** Implemented by the contract test classes that run on Kafka. */
-    public interface Backed {
-    }
+    public interface Backed {}
 
     private final String topic;
     private final KafkaClusterExtension kafka;

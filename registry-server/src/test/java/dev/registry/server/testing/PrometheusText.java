@@ -14,8 +14,7 @@ import java.util.TreeSet;
 public final class PrometheusText {
 
     /** One sample. */
-    public record Sample(String name, Map<String, String> labels, double value) {
-    }
+    public record Sample(String name, Map<String, String> labels, double value) {}
 
     private final List<Sample> samples;
 

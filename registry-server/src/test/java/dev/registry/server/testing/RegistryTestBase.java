@@ -1,14 +1,13 @@
 package dev.registry.server.testing;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.is;
 
 /** A fresh registry on a fresh log for every test. */
 public abstract class RegistryTestBase {
@@ -31,7 +30,8 @@ public abstract class RegistryTestBase {
     }
 
     /** Which log the registry runs on: the embedded one; the contract suite also runs on Kafka. */
-    protected dev.registry.server.config.RegistrySettings onTheLog(dev.registry.server.config.RegistrySettings settings) {
+    protected dev.registry.server.config.RegistrySettings onTheLog(
+            dev.registry.server.config.RegistrySettings settings) {
         return settings;
     }
 

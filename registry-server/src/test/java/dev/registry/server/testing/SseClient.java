@@ -16,8 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class SseClient implements AutoCloseable {
 
     /** One event: its id, type and data. */
-    public record Event(long id, String type, String data) {
-    }
+    public record Event(long id, String type, String data) {}
 
     private final List<Event> events = new CopyOnWriteArrayList<>();
     private final InputStream body;
@@ -32,12 +31,14 @@ public final class SseClient implements AutoCloseable {
 
     /** Connects to {@code path}, resuming after {@code lastEventId} when not null. */
     public static SseClient connect(String base, String path, Long lastEventId) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).GET();
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(base + path)).GET();
         if (lastEventId != null) {
             request.header("Last-Event-ID", Long.toString(lastEventId));
         }
         try {
-            return new SseClient(HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofInputStream()));
+            return new SseClient(
+                    HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofInputStream()));
         } catch (IOException ex) {
             throw new java.io.UncheckedIOException(ex);
         } catch (InterruptedException ex) {

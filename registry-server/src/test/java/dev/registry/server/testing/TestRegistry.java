@@ -8,7 +8,6 @@ import dev.registry.kafka.KafkaLogSettings;
 import dev.registry.server.RegistryServer;
 import dev.registry.server.config.KafkaSettings;
 import dev.registry.server.config.RegistrySettings;
-
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -37,8 +36,11 @@ public final class TestRegistry implements AutoCloseable {
     }
 
     /** @param usableDiskBytes the free disk space the server sees */
-    public TestRegistry(Path dataDir, UnaryOperator<RegistrySettings> customize, Clock clock,
-                        java.util.function.LongSupplier usableDiskBytes) {
+    public TestRegistry(
+            Path dataDir,
+            UnaryOperator<RegistrySettings> customize,
+            Clock clock,
+            java.util.function.LongSupplier usableDiskBytes) {
         this.dataDir = dataDir;
         this.customize = customize;
         this.clock = clock;
@@ -57,7 +59,8 @@ public final class TestRegistry implements AutoCloseable {
      * want them turn them on), so that no test probes anything it did not set up.
      */
     public static RegistrySettings testDefaults(Path dataDir) {
-        return RegistrySettings.defaults(dataDir, 0).withHost("127.0.0.1")
+        return RegistrySettings.defaults(dataDir, 0)
+                .withHost("127.0.0.1")
                 .withChecks(false, RegistrySettings.DEFAULT_CHECK_INTERVAL, RegistrySettings.DEFAULT_CHECK_TIMEOUT);
     }
 
@@ -104,7 +107,8 @@ public final class TestRegistry implements AutoCloseable {
 
         TopicReader(KafkaSettings kafka) {
             name = kafka.topic();
-            log = KafkaEventLog.openForReading(KafkaLogSettings.of(kafka.bootstrap(), "test-reader").withTopic(name));
+            log = KafkaEventLog.openForReading(
+                    KafkaLogSettings.of(kafka.bootstrap(), "test-reader").withTopic(name));
             reader = log.reader();
         }
 
@@ -140,7 +144,7 @@ public final class TestRegistry implements AutoCloseable {
     public static List<LoggedEvent> readLog(Path dataDir) {
         List<LoggedEvent> events = new ArrayList<>();
         try (ChronicleEventLog log = ChronicleEventLog.openReadOnly(dataDir);
-             EventReader reader = log.reader()) {
+                EventReader reader = log.reader()) {
             for (LoggedEvent e = reader.next(); e != null; e = reader.next()) {
                 events.add(e);
             }

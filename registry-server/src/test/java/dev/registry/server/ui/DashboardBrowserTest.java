@@ -1,23 +1,5 @@
 package dev.registry.server.ui;
 
-import dev.registry.server.testing.Browser;
-import dev.registry.server.testing.Http;
-import dev.registry.server.testing.TestRegistry;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.io.TempDir;
-import org.openqa.selenium.WebElement;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -25,6 +7,23 @@ import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
+
+import dev.registry.server.testing.Browser;
+import dev.registry.server.testing.Http;
+import dev.registry.server.testing.TestRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.WebElement;
 
 /**
  * The dashboard in a real browser (headless Chromium) against a real registry: the fleet table,
@@ -70,15 +69,21 @@ class DashboardBrowserTest {
     @Test
     void theFleetTableShowsRegisteredRecords() {
         register("llama-1", 8100, "{\"type\":\"vllm\",\"babysitter\":true}");
-        register("llama-1-server", 8101, "{\"type\":\"openai-api\",\"models\":[\"llama-3-8b\"],\"parent_service\":\"llama-1\"}");
+        register(
+                "llama-1-server",
+                8101,
+                "{\"type\":\"openai-api\",\"models\":[\"llama-3-8b\"],\"parent_service\":\"llama-1\"}");
         openDashboard();
         register("qwen-2-server", 8201, "{\"type\":\"openai-api\",\"models\":[\"qwen2-7b\",\"qwen2-7b-instruct\"]}");
 
         WebElement row = awaitRow("qwen-2-server");
-        assertThat(row.findElement(org.openqa.selenium.By.cssSelector(".c-url")).getText(), is("http://127.0.0.1:8201"));
-        assertThat(row.findElement(org.openqa.selenium.By.cssSelector(".c-models")).getText(),
+        assertThat(
+                row.findElement(org.openqa.selenium.By.cssSelector(".c-url")).getText(), is("http://127.0.0.1:8201"));
+        assertThat(
+                row.findElement(org.openqa.selenium.By.cssSelector(".c-models")).getText(),
                 is("qwen2-7b, qwen2-7b-instruct"));
-        assertThat(row.findElement(org.openqa.selenium.By.cssSelector(".c-type")).getText(), is("openai-api"));
+        assertThat(
+                row.findElement(org.openqa.selenium.By.cssSelector(".c-type")).getText(), is("openai-api"));
         assertThat(row.getAttribute("data-healthy"), is("true"));
         assertThat(browser.text("#counts"), containsString("healthy"));
 
@@ -90,12 +95,17 @@ class DashboardBrowserTest {
 
     @Test
     void aRecordTurnsUnhealthyLiveWhenItsTtlPasses(@TempDir Path ttlDir) {
-        try (TestRegistry shortLived = new TestRegistry(ttlDir, s -> s.withLifetimes(SHORT_TTL, Duration.ofMinutes(5)),
-                Clock.systemUTC())) {
+        try (TestRegistry shortLived =
+                new TestRegistry(ttlDir, s -> s.withLifetimes(SHORT_TTL, Duration.ofMinutes(5)), Clock.systemUTC())) {
             browser.open(shortLived.http().base() + "/ui");
             awaitLive();
             browser.script("window.notReloaded = true");
-            assertThat(shortLived.http().post("/services", Http.registration("ttl-1", 8300, null)).status(), is(201));
+            assertThat(
+                    shortLived
+                            .http()
+                            .post("/services", Http.registration("ttl-1", 8300, null))
+                            .status(),
+                    is(201));
             awaitRow("ttl-1");
 
             // the registry appends `expired` when the TTL passes; the page hears it on the stream
@@ -114,7 +124,8 @@ class DashboardBrowserTest {
 
         assertThat(http.delete("/services/leaving-1").status(), is(200));
 
-        await().atMost(WAIT).until(() -> browser.all("tr[data-name='leaving-1']").size(), is(0));
+        await().atMost(WAIT)
+                .until(() -> browser.all("tr[data-name='leaving-1']").size(), is(0));
         assertThat(browser.script("return window.notReloaded === true"), is(true));
     }
 
@@ -126,7 +137,9 @@ class DashboardBrowserTest {
             assertThat(http.post("/services/timeline-1/heartbeat", null).status(), is(200));
         }
         openDashboard();
-        awaitRow("timeline-1").findElement(org.openqa.selenium.By.cssSelector(".c-name a")).click();
+        awaitRow("timeline-1")
+                .findElement(org.openqa.selenium.By.cssSelector(".c-name a"))
+                .click();
 
         await().atMost(WAIT).until(() -> browser.all("#timeline tr.entry").size(), is(2));
         assertThat(browser.text("#svc-name"), is("timeline-1"));
@@ -151,13 +164,16 @@ class DashboardBrowserTest {
 
         openDashboard();
         browser.one("nav a[data-view='time']").click();
-        await().atMost(WAIT).until(() -> browser.one("#time-input").getAttribute("value").isEmpty(), is(false));
+        await().atMost(WAIT)
+                .until(() -> browser.one("#time-input").getAttribute("value").isEmpty(), is(false));
         browser.one("#time-input").clear();
         browser.one("#time-input").sendKeys(then.toString());
         browser.one("#time-form button").click();
 
         await().atMost(WAIT).until(() -> browser.one("#time-result").isDisplayed());
-        List<String> past = browser.all("#time-fleet tbody tr").stream().map(r -> r.getAttribute("data-name")).toList();
+        List<String> past = browser.all("#time-fleet tbody tr").stream()
+                .map(r -> r.getAttribute("data-name"))
+                .toList();
         assertThat(past, hasItems("past-1", "past-2"));
         assertThat(past.contains("future-1"), is(false));
         String diff = browser.text("#time-diff");
@@ -170,10 +186,13 @@ class DashboardBrowserTest {
     void behindTokenReadsItAsksForTheTokenOnceAndKeepsItForTheSession(@TempDir Path tokenDir) {
         try (TestRegistry guarded = new TestRegistry(tokenDir, s -> s.withToken("s3cret", true), Clock.systemUTC())) {
             Http authed = new Http(guarded.server().port());
-            assertThat(authed.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(authed.base() + "/services"))
-                    .header("Authorization", "Bearer s3cret")
-                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(Http.registration("guarded-1", 8700, null))))
-                    .status(), is(201));
+            assertThat(
+                    authed.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(authed.base() + "/services"))
+                                    .header("Authorization", "Bearer s3cret")
+                                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                            Http.registration("guarded-1", 8700, null))))
+                            .status(),
+                    is(201));
             browser.open(authed.base() + "/ui");
             await().atMost(WAIT).until(() -> browser.one("#token-dialog").isDisplayed());
             browser.one("#token-input").sendKeys("s3cret");
@@ -184,10 +203,15 @@ class DashboardBrowserTest {
             assertThat(browser.script("return sessionStorage.getItem('registry.token')"), is("s3cret"));
 
             // the stream carries the token too: a change arrives live
-            assertThat(authed.send(java.net.http.HttpRequest.newBuilder(
-                            java.net.URI.create(authed.base() + "/services/guarded-1"))
-                    .header("Authorization", "Bearer s3cret").DELETE()).status(), is(200));
-            await().atMost(WAIT).until(() -> browser.all("tr[data-name='guarded-1']").size(), is(0));
+            assertThat(
+                    authed.send(java.net.http.HttpRequest.newBuilder(
+                                            java.net.URI.create(authed.base() + "/services/guarded-1"))
+                                    .header("Authorization", "Bearer s3cret")
+                                    .DELETE())
+                            .status(),
+                    is(200));
+            await().atMost(WAIT)
+                    .until(() -> browser.all("tr[data-name='guarded-1']").size(), is(0));
 
             browser.open(authed.base() + "/ui"); // a reload in the same tab does not ask again
             await().atMost(WAIT).until(() -> browser.script("return document.body.dataset.stream"), is("live"));
@@ -200,22 +224,33 @@ class DashboardBrowserTest {
         try (TestRegistry big = new TestRegistry(bigDir, s -> s, Clock.systemUTC())) {
             Http bigHttp = big.http();
             for (int i = 0; i < 1000; i++) {
-                assertThat(bigHttp.post("/services", Http.registration(String.format("model-%04d", i), 9000 + i,
-                        "{\"type\":\"openai-api\",\"models\":[\"m" + (i % 7) + "\"]}")).status(), is(201));
+                assertThat(
+                        bigHttp.post(
+                                        "/services",
+                                        Http.registration(
+                                                String.format("model-%04d", i),
+                                                9000 + i,
+                                                "{\"type\":\"openai-api\",\"models\":[\"m" + (i % 7) + "\"]}"))
+                                .status(),
+                        is(201));
             }
             browser.open(bigHttp.base() + "/ui");
             await().atMost(WAIT).until(() -> browser.script("return document.body.dataset.stream"), is("live"));
             await().atMost(WAIT).until(() -> browser.all("#fleet tbody tr").size(), is(1000));
             Object appliedBefore = browser.script("return window.registryDashboard.applied");
 
-            assertThat(bigHttp.put("/services/model-0500", "{\"status\":\"draining\"}").status(), is(200));
+            assertThat(
+                    bigHttp.put("/services/model-0500", "{\"status\":\"draining\"}")
+                            .status(),
+                    is(200));
 
             await().atMost(WAIT).until(() -> browser.text("tr[data-name='model-0500'] .c-status"), is("draining"));
             assertThat(browser.script("return window.registryDashboard.applied"), not(appliedBefore));
             Object ms = browser.script("return window.registryDashboard.lastApplyMs");
             assertThat(ms, not(nullValue()));
             // a figure for the README, not a limit: speed is measured, never asserted
-            Files.writeString(Path.of("target", "dashboard-apply-1000.txt"),
+            Files.writeString(
+                    Path.of("target", "dashboard-apply-1000.txt"),
                     "applying one change to a table of 1,000 records took " + ms + " ms in headless Chromium\n");
         }
     }
@@ -230,11 +265,13 @@ class DashboardBrowserTest {
     }
 
     private static void register(String name, int port, String metadata) {
-        assertThat(http.post("/services", Http.registration(name, port, metadata)).status(), is(201));
+        assertThat(
+                http.post("/services", Http.registration(name, port, metadata)).status(), is(201));
     }
 
     private static WebElement awaitRow(String name) {
-        await().atMost(WAIT).until(() -> browser.all("tr[data-name='" + name + "']").size(), is(1));
+        await().atMost(WAIT)
+                .until(() -> browser.all("tr[data-name='" + name + "']").size(), is(1));
         return browser.one("tr[data-name='" + name + "']");
     }
 
@@ -246,13 +283,14 @@ class DashboardBrowserTest {
     // read in one script: the page may replace the rows between two WebDriver calls
     @SuppressWarnings("unchecked")
     private static List<String> visibleNames() {
-        return (List<String>) browser.script(
-                "return [...document.querySelectorAll('#fleet tbody tr')].filter(r => !r.hidden).map(r => r.dataset.name)");
+        return (List<String>)
+                browser.script(
+                        "return [...document.querySelectorAll('#fleet tbody tr')].filter(r => !r.hidden).map(r => r.dataset.name)");
     }
 
     @SuppressWarnings("unchecked")
     private List<String> types() {
-        return (List<String>) browser.script(
-                "return [...document.querySelectorAll('#timeline tr.entry')].map(r => r.dataset.type)");
+        return (List<String>)
+                browser.script("return [...document.querySelectorAll('#timeline tr.entry')].map(r => r.dataset.type)");
     }
 }

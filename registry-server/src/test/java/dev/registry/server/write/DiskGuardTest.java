@@ -1,13 +1,12 @@
 package dev.registry.server.write;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.concurrent.atomic.AtomicBoolean;
-
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
 
 /** A file system that turns read-only while the registry runs: writes refused at once, resumed when it is writable. */
 class DiskGuardTest {
@@ -15,7 +14,8 @@ class DiskGuardTest {
     @Test
     void refusesWhileReadOnlyAndTakesWritesAgainAfter() {
         AtomicBoolean readOnly = new AtomicBoolean(false);
-        DiskGuard guard = new DiskGuard(() -> Long.MAX_VALUE, readOnly::get, "the data directory has become read-only", 0);
+        DiskGuard guard =
+                new DiskGuard(() -> Long.MAX_VALUE, readOnly::get, "the data directory has become read-only", 0);
         assertDoesNotThrow(guard::check);
 
         readOnly.set(true);

@@ -1,22 +1,5 @@
 package dev.registry.server.write;
 
-import dev.registry.server.rules.Command;
-import dev.registry.events.event.RegistryEvent;
-import dev.registry.events.log.EventLog;
-import dev.registry.events.log.EventReader;
-import dev.registry.events.projection.Projection;
-import dev.registry.events.projection.RegistryView;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
-import java.time.Clock;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.everyItem;
@@ -24,6 +7,22 @@ import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.registry.events.event.RegistryEvent;
+import dev.registry.events.log.EventLog;
+import dev.registry.events.log.EventReader;
+import dev.registry.events.projection.Projection;
+import dev.registry.events.projection.RegistryView;
+import dev.registry.server.rules.Command;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The writer forces events to disk before acknowledging them, as the policy says. */
 class SyncPolicyTest {
@@ -69,8 +68,7 @@ class SyncPolicyTest {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     private static List<CompletableFuture<WriteResult>> registerMany(RegistryWriter writer, RecordingLog log, int n) {
@@ -78,7 +76,8 @@ class SyncPolicyTest {
         for (int i = 0; i < n; i++) {
             int k = i;
             acks.add(CompletableFuture.supplyAsync(() -> {
-                WriteResult r = writer.execute(new Command.Register("svc-" + k, "h", 1, "h", "u", "running", null, null));
+                WriteResult r =
+                        writer.execute(new Command.Register("svc-" + k, "h", 1, "h", "u", "running", null, null));
                 log.acknowledged++;
                 return r;
             }));
@@ -90,8 +89,8 @@ class SyncPolicyTest {
     void alwaysSyncsEveryWriteBeforeItsAcknowledgement() throws Exception {
         RecordingLog log = new RecordingLog();
         RegistryView view = new RegistryView();
-        try (RegistryWriter writer = new RegistryWriter(log, view, Projection.onView(view, List.of()), Clock.systemUTC(), Instant.EPOCH,
-                SyncPolicy.ALWAYS)) {
+        try (RegistryWriter writer = new RegistryWriter(
+                log, view, Projection.onView(view, List.of()), Clock.systemUTC(), Instant.EPOCH, SyncPolicy.ALWAYS)) {
             for (var ack : registerMany(writer, log, 50)) {
                 ack.get(10, TimeUnit.SECONDS);
             }
@@ -107,8 +106,8 @@ class SyncPolicyTest {
     void batchSyncsOncePerBatchBeforeAnyoneInItIsAcknowledged() throws Exception {
         RecordingLog log = new RecordingLog();
         RegistryView view = new RegistryView();
-        try (RegistryWriter writer = new RegistryWriter(log, view, Projection.onView(view, List.of()), Clock.systemUTC(), Instant.EPOCH,
-                SyncPolicy.BATCH)) {
+        try (RegistryWriter writer = new RegistryWriter(
+                log, view, Projection.onView(view, List.of()), Clock.systemUTC(), Instant.EPOCH, SyncPolicy.BATCH)) {
             for (var ack : registerMany(writer, log, 500)) {
                 ack.get(10, TimeUnit.SECONDS);
             }
@@ -124,8 +123,8 @@ class SyncPolicyTest {
     void noneNeverSyncsAndAFailedSyncAcknowledgesNobody() throws Exception {
         RecordingLog log = new RecordingLog();
         RegistryView view = new RegistryView();
-        try (RegistryWriter writer = new RegistryWriter(log, view, Projection.onView(view, List.of()), Clock.systemUTC(), Instant.EPOCH,
-                SyncPolicy.NONE)) {
+        try (RegistryWriter writer = new RegistryWriter(
+                log, view, Projection.onView(view, List.of()), Clock.systemUTC(), Instant.EPOCH, SyncPolicy.NONE)) {
             writer.execute(new Command.Register("a", "h", 1, "h", "u", "running", null, null));
         }
         assertThat(log.trace, everyItem(is("append")));
@@ -133,9 +132,15 @@ class SyncPolicyTest {
         RecordingLog failing = new RecordingLog();
         failing.failSync = true;
         RegistryView other = new RegistryView();
-        try (RegistryWriter writer = new RegistryWriter(failing, other, Projection.onView(other, List.of()), Clock.systemUTC(),
-                Instant.EPOCH, SyncPolicy.BATCH)) {
-            assertThrows(WriteFailedException.class,
+        try (RegistryWriter writer = new RegistryWriter(
+                failing,
+                other,
+                Projection.onView(other, List.of()),
+                Clock.systemUTC(),
+                Instant.EPOCH,
+                SyncPolicy.BATCH)) {
+            assertThrows(
+                    WriteFailedException.class,
                     () -> writer.execute(new Command.Register("a", "h", 1, "h", "u", "running", null, null)));
         }
     }
@@ -152,13 +157,15 @@ class SyncPolicyTest {
         RecordingLog log = new RecordingLog();
         log.failAppend = new StackOverflowError("as if the append had blown the writer's stack");
         RegistryView view = new RegistryView();
-        try (RegistryWriter writer = new RegistryWriter(log, view, Projection.onView(view, List.of()), Clock.systemUTC(), Instant.EPOCH,
-                SyncPolicy.NONE)) {
-            WriteFailedException first = assertThrows(WriteFailedException.class, () -> writer.execute(
-                    new Command.Register("a", "h", 1, "h", "u", "running", null, null)));
+        try (RegistryWriter writer = new RegistryWriter(
+                log, view, Projection.onView(view, List.of()), Clock.systemUTC(), Instant.EPOCH, SyncPolicy.NONE)) {
+            WriteFailedException first = assertThrows(
+                    WriteFailedException.class,
+                    () -> writer.execute(new Command.Register("a", "h", 1, "h", "u", "running", null, null)));
             assertThat(first.getMessage(), containsString("the writer stopped"));
-            WriteFailedException later = assertThrows(WriteFailedException.class, () -> writer.execute(
-                    new Command.Register("b", "h", 1, "h", "u", "running", null, null)));
+            WriteFailedException later = assertThrows(
+                    WriteFailedException.class,
+                    () -> writer.execute(new Command.Register("b", "h", 1, "h", "u", "running", null, null)));
             assertThat(later.getMessage(), containsString("the writer stopped"));
         }
     }

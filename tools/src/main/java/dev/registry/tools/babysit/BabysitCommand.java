@@ -4,10 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.registry.api.client.RegistryClient;
 import dev.registry.cli.DurationConverter;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -20,6 +16,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code babysit}: runs a model server, restarts it when it dies, serves its health on port + 1,
@@ -28,19 +27,29 @@ import java.util.concurrent.TimeUnit;
  * SIGTERM/SIGINT (child stopped, records removed), 3 gave up after too many restarts, 2 bad
  * arguments or a health port that cannot be listened on.
  */
-@Command(name = "babysit", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Supervise a model server: start it, restart it when it exits, serve GET /health, /models and /info "
-                + "on PORT+1, and keep records NAME (the babysitter) and NAME-server (the model server) registered.",
-                "Usage: babysit --name N --port P [options] -- COMMAND ARGS...   or   babysit --config FILE [options]"})
+@Command(
+        name = "babysit",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Supervise a model server: start it, restart it when it exits, serve GET /health, /models and /info "
+                    + "on PORT+1, and keep records NAME (the babysitter) and NAME-server (the model server) registered.",
+            "Usage: babysit --name N --port P [options] -- COMMAND ARGS...   or   babysit --config FILE [options]"
+        })
 public final class BabysitCommand implements Callable<Integer> {
 
     /** Exit code after giving up on a child that keeps dying. */
     public static final int EXIT_GAVE_UP = 3;
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ObjectMapper STRICT_JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
 
-    @Option(names = "--config", paramLabel = "FILE", description = "A TOML file in the fleet's format; options given here override it.")
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description = "A TOML file in the fleet's format; options given here override it.")
     Path config;
 
     @Option(names = "--name", description = "Record name of the babysitter; the server is NAME-server.")
@@ -55,39 +64,61 @@ public final class BabysitCommand implements Callable<Integer> {
     @Option(names = "--health-host", description = "Address the PORT+1 listener binds (default: --host).")
     String healthHost;
 
-    @Option(names = "--type", defaultValue = Registrar.OPENAI_API,
-            description = "What the model server speaks; ${DEFAULT-VALUE} servers get their models polled and are routed to, "
-                    + "others are registered once their port answers (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--type",
+            defaultValue = Registrar.OPENAI_API,
+            description =
+                    "What the model server speaks; ${DEFAULT-VALUE} servers get their models polled and are routed to, "
+                            + "others are registered once their port answers (default ${DEFAULT-VALUE}).")
     String type;
 
-    @Option(names = "--registry", description = "The registry's URL (else registry_url of --config, env REGISTRY_URL, http://127.0.0.1:8901).")
+    @Option(
+            names = "--registry",
+            description =
+                    "The registry's URL (else registry_url of --config, env REGISTRY_URL, http://127.0.0.1:8901).")
     String registry;
 
-    @Option(names = "--token", defaultValue = "${env:REGISTRY_TOKEN}",
+    @Option(
+            names = "--token",
+            defaultValue = "${env:REGISTRY_TOKEN}",
             description = "Bearer token for a registry started with --token (env REGISTRY_TOKEN).")
     String token;
 
-    @Option(names = "--heartbeat-interval", converter = DurationConverter.class,
+    @Option(
+            names = "--heartbeat-interval",
+            converter = DurationConverter.class,
             description = "Time between heartbeats (default 30s).")
     Duration heartbeatInterval;
 
-    @Option(names = "--metadata", paramLabel = "KEY=VALUE",
+    @Option(
+            names = "--metadata",
+            paramLabel = "KEY=VALUE",
             description = "Metadata for both records, over [metadata] of --config; repeatable. A value that is JSON "
                     + "(2, true, [\"a\"]) is taken as such, anything else as text.")
     Map<String, String> metadata = new LinkedHashMap<>();
 
-    @Option(names = "--max-restarts", description = "Give up after more restarts than this within --restart-window (default 5).")
+    @Option(
+            names = "--max-restarts",
+            description = "Give up after more restarts than this within --restart-window (default 5).")
     Integer maxRestarts;
 
-    @Option(names = "--restart-window", defaultValue = "60s", converter = DurationConverter.class,
+    @Option(
+            names = "--restart-window",
+            defaultValue = "60s",
+            converter = DurationConverter.class,
             description = "Window for --max-restarts (default ${DEFAULT-VALUE}).")
     Duration restartWindow;
 
-    @Option(names = "--restart-delay", converter = DurationConverter.class,
+    @Option(
+            names = "--restart-delay",
+            converter = DurationConverter.class,
             description = "Wait before the first restart; doubles with each quick one, up to 30 s (default 500ms).")
     Duration restartDelay;
 
-    @Option(names = "--stop-grace", defaultValue = "10s", converter = DurationConverter.class,
+    @Option(
+            names = "--stop-grace",
+            defaultValue = "10s",
+            converter = DurationConverter.class,
             description = "On stop, wait this long after SIGTERM before SIGKILL (default ${DEFAULT-VALUE}).")
     Duration stopGrace;
 
@@ -112,7 +143,10 @@ public final class BabysitCommand implements Callable<Integer> {
             return 2;
         }
         String advertised = first(host, file == null ? null : file.host(), hostname);
-        String registryUrl = first(registry, file == null ? null : file.registryUrl(), System.getenv("REGISTRY_URL"),
+        String registryUrl = first(
+                registry,
+                file == null ? null : file.registryUrl(),
+                System.getenv("REGISTRY_URL"),
                 "http://127.0.0.1:8901");
         Supervisor.Child child;
         String backendKind;
@@ -122,22 +156,30 @@ public final class BabysitCommand implements Callable<Integer> {
         } else if (file != null && file.backend() != null) {
             BabysitConfigFile.Backend b = file.backend();
             backendKind = b.type();
-            child = new Supervisor.Child("mock".equals(b.type())
-                    ? MockModelServer.command(advertised, serverPort, b.models()) : b.command(), b.workDir(), b.env());
+            child = new Supervisor.Child(
+                    "mock".equals(b.type()) ? MockModelServer.command(advertised, serverPort, b.models()) : b.command(),
+                    b.workDir(),
+                    b.env());
         } else {
             System.err.println("babysit: give the model server's command after --, or a [backend] in --config");
             return 2;
         }
         if (file != null && !file.unknownKeys().isEmpty()) {
-            out.println("[" + sitterName + "] --config " + config + ": ignoring " + String.join(", ", file.unknownKeys()));
+            out.println(
+                    "[" + sitterName + "] --config " + config + ": ignoring " + String.join(", ", file.unknownKeys()));
         }
         Map<String, Object> extra = new LinkedHashMap<>(file == null ? Map.of() : file.metadata());
         metadata.forEach((k, v) -> extra.put(k, metadataValue(v)));
 
         Registrar[] registrar = new Registrar[1];
-        Supervisor supervisor = new Supervisor(child, "[" + sitterName + "] ", out,
-                first(maxRestarts, file == null ? null : file.maxRestarts(), 5), restartWindow,
-                first(restartDelay, file == null ? null : file.restartDelay(), Duration.ofMillis(500)), stopGrace,
+        Supervisor supervisor = new Supervisor(
+                child,
+                "[" + sitterName + "] ",
+                out,
+                first(maxRestarts, file == null ? null : file.maxRestarts(), 5),
+                restartWindow,
+                first(restartDelay, file == null ? null : file.restartDelay(), Duration.ofMillis(500)),
+                stopGrace,
                 new Supervisor.Events() {
                     @Override
                     public void started() {
@@ -156,26 +198,42 @@ public final class BabysitCommand implements Callable<Integer> {
         String bind = first(healthHost, advertised);
         HealthServer[] health = new HealthServer[1];
         try {
-            health[0] = new HealthServer(bind, serverPort + 1, sitterName, advertised, serverPort, supervisor, () -> {
-                ObjectNode info = JSON.createObjectNode();
-                info.put("name", sitterName);
-                info.put("server", sitterName + "-server");
-                info.put("pid", supervisor.childPid());
-                info.put("restarts", supervisor.restarts());
-                info.put("uptime", health[0].uptimeSeconds());
-                info.set("models", JSON.valueToTree(registrar[0].models()));
-                info.put("registry", registryUrl);
-                return info;
-            }, () -> registrar[0].modelsList());
+            health[0] = new HealthServer(
+                    bind,
+                    serverPort + 1,
+                    sitterName,
+                    advertised,
+                    serverPort,
+                    supervisor,
+                    () -> {
+                        ObjectNode info = JSON.createObjectNode();
+                        info.put("name", sitterName);
+                        info.put("server", sitterName + "-server");
+                        info.put("pid", supervisor.childPid());
+                        info.put("restarts", supervisor.restarts());
+                        info.put("uptime", health[0].uptimeSeconds());
+                        info.set("models", JSON.valueToTree(registrar[0].models()));
+                        info.put("registry", registryUrl);
+                        return info;
+                    },
+                    () -> registrar[0].modelsList());
         } catch (IOException ex) {
-            System.err.println("babysit: cannot listen on " + bind + ":" + (serverPort + 1) + " for /health: " + ex.getMessage()
-                    + " (--health-host sets the address)");
+            System.err.println("babysit: cannot listen on " + bind + ":" + (serverPort + 1) + " for /health: "
+                    + ex.getMessage() + " (--health-host sets the address)");
             return 2;
         }
-        Duration interval = first(heartbeatInterval, file == null ? null : file.heartbeatInterval(), Duration.ofSeconds(30));
-        registrar[0] = new Registrar(RegistryClient.builder(registryUrl).requestTimeout(Duration.ofSeconds(10)).token(token).build(),
+        Duration interval =
+                first(heartbeatInterval, file == null ? null : file.heartbeatInterval(), Duration.ofSeconds(30));
+        registrar[0] = new Registrar(
+                RegistryClient.builder(registryUrl)
+                        .requestTimeout(Duration.ofSeconds(10))
+                        .token(token)
+                        .build(),
                 new Registrar.Identity(sitterName, advertised, hostname, serverPort, backendKind, type, extra),
-                interval, health[0], supervisor, out);
+                interval,
+                health[0],
+                supervisor,
+                out);
         registrar[0].start();
 
         CountDownLatch cleanedUp = new CountDownLatch(1);

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.registry.api.Durations;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,17 +41,25 @@ import java.util.Set;
  * weight = 2
  * </pre>
  */
-record BabysitConfigFile(String name, String host, Integer port, String registryUrl, Integer maxRestarts,
-                         Duration restartDelay, Duration heartbeatInterval, Backend backend,
-                         Map<String, Object> metadata, List<String> unknownKeys) {
+record BabysitConfigFile(
+        String name,
+        String host,
+        Integer port,
+        String registryUrl,
+        Integer maxRestarts,
+        Duration restartDelay,
+        Duration heartbeatInterval,
+        Backend backend,
+        Map<String, Object> metadata,
+        List<String> unknownKeys) {
 
     /** {@code [backend]}: a command to run, or the built-in mock with its models. */
-    record Backend(String type, List<String> command, Path workDir, Map<String, String> env, List<String> models) {
-    }
+    record Backend(String type, List<String> command, Path workDir, Map<String, String> env, List<String> models) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final TypeReference<LinkedHashMap<String, Object>> METADATA = new TypeReference<>() { };
-    private static final Set<String> TOP = Set.of("name", "host", "port", "registry_url", "babysitter", "backend", "metadata");
+    private static final TypeReference<LinkedHashMap<String, Object>> METADATA = new TypeReference<>() {};
+    private static final Set<String> TOP =
+            Set.of("name", "host", "port", "registry_url", "babysitter", "backend", "metadata");
     private static final Set<String> SITTER = Set.of("max_restarts", "restart_delay", "heartbeat_interval");
     private static final Set<String> BACKEND = Set.of("type", "command", "args", "work_dir", "env", "models");
 
@@ -62,7 +69,8 @@ record BabysitConfigFile(String name, String host, Integer port, String registry
         try {
             root = new TomlMapper().readTree(file.toFile());
         } catch (IOException ex) {
-            throw new IllegalArgumentException("--config " + file + ": " + ex.getMessage().lines().findFirst().orElse(""));
+            throw new IllegalArgumentException("--config " + file + ": "
+                    + ex.getMessage().lines().findFirst().orElse(""));
         }
         Reader r = new Reader(file);
         List<String> unknown = new ArrayList<>();
@@ -72,10 +80,17 @@ record BabysitConfigFile(String name, String host, Integer port, String registry
         JsonNode backend = r.table(root, "backend");
         unknownKeys(backend, BACKEND, "backend.", unknown);
         JsonNode metadata = r.table(root, "metadata");
-        return new BabysitConfigFile(r.text(root, "name"), r.text(root, "host"), r.integer(root, "port"),
-                r.text(root, "registry_url"), r.integer(sitter, "max_restarts"), r.duration(sitter, "restart_delay"),
-                r.duration(sitter, "heartbeat_interval"), backend.isMissingNode() ? null : r.backend(backend),
-                metadata.isMissingNode() ? Map.of() : JSON.convertValue(metadata, METADATA), unknown);
+        return new BabysitConfigFile(
+                r.text(root, "name"),
+                r.text(root, "host"),
+                r.integer(root, "port"),
+                r.text(root, "registry_url"),
+                r.integer(sitter, "max_restarts"),
+                r.duration(sitter, "restart_delay"),
+                r.duration(sitter, "heartbeat_interval"),
+                backend.isMissingNode() ? null : r.backend(backend),
+                metadata.isMissingNode() ? Map.of() : JSON.convertValue(metadata, METADATA),
+                unknown);
     }
 
     private static void unknownKeys(JsonNode table, Set<String> known, String prefix, List<String> unknown) {
@@ -155,13 +170,16 @@ record BabysitConfigFile(String name, String host, Integer port, String registry
         Backend backend(JsonNode b) {
             String type = text(b, "type") == null ? "command" : text(b, "type");
             Map<String, String> env = new LinkedHashMap<>();
-            table(b, "env").properties().forEach(e -> env.put(e.getKey(), e.getValue().asText()));
+            table(b, "env")
+                    .properties()
+                    .forEach(e -> env.put(e.getKey(), e.getValue().asText()));
             String workDir = text(b, "work_dir");
             switch (type) {
                 case "command" -> {
                     String command = text(b, "command");
                     if (command == null) {
-                        throw new IllegalArgumentException("--config " + file + ": [backend] type \"command\" needs a 'command'");
+                        throw new IllegalArgumentException(
+                                "--config " + file + ": [backend] type \"command\" needs a 'command'");
                     }
                     List<String> line = new ArrayList<>(List.of(command));
                     line.addAll(strings(b, "args"));
@@ -169,11 +187,16 @@ record BabysitConfigFile(String name, String host, Integer port, String registry
                 }
                 case "mock" -> {
                     List<String> models = strings(b, "models");
-                    return new Backend(type, List.of(), workDir == null ? null : Path.of(workDir), env,
+                    return new Backend(
+                            type,
+                            List.of(),
+                            workDir == null ? null : Path.of(workDir),
+                            env,
                             models.isEmpty() ? List.of("mock-model") : models);
                 }
-                default -> throw new IllegalArgumentException("--config " + file + ": [backend] type must be \"command\" or \"mock\", not \""
-                        + type + "\"");
+                default ->
+                    throw new IllegalArgumentException("--config " + file
+                            + ": [backend] type must be \"command\" or \"mock\", not \"" + type + "\"");
             }
         }
 

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -34,8 +33,16 @@ final class HealthServer implements AutoCloseable {
     private final long started = System.nanoTime();
 
     /** @throws IOException when {@code bindHost:port} cannot be listened on */
-    HealthServer(String bindHost, int port, String name, String childHost, int childPort, Supervisor supervisor,
-                 Supplier<ObjectNode> info, Supplier<List<Object>> models) throws IOException {
+    HealthServer(
+            String bindHost,
+            int port,
+            String name,
+            String childHost,
+            int childPort,
+            Supervisor supervisor,
+            Supplier<ObjectNode> info,
+            Supplier<List<Object>> models)
+            throws IOException {
         this.name = name;
         this.childHost = childHost;
         this.childPort = childPort;
@@ -57,7 +64,8 @@ final class HealthServer implements AutoCloseable {
 
     private boolean portOpen() {
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(childHost, childPort), (int) Duration.ofSeconds(1).toMillis());
+            s.connect(new InetSocketAddress(childHost, childPort), (int)
+                    Duration.ofSeconds(1).toMillis());
             return true;
         } catch (IOException ex) {
             return false;
@@ -76,9 +84,12 @@ final class HealthServer implements AutoCloseable {
         body.put("restarts", supervisor.restarts());
         body.put("uptime", uptimeSeconds());
         if (!serving) {
-            body.put("reason", alive
-                    ? "the model server (pid " + supervisor.childPid() + ") does not accept connections on port " + childPort
-                    : "the model server is not running (restarts: " + supervisor.restarts() + ")");
+            body.put(
+                    "reason",
+                    alive
+                            ? "the model server (pid " + supervisor.childPid()
+                                    + ") does not accept connections on port " + childPort
+                            : "the model server is not running (restarts: " + supervisor.restarts() + ")");
         }
         send(exchange, serving ? 200 : 503, body);
     }

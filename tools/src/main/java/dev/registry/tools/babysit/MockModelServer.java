@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.registry.api.Durations;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -45,9 +44,20 @@ public final class MockModelServer {
 
     /** The command line that runs a mock on {@code port}, in a JVM like this one. */
     static List<String> command(String host, int port, List<String> models) {
-        return List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx64m", "-XX:TieredStopAtLevel=1",
-                "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), MockModelServer.class.getName(),
-                "--host", host, "--port", Integer.toString(port), "--models", String.join(",", models));
+        return List.of(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-Xmx64m",
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-cp",
+                System.getProperty("java.class.path"),
+                MockModelServer.class.getName(),
+                "--host",
+                host,
+                "--port",
+                Integer.toString(port),
+                "--models",
+                String.join(",", models));
     }
 
     public static void main(String[] args) throws IOException, InterruptedException {
@@ -59,7 +69,11 @@ public final class MockModelServer {
             switch (args[i]) {
                 case "--host" -> host = args[i + 1];
                 case "--port" -> port = Integer.parseInt(args[i + 1]);
-                case "--models" -> models = Arrays.stream(args[i + 1].split(",")).map(String::trim).filter(m -> !m.isEmpty()).toList();
+                case "--models" ->
+                    models = Arrays.stream(args[i + 1].split(","))
+                            .map(String::trim)
+                            .filter(m -> !m.isEmpty())
+                            .toList();
                 case "--chunk-delay" -> delay = Durations.parse(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
@@ -75,7 +89,9 @@ public final class MockModelServer {
         HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 128);
         server.createContext("/v1/models", this::models);
         server.createContext("/models", this::models);
-        server.createContext("/health", exchange -> send(exchange, 200, JSON.createObjectNode().put("status", "ok")));
+        server.createContext(
+                "/health",
+                exchange -> send(exchange, 200, JSON.createObjectNode().put("status", "ok")));
         server.createContext("/v1/chat/completions", exchange -> complete(exchange, true));
         server.createContext("/v1/completions", exchange -> complete(exchange, false));
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
@@ -88,7 +104,11 @@ public final class MockModelServer {
         ObjectNode body = JSON.createObjectNode().put("object", "list");
         ArrayNode data = body.putArray("data");
         for (String m : models) {
-            data.addObject().put("id", m).put("object", "model").put("created", 0).put("owned_by", "mock");
+            data.addObject()
+                    .put("id", m)
+                    .put("object", "model")
+                    .put("created", 0)
+                    .put("owned_by", "mock");
         }
         send(exchange, 200, body);
     }
@@ -113,15 +133,21 @@ public final class MockModelServer {
         List<String> words = new ArrayList<>(List.of("Hello", " from", " " + model, " on", " port", " " + port));
         String object = chat ? "chat.completion" : "text_completion";
         if (!request.path("stream").asBoolean(false)) {
-            ObjectNode body = JSON.createObjectNode().put("id", "mock-" + System.nanoTime()).put("object", object)
-                    .put("created", System.currentTimeMillis() / 1000).put("model", model);
-            ObjectNode choice = body.putArray("choices").addObject().put("index", 0).put("finish_reason", "stop");
+            ObjectNode body = JSON.createObjectNode()
+                    .put("id", "mock-" + System.nanoTime())
+                    .put("object", object)
+                    .put("created", System.currentTimeMillis() / 1000)
+                    .put("model", model);
+            ObjectNode choice =
+                    body.putArray("choices").addObject().put("index", 0).put("finish_reason", "stop");
             if (chat) {
                 choice.putObject("message").put("role", "assistant").put("content", String.join("", words));
             } else {
                 choice.put("text", String.join("", words));
             }
-            body.putObject("usage").put("prompt_tokens", 1).put("completion_tokens", words.size())
+            body.putObject("usage")
+                    .put("prompt_tokens", 1)
+                    .put("completion_tokens", words.size())
                     .put("total_tokens", words.size() + 1);
             send(exchange, 200, body);
             return;
@@ -134,8 +160,11 @@ public final class MockModelServer {
                 if (i > 0) {
                     TimeUnit.NANOSECONDS.sleep(chunkDelay.toNanos()); // the pace of a model generating tokens
                 }
-                ObjectNode chunk = JSON.createObjectNode().put("id", "mock").put("object", object + ".chunk")
-                        .put("created", System.currentTimeMillis() / 1000).put("model", model);
+                ObjectNode chunk = JSON.createObjectNode()
+                        .put("id", "mock")
+                        .put("object", object + ".chunk")
+                        .put("created", System.currentTimeMillis() / 1000)
+                        .put("model", model);
                 ObjectNode choice = chunk.putArray("choices").addObject().put("index", 0);
                 if (chat) {
                     choice.putObject("delta").put("content", words.get(i));

@@ -7,7 +7,6 @@ import dev.registry.api.client.RegistryClient;
 import dev.registry.api.client.RegistryException;
 import dev.registry.api.client.RegistryUnavailableException;
 import dev.registry.api.client.ServiceNotFoundException;
-
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -37,13 +36,20 @@ final class Registrar {
 
     /** The API type whose servers have models and are routed to. */
     static final String OPENAI_API = "openai-api";
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration FIRST_WAIT = Duration.ofSeconds(1);
     private static final Duration LONGEST_WAIT = Duration.ofSeconds(30);
 
     /** Who the records describe. */
-    record Identity(String name, String host, String hostname, int port, String backendKind, String apiType,
-                    Map<String, Object> metadata) {
+    record Identity(
+            String name,
+            String host,
+            String hostname,
+            int port,
+            String backendKind,
+            String apiType,
+            Map<String, Object> metadata) {
         Identity {
             metadata = Map.copyOf(metadata);
         }
@@ -56,7 +62,8 @@ final class Registrar {
     private final Supervisor supervisor;
     private final PrintStream log;
     private final String prefix;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final AtomicLong childGeneration = new AtomicLong();
     private final AtomicLong exitedGeneration = new AtomicLong(-1);
     private final Object wake = new Object();
@@ -72,8 +79,13 @@ final class Registrar {
     private boolean reportedOutage;
     private Thread thread;
 
-    Registrar(RegistryClient client, Identity id, Duration interval, HealthServer health, Supervisor supervisor,
-              PrintStream log) {
+    Registrar(
+            RegistryClient client,
+            Identity id,
+            Duration interval,
+            HealthServer health,
+            Supervisor supervisor,
+            PrintStream log) {
         this.client = client;
         this.id = id;
         this.interval = interval;
@@ -181,7 +193,8 @@ final class Registrar {
                     serverGeneration = generation;
                     serverMarkedStopped = false;
                 } else {
-                    log.println(prefix + "waiting for " + waitingFor + "; next try in " + readinessWait.toMillis() / 1000.0 + " s");
+                    log.println(prefix + "waiting for " + waitingFor + "; next try in "
+                            + readinessWait.toMillis() / 1000.0 + " s");
                     nextReadinessNanos = System.nanoTime() + readinessWait.toNanos();
                     readinessWait = min(LONGEST_WAIT, readinessWait.multipliedBy(2));
                 }
@@ -203,8 +216,7 @@ final class Registrar {
     /** Null when the child is ready for its record; else what it is waiting for. */
     private String ready() {
         if (!OPENAI_API.equals(id.apiType())) {
-            return health.childServing() ? null
-                    : "the server to accept connections on " + id.host() + ":" + id.port();
+            return health.childServing() ? null : "the server to accept connections on " + id.host() + ":" + id.port();
         }
         return fetchModels();
     }
@@ -223,8 +235,15 @@ final class Registrar {
         Map<String, Object> meta = new LinkedHashMap<>(id.metadata());
         meta.put("type", id.backendKind());
         meta.put("babysitter", true);
-        client.register(new Registration(id.name(), id.host(), id.port() + 1, id.hostname(),
-                "http://" + id.host() + ":" + (id.port() + 1), "running", null, meta));
+        client.register(new Registration(
+                id.name(),
+                id.host(),
+                id.port() + 1,
+                id.hostname(),
+                "http://" + id.host() + ":" + (id.port() + 1),
+                "running",
+                null,
+                meta));
         sitterRegistered = true;
     }
 
@@ -234,9 +253,17 @@ final class Registrar {
         meta.put("parent_service", id.name());
         meta.put("models", models);
         meta.put("models_list", modelsList);
-        client.register(new Registration(serverName(), id.host(), id.port(), id.hostname(),
-                "http://" + id.host() + ":" + id.port(), "running", null, meta));
-        log.println(prefix + "registered " + serverName() + (OPENAI_API.equals(id.apiType()) ? " with models " + models : ""));
+        client.register(new Registration(
+                serverName(),
+                id.host(),
+                id.port(),
+                id.hostname(),
+                "http://" + id.host() + ":" + id.port(),
+                "running",
+                null,
+                meta));
+        log.println(prefix + "registered " + serverName()
+                + (OPENAI_API.equals(id.apiType()) ? " with models " + models : ""));
     }
 
     /** {@code GET /v1/models}, else {@code /models}; null once one answers, else what was seen. */
@@ -244,8 +271,12 @@ final class Registrar {
         List<String> seen = new ArrayList<>();
         for (String path : List.of("/v1/models", "/models")) {
             try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://" + id.host() + ":" + id.port() + path))
-                        .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r = http.send(
+                        HttpRequest.newBuilder(URI.create("http://" + id.host() + ":" + id.port() + path))
+                                .timeout(Duration.ofSeconds(5))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() / 100 != 2) {
                     seen.add(path + " answered " + r.statusCode());
                     continue;

@@ -36,7 +36,10 @@ final class Supervisor {
     }
 
     /** Why {@link #run()} returned. */
-    enum Outcome { STOPPED, GAVE_UP }
+    enum Outcome {
+        STOPPED,
+        GAVE_UP
+    }
 
     private final Child childSpec;
     private final List<String> command;
@@ -54,8 +57,15 @@ final class Supervisor {
     private volatile long childStartedNanos;
     private volatile boolean stopping;
 
-    Supervisor(Child child, String prefix, PrintStream out, int maxRestarts, Duration window, Duration restartDelay,
-               Duration stopGrace, Events events) {
+    Supervisor(
+            Child child,
+            String prefix,
+            PrintStream out,
+            int maxRestarts,
+            Duration window,
+            Duration restartDelay,
+            Duration stopGrace,
+            Events events) {
         this.childSpec = child;
         this.command = child.command();
         this.prefix = prefix;
@@ -91,7 +101,8 @@ final class Supervisor {
                 }
             }
             if (tooManyRestarts()) {
-                out.println(prefix + "giving up: more than " + maxRestarts + " restarts within " + window.toSeconds() + " s");
+                out.println(prefix + "giving up: more than " + maxRestarts + " restarts within " + window.toSeconds()
+                        + " s");
                 return Outcome.GAVE_UP;
             }
             synchronized (lock) {
@@ -99,7 +110,9 @@ final class Supervisor {
                     lock.wait(Math.max(1, backoff.toMillis()));
                 }
             }
-            backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30) : backoff.multipliedBy(2);
+            backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0
+                    ? Duration.ofSeconds(30)
+                    : backoff.multipliedBy(2);
             restarts.incrementAndGet();
         }
         return Outcome.STOPPED;

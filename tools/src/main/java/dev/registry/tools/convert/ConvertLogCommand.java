@@ -3,18 +3,19 @@ package dev.registry.tools.convert;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.registry.events.log.LegacyLogConversion;
 import dev.registry.tools.ToolCommand;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import java.nio.file.Path;
 import java.time.Instant;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code convert-log}: copies a log written before events carried checksums into a new directory
  * in today's format, every event at its own index, with the snapshots and retention files. The old
  * directory is only read, so it stays as a backup; the registry then starts on the new one.
  */
-@Command(name = "convert-log", mixinStandardHelpOptions = true,
+@Command(
+        name = "convert-log",
+        mixinStandardHelpOptions = true,
         description = "Convert a log written before events carried checksums into a new directory (--to), every "
                 + "event checked to decode and kept at its own index; the old directory is left as it is.")
 public final class ConvertLogCommand extends ToolCommand {
@@ -33,8 +34,9 @@ public final class ConvertLogCommand extends ToolCommand {
             json.put("to", to.toAbsolutePath().normalize().toString());
             printJson(json);
         } else {
-            out().println("converted " + done.events() + " events (indexes " + done.firstIndex() + " to " + done.lastIndex()
-                    + ") into " + to.toAbsolutePath().normalize() + "; start the registry with --data-dir " + to);
+            out().println("converted " + done.events() + " events (indexes " + done.firstIndex() + " to "
+                    + done.lastIndex() + ") into " + to.toAbsolutePath().normalize()
+                    + "; start the registry with --data-dir " + to);
         }
         return 0;
     }

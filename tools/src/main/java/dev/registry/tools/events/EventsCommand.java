@@ -1,20 +1,21 @@
 package dev.registry.tools.events;
 
-import dev.registry.api.PlainJson;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.registry.events.log.EventLog;
+import dev.registry.api.PlainJson;
 import dev.registry.events.log.EventCodec;
+import dev.registry.events.log.EventLog;
 import dev.registry.events.log.EventReader;
 import dev.registry.events.log.EventReader.IndexedEncodedEvent;
 import dev.registry.tools.Table;
 import dev.registry.tools.ToolCommand;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.util.concurrent.TimeUnit;
-
 /** {@code events}: the raw event feed, optionally filtered, optionally following new events. */
-@Command(name = "events", mixinStandardHelpOptions = true,
+@Command(
+        name = "events",
+        mixinStandardHelpOptions = true,
         description = "List events oldest first; with --follow, keep printing new ones as they are appended.")
 public final class EventsCommand extends ToolCommand {
 
@@ -30,7 +31,9 @@ public final class EventsCommand extends ToolCommand {
     @Option(names = "--limit", defaultValue = "0", description = "Stop after this many events (0: no limit).")
     long limit;
 
-    @Option(names = {"-f", "--follow"}, description = "Wait for new events instead of stopping at the end.")
+    @Option(
+            names = {"-f", "--follow"},
+            description = "Wait for new events instead of stopping at the end.")
     boolean follow;
 
     @Override
@@ -38,7 +41,8 @@ public final class EventsCommand extends ToolCommand {
         EventCodec codec = new EventCodec();
         Table table = new Table("INDEX", "TIME", "TYPE", "SERVICE", "DETAILS");
         long printed = 0;
-        try (EventLog events = log.open(); EventReader reader = events.reader()) {
+        try (EventLog events = log.open();
+                EventReader reader = events.reader()) {
             if (from != null) {
                 reader.seekAtOrAfter(from);
             }
@@ -61,11 +65,16 @@ public final class EventsCommand extends ToolCommand {
                 if (log.json) {
                     out().println(JSON.writeValueAsString(event));
                 } else if (follow) {
-                    out().println(e.index() + "  " + event.get("time").asText() + "  " + e.encoded().type() + "  " + name);
+                    out().println(e.index() + "  " + event.get("time").asText() + "  "
+                            + e.encoded().type() + "  " + name);
                 } else {
                     event.remove(java.util.List.of("index", "time", "type", "name"));
-                    table.row(e.index(), codec.describe(e.index(), e.encoded()).get("time").asText(),
-                            e.encoded().type(), name, abbreviate(PlainJson.text(event)));
+                    table.row(
+                            e.index(),
+                            codec.describe(e.index(), e.encoded()).get("time").asText(),
+                            e.encoded().type(),
+                            name,
+                            abbreviate(PlainJson.text(event)));
                 }
             }
         }

@@ -5,35 +5,42 @@ import dev.registry.events.audit.AuditJson;
 import dev.registry.events.audit.HistoryEntry;
 import dev.registry.events.audit.HistoryPage;
 import dev.registry.events.audit.HistoryQuery;
+import dev.registry.events.audit.HistoryUnavailableException;
 import dev.registry.events.audit.ServiceHistory;
+import dev.registry.events.audit.TimeTravel;
 import dev.registry.events.log.EventLog;
 import dev.registry.tools.OfflineIndexes;
-import dev.registry.events.audit.HistoryUnavailableException;
-import dev.registry.events.audit.TimeTravel;
 import dev.registry.tools.Table;
 import dev.registry.tools.ToolCommand;
+import java.time.Instant;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.time.Instant;
-import java.util.Optional;
-
 /** {@code history NAME}: what happened to a service, and when. */
-@Command(name = "history", mixinStandardHelpOptions = true,
+@Command(
+        name = "history",
+        mixinStandardHelpOptions = true,
         description = "Show a service's lifecycle, oldest first, with the cause of every change.")
 public final class HistoryCommand extends ToolCommand {
 
     @Parameters(index = "0", paramLabel = "NAME", description = "The service's name.")
     String name;
 
-    @Option(names = "--since", paramLabel = "TIME", description = "Only entries at or after TIME (ISO-8601 or epoch seconds).")
+    @Option(
+            names = "--since",
+            paramLabel = "TIME",
+            description = "Only entries at or after TIME (ISO-8601 or epoch seconds).")
     String since;
 
     @Option(names = "--until", paramLabel = "TIME", description = "Only entries at or before TIME.")
     String until;
 
-    @Option(names = "--limit", defaultValue = "10000", description = "At most this many entries (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--limit",
+            defaultValue = "10000",
+            description = "At most this many entries (default ${DEFAULT-VALUE}).")
     int limit;
 
     @Option(names = "--heartbeats", description = "List heartbeats too, instead of counting them.")
@@ -67,7 +74,8 @@ public final class HistoryCommand extends ToolCommand {
                 return 0;
             }
             // heartbeats listed one by one leave nothing to count between entries
-            Table table = heartbeats ? new Table("INDEX", "TIME", "TYPE", "CAUSE", "DETAILS")
+            Table table = heartbeats
+                    ? new Table("INDEX", "TIME", "TYPE", "CAUSE", "DETAILS")
                     : new Table("INDEX", "TIME", "TYPE", "CAUSE", "HEARTBEATS_BEFORE", "DETAILS");
             for (HistoryEntry e : page.get().entries()) {
                 String details = abbreviate(PlainJson.text(e.fields()));

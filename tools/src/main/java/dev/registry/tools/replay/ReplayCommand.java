@@ -8,13 +8,15 @@ import dev.registry.events.projection.Projector;
 import dev.registry.events.projection.RegistryView;
 import dev.registry.events.snapshot.Snapshot;
 import dev.registry.tools.ToolCommand;
-
 import java.util.Optional;
 import picocli.CommandLine.Command;
 
 /** {@code replay}: rebuilds the view from the log, as a server start does, and says how fast. */
-@Command(name = "replay", mixinStandardHelpOptions = true,
-        description = "Rebuild the view from the whole log (after the retention base, if retention deleted files) and print how many events per second it replayed.")
+@Command(
+        name = "replay",
+        mixinStandardHelpOptions = true,
+        description =
+                "Rebuild the view from the whole log (after the retention base, if retention deleted files) and print how many events per second it replayed.")
 public final class ReplayCommand extends ToolCommand {
 
     @Override
@@ -22,7 +24,8 @@ public final class ReplayCommand extends ToolCommand {
         RegistryView view;
         long count = 0;
         long t0;
-        try (EventLog events = log.open(); EventReader reader = events.reader()) {
+        try (EventLog events = log.open();
+                EventReader reader = events.reader()) {
             Optional<Snapshot> base = log.retentionBase(events);
             view = base.map(s -> s.view().copy()).orElseGet(RegistryView::new);
             base.ifPresent(s -> reader.seekAtOrAfter(s.index() + 1));
@@ -42,8 +45,9 @@ public final class ReplayCommand extends ToolCommand {
             json.put("events_per_second", perSecond);
             printJson(json);
         } else {
-            out().printf("replayed %d events into %d records in %.3f s: %,d events/s%n", count, view.size(), seconds,
-                    perSecond);
+            out().printf(
+                            "replayed %d events into %d records in %.3f s: %,d events/s%n",
+                            count, view.size(), seconds, perSecond);
         }
         return 0;
     }

@@ -5,28 +5,32 @@ import dev.registry.events.event.HealthChecked;
 import dev.registry.events.event.RegistryEvent;
 import dev.registry.events.event.ServiceEvent;
 import dev.registry.events.event.ServiceExpired;
-import dev.registry.events.log.EventLog;
 import dev.registry.events.log.EventCodec;
+import dev.registry.events.log.EventLog;
 import dev.registry.events.log.EventReader;
 import dev.registry.events.log.LoggedEvent;
 import dev.registry.tools.Table;
 import dev.registry.tools.ToolCommand;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code stats}: what the log is made of, and which services flap. */
-@Command(name = "stats", mixinStandardHelpOptions = true,
+@Command(
+        name = "stats",
+        mixinStandardHelpOptions = true,
         description = "Count events per type and per service, and list the services with the most health flips.")
 public final class StatsCommand extends ToolCommand {
 
-    @Option(names = "--top", defaultValue = "10", description = "Services to list per ranking (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--top",
+            defaultValue = "10",
+            description = "Services to list per ranking (default ${DEFAULT-VALUE}).")
     int top;
 
     @Override
@@ -35,7 +39,8 @@ public final class StatsCommand extends ToolCommand {
         Map<String, Long> perService = new HashMap<>();
         Map<String, Long> flips = new HashMap<>();
         long total = 0;
-        try (EventLog events = log.open(); EventReader reader = events.reader()) {
+        try (EventLog events = log.open();
+                EventReader reader = events.reader()) {
             for (LoggedEvent e = reader.next(); e != null; e = reader.next()) {
                 RegistryEvent event = e.event();
                 total++;
@@ -78,7 +83,8 @@ public final class StatsCommand extends ToolCommand {
         List<Map.Entry<String, Long>> sorted = counts.entrySet().stream()
                 .sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder())
                         .thenComparing(Map.Entry.comparingByKey()))
-                .limit(limit).toList();
+                .limit(limit)
+                .toList();
         sorted.forEach(e -> out.put(e.getKey(), e.getValue()));
         return out;
     }

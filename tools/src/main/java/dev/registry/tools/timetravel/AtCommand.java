@@ -13,15 +13,16 @@ import dev.registry.events.projection.Projector;
 import dev.registry.events.projection.RegistryView;
 import dev.registry.tools.Table;
 import dev.registry.tools.ToolCommand;
+import java.time.Duration;
+import java.time.Instant;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.time.Duration;
-import java.time.Instant;
-
 /** {@code at TIME}: the registry as it was at a moment. */
-@Command(name = "at", mixinStandardHelpOptions = true,
+@Command(
+        name = "at",
+        mixinStandardHelpOptions = true,
         description = "Show the registry as it was at TIME (ISO-8601 or epoch seconds), health evaluated then.")
 public final class AtCommand extends ToolCommand {
 
@@ -31,12 +32,20 @@ public final class AtCommand extends ToolCommand {
     @Option(names = "--status", description = "Only records with this status.")
     String status;
 
-    @Option(names = "--healthy", arity = "1", paramLabel = "true|false", converter = OnOffConverter.class,
+    @Option(
+            names = "--healthy",
+            arity = "1",
+            paramLabel = "true|false",
+            converter = OnOffConverter.class,
             description = "Only healthy (true) or unhealthy (false) records.")
     Boolean healthy;
 
-    @Option(names = "--heartbeat-ttl", defaultValue = "120s", converter = DurationConverter.class,
-            description = "The TTL the registry ran with, for is_healthy, written like the server's (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--heartbeat-ttl",
+            defaultValue = "120s",
+            converter = DurationConverter.class,
+            description =
+                    "The TTL the registry ran with, for is_healthy, written like the server's (default ${DEFAULT-VALUE}).")
     Duration ttl;
 
     @Override
@@ -62,7 +71,12 @@ public final class AtCommand extends ToolCommand {
                 ObjectNode n = JSON.valueToTree(r);
                 n.put("is_healthy", isHealthy);
                 services.add(n);
-                table.row(r.name(), r.status(), isHealthy, r.healthStatus(), r.host() + ":" + r.port(),
+                table.row(
+                        r.name(),
+                        r.status(),
+                        isHealthy,
+                        r.healthStatus(),
+                        r.host() + ":" + r.port(),
                         EpochSeconds.plain(r.lastHeartbeat()));
             }
             json.put("total", services.size());

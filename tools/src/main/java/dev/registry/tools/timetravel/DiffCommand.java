@@ -9,13 +9,14 @@ import dev.registry.events.audit.TimeTravel;
 import dev.registry.events.log.EventLog;
 import dev.registry.tools.Table;
 import dev.registry.tools.ToolCommand;
+import java.time.Instant;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-import java.time.Instant;
-
 /** {@code diff T1 T2}: what changed between two moments. */
-@Command(name = "diff", mixinStandardHelpOptions = true,
+@Command(
+        name = "diff",
+        mixinStandardHelpOptions = true,
         description = "Show records added, removed and changed (field by field), and health flips, between T1 and T2.")
 public final class DiffCommand extends ToolCommand {
 
@@ -51,12 +52,17 @@ public final class DiffCommand extends ToolCommand {
                 table.row("removed", r.name(), r.host() + ":" + r.port() + " " + r.status());
             }
             for (RegistryDiff.Change c : diff.changed()) {
-                c.fields().forEach((field, values) ->
-                        table.row("changed", c.name(), field + ": " + PlainJson.text(values.get(0)) + " -> " + PlainJson.text(values.get(1))));
+                c.fields()
+                        .forEach((field, values) -> table.row(
+                                "changed",
+                                c.name(),
+                                field + ": " + PlainJson.text(values.get(0)) + " -> " + PlainJson.text(values.get(1))));
             }
             for (RegistryDiff.HealthFlip f : diff.flips()) {
-                table.row("health", f.name(), f.time() + " " + f.type() + " " + f.from() + " -> " + f.to()
-                        + " (" + f.detail() + ")");
+                table.row(
+                        "health",
+                        f.name(),
+                        f.time() + " " + f.type() + " " + f.from() + " -> " + f.to() + " (" + f.detail() + ")");
             }
             table.print(out());
             out().println(diff.added().size() + " added, " + diff.removed().size() + " removed, "

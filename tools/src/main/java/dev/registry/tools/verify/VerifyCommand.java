@@ -18,11 +18,10 @@ import dev.registry.events.retention.LogCompleteness;
 import dev.registry.events.snapshot.Snapshot;
 import dev.registry.events.snapshot.SnapshotStore;
 import dev.registry.tools.ToolCommand;
-import picocli.CommandLine.Command;
-
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import picocli.CommandLine.Command;
 
 /**
  * {@code verify}: checks that a log is whole. Its files' headers are sound; every event's checksum
@@ -31,7 +30,9 @@ import java.util.Optional;
  * snapshot, what retention kept); and the projection rebuilds from it. Exit code 1 and the first
  * bad index on failure.
  */
-@Command(name = "verify", mixinStandardHelpOptions = true,
+@Command(
+        name = "verify",
+        mixinStandardHelpOptions = true,
         description = "Check every event's checksum and that it decodes, that indexes increase with no hole inside a "
                 + "roll file, that one writer appended at a time, that no file or event the data directory "
                 + "remembers is missing, and that the view rebuilds; exit 1 naming the first bad index otherwise.")
@@ -48,14 +49,16 @@ public final class VerifyCommand extends ToolCommand {
         Optional<LogIdentity> identity = LogIdentity.read(dir);
         if (!ChronicleFileCheck.hasLogFiles(dir)) {
             if (identity.isPresent() && identity.get().firstIndex() >= 0) {
-                return fail(identity.get().firstIndex(), "the log is gone: " + LogIdentity.FILE + " says it held events "
-                        + "from index " + identity.get().firstIndex() + ", but " + dir + " has no log file" + REPAIR);
+                return fail(
+                        identity.get().firstIndex(),
+                        "the log is gone: " + LogIdentity.FILE + " says it held events " + "from index "
+                                + identity.get().firstIndex() + ", but " + dir + " has no log file" + REPAIR);
             }
             throw new IllegalArgumentException("no registry log in " + dir);
         }
         List<ChronicleFileCheck.Damage> damage = ChronicleFileCheck.find(dir);
-        Optional<ChronicleFileCheck.Damage> blocking = damage.stream().filter(ChronicleFileCheck.Damage::blocksReading)
-                .findFirst();
+        Optional<ChronicleFileCheck.Damage> blocking =
+                damage.stream().filter(ChronicleFileCheck.Damage::blocksReading).findFirst();
         if (blocking.isPresent()) {
             return fail(firstIndexOf(blocking.get().file()), blocking.get().describe() + REPAIR);
         }
@@ -65,11 +68,13 @@ public final class VerifyCommand extends ToolCommand {
         int startedBy = 0;
         long startedAt = -1;
         RegistryView view;
-        try (ChronicleEventLog events = ChronicleEventLog.openForInspection(dir); EventReader reader = events.reader()) {
+        try (ChronicleEventLog events = ChronicleEventLog.openForInspection(dir);
+                EventReader reader = events.reader()) {
             long recordedEnd = recordedEnd(events); // before reading: a server may append meanwhile
             Optional<Snapshot> base = log.retentionBase(events);
             view = base.map(s -> s.view().copy()).orElseGet(RegistryView::new);
-            Projection projection = Projection.onView(view,
+            Projection projection = Projection.onView(
+                    view,
                     List.of(base.map(s -> HistoryIndex.restore(s.history())).orElseGet(HistoryIndex::new)));
             base.ifPresent(s -> reader.seekAtOrAfter(s.index() + 1));
             while (true) {
@@ -79,7 +84,8 @@ public final class VerifyCommand extends ToolCommand {
                 } catch (DamagedEventException ex) {
                     return fail(ex.index(), ex.getMessage() + fileDamage(damage, ex.file()) + REPAIR);
                 } catch (RuntimeException ex) {
-                    return fail(previous < 0 ? -1 : previous + 1, "unreadable entry after index " + previous + ": " + ex);
+                    return fail(
+                            previous < 0 ? -1 : previous + 1, "unreadable entry after index " + previous + ": " + ex);
                 }
                 if (e == null) {
                     break;
@@ -87,17 +93,22 @@ public final class VerifyCommand extends ToolCommand {
                 if (e.index() <= previous) {
                     return fail(e.index(), "index does not increase (previous " + previous + ")");
                 }
-                if (previous >= 0 && events.cycleOf(e.index()) == events.cycleOf(previous)
+                if (previous >= 0
+                        && events.cycleOf(e.index()) == events.cycleOf(previous)
                         && events.sequenceOf(e.index()) != events.sequenceOf(previous) + 1) {
-                    return fail(e.index(), "hole in roll file " + events.cycleOf(e.index()) + " after index " + previous);
+                    return fail(
+                            e.index(), "hole in roll file " + events.cycleOf(e.index()) + " after index " + previous);
                 }
                 if (EventCodec.REGISTRY_STARTED.equals(e.encoded().type())) {
                     startedBy = e.writer();
                     startedAt = e.index();
                 } else if (startedBy != 0 && e.writer() != startedBy) {
-                    return fail(e.index(), String.format("two writers interleave: writer %08x appended index %d after "
-                            + "writer %08x started at index %d (two servers on one directory)", e.writer(), e.index(),
-                            startedBy, startedAt));
+                    return fail(
+                            e.index(),
+                            String.format(
+                                    "two writers interleave: writer %08x appended index %d after "
+                                            + "writer %08x started at index %d (two servers on one directory)",
+                                    e.writer(), e.index(), startedBy, startedAt));
                 }
                 try {
                     projection.apply(new LoggedEvent(e.index(), codec.decode(e.encoded())));
@@ -108,16 +119,20 @@ public final class VerifyCommand extends ToolCommand {
                 count++;
             }
             if (recordedEnd > previous) {
-                return fail(previous + 1, "the log records events up to index " + recordedEnd
-                        + " but reading stops after index " + previous + REPAIR);
+                return fail(
+                        previous + 1,
+                        "the log records events up to index " + recordedEnd + " but reading stops after index "
+                                + previous + REPAIR);
             }
             if (!damage.isEmpty()) {
                 // damage readers cannot see: a hidden last event, a missing newest file
                 ChronicleFileCheck.Damage d = damage.getFirst();
-                return fail(d.problem().startsWith("missing") ? firstIndexOf(d.file()) : previous + 1, d.describe() + REPAIR);
+                return fail(
+                        d.problem().startsWith("missing") ? firstIndexOf(d.file()) : previous + 1,
+                        d.describe() + REPAIR);
             }
-            Optional<LogCompleteness.Missing> missing = LogCompleteness.missing(dir, events,
-                    new SnapshotStore(dir, Integer.MAX_VALUE));
+            Optional<LogCompleteness.Missing> missing =
+                    LogCompleteness.missing(dir, events, new SnapshotStore(dir, Integer.MAX_VALUE));
             if (missing.isPresent()) {
                 return fail(missing.get().index(), missing.get().what() + REPAIR);
             }
@@ -146,7 +161,8 @@ public final class VerifyCommand extends ToolCommand {
         Projection projection = Projection.onView(view, List.of(new HistoryIndex()));
         long count = 0;
         long previous = -1;
-        try (EventLog events = log.open(); EventReader reader = events.reader()) {
+        try (EventLog events = log.open();
+                EventReader reader = events.reader()) {
             long first = events.firstIndex();
             long end = events.lastIndex(); // before reading: servers may append meanwhile
             while (previous < end) {
@@ -157,7 +173,8 @@ public final class VerifyCommand extends ToolCommand {
                     return fail(ex.index(), ex.getMessage());
                 }
                 if (e == null) {
-                    return fail(previous + 1, "the topic ends at offset " + end + " but reading stops after " + previous);
+                    return fail(
+                            previous + 1, "the topic ends at offset " + end + " but reading stops after " + previous);
                 }
                 long expected = previous < 0 ? first : previous + 1;
                 if (e.index() != expected) {
@@ -180,7 +197,8 @@ public final class VerifyCommand extends ToolCommand {
             json.put("records", view.size());
             printJson(json);
         } else {
-            out().println("OK: " + count + " events, last offset " + previous + ", " + view.size() + " records rebuilt");
+            out().println("OK: " + count + " events, last offset " + previous + ", " + view.size()
+                    + " records rebuilt");
         }
         return 0;
     }
@@ -196,8 +214,11 @@ public final class VerifyCommand extends ToolCommand {
 
     /** What the file check found wrong with {@code file}, as an addition to a message; empty when nothing. */
     private static String fileDamage(List<ChronicleFileCheck.Damage> damage, String file) {
-        return damage.stream().filter(d -> d.file().getFileName().toString().equals(file)).findFirst()
-                .map(d -> " (" + d.problem() + ")").orElse("");
+        return damage.stream()
+                .filter(d -> d.file().getFileName().toString().equals(file))
+                .findFirst()
+                .map(d -> " (" + d.problem() + ")")
+                .orElse("");
     }
 
     /** The index a roll file's first event takes, or -1 for another file (the metadata). */

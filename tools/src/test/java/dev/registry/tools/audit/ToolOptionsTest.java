@@ -1,22 +1,21 @@
 package dev.registry.tools.audit;
 
-import dev.registry.server.audit.ScriptedLifecycle;
-import dev.registry.server.testing.MutableClock;
-import dev.registry.server.testing.TestRegistry;
-import dev.registry.tools.ToolRun;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-import java.time.Instant;
-
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.not;
+
+import dev.registry.server.audit.ScriptedLifecycle;
+import dev.registry.server.testing.MutableClock;
+import dev.registry.server.testing.TestRegistry;
+import dev.registry.tools.ToolRun;
+import java.nio.file.Path;
+import java.time.Instant;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The tools take the options the README shows, in the server's forms (durations as {@code 120s},
@@ -27,6 +26,7 @@ class ToolOptionsTest {
 
     @TempDir
     Path dataDir;
+
     private String dir;
 
     @BeforeEach
@@ -49,28 +49,44 @@ class ToolOptionsTest {
     @Test
     void atTakesTheHealthyFilterAndTheTtlAsTheServerWritesThem() {
         Instant during = ScriptedLifecycle.T0.plusSeconds(25);
-        ToolRun healthy = ToolRun.inProcess("at", during.toString(), "--healthy", "true", "--heartbeat-ttl", "120s",
-                "--json", "--data-dir", dir);
+        ToolRun healthy = ToolRun.inProcess(
+                "at", during.toString(), "--healthy", "true", "--heartbeat-ttl", "120s", "--json", "--data-dir", dir);
         assertThat(healthy.toString(), healthy.exit(), is(0));
         assertThat(healthy.json().get("total").asInt(), is(1));
-        ToolRun unhealthy = ToolRun.inProcess("at", during.toString(), "--healthy", "false", "--heartbeat-ttl", "2s",
-                "--json", "--data-dir", dir);
+        ToolRun unhealthy = ToolRun.inProcess(
+                "at", during.toString(), "--healthy", "false", "--heartbeat-ttl", "2s", "--json", "--data-dir", dir);
         assertThat(unhealthy.toString(), unhealthy.exit(), is(0));
         assertThat(unhealthy.json().get("total").asInt(), is(1)); // a 2 s TTL: 5 s after the last heartbeat
-        assertThat(ToolRun.inProcess("at", during.toString(), "--healthy", "false", "--json", "--data-dir", dir)
-                .json().get("total").asInt(), is(0));
+        assertThat(
+                ToolRun.inProcess("at", during.toString(), "--healthy", "false", "--json", "--data-dir", dir)
+                        .json()
+                        .get("total")
+                        .asInt(),
+                is(0));
     }
 
     @Test
     void epochSecondsArePlainDecimalsInEveryOutput() {
-        String diff = ToolRun.inProcess("diff", ScriptedLifecycle.T0.toString(), ScriptedLifecycle.T0.plusSeconds(45).toString(),
-                "--data-dir", dir).out();
-        String diffJson = ToolRun.inProcess("diff", ScriptedLifecycle.T0.toString(),
-                ScriptedLifecycle.T0.plusSeconds(45).toString(), "--json", "--data-dir", dir).out();
-        String history = ToolRun.inProcess("history", ScriptedLifecycle.NAME, "--json", "--data-dir", dir).out();
+        String diff = ToolRun.inProcess(
+                        "diff",
+                        ScriptedLifecycle.T0.toString(),
+                        ScriptedLifecycle.T0.plusSeconds(45).toString(),
+                        "--data-dir",
+                        dir)
+                .out();
+        String diffJson = ToolRun.inProcess(
+                        "diff",
+                        ScriptedLifecycle.T0.toString(),
+                        ScriptedLifecycle.T0.plusSeconds(45).toString(),
+                        "--json",
+                        "--data-dir",
+                        dir)
+                .out();
+        String history = ToolRun.inProcess("history", ScriptedLifecycle.NAME, "--json", "--data-dir", dir)
+                .out();
         String events = ToolRun.inProcess("events", "--json", "--data-dir", dir).out();
         String dump = ToolRun.inProcess("dump", "--data-dir", dir).out();
-        for (String out : new String[]{diff, diffJson, history, events, dump}) {
+        for (String out : new String[] {diff, diffJson, history, events, dump}) {
             assertThat(out, not(matchesPattern("(?s).*\\d\\.\\d+E\\d.*")));
         }
         assertThat(diff, containsString("last_heartbeat: " + ScriptedLifecycle.T0.getEpochSecond() + ".0 -> "));
@@ -85,16 +101,24 @@ class ToolOptionsTest {
         assertThat(diff.toString(), diff.exit(), is(2));
         assertThat(diff.err(), containsString("history is available from " + ScriptedLifecycle.T0));
         assertThat(ToolRun.inProcess("at", before, "--data-dir", dir).exit(), is(2));
-        assertThat(ToolRun.inProcess("history", ScriptedLifecycle.NAME, "--since", before, "--data-dir", dir).exit(), is(2));
-        assertThat(ToolRun.inProcess("history", ScriptedLifecycle.NAME, "--since", after, "--data-dir", dir).exit(), is(0));
+        assertThat(
+                ToolRun.inProcess("history", ScriptedLifecycle.NAME, "--since", before, "--data-dir", dir)
+                        .exit(),
+                is(2));
+        assertThat(
+                ToolRun.inProcess("history", ScriptedLifecycle.NAME, "--since", after, "--data-dir", dir)
+                        .exit(),
+                is(0));
     }
 
     @Test
     void aBadOptionIsOneLineAndAPointerToHelp() {
         ToolRun run = ToolRun.inProcess("at", "now", "--healthy", "maybe", "--data-dir", dir);
         assertThat(run.exit(), is(2));
-        assertThat(run.err(), equalTo("registry-tools at: Invalid value for option '--healthy': 'maybe' is not on or off\n"
-                + "Try 'registry-tools at --help' for more information.\n"));
+        assertThat(
+                run.err(),
+                equalTo("registry-tools at: Invalid value for option '--healthy': 'maybe' is not on or off\n"
+                        + "Try 'registry-tools at --help' for more information.\n"));
         ToolRun unknown = ToolRun.inProcess("verify", "--colour", "--data-dir", dir);
         assertThat(unknown.exit(), is(2));
         assertThat(unknown.err().lines().count(), is(2L));

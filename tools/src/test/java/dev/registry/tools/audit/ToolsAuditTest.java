@@ -1,5 +1,11 @@
 package dev.registry.tools.audit;
 
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.is;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.registry.events.log.LoggedEvent;
 import dev.registry.server.audit.ScriptedLifecycle;
@@ -7,9 +13,6 @@ import dev.registry.server.testing.Http;
 import dev.registry.server.testing.MutableClock;
 import dev.registry.server.testing.TestRegistry;
 import dev.registry.tools.ToolRun;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -19,12 +22,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.greaterThan;
-import static org.hamcrest.Matchers.is;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The offline tools read the same history the API serves, also while a server writes the log. */
 class ToolsAuditTest {
@@ -41,8 +40,11 @@ class ToolsAuditTest {
         ToolRun json = ToolRun.inProcess("history", ScriptedLifecycle.NAME, "--json", "--data-dir", dataDir.toString());
         assertThat(json.toString(), json.exit(), is(0));
         List<String> summaries = new ArrayList<>();
-        json.json().get("history").forEach(e -> summaries.add(e.get("type").asText() + " "
-                + e.get("cause").asText() + " " + e.get("heartbeats_before").asInt()));
+        json.json()
+                .get("history")
+                .forEach(e -> summaries.add(
+                        e.get("type").asText() + " " + e.get("cause").asText() + " "
+                                + e.get("heartbeats_before").asInt()));
         assertThat(summaries, is(ScriptedLifecycle.EXPECTED));
 
         ToolRun table = ToolRun.inProcess("history", ScriptedLifecycle.NAME, "--data-dir", dataDir.toString());
@@ -70,17 +72,38 @@ class ToolsAuditTest {
             });
             try {
                 String dir = dataDir.toString();
-                assertThat(ToolRun.process("history", "svc-3", "--json", "--data-dir", dir).json()
-                        .get("history").get(0).get("type").asText(), is("registered"));
-                assertThat(ToolRun.process("events", "--json", "--limit", "5", "--data-dir", dir).out().lines().count(), is(5L));
-                JsonNode stats = ToolRun.process("stats", "--json", "--data-dir", dir).json();
+                assertThat(
+                        ToolRun.process("history", "svc-3", "--json", "--data-dir", dir)
+                                .json()
+                                .get("history")
+                                .get(0)
+                                .get("type")
+                                .asText(),
+                        is("registered"));
+                assertThat(
+                        ToolRun.process("events", "--json", "--limit", "5", "--data-dir", dir)
+                                .out()
+                                .lines()
+                                .count(),
+                        is(5L));
+                JsonNode stats =
+                        ToolRun.process("stats", "--json", "--data-dir", dir).json();
                 assertThat(stats.get("per_type").get("registered").asInt(), is(20));
                 ToolRun verify = ToolRun.process("verify", "--data-dir", dir);
                 assertThat(verify.toString(), verify.exit(), is(0));
                 assertThat(verify.out(), containsString("OK: "));
-                assertThat(ToolRun.process("at", middle, "--json", "--data-dir", dir).json().get("total").asInt(), is(20));
-                assertThat(ToolRun.process("diff", "2026-01-01T00:00:00Z", middle, "--data-dir", dir).exit(), is(2));
-                JsonNode replay = ToolRun.process("replay", "--json", "--data-dir", dir).json();
+                assertThat(
+                        ToolRun.process("at", middle, "--json", "--data-dir", dir)
+                                .json()
+                                .get("total")
+                                .asInt(),
+                        is(20));
+                assertThat(
+                        ToolRun.process("diff", "2026-01-01T00:00:00Z", middle, "--data-dir", dir)
+                                .exit(),
+                        is(2));
+                JsonNode replay =
+                        ToolRun.process("replay", "--json", "--data-dir", dir).json();
                 assertThat(replay.get("records").asInt(), is(20));
                 assertThat(replay.get("events").asLong(), greaterThan(20L));
             } finally {
@@ -96,12 +119,21 @@ class ToolsAuditTest {
             Http http = registry.http();
             http.post("/services", Http.registration("followed", 1, null));
             Process follow = new ProcessBuilder(dev.registry.server.testing.ChildJvm.command(
-                    dev.registry.tools.RegistryTools.class.getName(),
-                    List.of("events", "--follow", "--json", "--service", "followed", "--data-dir", dataDir.toString())))
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                            dev.registry.tools.RegistryTools.class.getName(),
+                            List.of(
+                                    "events",
+                                    "--follow",
+                                    "--json",
+                                    "--service",
+                                    "followed",
+                                    "--data-dir",
+                                    dataDir.toString())))
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             List<String> lines = new CopyOnWriteArrayList<>();
             Thread reader = Thread.ofVirtual().start(() -> {
-                try (BufferedReader in = new BufferedReader(new InputStreamReader(follow.getInputStream(), StandardCharsets.UTF_8))) {
+                try (BufferedReader in =
+                        new BufferedReader(new InputStreamReader(follow.getInputStream(), StandardCharsets.UTF_8))) {
                     for (String line = in.readLine(); line != null; line = in.readLine()) {
                         lines.add(line);
                     }
@@ -117,9 +149,14 @@ class ToolsAuditTest {
                 assertThat(lines.get(1), containsString("\"type\":\"heartbeat\""));
                 assertThat(lines.get(2), containsString("\"type\":\"updated\""));
                 List<Long> logIndexes = registry.logEvents().stream()
-                        .filter(e -> e.event() instanceof dev.registry.events.event.ServiceEvent se && se.name().equals("followed"))
-                        .map(LoggedEvent::index).toList();
-                assertThat(lines.stream().map(l -> Long.parseLong(l.replaceAll(".*\"index\":(\\d+).*", "$1"))).toList(),
+                        .filter(e -> e.event() instanceof dev.registry.events.event.ServiceEvent se
+                                && se.name().equals("followed"))
+                        .map(LoggedEvent::index)
+                        .toList();
+                assertThat(
+                        lines.stream()
+                                .map(l -> Long.parseLong(l.replaceAll(".*\"index\":(\\d+).*", "$1")))
+                                .toList(),
                         is(logIndexes));
             } finally {
                 follow.destroyForcibly().waitFor();

@@ -1,5 +1,11 @@
 package dev.registry.tools.audit;
 
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.is;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.registry.events.log.RollPeriod;
 import dev.registry.events.snapshot.SnapshotStore;
@@ -7,19 +13,12 @@ import dev.registry.server.testing.Http;
 import dev.registry.server.testing.MutableClock;
 import dev.registry.server.testing.TestRegistry;
 import dev.registry.tools.ToolRun;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.hasSize;
-import static org.hamcrest.Matchers.is;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** After retention deleted old files, the tools start from the retention base and answer as before. */
 class ToolsRetentionTest {
@@ -32,8 +31,15 @@ class ToolsRetentionTest {
         MutableClock clock = new MutableClock(Instant.parse("2026-11-01T00:10:00Z"));
         String dir = dataDir.toString();
         JsonNode atBefore;
-        try (TestRegistry registry = new TestRegistry(dataDir, s -> s.toBuilder().roll(RollPeriod.HOURLY)
-                .retention(Duration.ofHours(1)).snapshotEvery(2).snapshotInterval(Duration.ZERO).build(), clock)) {
+        try (TestRegistry registry = new TestRegistry(
+                dataDir,
+                s -> s.toBuilder()
+                        .roll(RollPeriod.HOURLY)
+                        .retention(Duration.ofHours(1))
+                        .snapshotEvery(2)
+                        .snapshotInterval(Duration.ZERO)
+                        .build(),
+                clock)) {
             Http http = registry.http();
             http.post("/services", Http.registration("early", 1, null));
             clock.set(Instant.parse("2026-11-01T00:40:00Z"));
@@ -51,8 +57,12 @@ class ToolsRetentionTest {
                 http.post("/services/late/heartbeat", "");
                 return store.newestIndex().orElse(-1) >= newestFileStart;
             });
-            atBefore = ToolRun.inProcess("at", "2026-11-01T01:30:00Z", "--json", "--data-dir", dir).json();
-            assertThat(ToolRun.inProcess("at", "2026-11-01T00:20:00Z", "--data-dir", dir).exit(), is(0));
+            atBefore = ToolRun.inProcess("at", "2026-11-01T01:30:00Z", "--json", "--data-dir", dir)
+                    .json();
+            assertThat(
+                    ToolRun.inProcess("at", "2026-11-01T00:20:00Z", "--data-dir", dir)
+                            .exit(),
+                    is(0));
 
             assertThat(registry.server().pruneNow(), hasSize(1)); // the first hour's file
         }
@@ -63,7 +73,8 @@ class ToolsRetentionTest {
         ToolRun tooEarly = ToolRun.inProcess("at", "2026-11-01T00:20:00Z", "--data-dir", dir);
         assertThat(tooEarly.exit(), is(2)); // before the newest deleted event (00:40): a moment it cannot answer
         assertThat(tooEarly.err(), containsString("2026-11-01T00:40:00Z"));
-        JsonNode replay = ToolRun.inProcess("replay", "--json", "--data-dir", dir).json();
+        JsonNode replay =
+                ToolRun.inProcess("replay", "--json", "--data-dir", dir).json();
         assertThat(replay.get("records").asInt(), is(2));
         ToolRun verify = ToolRun.inProcess("verify", "--data-dir", dir);
         assertThat(verify.toString(), verify.exit(), is(0));

@@ -1,19 +1,18 @@
 package dev.registry.tools.audit;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+
 import dev.registry.events.event.ServiceRegistered;
 import dev.registry.events.log.LoggedEvent;
 import dev.registry.server.testing.Http;
 import dev.registry.server.testing.LogDamage;
 import dev.registry.server.testing.TestRegistry;
 import dev.registry.tools.ToolRun;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.is;
 
 /** verify passes on a server's log and fails, naming the index, when a roll file is damaged. */
 class VerifyDamageTest {
@@ -36,8 +35,11 @@ class VerifyDamageTest {
                 http.post("/services", Http.registration("after-" + i, 1, null));
             }
             victimIndex = registry.logEvents().stream()
-                    .filter(e -> e.event() instanceof ServiceRegistered r && r.name().equals(VICTIM))
-                    .map(LoggedEvent::index).findFirst().orElseThrow();
+                    .filter(e ->
+                            e.event() instanceof ServiceRegistered r && r.name().equals(VICTIM))
+                    .map(LoggedEvent::index)
+                    .findFirst()
+                    .orElseThrow();
         }
         ToolRun healthy = ToolRun.inProcess("verify", "--data-dir", dataDir.toString());
         assertThat(healthy.toString(), healthy.exit(), is(0));

@@ -3,7 +3,6 @@ package dev.registry.tools.babysit;
 import dev.registry.server.testing.ChildJvm;
 import dev.registry.server.testing.ChildRegistry;
 import dev.registry.tools.RegistryTools;
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -41,8 +40,15 @@ public final class BabysitProcesses implements AutoCloseable {
 
     /** The same, with {@code chunkDelay} between the events of a stream. */
     public static List<String> mockServerPaced(int port, String chunkDelay, String... models) {
-        return ChildJvm.command(MockModelServer.class.getName(), List.of("--port", Integer.toString(port),
-                "--models", String.join(",", models), "--chunk-delay", chunkDelay));
+        return ChildJvm.command(
+                MockModelServer.class.getName(),
+                List.of(
+                        "--port",
+                        Integer.toString(port),
+                        "--models",
+                        String.join(",", models),
+                        "--chunk-delay",
+                        chunkDelay));
     }
 
     /** A free port whose successor is free too (the babysitter takes port + 1). */

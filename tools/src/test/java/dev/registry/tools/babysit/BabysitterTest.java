@@ -1,13 +1,16 @@
 package dev.registry.tools.babysit;
 
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.registry.server.testing.ChildRegistry;
 import dev.registry.server.testing.Http;
 import dev.registry.server.testing.TestRegistry;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -18,14 +21,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.greaterThan;
-import static org.hamcrest.Matchers.is;
-import static org.hamcrest.Matchers.not;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The babysitter with a real model-server child, a real registry, and real processes. */
 class BabysitterTest {
@@ -68,15 +66,18 @@ class BabysitterTest {
         assertThat(server.get("metadata").get("type").asText(), is("openai-api"));
         assertThat(server.get("metadata").get("parent_service").asText(), is("model-a"));
         assertThat(server.get("metadata").get("models").toString(), is("[\"tiny-model\"]"));
-        assertThat(server.get("metadata").get("models_list").get(0).get("owned_by").asText(), is("mock"));
-        await().atMost(WAIT).until(() -> heartbeatsOf(http, "model-a-server") >= 2 && heartbeatsOf(http, "model-a") >= 2);
+        assertThat(
+                server.get("metadata").get("models_list").get(0).get("owned_by").asText(), is("mock"));
+        await().atMost(WAIT)
+                .until(() -> heartbeatsOf(http, "model-a-server") >= 2 && heartbeatsOf(http, "model-a") >= 2);
         assertThat(sitter.get("/health").status(), is(200));
         assertThat(sitter.get("/info").json().get("models").get(0).asText(), is("tiny-model"));
 
         // kill the child: 503, restart, models fetched again, healthy again
         long firstPid = sitter.get("/info").json().get("pid").asLong();
         ProcessHandle.of(firstPid).orElseThrow().destroyForcibly();
-        java.util.concurrent.atomic.AtomicReference<Http.Reply> down = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<Http.Reply> down =
+                new java.util.concurrent.atomic.AtomicReference<>();
         await().atMost(WAIT).until(() -> {
             down.set(sitter.get("/health"));
             return down.get().status() == 503;
@@ -94,9 +95,17 @@ class BabysitterTest {
         Path wiped = tmp.resolve("wiped");
         Files.createDirectories(wiped);
         ChildRegistry fresh = startRegistry(wiped, registry.port());
-        await().atMost(WAIT).until(() -> fresh.http().get("/services/model-a").status() == 200
-                && fresh.http().get("/services/model-a-server").status() == 200);
-        assertThat(fresh.http().get("/services/model-a-server").json().get("metadata").get("models").get(0).asText(),
+        await().atMost(WAIT)
+                .until(() -> fresh.http().get("/services/model-a").status() == 200
+                        && fresh.http().get("/services/model-a-server").status() == 200);
+        assertThat(
+                fresh.http()
+                        .get("/services/model-a-server")
+                        .json()
+                        .get("metadata")
+                        .get("models")
+                        .get(0)
+                        .asText(),
                 is("tiny-model"));
 
         // SIGTERM: child stopped, both records gone, a clean exit
@@ -106,7 +115,9 @@ class BabysitterTest {
         assertThat(ProcessHandle.of(secondPid).map(ProcessHandle::isAlive).orElse(false), is(false));
         assertThat(fresh.http().get("/services/model-a").status(), is(404));
         assertThat(fresh.http().get("/services/model-a-server").status(), is(404));
-        assertThat(Files.readString(tmp.resolve("babysitter.log")), containsString("[model-a] mock model server on " + port));
+        assertThat(
+                Files.readString(tmp.resolve("babysitter.log")),
+                containsString("[model-a] mock model server on " + port));
     }
 
     @Test
@@ -115,17 +126,28 @@ class BabysitterTest {
         ChildRegistry registry = startRegistry(data, ChildRegistry.freePort());
         int registryPort = registry.port();
         startBabysitter(registryPort);
-        await().atMost(WAIT).until(() -> registry.http().get("/services/model-a-server").status() == 200);
+        await().atMost(WAIT)
+                .until(() -> registry.http().get("/services/model-a-server").status() == 200);
 
         registry.kill9();
-        await().atMost(WAIT).until(() -> Files.readString(tmp.resolve("babysitter.log")).contains("registry unreachable"));
+        await().atMost(WAIT)
+                .until(() -> Files.readString(tmp.resolve("babysitter.log")).contains("registry unreachable"));
         assertThat(babysitter.isAlive(), is(true));
         assertThat(sitter.get("/health").status(), is(200));
 
         ChildRegistry back = startRegistry(data, registryPort);
-        double before = back.http().get("/services/model-a-server").json().get("last_heartbeat").asDouble();
-        await().atMost(WAIT).until(() -> back.http().get("/services/model-a-server").json()
-                .get("last_heartbeat").asDouble() > before);
+        double before = back.http()
+                .get("/services/model-a-server")
+                .json()
+                .get("last_heartbeat")
+                .asDouble();
+        await().atMost(WAIT)
+                .until(() -> back.http()
+                                .get("/services/model-a-server")
+                                .json()
+                                .get("last_heartbeat")
+                                .asDouble()
+                        > before);
         assertThat(back.http().get("/services/model-a").json().get("is_healthy").asBoolean(), is(true));
         assertThat(Files.readString(tmp.resolve("babysitter.log")), containsString("registry reachable again"));
     }
@@ -135,14 +157,50 @@ class BabysitterTest {
         TestRegistry registry = inProcessRegistry();
         Http http = registry.http();
         int plainPort = BabysitProcesses.freePortPair();
-        processes.start(tmp.resolve("plain.log"), List.of("--name", "plain", "--port", Integer.toString(plainPort),
-                "--host", "127.0.0.1", "--type", "http", "--registry", http.base(), "--heartbeat-interval", "300ms",
-                "--", "python3", "-m", "http.server", Integer.toString(plainPort), "--bind", "127.0.0.1"));
+        processes.start(
+                tmp.resolve("plain.log"),
+                List.of(
+                        "--name",
+                        "plain",
+                        "--port",
+                        Integer.toString(plainPort),
+                        "--host",
+                        "127.0.0.1",
+                        "--type",
+                        "http",
+                        "--registry",
+                        http.base(),
+                        "--heartbeat-interval",
+                        "300ms",
+                        "--",
+                        "python3",
+                        "-m",
+                        "http.server",
+                        Integer.toString(plainPort),
+                        "--bind",
+                        "127.0.0.1"));
         int openAiPort = BabysitProcesses.freePortPair();
         Path openAiLog = tmp.resolve("openai.log");
-        processes.start(openAiLog, List.of("--name", "notai", "--port", Integer.toString(openAiPort),
-                "--host", "127.0.0.1", "--registry", http.base(), "--heartbeat-interval", "300ms",
-                "--", "python3", "-m", "http.server", Integer.toString(openAiPort), "--bind", "127.0.0.1"));
+        processes.start(
+                openAiLog,
+                List.of(
+                        "--name",
+                        "notai",
+                        "--port",
+                        Integer.toString(openAiPort),
+                        "--host",
+                        "127.0.0.1",
+                        "--registry",
+                        http.base(),
+                        "--heartbeat-interval",
+                        "300ms",
+                        "--",
+                        "python3",
+                        "-m",
+                        "http.server",
+                        Integer.toString(openAiPort),
+                        "--bind",
+                        "127.0.0.1"));
 
         // not an OpenAI server: registered as soon as it listens, with its type and no models
         await().atMost(WAIT).until(() -> http.get("/services/plain-server").status() == 200);
@@ -157,17 +215,22 @@ class BabysitterTest {
         String waiting = "[notai] waiting for the model server to answer GET http://127.0.0.1:" + openAiPort
                 + "/v1/models or /models (/v1/models answered 404, /models answered 404); next try in ";
         assertThat(log, containsString(waiting + "1.0 s"));
-        assertThat(log.indexOf(waiting + "1.0 s") < log.indexOf(waiting + "2.0 s")
-                && log.indexOf(waiting + "2.0 s") < log.indexOf(waiting + "4.0 s"), is(true));
+        assertThat(
+                log.indexOf(waiting + "1.0 s") < log.indexOf(waiting + "2.0 s")
+                        && log.indexOf(waiting + "2.0 s") < log.indexOf(waiting + "4.0 s"),
+                is(true));
         // one request per try, nothing in between
-        assertThat(count(Files.readString(openAiLog), "\"GET /v1/models HTTP/1.1\" 404"),
+        assertThat(
+                count(Files.readString(openAiLog), "\"GET /v1/models HTTP/1.1\" 404"),
                 is(count(Files.readString(openAiLog), "[notai] waiting for")));
         assertThat(http.get("/services/notai-server").status(), is(404));
 
         // the health listener binds --host, not every interface (127.0.0.2 is loopback too, but another address)
         assertThat(new Http(openAiPort + 1).get("/health").status(), is(200));
         try (Socket other = new Socket()) {
-            assertThrows(ConnectException.class, () -> other.connect(new InetSocketAddress("127.0.0.2", openAiPort + 1), 2000));
+            assertThrows(
+                    ConnectException.class,
+                    () -> other.connect(new InetSocketAddress("127.0.0.2", openAiPort + 1), 2000));
         }
     }
 
@@ -206,7 +269,8 @@ class BabysitterTest {
         assertThat(meta.get("weight").isInt() && meta.get("weight").asInt() == 3, is(true));
         assertThat(meta.get("zone").asText(), is("eu-1"));
         assertThat(meta.get("models").toString(), is("[\"m1\",\"m2\"]"));
-        assertThat(http.get("/services/toml-a").json().get("metadata").get("type").asText(), is("mock"));
+        assertThat(
+                http.get("/services/toml-a").json().get("metadata").get("type").asText(), is("mock"));
         assertThat(Files.readString(log), containsString("ignoring owner"));
 
         Http health = new Http(p + 1);
@@ -214,12 +278,16 @@ class BabysitterTest {
         assertThat(health.get("/info").json().get("registry").asText(), is(http.base()));
 
         // the child dies: its record is marked stopped at once, then registered again after the restart
-        ProcessHandle.of(health.get("/info").json().get("pid").asLong()).orElseThrow().destroyForcibly();
+        ProcessHandle.of(health.get("/info").json().get("pid").asLong())
+                .orElseThrow()
+                .destroyForcibly();
         await().atMost(WAIT).until(() -> Files.readString(log).contains("toml-a-server marked stopped"));
         await().atMost(WAIT).until(() -> registrationsOf(http, "toml-a-server") == 2);
         assertThat(http.get("/services/toml-a-server").json().get("is_healthy").asBoolean(), is(true));
         boolean sawStopped = false;
-        for (JsonNode e : http.get("/services/toml-a-server/history?heartbeats=true").json().get("history")) {
+        for (JsonNode e : http.get("/services/toml-a-server/history?heartbeats=true")
+                .json()
+                .get("history")) {
             sawStopped |= "stopped".equals(e.path("status").asText());
         }
         assertThat(sawStopped, is(true));
@@ -247,17 +315,33 @@ class BabysitterTest {
 
     private void startBabysitter(int registryPort) throws IOException {
         port = BabysitProcesses.freePortPair();
-        List<String> args = new ArrayList<>(List.of("--name", "model-a", "--port", Integer.toString(port),
-                "--host", "127.0.0.1", "--registry", "http://127.0.0.1:" + registryPort,
-                "--heartbeat-interval", "300ms", "--metadata", "zone=eu-1", "--stop-grace", "5s", "--"));
+        List<String> args = new ArrayList<>(List.of(
+                "--name",
+                "model-a",
+                "--port",
+                Integer.toString(port),
+                "--host",
+                "127.0.0.1",
+                "--registry",
+                "http://127.0.0.1:" + registryPort,
+                "--heartbeat-interval",
+                "300ms",
+                "--metadata",
+                "zone=eu-1",
+                "--stop-grace",
+                "5s",
+                "--"));
         args.addAll(BabysitProcesses.mockServer(port, "tiny-model"));
         babysitter = processes.start(tmp.resolve("babysitter.log"), args);
         sitter = new Http(port + 1);
-        await().atMost(WAIT).ignoreExceptions().until(() -> sitter.get("/health").status() == 200);
+        await().atMost(WAIT)
+                .ignoreExceptions()
+                .until(() -> sitter.get("/health").status() == 200);
     }
 
     private static int heartbeatsOf(Http http, String name) {
-        JsonNode h = http.get("/services/" + name + "/history?heartbeats=true&limit=10000").json();
+        JsonNode h = http.get("/services/" + name + "/history?heartbeats=true&limit=10000")
+                .json();
         int n = 0;
         for (JsonNode e : h.get("history")) {
             if (e.get("type").asText().equals("heartbeat")) {

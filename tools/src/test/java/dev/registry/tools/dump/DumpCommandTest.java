@@ -1,14 +1,17 @@
 package dev.registry.tools.dump;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.is;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.registry.server.testing.ChildJvm;
 import dev.registry.server.testing.Http;
 import dev.registry.server.testing.TestRegistry;
 import dev.registry.tools.RegistryTools;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -17,12 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.greaterThan;
-import static org.hamcrest.Matchers.hasItems;
-import static org.hamcrest.Matchers.is;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DumpCommandTest {
 
@@ -41,8 +40,8 @@ class DumpCommandTest {
             http.delete("/services/a");
         }
         StringWriter out = new StringWriter();
-        int exit = RegistryTools.run(new PrintWriter(out), new PrintWriter(new StringWriter()),
-                "dump", "--data-dir", dataDir.toString());
+        int exit = RegistryTools.run(
+                new PrintWriter(out), new PrintWriter(new StringWriter()), "dump", "--data-dir", dataDir.toString());
 
         assertThat(exit, is(0));
         List<JsonNode> lines = parse(out.toString());
@@ -71,12 +70,15 @@ class DumpCommandTest {
                 }
             });
             try {
-                Process dump = new ProcessBuilder(ChildJvm.command(RegistryTools.class.getName(),
-                        List.of("dump", "--data-dir", dataDir.toString()))).start();
+                Process dump = new ProcessBuilder(ChildJvm.command(
+                                RegistryTools.class.getName(), List.of("dump", "--data-dir", dataDir.toString())))
+                        .start();
                 byte[] stdout = dump.getInputStream().readAllBytes();
                 assertThat(dump.waitFor(60, TimeUnit.SECONDS), is(true));
-                assertThat(new String(dump.getErrorStream().readAllBytes(), StandardCharsets.UTF_8),
-                        dump.exitValue(), is(0));
+                assertThat(
+                        new String(dump.getErrorStream().readAllBytes(), StandardCharsets.UTF_8),
+                        dump.exitValue(),
+                        is(0));
                 List<JsonNode> lines = parse(new String(stdout, StandardCharsets.UTF_8));
                 assertThat(lines.size(), greaterThan(51));
                 assertThat(types(lines), hasItems("registry-started", "registered"));
@@ -92,8 +94,12 @@ class DumpCommandTest {
     @Test
     void missingLogIsAClearErrorWithExitCode2() {
         StringWriter err = new StringWriter();
-        int exit = RegistryTools.run(new PrintWriter(new StringWriter()), new PrintWriter(err),
-                "dump", "--data-dir", dataDir.resolve("absent").toString());
+        int exit = RegistryTools.run(
+                new PrintWriter(new StringWriter()),
+                new PrintWriter(err),
+                "dump",
+                "--data-dir",
+                dataDir.resolve("absent").toString());
         assertThat(exit, is(2));
         assertThat(err.toString(), containsString("no registry log"));
     }
@@ -114,7 +120,9 @@ class DumpCommandTest {
 
     private static void assertIncreasingIndexes(List<JsonNode> lines) {
         for (int i = 1; i < lines.size(); i++) {
-            assertThat(lines.get(i).get("index").asLong(), greaterThan(lines.get(i - 1).get("index").asLong()));
+            assertThat(
+                    lines.get(i).get("index").asLong(),
+                    greaterThan(lines.get(i - 1).get("index").asLong()));
         }
     }
 }

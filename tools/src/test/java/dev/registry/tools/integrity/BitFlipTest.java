@@ -1,17 +1,18 @@
 package dev.registry.tools.integrity;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.fail;
+
 import dev.registry.events.event.HeartbeatReceived;
 import dev.registry.events.event.ServiceRegistered;
+import dev.registry.events.log.FileBytes;
 import dev.registry.events.log.LoggedEvent;
 import dev.registry.server.RegistryServer;
 import dev.registry.server.testing.Http;
-import dev.registry.events.log.FileBytes;
 import dev.registry.server.testing.LogDamage;
 import dev.registry.server.testing.TestRegistry;
 import dev.registry.tools.ToolRun;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -21,10 +22,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.is;
-import static org.junit.jupiter.api.Assertions.fail;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Bit rot in one stored registration and one stored heartbeat, one bit at a time: every bit of
@@ -37,6 +36,7 @@ class BitFlipTest {
     private static final String REGISTRATION = "victim-registration-7c1d";
     /** 21 characters: in the binary heartbeat the name follows its length byte, 0x15. */
     private static final String HEARTBEAT = "heartbeat-victim-a8e2";
+
     private static final int SAMPLED_FRAME_BITS = 84;
 
     @TempDir
@@ -46,7 +46,8 @@ class BitFlipTest {
     void everyFlippedBitIsFoundAndNoneIsServed() throws Exception {
         long registrationIndex;
         long heartbeatIndex;
-        try (TestRegistry registry = new TestRegistry(data, s -> s.withSnapshots(0, Duration.ZERO), Clock.systemUTC())) {
+        try (TestRegistry registry =
+                new TestRegistry(data, s -> s.withSnapshots(0, Duration.ZERO), Clock.systemUTC())) {
             Http http = registry.http();
             for (int i = 0; i < 5; i++) {
                 http.post("/services", Http.registration("before-" + i, 1000 + i, null));
@@ -59,10 +60,18 @@ class BitFlipTest {
                 http.post("/services/after-" + i + "/heartbeat", null);
             }
             List<LoggedEvent> events = registry.logEvents();
-            registrationIndex = events.stream().filter(e -> e.event() instanceof ServiceRegistered r
-                    && r.record().name().equals(REGISTRATION)).findFirst().orElseThrow().index();
-            heartbeatIndex = events.stream().filter(e -> e.event() instanceof HeartbeatReceived h
-                    && h.name().equals(HEARTBEAT)).findFirst().orElseThrow().index();
+            registrationIndex = events.stream()
+                    .filter(e -> e.event() instanceof ServiceRegistered r
+                            && r.record().name().equals(REGISTRATION))
+                    .findFirst()
+                    .orElseThrow()
+                    .index();
+            heartbeatIndex = events.stream()
+                    .filter(e ->
+                            e.event() instanceof HeartbeatReceived h && h.name().equals(HEARTBEAT))
+                    .findFirst()
+                    .orElseThrow()
+                    .index();
         }
         LogDamage.Excerpt registration = LogDamage.excerptContaining(data, REGISTRATION);
         LogDamage.Excerpt heartbeat = LogDamage.excerptContaining(data, (char) HEARTBEAT.length() + HEARTBEAT);
@@ -75,8 +84,20 @@ class BitFlipTest {
         ToolRun whole = ToolRun.inProcess("verify", "--data-dir", data.toString());
         assertThat(whole.toString(), whole.exit(), is(0));
         try (TestRegistry again = new TestRegistry(data)) {
-            assertThat(again.http().get("/services/" + REGISTRATION).json().get("port").asInt(), is(4242));
-            assertThat(again.http().get("/services/" + HEARTBEAT).json().get("port").asInt(), is(4343));
+            assertThat(
+                    again.http()
+                            .get("/services/" + REGISTRATION)
+                            .json()
+                            .get("port")
+                            .asInt(),
+                    is(4242));
+            assertThat(
+                    again.http()
+                            .get("/services/" + HEARTBEAT)
+                            .json()
+                            .get("port")
+                            .asInt(),
+                    is(4343));
         }
     }
 
@@ -95,7 +116,8 @@ class BitFlipTest {
 
             ToolRun verify = ToolRun.inProcess("verify", "--json", "--data-dir", data.toString());
             assertThat("bit " + bit + ": " + verify, verify.exit(), is(1));
-            assertThat("bit " + bit + ": " + verify, verify.json().get("bad_index").asLong(), is(index));
+            assertThat(
+                    "bit " + bit + ": " + verify, verify.json().get("bad_index").asLong(), is(index));
             try {
                 RegistryServer started = RegistryServer.start(TestRegistry.testDefaults(data), Clock.systemUTC());
                 started.close();

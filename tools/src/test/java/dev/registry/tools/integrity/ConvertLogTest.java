@@ -1,25 +1,25 @@
 package dev.registry.tools.integrity;
 
-import dev.registry.events.log.LoggedEvent;
-import dev.registry.server.testing.LegacyLog;
-import dev.registry.server.testing.TestRegistry;
-import dev.registry.tools.ToolRun;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 
+import dev.registry.events.log.LoggedEvent;
+import dev.registry.server.testing.LegacyLog;
+import dev.registry.server.testing.TestRegistry;
+import dev.registry.tools.ToolRun;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 /** convert-log turns an old log into a checksummed one the registry serves, every event at its own index. */
 class ConvertLogTest {
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
 
     @TempDir
     Path tmp;
@@ -32,9 +32,12 @@ class ConvertLogTest {
         assertThat(refused.toString(), refused.exit(), is(1));
         assertThat(refused.err(), containsString("registry-tools convert-log"));
 
-        ToolRun run = ToolRun.inProcess("convert-log", "--json", "--data-dir", old.toString(), "--to", converted.toString());
+        ToolRun run =
+                ToolRun.inProcess("convert-log", "--json", "--data-dir", old.toString(), "--to", converted.toString());
         assertThat(run.toString(), run.exit(), is(0));
-        assertThat(run.json().get("events").asInt(), is(eventsOf(tmp.resolve("current")).size()));
+        assertThat(
+                run.json().get("events").asInt(),
+                is(eventsOf(tmp.resolve("current")).size()));
 
         ToolRun verify = ToolRun.inProcess("verify", "--data-dir", converted.toString());
         assertThat(verify.toString(), verify.exit(), is(0));
@@ -58,12 +61,21 @@ class ConvertLogTest {
         Path old = LegacyLog.writeSample(tmp);
         Files.createDirectories(tmp.resolve("taken"));
         Files.writeString(tmp.resolve("taken").resolve("x"), "x");
-        ToolRun taken = ToolRun.inProcess("convert-log", "--data-dir", old.toString(), "--to", tmp.resolve("taken").toString());
+        ToolRun taken = ToolRun.inProcess(
+                "convert-log",
+                "--data-dir",
+                old.toString(),
+                "--to",
+                tmp.resolve("taken").toString());
         assertThat(taken.toString(), taken.exit(), is(2));
         assertThat(taken.err(), containsString("is not empty"));
 
-        ToolRun current = ToolRun.inProcess("convert-log", "--data-dir", tmp.resolve("current").toString(),
-                "--to", tmp.resolve("again").toString());
+        ToolRun current = ToolRun.inProcess(
+                "convert-log",
+                "--data-dir",
+                tmp.resolve("current").toString(),
+                "--to",
+                tmp.resolve("again").toString());
         assertThat(current.toString(), current.exit(), is(2));
         assertThat(current.err(), containsString("not in the old format"));
         assertThat(Files.exists(tmp.resolve("again")), is(false));

@@ -1,31 +1,5 @@
 package dev.registry.tools.integrity;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.registry.events.event.ServiceUpdated;
-import dev.registry.events.log.LoggedEvent;
-import dev.registry.events.snapshot.SnapshotStore;
-import dev.registry.server.RegistryServer;
-import dev.registry.server.config.RegistrySettings;
-import dev.registry.server.testing.ChildRegistry;
-import dev.registry.server.testing.Http;
-import dev.registry.events.log.FileBytes;
-import dev.registry.server.testing.LogDamage;
-import dev.registry.server.testing.SseClient;
-import dev.registry.server.discovery.EventStream;
-import dev.registry.server.testing.TestRegistry;
-import dev.registry.tools.ToolRun;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.Map;
-import java.util.Set;
-
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -34,6 +8,31 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.registry.events.event.ServiceUpdated;
+import dev.registry.events.log.FileBytes;
+import dev.registry.events.log.LoggedEvent;
+import dev.registry.events.snapshot.SnapshotStore;
+import dev.registry.server.RegistryServer;
+import dev.registry.server.config.RegistrySettings;
+import dev.registry.server.discovery.EventStream;
+import dev.registry.server.testing.ChildRegistry;
+import dev.registry.server.testing.Http;
+import dev.registry.server.testing.LogDamage;
+import dev.registry.server.testing.SseClient;
+import dev.registry.server.testing.TestRegistry;
+import dev.registry.tools.ToolRun;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Each damage an operator found, done the same way to a directory with a few records: start-up
@@ -46,8 +45,18 @@ class DamageCasesTest {
 
     /** Record names, ports as registered; record-2 moves to port 2002, the value damage changes. */
     private static final int RECORDS = 5;
-    private static final Map<String, Set<Integer>> VALUES = Map.of("record-0", Set.of(1000), "record-1", Set.of(1001),
-            "record-2", Set.of(1002, 2002), "record-3", Set.of(1003), "record-4", Set.of(1004));
+
+    private static final Map<String, Set<Integer>> VALUES = Map.of(
+            "record-0",
+            Set.of(1000),
+            "record-1",
+            Set.of(1001),
+            "record-2",
+            Set.of(1002, 2002),
+            "record-3",
+            Set.of(1003),
+            "record-4",
+            Set.of(1004));
     /** Words that mean a raw Chronicle error reached the operator. */
     private static final String[] RAW = {"Exception", "SCQSIndex", "Meta data not ready", "Unable to claim", "\n"};
 
@@ -90,8 +99,11 @@ class DamageCasesTest {
         assertClear(verify.json().get("error").asText());
         if (damage.refusal != null) {
             assertThat(verify.json().get("error").asText(), containsString(damage.refusal));
-            IllegalStateException refused = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertThrows(
-                    IllegalStateException.class, () -> RegistryServer.start(defaults(data), Clock.systemUTC())));
+            IllegalStateException refused = assertTimeoutPreemptively(
+                    Duration.ofSeconds(20),
+                    () -> assertThrows(
+                            IllegalStateException.class,
+                            () -> RegistryServer.start(defaults(data), Clock.systemUTC())));
             assertThat(refused.getMessage(), containsString(damage.refusal));
             assertThat(refused.getMessage(), containsString("--repair"));
             assertClear(refused.getMessage());
@@ -103,7 +115,8 @@ class DamageCasesTest {
             servesTheValuesAsTheyWere(data, victim);
         }
 
-        try (RegistryServer repaired = assertTimeoutPreemptively(Duration.ofSeconds(20),
+        try (RegistryServer repaired = assertTimeoutPreemptively(
+                Duration.ofSeconds(20),
                 () -> RegistryServer.start(defaults(data).withRepair(true), Clock.systemUTC()))) {
             assertNoChangedValue(new Http(repaired.port()), damage);
         }
@@ -116,8 +129,8 @@ class DamageCasesTest {
 
     /** Five records, heartbeats, one update (the victim of the value damage); returns the update's index. */
     private static long write(Path data, boolean snapshots) {
-        try (TestRegistry registry = new TestRegistry(data, s -> s.withSnapshots(snapshots ? 4 : 0, Duration.ZERO),
-                Clock.systemUTC())) {
+        try (TestRegistry registry =
+                new TestRegistry(data, s -> s.withSnapshots(snapshots ? 4 : 0, Duration.ZERO), Clock.systemUTC())) {
             Http http = registry.http();
             for (int i = 0; i < RECORDS; i++) {
                 http.post("/services", Http.registration("record-" + i, 1000 + i, null));
@@ -126,14 +139,18 @@ class DamageCasesTest {
                 http.post("/services/record-" + i + "/heartbeat", null);
             }
             http.put("/services/record-2", "{\"port\":2002}");
-            long update = registry.logEvents().stream().filter(e -> e.event() instanceof ServiceUpdated)
-                    .map(LoggedEvent::index).findFirst().orElseThrow();
+            long update = registry.logEvents().stream()
+                    .filter(e -> e.event() instanceof ServiceUpdated)
+                    .map(LoggedEvent::index)
+                    .findFirst()
+                    .orElseThrow();
             for (int i = 0; i < 2 * RECORDS; i++) {
                 http.post("/services/record-" + (i % RECORDS) + "/heartbeat", null);
             }
             if (snapshots) {
                 SnapshotStore store = new SnapshotStore(data, 3);
-                await().atMost(Duration.ofSeconds(30)).until(() -> store.newestIndex().orElse(-1) > update);
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> store.newestIndex().orElse(-1) > update);
             }
             return update;
         }
@@ -144,13 +161,14 @@ class DamageCasesTest {
         switch (damage) {
             // the JSON stays valid: only the checksum can tell
             case PORT_DIGIT_CHANGED, PORT_CHANGED_BEFORE_THE_NEWEST_SNAPSHOT ->
-                    LogDamage.changeByteOf(data, "\"port\":2002", 10, '3');
+                LogDamage.changeByteOf(data, "\"port\":2002", 10, '3');
             case NEWEST_FILE_DELETED, LOG_DELETED_SNAPSHOTS_LEFT -> Files.delete(newest);
             case NEWEST_FILE_EMPTIED -> FileBytes.truncate(newest, 0);
             case NEWEST_FILE_HEAD_ZEROED -> FileBytes.zero(newest, 0, 4096);
             case NEWEST_FILE_CUT_TO_100_BYTES -> FileBytes.truncate(newest, 100);
             case NEWEST_FILE_CUT_TO_4096_BYTES -> FileBytes.truncate(newest, 4096);
-            case METADATA_ZEROED -> FileBytes.zero(data.resolve("metadata.cq4t"), 0, (int) Files.size(data.resolve("metadata.cq4t")));
+            case METADATA_ZEROED ->
+                FileBytes.zero(data.resolve("metadata.cq4t"), 0, (int) Files.size(data.resolve("metadata.cq4t")));
             case METADATA_DELETED -> Files.delete(data.resolve("metadata.cq4t"));
             case NAME_BYTE_CHANGED -> LogDamage.changeByteOf(data, "record-3", 7, '9');
             case HEARTBEAT_BIT_FLIPPED -> {
@@ -166,20 +184,26 @@ class DamageCasesTest {
         try (TestRegistry registry = new TestRegistry(data)) {
             Http http = registry.http();
             assertThat(http.get("/services/record-2").json().get("port").asInt(), is(2002));
-            for (String path : new String[]{"/services/record-2/history", "/events?limit=10000",
-                    "/services?at_index=" + victim}) {
+            for (String path :
+                    new String[] {"/services/record-2/history", "/events?limit=10000", "/services?at_index=" + victim
+                    }) {
                 Http.Reply reply = http.get(path);
                 assertThat(path, reply.status(), is(500));
                 assertThat(path, reply.json().get("damaged_index").asLong(), is(victim));
                 assertThat(path, reply.body(), not(containsString("2003")));
             }
-            try (SseClient stream = SseClient.connect("http://127.0.0.1:" + registry.server().port(),
-                    "/events/stream?from=0", null)) {
+            try (SseClient stream =
+                    SseClient.connect("http://127.0.0.1:" + registry.server().port(), "/events/stream?from=0", null)) {
                 await().atMost(Duration.ofSeconds(10)).until(stream::ended);
                 SseClient.Event last = stream.events().getLast();
                 assertThat(last.type(), is(EventStream.DAMAGED));
                 assertThat(last.data(), containsString("\"damaged_index\":" + victim));
-                assertThat(stream.events().stream().map(SseClient.Event::data).toList().toString(), not(containsString("2003")));
+                assertThat(
+                        stream.events().stream()
+                                .map(SseClient.Event::data)
+                                .toList()
+                                .toString(),
+                        not(containsString("2003")));
             }
         }
     }

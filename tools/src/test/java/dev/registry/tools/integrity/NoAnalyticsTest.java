@@ -1,22 +1,21 @@
 package dev.registry.tools.integrity;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.is;
+
 import dev.registry.server.testing.ChildRegistry;
 import dev.registry.server.testing.Http;
 import dev.registry.server.testing.LegacyLog;
 import dev.registry.server.testing.LogDamage;
 import dev.registry.tools.ToolRun;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.empty;
-import static org.hamcrest.Matchers.is;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The registry never phones home: the server, every tool that reads a log, and {@code --repair}
@@ -42,8 +41,15 @@ class NoAnalyticsTest {
             server.terminate();
         }
         String after = Instant.now().toString();
-        List<List<String>> tools = List.of(List.of("history", "a"), List.of("events"), List.of("at", after),
-                List.of("diff", before, after), List.of("stats"), List.of("verify"), List.of("replay"), List.of("dump"));
+        List<List<String>> tools = List.of(
+                List.of("history", "a"),
+                List.of("events"),
+                List.of("at", after),
+                List.of("diff", before, after),
+                List.of("stats"),
+                List.of("verify"),
+                List.of("replay"),
+                List.of("dump"));
         for (List<String> tool : tools) {
             List<String> args = new ArrayList<>(tool);
             args.addAll(List.of("--data-dir", data.toString()));
@@ -51,8 +57,13 @@ class NoAnalyticsTest {
             assertThat(run.toString(), run.exit(), is(0));
         }
         Path old = LegacyLog.writeSample(tmp);
-        ToolRun convert = ToolRun.processInHome(home, "convert-log", "--data-dir", old.toString(),
-                "--to", tmp.resolve("converted").toString());
+        ToolRun convert = ToolRun.processInHome(
+                home,
+                "convert-log",
+                "--data-dir",
+                old.toString(),
+                "--to",
+                tmp.resolve("converted").toString());
         assertThat(convert.toString(), convert.exit(), is(0));
 
         LogDamage.breakPayloadContaining(data, "\"name\":\"b\"");
@@ -62,7 +73,10 @@ class NoAnalyticsTest {
         }
 
         try (var files = Files.list(home)) {
-            assertThat(files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith(".chronicle")).toList(),
+            assertThat(
+                    files.map(f -> f.getFileName().toString())
+                            .filter(n -> n.startsWith(".chronicle"))
+                            .toList(),
                     is(empty()));
         }
     }

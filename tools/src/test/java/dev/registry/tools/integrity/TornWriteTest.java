@@ -1,14 +1,15 @@
 package dev.registry.tools.integrity;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.registry.events.log.FileBytes;
 import dev.registry.server.RegistryServer;
 import dev.registry.server.testing.Http;
-import dev.registry.events.log.FileBytes;
 import dev.registry.server.testing.LogDamage;
 import dev.registry.server.testing.TestRegistry;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -22,10 +23,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.TreeSet;
-
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.is;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A torn write: the newest file cut at random places (seeded), and at the edges of its last event.
@@ -42,7 +41,8 @@ class TornWriteTest {
 
     @Test
     void aCutNewestFileIsRecoveredUpToTheCutOrRefusedByName() throws Exception {
-        try (TestRegistry registry = new TestRegistry(data, s -> s.withSnapshots(0, Duration.ZERO), Clock.systemUTC())) {
+        try (TestRegistry registry =
+                new TestRegistry(data, s -> s.withSnapshots(0, Duration.ZERO), Clock.systemUTC())) {
             for (int i = 0; i < RECORDS; i++) {
                 Http.Reply reply = registry.http().post("/services", Http.registration("svc-" + i, 3000 + i, null));
                 assertThat(reply.status(), is(201)); // acknowledged: it must never be lost silently
@@ -55,7 +55,8 @@ class TornWriteTest {
         long end = events.getLast()[1];
         byte[] saved = Arrays.copyOf(Files.readAllBytes(file), (int) end + 4096);
 
-        TreeSet<Long> cuts = new TreeSet<>(List.of(end, end + 4, end - 1, events.getLast()[0], events.getLast()[0] + 2));
+        TreeSet<Long> cuts =
+                new TreeSet<>(List.of(end, end + 4, end - 1, events.getLast()[0], events.getLast()[0] + 2));
         Random random = new Random(1201);
         while (cuts.size() < RANDOM_CUTS + 5) {
             cuts.add(first + (long) (random.nextDouble() * (end + 64 - first)));
@@ -63,11 +64,15 @@ class TornWriteTest {
         int refused = 0;
         for (long cut : cuts) {
             FileBytes.truncate(file, cut);
-            int whole = (int) events.stream().filter(e -> e[1] <= cut).count() - 1; // the first event is registry-started
+            int whole =
+                    (int) events.stream().filter(e -> e[1] <= cut).count() - 1; // the first event is registry-started
             try (RegistryServer server = RegistryServer.start(TestRegistry.testDefaults(data), Clock.systemUTC())) {
                 assertServes(new Http(server.port()), whole, "cut at " + cut);
             } catch (IllegalStateException refusal) {
-                assertThat("cut at " + cut, refusal.getMessage(), containsString(file.getFileName().toString()));
+                assertThat(
+                        "cut at " + cut,
+                        refusal.getMessage(),
+                        containsString(file.getFileName().toString()));
                 refused++;
             }
             restore(file, saved, size);
@@ -79,8 +84,8 @@ class TornWriteTest {
         long cut = middle[0] + 9;
         FileBytes.truncate(file, cut);
         int whole = (int) events.stream().filter(e -> e[1] <= cut).count() - 1;
-        try (RegistryServer repaired = RegistryServer.start(TestRegistry.testDefaults(data).withRepair(true),
-                Clock.systemUTC())) {
+        try (RegistryServer repaired =
+                RegistryServer.start(TestRegistry.testDefaults(data).withRepair(true), Clock.systemUTC())) {
             assertServes(new Http(repaired.port()), whole, "repaired after a cut at " + cut);
         }
         try (TestRegistry again = new TestRegistry(data)) {
@@ -110,7 +115,7 @@ class TornWriteTest {
             }
             int length = word & 0x3FFF_FFFF;
             if ((word & 0xC000_0000) == 0) {
-                excerpts.add(new long[]{pos, pos + 4L + length});
+                excerpts.add(new long[] {pos, pos + 4L + length});
             }
             pos = (pos + 4 + length + 3) & ~3;
         }

@@ -1,5 +1,13 @@
 package dev.registry.tools.route;
 
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThan;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.registry.router.RouterServer;
@@ -7,15 +15,6 @@ import dev.registry.router.RouterSettings;
 import dev.registry.server.testing.Http;
 import dev.registry.server.testing.TestRegistry;
 import dev.registry.tools.babysit.BabysitProcesses;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -34,14 +33,14 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.greaterThan;
-import static org.hamcrest.Matchers.greaterThanOrEqualTo;
-import static org.hamcrest.Matchers.hasItems;
-import static org.hamcrest.Matchers.is;
-import static org.hamcrest.Matchers.lessThan;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole system from this repository, as the fleet runs it: a registry, three babysitters each
@@ -54,7 +53,8 @@ class FleetTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final HttpClient CLIENT =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private final BabysitProcesses processes = new BabysitProcesses();
     private TestRegistry registry;
@@ -67,13 +67,35 @@ class FleetTest {
         registry = new TestRegistry(tmp.resolve("data"));
         String url = registry.http().base();
         portA = BabysitProcesses.freePortPair();
-        List<String> a = new ArrayList<>(List.of("--name", "a", "--port", Integer.toString(portA), "--host", "127.0.0.1",
-                "--registry", url, "--heartbeat-interval", "300ms", "--restart-delay", "200ms", "--"));
+        List<String> a = new ArrayList<>(List.of(
+                "--name",
+                "a",
+                "--port",
+                Integer.toString(portA),
+                "--host",
+                "127.0.0.1",
+                "--registry",
+                url,
+                "--heartbeat-interval",
+                "300ms",
+                "--restart-delay",
+                "200ms",
+                "--"));
         a.addAll(BabysitProcesses.mockServerPaced(portA, "200ms", "alpha", "beta"));
         processes.start(tmp.resolve("a.log"), a);
         int portB = BabysitProcesses.freePortPair();
-        List<String> b = new ArrayList<>(List.of("--name", "b", "--port", Integer.toString(portB), "--host", "127.0.0.1",
-                "--registry", url, "--heartbeat-interval", "300ms", "--"));
+        List<String> b = new ArrayList<>(List.of(
+                "--name",
+                "b",
+                "--port",
+                Integer.toString(portB),
+                "--host",
+                "127.0.0.1",
+                "--registry",
+                url,
+                "--heartbeat-interval",
+                "300ms",
+                "--"));
         b.addAll(BabysitProcesses.mockServer(portB, "beta", "gamma"));
         processes.start(tmp.resolve("b.log"), b);
         int portC = BabysitProcesses.freePortPair();
@@ -98,7 +120,12 @@ class FleetTest {
 
         router = RouterServer.start(RouterSettings.defaults(List.of(url)).withAddress("127.0.0.1", 0));
         client = new Http(router.port());
-        await().atMost(WAIT).until(() -> client.get("/health").json().get("healthy_services").asText().equals("3/3"));
+        await().atMost(WAIT)
+                .until(() -> client.get("/health")
+                        .json()
+                        .get("healthy_services")
+                        .asText()
+                        .equals("3/3"));
     }
 
     @AfterAll
@@ -125,19 +152,30 @@ class FleetTest {
             ids.add(m.get("id").asText());
         }
         assertThat(ids, is(List.of("alpha", "beta", "delta", "epsilon", "gamma")));
-        assertThat(client.get("/models").json().get("data").get(0).get("owned_by").asText(), is("mock"));
+        assertThat(
+                client.get("/models").json().get("data").get(0).get("owned_by").asText(), is("mock"));
     }
 
     @Test
     @Order(2)
     void eachModelGoesToABackendThatServesItAndASharedOneToBoth() {
-        Map<String, Set<String>> servers = Map.of("alpha", Set.of("a-server"), "gamma", Set.of("b-server"),
-                "delta", Set.of("c-server"), "epsilon", Set.of("c-server"), "beta", Set.of("a-server", "b-server"));
+        Map<String, Set<String>> servers = Map.of(
+                "alpha",
+                Set.of("a-server"),
+                "gamma",
+                Set.of("b-server"),
+                "delta",
+                Set.of("c-server"),
+                "epsilon",
+                Set.of("c-server"),
+                "beta",
+                Set.of("a-server", "b-server"));
         for (var e : servers.entrySet()) {
             Set<String> seen = new HashSet<>();
             for (int i = 0; i < 20; i++) {
-                Http.Reply r = client.post("/v1/chat/completions", "{\"model\":\"" + e.getKey()
-                        + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+                Http.Reply r = client.post(
+                        "/v1/chat/completions",
+                        "{\"model\":\"" + e.getKey() + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
                 assertThat(r.body(), r.status(), is(200));
                 assertThat(r.json().get("model").asText(), is(e.getKey()));
                 seen.add(r.headers().firstValue("X-Served-By").orElseThrow());
@@ -152,8 +190,10 @@ class FleetTest {
     @Test
     @Order(3)
     void aStreamArrivesInChunksTheFirstBeforeTheBackendFinishes() throws Exception {
-        HttpResponse<java.io.InputStream> reply = CLIENT.send(HttpRequest.newBuilder(URI.create(client.base() + "/v1/chat/completions"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"alpha\",\"stream\":true}")).build(),
+        HttpResponse<java.io.InputStream> reply = CLIENT.send(
+                HttpRequest.newBuilder(URI.create(client.base() + "/v1/chat/completions"))
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"alpha\",\"stream\":true}"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         assertThat(reply.headers().firstValue("content-type").orElseThrow(), is("text/event-stream"));
         List<Long> receivedAt = new ArrayList<>();
@@ -168,7 +208,9 @@ class FleetTest {
         }
         assertThat(events.size(), is(6));
         // the mock writes an event every 200 ms: the first was here before the last was even written
-        assertThat(receivedAt.getFirst(), lessThan(events.getLast().get("sent_at_ms").asLong()));
+        assertThat(
+                receivedAt.getFirst(),
+                lessThan(events.getLast().get("sent_at_ms").asLong()));
     }
 
     @Test
@@ -182,7 +224,9 @@ class FleetTest {
             assertThat(s.get("healthy").asBoolean(), is(true));
             assertThat(s.get("requests").asInt(), greaterThan(0));
             assertThat(s.get("errors").asInt(), is(0));
-            assertThat(s.get("latency_p99_ms").asDouble(), greaterThanOrEqualTo(s.get("latency_p50_ms").asDouble()));
+            assertThat(
+                    s.get("latency_p99_ms").asDouble(),
+                    greaterThanOrEqualTo(s.get("latency_p50_ms").asDouble()));
         }
         assertThat(names, hasItems("a-server", "b-server", "c-server"));
         assertThat(services.get("services").get(2).get("cache_type").asText(), is("static"));

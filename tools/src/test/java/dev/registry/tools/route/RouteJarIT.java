@@ -1,12 +1,15 @@
 package dev.registry.tools.route;
 
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+
 import dev.registry.router.testing.RouterFixture;
 import dev.registry.router.testing.ScriptedBackend;
 import dev.registry.server.testing.ChildRegistry;
 import dev.registry.server.testing.Http;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,12 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.is;
-import static org.hamcrest.Matchers.not;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code java -jar tools/target/registry-tools.jar route} as an operator runs it: no flags, options from the environment. */
 class RouteJarIT {
@@ -35,11 +34,19 @@ class RouteJarIT {
     void routesWithPlainJavaJarAndOptionsFromTheEnvironment() throws Exception {
         try (ScriptedBackend backend = new ScriptedBackend((request, reply) -> reply.json(200, "{\"ok\":true}"))) {
             Path file = tmp.resolve("static.json");
-            Files.writeString(file, "{\"services\":[" + RouterFixture.entry("fixed-1", backend.port(), "{\"models\":[\"m\"]}") + "]}");
+            Files.writeString(
+                    file,
+                    "{\"services\":[" + RouterFixture.entry("fixed-1", backend.port(), "{\"models\":[\"m\"]}") + "]}");
             int port = ChildRegistry.freePort();
-            Process router = start(List.of("route", "--static-services", file.toString()),
-                    Map.of("ROUTER_PORT", Integer.toString(port), "ROUTER_HOST", "127.0.0.1",
-                            "ROUTER_REGISTRY_URL", RouterFixture.nowhere()));
+            Process router = start(
+                    List.of("route", "--static-services", file.toString()),
+                    Map.of(
+                            "ROUTER_PORT",
+                            Integer.toString(port),
+                            "ROUTER_HOST",
+                            "127.0.0.1",
+                            "ROUTER_REGISTRY_URL",
+                            RouterFixture.nowhere()));
             try {
                 Http http = new Http(port);
                 await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
@@ -51,11 +58,21 @@ class RouteJarIT {
                 assertThat(reply.headers().firstValue("X-Served-By").orElseThrow(), is("fixed-1"));
 
                 // the port is taken now: a second router says so in one line and exits 1
-                Process second = start(List.of("route", "--port", Integer.toString(port), "--host", "127.0.0.1",
-                        "--registry", RouterFixture.nowhere()), Map.of());
+                Process second = start(
+                        List.of(
+                                "route",
+                                "--port",
+                                Integer.toString(port),
+                                "--host",
+                                "127.0.0.1",
+                                "--registry",
+                                RouterFixture.nowhere()),
+                        Map.of());
                 assertThat(second.waitFor(60, TimeUnit.SECONDS), is(true));
                 assertThat(second.exitValue(), is(1));
-                assertThat(Files.readString(tmp.resolve("tool.log")), containsString("route: port " + port + " on 127.0.0.1 is already in use"));
+                assertThat(
+                        Files.readString(tmp.resolve("tool.log")),
+                        containsString("route: port " + port + " on 127.0.0.1 is already in use"));
             } finally {
                 router.destroy();
                 assertThat(router.waitFor(30, TimeUnit.SECONDS), is(true));
@@ -71,18 +88,27 @@ class RouteJarIT {
         Process help = start(List.of("route", "--help"), Map.of());
         assertThat(help.waitFor(60, TimeUnit.SECONDS), is(true));
         String text = Files.readString(tmp.resolve("tool.log"), StandardCharsets.UTF_8);
-        for (String env : List.of("ROUTER_PORT", "ROUTER_HOST", "ROUTER_REGISTRY_URL", "ROUTER_STATIC_SERVICES",
-                "CACHE_TYPE_ROUTING_THRESHOLD", "ROUTER_MAX_BODY", "ROUTER_TIMEOUT", "ROUTER_CONNECT_TIMEOUT")) {
+        for (String env : List.of(
+                "ROUTER_PORT",
+                "ROUTER_HOST",
+                "ROUTER_REGISTRY_URL",
+                "ROUTER_STATIC_SERVICES",
+                "CACHE_TYPE_ROUTING_THRESHOLD",
+                "ROUTER_MAX_BODY",
+                "ROUTER_TIMEOUT",
+                "ROUTER_CONNECT_TIMEOUT")) {
             assertThat(text, containsString(env));
         }
     }
 
     private Process start(List<String> args, Map<String, String> env) throws IOException {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-jar", JAR.toString()));
+        List<String> command = new ArrayList<>(
+                List.of(ProcessHandle.current().info().command().orElse("java"), "-jar", JAR.toString()));
         command.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(tmp.resolve("tool.log").toFile()));
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(
+                        ProcessBuilder.Redirect.appendTo(tmp.resolve("tool.log").toFile()));
         pb.environment().putAll(env);
         return pb.start();
     }
