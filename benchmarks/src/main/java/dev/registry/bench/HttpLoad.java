@@ -22,7 +22,7 @@ import org.HdrHistogram.Histogram;
  * from that scheduled time: a stalled server shows up as latency of every request it delayed,
  * not as fewer requests (no coordinated omission).
  */
-public final class HttpLoad {
+final class HttpLoad {
 
     /** One kind of request: request k's bytes, and the status that counts as success. */
     public record Scenario(String name, IntFunction<byte[]> request, int expectedStatus) {

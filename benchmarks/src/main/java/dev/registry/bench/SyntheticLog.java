@@ -22,7 +22,7 @@ import java.util.SplittableRandom;
  * A log shaped like a fleet's: {@code records} services registered, then mostly heartbeats (95%),
  * with updates (3%) and health flips (2%), a millisecond apart.
  */
-public final class SyntheticLog {
+final class SyntheticLog {
 
     private SyntheticLog() {}
 

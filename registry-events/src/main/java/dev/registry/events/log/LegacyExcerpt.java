@@ -10,7 +10,7 @@ import net.openhft.chronicle.bytes.Bytes;
  * (epoch micros, little-endian) and the payload to the excerpt's end. This build reads such logs
  * only to convert them ({@code registry-tools convert-log}); it serves none.
  */
-public final class LegacyExcerpt {
+final class LegacyExcerpt {
 
     private LegacyExcerpt() {}
 

@@ -18,7 +18,7 @@ import java.util.function.ToIntFunction;
  * {@code ceil(bound × (total + 1) × weight / sum of weights)}; the key then goes to its next choice
  * under that bound, and comes back once its backend is under it again.
  */
-public final class Rendezvous {
+final class Rendezvous {
 
     private Rendezvous() {}
 

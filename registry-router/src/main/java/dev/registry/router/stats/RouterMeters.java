@@ -19,7 +19,7 @@ import java.util.function.ToLongFunction;
  * errors, requests in flight and the latency of its replies. Counters and histograms count from the
  * process's start; gauges read the routers running in the process now (one in a deployment).
  */
-public final class RouterMeters {
+final class RouterMeters {
 
     private static final String PREFIX = "router.";
     private static final Duration[] LATENCY_BUCKETS = {

@@ -18,7 +18,7 @@ import java.util.logging.LogRecord;
  * {@code logger}, {@code message}, the fields of a {@link LogLine}, and {@code error} (the stack
  * trace) when the line carries an exception.
  */
-public final class JsonLogFormatter extends Formatter {
+final class JsonLogFormatter extends Formatter {
 
     private static final ObjectMapper JSON = PlainJson.newMapper();
     private static final JsonFactory FACTORY = JSON.getFactory();

@@ -12,7 +12,7 @@ import java.util.Map;
  * @param text   the line as text
  * @param fields the same facts by name, in order
  */
-public record LogLine(String text, Map<String, Object> fields) {
+record LogLine(String text, Map<String, Object> fields) {
 
     public LogLine {
         fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * do not grow with the names clients send; a blocking query is its own endpoint
  * ({@code /services?index}), since its wait is not latency.
  */
-public final class RequestMeters implements Filter {
+final class RequestMeters implements Filter {
 
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS");
     private static final String OBSERVE = "/observe/";

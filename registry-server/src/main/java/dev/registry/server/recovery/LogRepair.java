@@ -30,7 +30,7 @@ import java.util.Set;
  * bookkeeping files) moves into {@code DATA_DIR/damaged-<UTC time>/}, untouched, with
  * {@code repair-report.txt} saying what was lost; nothing is destroyed.
  */
-public final class LogRepair {
+final class LogRepair {
 
     private static final System.Logger LOG = System.getLogger(LogRepair.class.getName());
     static final String REPORT = "repair-report.txt";

@@ -21,7 +21,7 @@ import java.util.Optional;
  * @param snapshot the state to replay the rest of the log onto; empty for a full replay
  * @param floor    the oldest state history can be answered from, once retention deleted files
  */
-public record StartingState(Optional<Snapshot> snapshot, Optional<Checkpoints.Checkpoint> floor) {
+record StartingState(Optional<Snapshot> snapshot, Optional<Checkpoints.Checkpoint> floor) {
 
     private static final System.Logger LOG = System.getLogger(StartingState.class.getName());
 

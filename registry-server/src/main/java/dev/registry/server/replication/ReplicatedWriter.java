@@ -40,7 +40,7 @@ import java.util.function.LongSupplier;
  * node holds, and only events of the current lease take effect. A sweep is decided on the tail's
  * thread, where the deadline index is kept.
  */
-public final class ReplicatedWriter implements Writes {
+final class ReplicatedWriter implements Writes {
 
     /** Longest a write waits for Kafka and for its event to come back through the tail. */
     private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);

@@ -10,7 +10,7 @@ import java.util.function.Supplier;
  * with time. A hundred routers polling ten thousand records cost one encoding per change, not a
  * hundred; polls in between copy bytes.
  */
-public final class ListCache {
+final class ListCache {
 
     /**
      * One encoded list.

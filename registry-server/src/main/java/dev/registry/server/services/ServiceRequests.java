@@ -19,7 +19,7 @@ import java.io.IOException;
  * fixed order, one reported at a time; strings are strings, {@code port} an integer 1–65535,
  * {@code metadata} an object. Anything else is a 400 naming the field, and nothing is stored.
  */
-public final class ServiceRequests {
+final class ServiceRequests {
 
     private final RequestLimits limits;
     private final ObjectMapper json;

@@ -74,8 +74,9 @@ public final class BabysitCommand implements Callable<Integer> {
 
     @Option(
             names = "--registry",
-            description =
-                    "The registry's URL (else registry_url of --config, env REGISTRY_URL, http://127.0.0.1:8901).")
+            paramLabel = "URL[,URL...]",
+            description = "The registry's URL, or several comma-separated to fail over between (else registry_url "
+                    + "of --config, env REGISTRY_URL, http://127.0.0.1:8901).")
     String registry;
 
     @Option(
