@@ -21,11 +21,38 @@ public final class Timestamps {
     private static final DateTimeFormatter WIRE =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSxxx").withZone(ZoneOffset.UTC);
 
+    private static final DateTimeFormatter WIRE_SECOND =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.").withZone(ZoneOffset.UTC);
+    /** Years 0000 to 9999, where every formatted second has the same width. */
+    private static final long FIRST_SECOND = -62_167_219_200L;
+
+    private static final long LAST_SECOND = 253_402_300_799L;
+
+    /** The last second formatted, shared by every thread: a heartbeat's reply reuses it. */
+    private static volatile SecondText lastSecond = new SecondText(Long.MIN_VALUE, "");
+
+    private record SecondText(long epochSecond, String text) {}
+
     private Timestamps() {}
 
     /** {@code time} as the registry writes {@code timestamp} fields: {@code 2026-11-28T06:37:33.802243+00:00}. */
     public static String format(Instant time) {
-        return WIRE.format(time);
+        long second = time.getEpochSecond();
+        if (second < FIRST_SECOND || second > LAST_SECOND) {
+            return WIRE.format(time);
+        }
+        SecondText known = lastSecond;
+        if (known.epochSecond() != second) {
+            // the date and clock change once a second; formatting them costs more than the rest
+            known = new SecondText(second, WIRE_SECOND.format(time));
+            lastSecond = known;
+        }
+        int micros = time.getNano() / 1_000;
+        StringBuilder text = new StringBuilder(32).append(known.text());
+        for (int unit = 100_000; unit > 0; unit /= 10) {
+            text.append((char) ('0' + micros / unit % 10));
+        }
+        return text.append("+00:00").toString();
     }
 
     /**

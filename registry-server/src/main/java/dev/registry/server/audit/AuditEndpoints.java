@@ -72,15 +72,16 @@ public final class AuditEndpoints implements HttpService {
      */
     @Override
     public void routing(HttpRules rules) {
-        rules.any(ApiRoute.at("/services", viewIndex)
-                .whenQueryHasAny("at", "at_index")
-                .get(this::servicesAt)
-                .build());
-        rules.any(ApiRoute.at("/services/{name}/history", viewIndex)
-                .get(r -> history(r.path("name"), r))
-                .build());
-        rules.any(ApiRoute.at("/events", viewIndex).get(this::events).build());
-        rules.any(ApiRoute.at("/diff", viewIndex).get(this::diff).build());
+        rules.any(ApiRoute.all(
+                ApiRoute.at("/services", viewIndex)
+                        .whenQueryHasAny("at", "at_index")
+                        .get(this::servicesAt)
+                        .build(),
+                ApiRoute.at("/services/{name}/history", viewIndex)
+                        .get(r -> history(r.path("name"), r))
+                        .build(),
+                ApiRoute.at("/events", viewIndex).get(this::events).build(),
+                ApiRoute.at("/diff", viewIndex).get(this::diff).build()));
     }
 
     /** {@code GET /services/{name}/history?since&until&limit&heartbeats} */

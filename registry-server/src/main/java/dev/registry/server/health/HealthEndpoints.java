@@ -46,12 +46,13 @@ public final class HealthEndpoints implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.any(ApiRoute.at("/health", view::lastIndex)
-                .get(r -> registryHealth())
-                .build());
-        rules.any(ApiRoute.at("/services/{name}/health", view::lastIndex)
-                .get(r -> serviceHealth(r.path("name")))
-                .build());
+        rules.any(ApiRoute.all(
+                ApiRoute.at("/health", view::lastIndex)
+                        .get(r -> registryHealth())
+                        .build(),
+                ApiRoute.at("/services/{name}/health", view::lastIndex)
+                        .get(r -> serviceHealth(r.path("name")))
+                        .build()));
     }
 
     ApiReply registryHealth() {

@@ -1,7 +1,9 @@
 package dev.registry.server.http;
 
+import io.helidon.http.Header;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -23,6 +25,8 @@ public final class ApiReplies {
     public static final HeaderName REGISTRY_INDEX = HeaderNames.create("X-Registry-Index");
     /** {@link #REGISTRY_INDEX} as an endpoint names it among its reply's headers. */
     public static final String REGISTRY_INDEX_NAME = REGISTRY_INDEX.defaultCase();
+
+    private static final Header JSON = HeaderValues.createCached(HeaderNames.CONTENT_TYPE, "application/json");
 
     private ApiReplies() {}
 
@@ -49,10 +53,12 @@ public final class ApiReplies {
 
     /** Sends {@code reply} as it is (errors, and replies that carry no view). */
     public static void send(ServerResponse res, ApiReply reply) {
-        res.status(Status.create(reply.status()));
-        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.status(reply.status() == 200 ? Status.OK_200 : Status.create(reply.status()));
+        res.header(JSON);
         reply.headers().forEach((name, value) -> {
-            if (!"ETag".equals(name)) { // set above for a read; a write's index goes out as it is
+            if (REGISTRY_INDEX_NAME.equals(name)) {
+                res.header(REGISTRY_INDEX, value);
+            } else if (!"ETag".equals(name)) { // set above for a read; a write's index goes out as it is
                 res.header(HeaderNames.create(name), value);
             }
         });

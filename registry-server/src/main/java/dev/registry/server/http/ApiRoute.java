@@ -21,6 +21,9 @@ import java.util.function.LongSupplier;
 public final class ApiRoute implements Handler {
 
     private final List<String> pattern;
+    /** By segment, the parameter's name where the pattern has {@code {name}}, else null. */
+    private final String[] parameterNames;
+
     private final String patternText;
     private final List<String> queryGate;
     private final Map<String, ApiHandler> endpoints;
@@ -30,6 +33,9 @@ public final class ApiRoute implements Handler {
 
     private ApiRoute(Builder b) {
         this.pattern = b.pattern;
+        this.parameterNames = b.pattern.stream()
+                .map(p -> p.startsWith("{") ? p.substring(1, p.length() - 1) : null)
+                .toArray(String[]::new);
         this.patternText = b.patternText;
         this.queryGate = b.queryGate;
         this.endpoints = Map.copyOf(b.endpoints);
@@ -47,12 +53,34 @@ public final class ApiRoute implements Handler {
         return new Builder(pattern, viewIndex);
     }
 
+    /**
+     * A feature's routes as one Helidon route, tried in order: Helidon walks its routes one by one
+     * for every request, and each step costs more than matching a pattern here.
+     */
+    public static Handler all(ApiRoute... routes) {
+        List<ApiRoute> inOrder = List.of(routes);
+        return (req, res) -> {
+            for (ApiRoute route : inOrder) {
+                if (route.tryHandle(req, res)) {
+                    return;
+                }
+            }
+            res.next();
+        };
+    }
+
     @Override
     public void handle(ServerRequest req, ServerResponse res) throws Exception {
+        if (!tryHandle(req, res)) {
+            res.next();
+        }
+    }
+
+    /** Answers {@code req} if this route takes it; false leaves it to the next route. */
+    private boolean tryHandle(ServerRequest req, ServerResponse res) throws Exception {
         Map<String, String> parameters = match(RequestPath.of(req).segments());
         if (parameters == null || !passesQueryGate(req)) {
-            res.next();
-            return;
+            return false;
         }
         RoutePattern.note(req, patternText);
         String method = req.prologue().method().text();
@@ -60,13 +88,12 @@ public final class ApiRoute implements Handler {
         Handler stream = streams.get(method);
         if (stream != null) {
             stream.handle(req, res);
-            return;
+            return true;
         }
         ApiHandler endpoint = endpoints.get(endpointMethod);
         if (endpoint == null) {
             Fallback.allow(req, allowed);
-            res.next();
-            return;
+            return false;
         }
         long index = viewIndex.getAsLong();
         ApiReply reply = endpoint.handle(new ApiRequest(
@@ -75,6 +102,7 @@ public final class ApiRoute implements Handler {
                 name -> req.headers().first(HeaderNames.create(name)),
                 () -> RequestBodies.read(req)));
         ApiReplies.send(req, res, reply, index);
+        return true;
     }
 
     private boolean passesQueryGate(ServerRequest req) {
@@ -94,23 +122,24 @@ public final class ApiRoute implements Handler {
         if (segments.size() != pattern.size()) {
             return null;
         }
-        Map<String, String> parameters = null;
-        for (int i = 0; i < pattern.size(); i++) {
-            String p = pattern.get(i);
+        Map<String, String> parameters = Map.of(); // most patterns have one parameter at most
+        for (int i = 0; i < parameterNames.length; i++) {
             String s = segments.get(i);
-            if (p.startsWith("{")) {
+            if (parameterNames[i] != null) {
                 if (s.isEmpty()) {
                     return null;
                 }
-                if (parameters == null) {
-                    parameters = new HashMap<>(2);
+                if (parameters.isEmpty()) {
+                    parameters = Map.of(parameterNames[i], s);
+                } else {
+                    parameters = new HashMap<>(parameters);
+                    parameters.put(parameterNames[i], s);
                 }
-                parameters.put(p.substring(1, p.length() - 1), s);
-            } else if (!p.equals(s)) {
+            } else if (!pattern.get(i).equals(s)) {
                 return null;
             }
         }
-        return parameters == null ? Map.of() : parameters;
+        return parameters;
     }
 
     private static Map<String, String> queryOf(ServerRequest req) {

@@ -23,6 +23,11 @@ public final class BearerToken {
         this.forReads = forReads;
     }
 
+    /** Whether a token is configured at all: without one, no request needs it. */
+    public boolean configured() {
+        return expected != null;
+    }
+
     /** Whether a request with this method and path must show the token. */
     public boolean required(String method, String rawPath) {
         if (expected == null || "/health".equals(rawPath) || isOpen(rawPath)) {

@@ -5,7 +5,6 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * A request's raw path split into percent-decoded segments. Splitting before decoding is what
@@ -17,15 +16,23 @@ import java.util.Optional;
  */
 record RequestPath(String rawPath, List<String> segments) {
 
-    /** The request's path, split on first use and kept in its context. */
+    /**
+     * The last path split on this thread. Helidon serves a connection's requests one after another
+     * on one thread, and every route of a request asks for the same path: a look-up in the request's
+     * context cost more than the split. The segments depend on the raw path alone, so a kept one
+     * is never wrong, only reused.
+     */
+    private static final ThreadLocal<RequestPath> LAST = new ThreadLocal<>();
+
+    /** The request's path, split once for all the routes that look at it. */
     static RequestPath of(ServerRequest req) {
         String rawPath = req.path().rawPath();
-        Optional<RequestPath> known = req.context().get(RequestPath.class);
-        if (known.isPresent() && known.get().rawPath().equals(rawPath)) { // a reroute changes the path
-            return known.get();
+        RequestPath known = LAST.get();
+        if (known != null && known.rawPath().equals(rawPath)) { // a reroute changes the path
+            return known;
         }
         RequestPath path = new RequestPath(rawPath, split(rawPath));
-        req.context().register(path);
+        LAST.set(path);
         return path;
     }
 
@@ -38,7 +45,7 @@ record RequestPath(String rawPath, List<String> segments) {
             int slash = path.indexOf('/', start);
             segments.add(decode(slash < 0 ? path.substring(start) : path.substring(start, slash)));
             if (slash < 0) {
-                return segments;
+                return List.copyOf(segments); // shared by the routes, and by the next request on the path
             }
             start = slash + 1;
         }

@@ -38,13 +38,14 @@ public final class Dashboard implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.any(ApiRoute.at("/ui", () -> -1)
-                .getStream((req, res) -> send(res, "index.html"))
-                .build());
-        rules.any(ApiRoute.at("/ui/", () -> -1)
-                .getStream((req, res) -> send(res, "index.html"))
-                .build());
-        rules.any(ApiRoute.at("/ui/{file}", () -> -1).getStream(this::file).build());
+        rules.any(ApiRoute.all(
+                ApiRoute.at("/ui", () -> -1)
+                        .getStream((req, res) -> send(res, "index.html"))
+                        .build(),
+                ApiRoute.at("/ui/", () -> -1)
+                        .getStream((req, res) -> send(res, "index.html"))
+                        .build(),
+                ApiRoute.at("/ui/{file}", () -> -1).getStream(this::file).build()));
     }
 
     private void file(ServerRequest req, ServerResponse res) {
