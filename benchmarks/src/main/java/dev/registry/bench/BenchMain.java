@@ -36,7 +36,8 @@ import java.util.SplittableRandom;
  * The benchmark driver behind {@code tools/bench/run-all.sh}. Subcommands print Markdown table
  * rows, so the script can assemble the results file:
  * <ul>
- *   <li>{@code http PORT SECONDS}: load on a running server (seeds 1,000 records first);</li>
+ *   <li>{@code http PORT SECONDS [SCENARIO]}: load on a running server (seeds 1,000 records first);</li>
+ *   <li>{@code floor-server PORT}: Helidon's floor, a server that only answers (see {@link FloorServer});</li>
  *   <li>{@code restart SERVER_JAR SIZE...}: time from process start to serving, per log size, with
  *       and without a snapshot;</li>
  *   <li>{@code heap RECORDS}: heap in use after GC with that many records;</li>
@@ -58,6 +59,7 @@ public final class BenchMain {
                 SyntheticLog.write(Path.of(args[1]), Long.parseLong(args[2]), Integer.parseInt(args[3]));
                 System.out.printf("wrote %s events in %.1f s%n", args[2], (System.nanoTime() - t0) / 1e9);
             }
+            case "floor-server" -> FloorServer.serve(Integer.parseInt(args[1]));
             case "http" -> http(Integer.parseInt(args[1]), Double.parseDouble(args[2]), args.length > 3 ? args[3] : "");
             case "restart" -> restart(Path.of(args[1]), List.of(args).subList(2, args.length));
             case "heap" -> heap(Integer.parseInt(args[1]));
@@ -70,7 +72,7 @@ public final class BenchMain {
                         args.length > 3 ? Double.parseDouble(args[3]) : 5000);
             default -> {
                 System.err.println(
-                        "usage: generate DIR EVENTS RECORDS | http PORT SECONDS [SCENARIO] | restart SERVER_JAR SIZE... | heap RECORDS | prune EVENTS | route TOOLS_JAR SECONDS [RATE] | kafka SERVER_JAR BOOTSTRAP SECONDS");
+                        "usage: generate DIR EVENTS RECORDS | http PORT SECONDS [SCENARIO] | floor-server PORT | restart SERVER_JAR SIZE... | heap RECORDS | prune EVENTS | route TOOLS_JAR SECONDS [RATE] | kafka SERVER_JAR BOOTSTRAP SECONDS");
                 System.exit(2);
             }
         }
@@ -98,6 +100,7 @@ public final class BenchMain {
                         "same, If-None-Match (304)",
                         k -> HttpLoad.Scenario.http("GET", "/services?healthy=true", null, "If-None-Match: " + etag),
                         304),
+                new HttpLoad.Scenario("GET /health", k -> HttpLoad.Scenario.http("GET", "/health", null), 200),
                 new HttpLoad.Scenario(
                         "GET /services/{name}",
                         k -> HttpLoad.Scenario.http("GET", "/services/svc-" + k % 1000, null),
