@@ -166,6 +166,9 @@ public final class RegistryServer implements AutoCloseable {
                 .port(settings.port())
                 .shutdownHook(false)
                 .directHandlers(JsonDirectHandler.forAllEvents())
+                // the only connection selector: no protocol discovered beside it, so Helidon takes it
+                // without first waiting for a connection's first bytes (where no idle check reaches)
+                .protocolsDiscoverServices(false)
                 .addConnectionSelector(new CaseSensitiveMethods())
                 .featuresDiscoverServices(false)
                 .addFeature(observe.feature(node.meters().writerFailure()))

@@ -31,7 +31,8 @@ import java.util.function.Supplier;
  * {@code GET}. Its connection here reads through a {@link LastReadKeeper}, and a listener told of
  * each request line compares the method Helidon parsed with the bytes that came: another case is
  * a 501 (the connection is closed after it, as after every error Helidon answers itself).
- * Given to the web server as its first connection selector, it takes every connection.
+ * Given to the web server as its only connection selector (no protocol discovered beside it), it
+ * takes every connection at once, as Helidon's own would.
  */
 public final class CaseSensitiveMethods implements ServerConnectionSelector {
 
