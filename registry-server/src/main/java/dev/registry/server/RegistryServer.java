@@ -18,6 +18,8 @@ import dev.registry.server.health.Probe;
 import dev.registry.server.http.ApiErrors;
 import dev.registry.server.http.ApiReplies;
 import dev.registry.server.http.BearerToken;
+import dev.registry.server.http.CaseSensitiveMethods;
+import dev.registry.server.http.ConnectionClose;
 import dev.registry.server.http.Fallback;
 import dev.registry.server.http.JsonDirectHandler;
 import dev.registry.server.http.RequestBodies;
@@ -167,9 +169,14 @@ public final class RegistryServer implements AutoCloseable {
                 // the last waits for the client's delayed ACK (40 ms on Linux) before it leaves
                 .connectionOptions(o -> o.tcpNoDelay(true))
                 .directHandlers(JsonDirectHandler.forAllEvents())
+                // the only connection selector: no protocol discovered beside it, so Helidon takes it
+                // without first waiting for a connection's first bytes (where no idle check reaches)
+                .protocolsDiscoverServices(false)
+                .addConnectionSelector(new CaseSensitiveMethods())
                 .featuresDiscoverServices(false)
                 .addFeature(observe.feature(node.meters().writerFailure()))
                 .routing(r -> {
+                    r.addFilter(new ConnectionClose()); // outermost: it ends the exchange after the others
                     r.addFilter(observe.requestMeters());
                     if (settings.accessLog()) {
                         r.addFilter(new AccessLog());
@@ -181,7 +188,7 @@ public final class RegistryServer implements AutoCloseable {
                     ApiErrors.register(r);
                     r.error(WriteFailedException.class, (req, res, ex) -> {
                         LOG.log(Level.WARNING, "write failed: " + ex.getMessage(), ex.getCause());
-                        ApiReplies.sendError(res, 503, "Registry cannot write: " + ex.getMessage());
+                        ApiReplies.sendError(req, res, 503, "Registry cannot write: " + ex.getMessage());
                     });
                     // audit first: it answers GET /services?at=, the services feature every other list
                     r.register(audit, services, healthEndpoints, stats, stream, observe, new Dashboard());

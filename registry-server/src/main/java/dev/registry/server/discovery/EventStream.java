@@ -9,9 +9,9 @@ import dev.registry.events.log.EventCodec;
 import dev.registry.events.log.EventLog;
 import dev.registry.events.log.EventReader;
 import dev.registry.events.log.EventReader.IndexedEncodedEvent;
+import dev.registry.server.http.ApiReplies;
 import dev.registry.server.http.ApiRoute;
 import dev.registry.server.http.DamagedLogReply;
-import dev.registry.server.http.ReplyJson;
 import dev.registry.server.observe.RegistryMetrics;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
@@ -109,17 +109,23 @@ public final class EventStream implements HttpService {
         Long resumeAfter = lastEventId.map(v -> parseIndex(v)).orElse(null);
         Long startAt = from.map(v -> parseIndex(v)).orElse(null);
         if ((lastEventId.isPresent() && resumeAfter == null) || (from.isPresent() && startAt == null)) {
-            res.status(Status.BAD_REQUEST_400);
-            res.header(HeaderNames.CONTENT_TYPE, "application/json");
-            res.send(ReplyJson.error(
+            ApiReplies.sendError(
+                    req,
+                    res,
+                    400,
                     lastEventId.isPresent() && resumeAfter == null
                             ? "Header 'Last-Event-ID' must be a log index"
-                            : "Parameter 'from' must be a log index"));
+                            : "Parameter 'from' must be a log index");
             return;
         }
         res.status(Status.OK_200);
         res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
         res.header(HeaderNames.CACHE_CONTROL, "no-cache");
+        if (ApiReplies.isHead(req)) {
+            // Helidon frames every reply, so this one says Content-Length: 0 where the stream has none
+            res.send();
+            return;
+        }
         try (RegistryMetrics.StreamPosition position = metrics.streamOpened();
                 EventReader reader = log.reader();
                 OutputStream out = res.outputStream()) {

@@ -4,6 +4,7 @@ import io.helidon.http.Header;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
+import io.helidon.http.Method;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -14,7 +15,8 @@ import java.io.UncheckedIOException;
 /**
  * Sends an {@link ApiReply}: JSON, and on a successful read an {@code ETag} and the
  * {@code X-Registry-Index} it reflects, answering {@code 304} when the client's
- * {@code If-None-Match} already names that tag.
+ * {@code If-None-Match} already names that tag. A {@code HEAD} gets the headers of the
+ * {@code GET}, its {@code Content-Length} included, and no body: Helidon 4.5 would send the body.
  */
 public final class ApiReplies {
 
@@ -48,11 +50,11 @@ public final class ApiReplies {
                 return;
             }
         }
-        send(res, reply);
+        send(req, res, reply);
     }
 
     /** Sends {@code reply} as it is (errors, and replies that carry no view). */
-    public static void send(ServerResponse res, ApiReply reply) {
+    public static void send(ServerRequest req, ServerResponse res, ApiReply reply) {
         res.status(reply.status() == 200 ? Status.OK_200 : Status.create(reply.status()));
         res.header(JSON);
         reply.headers().forEach((name, value) -> {
@@ -63,10 +65,15 @@ public final class ApiReplies {
             }
         });
         if (reply.tail() == null) {
-            res.send(reply.body());
+            sendBody(req, res, reply.body());
             return;
         }
-        res.header(HeaderNames.CONTENT_LENGTH, Integer.toString(reply.body().length + reply.tail().length));
+        int length = reply.body().length + reply.tail().length;
+        if (isHead(req)) {
+            sendHeadOnly(res, length);
+            return;
+        }
+        res.header(HeaderNames.CONTENT_LENGTH, Integer.toString(length));
         try (OutputStream out = res.outputStream()) {
             out.write(reply.body());
             out.write(reply.tail());
@@ -76,7 +83,27 @@ public final class ApiReplies {
     }
 
     /** {@code {"error": message}} with {@code status}. */
-    public static void sendError(ServerResponse res, int status, String message) {
-        send(res, ApiReply.of(status, ReplyJson.error(message)));
+    public static void sendError(ServerRequest req, ServerResponse res, int status, String message) {
+        send(req, res, ApiReply.of(status, ReplyJson.error(message)));
+    }
+
+    /** Sends {@code body} with the headers already set; to a {@code HEAD}, only its length. */
+    public static void sendBody(ServerRequest req, ServerResponse res, byte[] body) {
+        if (isHead(req)) {
+            sendHeadOnly(res, body.length);
+        } else {
+            res.send(body);
+        }
+    }
+
+    /** Whether {@code req} asks for the headers of a {@code GET} only. */
+    public static boolean isHead(ServerRequest req) {
+        return Method.HEAD.equals(req.prologue().method());
+    }
+
+    private static void sendHeadOnly(ServerResponse res, int length) {
+        // with Content-Length set, Helidon sends it as it is and the (empty) body after it
+        res.header(HeaderNames.CONTENT_LENGTH, Integer.toString(length));
+        res.send();
     }
 }

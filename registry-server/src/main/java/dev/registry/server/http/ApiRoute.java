@@ -85,7 +85,7 @@ public final class ApiRoute implements Handler {
         RoutePattern.note(req, patternText);
         String method = req.prologue().method().text();
         String endpointMethod = "HEAD".equals(method) ? "GET" : method;
-        Handler stream = streams.get(method);
+        Handler stream = streams.get(endpointMethod); // a HEAD too: the stream sends the headers only
         if (stream != null) {
             stream.handle(req, res);
             return true;

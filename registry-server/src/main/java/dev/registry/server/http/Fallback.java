@@ -58,11 +58,12 @@ public final class Fallback implements Handler {
         Optional<Allowed> allowed = req.context().get(Allowed.class);
         String rawPath = req.path().rawPath();
         if (allowed.isEmpty()) {
-            ApiReplies.sendError(res, 404, "Not found: " + rawPath);
+            ApiReplies.sendError(req, res, 404, "Not found: " + rawPath);
             return;
         }
         String method = req.prologue().method().text();
         ApiReplies.send(
+                req,
                 res,
                 new ApiReply(
                         405,

@@ -1,5 +1,6 @@
 package dev.registry.server.http;
 
+import io.helidon.http.RequestException;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
@@ -34,7 +35,7 @@ public final class RequestBodies implements Filter, AutoCloseable {
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         OptionalLong declared = req.headers().contentLength();
         if (declared.isPresent() && declared.getAsLong() > maxBodyBytes) {
-            ApiReplies.sendError(res, 413, tooLarge().getMessage());
+            ApiReplies.sendError(req, res, 413, tooLarge().getMessage());
             return;
         }
         req.context().register(this);
@@ -66,9 +67,27 @@ public final class RequestBodies implements Filter, AutoCloseable {
         } catch (ApiException ex) {
             throw ex;
         } catch (RuntimeException cutOff) {
+            String malformed = framingError(cutOff);
+            if (malformed != null) {
+                // nothing after a broken frame on this connection can be read: 400, then close
+                throw ConnectionClose.closing(new ApiException(400, "Request body malformed: " + malformed));
+            }
             // Helidon reports a connection closed mid-body this way: the client's doing, not a 500
             throw incomplete(watch, "the connection closed before its end");
         }
+    }
+
+    /** What is wrong with the body's framing, where Helidon's refusal of it is behind {@code failure}, else null. */
+    private static String framingError(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof NumberFormatException) { // its message holds the client's bytes
+                return "invalid chunk size";
+            }
+            if (t instanceof RequestException refusal) {
+                return refusal.getMessage();
+            }
+        }
+        return null;
     }
 
     private ApiException incomplete(BodyDeadline.Watch watch, String why) {

@@ -21,6 +21,7 @@ public final class TokenFilter implements Filter {
         if (token.required(req.prologue().method().text(), req.path().rawPath())
                 && !token.accepts(req.headers().first(HeaderNames.AUTHORIZATION))) {
             ApiReplies.send(
+                    req,
                     res,
                     new ApiReply(
                             401,

@@ -4,6 +4,8 @@ import dev.registry.events.snapshot.SnapshotStore;
 import dev.registry.server.http.ApiReplies;
 import dev.registry.server.http.BearerToken;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.http.PathMatchers;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -36,27 +38,28 @@ final class SnapshotSource implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.get(PATH, this::serve);
+        rules.route(Method.predicate(Method.GET, Method.HEAD), PathMatchers.create(PATH), this::serve);
     }
 
     private void serve(ServerRequest req, ServerResponse res) throws IOException {
         if (!tokenConfigured) {
-            ApiReplies.sendError(res, 403, "This node serves snapshots only with --token (they hold every record)");
+            ApiReplies.sendError(
+                    req, res, 403, "This node serves snapshots only with --token (they hold every record)");
             return;
         }
         if (!token.accepts(req.headers().first(HeaderNames.AUTHORIZATION))) {
-            ApiReplies.sendError(res, 401, "Missing or invalid bearer token");
+            ApiReplies.sendError(req, res, 401, "Missing or invalid bearer token");
             return;
         }
         List<Path> files = store.files();
         if (files.isEmpty()) {
-            ApiReplies.sendError(res, 404, "This node has no snapshot yet");
+            ApiReplies.sendError(req, res, 404, "This node has no snapshot yet");
             return;
         }
         Path newest = files.getFirst();
         res.status(Status.OK_200);
         res.header(HeaderNames.CONTENT_TYPE, "application/octet-stream");
         res.header(ApiReplies.REGISTRY_INDEX, Long.toString(SnapshotStore.indexOf(newest)));
-        res.send(Files.readAllBytes(newest));
+        ApiReplies.sendBody(req, res, Files.readAllBytes(newest));
     }
 }

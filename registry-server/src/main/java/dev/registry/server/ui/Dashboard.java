@@ -1,6 +1,7 @@
 package dev.registry.server.ui;
 
 import dev.registry.server.http.ApiException;
+import dev.registry.server.http.ApiReplies;
 import dev.registry.server.http.ApiRoute;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
@@ -40,10 +41,10 @@ public final class Dashboard implements HttpService {
     public void routing(HttpRules rules) {
         rules.any(ApiRoute.all(
                 ApiRoute.at("/ui", () -> -1)
-                        .getStream((req, res) -> send(res, "index.html"))
+                        .getStream((req, res) -> send(req, res, "index.html"))
                         .build(),
                 ApiRoute.at("/ui/", () -> -1)
-                        .getStream((req, res) -> send(res, "index.html"))
+                        .getStream((req, res) -> send(req, res, "index.html"))
                         .build(),
                 ApiRoute.at("/ui/{file}", () -> -1).getStream(this::file).build()));
     }
@@ -53,10 +54,10 @@ public final class Dashboard implements HttpService {
         if (!files.containsKey(name)) {
             throw new ApiException(404, "Not found: " + req.path().rawPath());
         }
-        send(res, name);
+        send(req, res, name);
     }
 
-    private void send(ServerResponse res, String name) {
+    private void send(ServerRequest req, ServerResponse res, String name) {
         res.header(HeaderNames.CONTENT_TYPE, TYPES.get(name));
         res.header(HeaderNames.CACHE_CONTROL, "no-cache");
         res.header(HeaderNames.create("X-Content-Type-Options"), "nosniff");
@@ -64,7 +65,7 @@ public final class Dashboard implements HttpService {
         res.header(
                 HeaderNames.create("Content-Security-Policy"),
                 "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'");
-        res.send(files.get(name));
+        ApiReplies.sendBody(req, res, files.get(name));
     }
 
     private static byte[] read(String name) {
