@@ -22,10 +22,13 @@ import java.io.IOException;
 final class ServiceRequests {
 
     private final RequestLimits limits;
+    private final int maxRecords;
     private final ObjectMapper json;
 
-    public ServiceRequests(RequestLimits limits) {
+    /** @param maxRecords the most records a registration may find the registry holding ({@code --max-records}) */
+    public ServiceRequests(RequestLimits limits, int maxRecords) {
         this.limits = limits;
+        this.maxRecords = maxRecords;
         this.json = JsonMapper.builder()
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .build();
@@ -66,7 +69,8 @@ final class ServiceRequests {
                 string(obj, RecordFields.URL),
                 string(obj, RecordFields.STATUS),
                 timestamp,
-                metadataOrEmpty(obj));
+                metadataOrEmpty(obj),
+                maxRecords);
     }
 
     /** Parses an update body; absent fields stay as they are. */
