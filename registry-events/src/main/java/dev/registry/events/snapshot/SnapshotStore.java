@@ -3,7 +3,9 @@ package dev.registry.events.snapshot;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.registry.api.ServiceRecord;
+import dev.registry.api.VerbatimNumbers;
 import dev.registry.events.audit.HistoryIndex;
 import dev.registry.events.log.AtomicFile;
 import dev.registry.events.projection.RegistryView;
@@ -37,7 +39,10 @@ public final class SnapshotStore {
     private static final System.Logger LOG = System.getLogger(SnapshotStore.class.getName());
     private static final byte[] MAGIC = "REGSNAP1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final int FORMAT = 1;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Metadata numbers stay as written through a snapshot too. */
+    private static final ObjectMapper JSON =
+            JsonMapper.builder().addModule(VerbatimNumbers.module()).build();
+
     private static final String RETENTION_BASE = "retention-base.snap";
     private static final String INCOMING_PREFIX = "incoming-";
 
@@ -294,7 +299,8 @@ public final class SnapshotStore {
         for (JsonNode r : n.required("records")) {
             placed.add(new RegistryView.PlacedRecord(
                     r.required("order").asLong(),
-                    JSON.treeToValue(r.required("record"), ServiceRecord.class),
+                    // not treeToValue: reading a tree node by node gives a number's value, not its text
+                    JSON.convertValue(r.required("record"), ServiceRecord.class),
                     r.required("expired").asBoolean()));
         }
         long index = n.required("index").asLong();
