@@ -84,7 +84,7 @@ public final class VerbatimNumbers {
      * Reads the value at the parser's token, containers without recursion (like Jackson's own
      * tree reader), so nesting costs heap rather than stack.
      */
-    static JsonNode read(JsonParser p, JsonNodeFactory f) throws IOException {
+    private static JsonNode read(JsonParser p, JsonNodeFactory f) throws IOException {
         JsonToken t = p.currentToken();
         ContainerNode<?> root;
         if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
