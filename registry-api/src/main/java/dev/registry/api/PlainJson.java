@@ -14,6 +14,8 @@ import java.io.UncheckedIOException;
  * ({@code 1796111491.662133}) where Java would write {@code 1.796111491662133E9}. Python's
  * {@code repr} switches to an exponent only below 1e-4 or from 1e16, and so does this, so every
  * reply, event, history entry and tool prints epoch seconds (and any other double) one way.
+ * Trees it reads keep decimal numbers as they were written ({@link VerbatimNumbers}), so that
+ * metadata read back from the log is what the client sent.
  */
 public final class PlainJson {
 
@@ -23,9 +25,9 @@ public final class PlainJson {
 
     private PlainJson() {}
 
-    /** A new mapper whose generators write doubles in plain decimal. */
+    /** A new mapper whose generators write doubles in plain decimal, and whose trees keep numbers as written. */
     public static ObjectMapper newMapper() {
-        return JsonMapper.builder(factory()).build();
+        return JsonMapper.builder(factory()).addModule(VerbatimNumbers.module()).build();
     }
 
     /** A JSON factory whose generators write doubles in plain decimal. */

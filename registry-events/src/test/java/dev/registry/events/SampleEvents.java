@@ -23,7 +23,8 @@ import java.util.Random;
 /** Events for tests: one of each type, and random histories. */
 public final class SampleEvents {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Metadata as the server reads a client's: numbers as written. */
+    private static final ObjectMapper JSON = dev.registry.api.PlainJson.newMapper();
 
     private SampleEvents() {}
 

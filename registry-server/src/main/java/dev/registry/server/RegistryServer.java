@@ -139,8 +139,9 @@ public final class RegistryServer implements AutoCloseable {
                 new TimeTravel(node.log(), node.checkpoints()),
                 services,
                 view::lastIndex);
+        BearerToken bearer = new BearerToken(settings.token(), settings.tokenForReads());
         HealthEndpoints healthEndpoints =
-                new HealthEndpoints(view, node.rules(), probe, node.writes(), clock, node.stale());
+                new HealthEndpoints(view, node.rules(), probe, node.writes(), clock, node.stale(), bearer);
         StatsEndpoint stats = new StatsEndpoint(view, node.rules(), clock, startedAt);
         EventStream stream = new EventStream(node.log(), node.changes(), node.checkpoints()::floor);
         // observability: the components record into the meters, whose gauges read the server's state
@@ -157,7 +158,6 @@ public final class RegistryServer implements AutoCloseable {
                 probe::inFlight,
                 version()));
         RequestBodies bodies = new RequestBodies(settings.maxBodyBytes(), settings.bodyTimeout());
-        BearerToken bearer = new BearerToken(settings.token(), settings.tokenForReads());
         WebServerConfig.Builder builder = WebServer.builder();
         if (tls != null) {
             builder.tls(tls);

@@ -3,7 +3,9 @@ package dev.registry.events.snapshot;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.registry.api.ServiceRecord;
+import dev.registry.api.VerbatimNumbers;
 import dev.registry.events.audit.HistoryIndex;
 import dev.registry.events.log.AtomicFile;
 import dev.registry.events.projection.RegistryView;
@@ -37,8 +39,12 @@ public final class SnapshotStore {
     private static final System.Logger LOG = System.getLogger(SnapshotStore.class.getName());
     private static final byte[] MAGIC = "REGSNAP1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final int FORMAT = 1;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Metadata numbers stay as written through a snapshot too. */
+    private static final ObjectMapper JSON =
+            JsonMapper.builder().addModule(VerbatimNumbers.module()).build();
+
     private static final String RETENTION_BASE = "retention-base.snap";
+    private static final String INCOMING_PREFIX = "incoming-";
 
     private final Path dir;
     private final int keep;
@@ -106,7 +112,7 @@ public final class SnapshotStore {
      */
     public Snapshot importFile(byte[] fileBytes) throws IOException {
         Files.createDirectories(dir);
-        Path incoming = Files.createTempFile(dir, "incoming-", ".tmp");
+        Path incoming = Files.createTempFile(dir, INCOMING_PREFIX, ".tmp");
         try {
             Files.write(incoming, fileBytes);
             Snapshot snapshot = read(incoming);
@@ -144,6 +150,48 @@ public final class SnapshotStore {
     public static long indexOf(Path file) {
         String name = file.getFileName().toString();
         return Long.parseLong(name.substring("snapshot-".length(), name.length() - ".snap".length()));
+    }
+
+    /**
+     * Deletes what a kill during a write left in the snapshot directory: a snapshot's temporary
+     * file ({@code *.snap.tmp}, never renamed into place) and an import from another node not yet
+     * checked ({@code incoming-*.tmp}). Only the process that writes snapshots may call this, at
+     * its start: a reader beside a running server would delete the file it is writing.
+     *
+     * @return the files deleted
+     */
+    public List<Path> removeUnfinished() {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        List<Path> unfinished;
+        try (var stream = Files.list(dir)) {
+            unfinished = stream.filter(SnapshotStore::isUnfinished).toList();
+        } catch (IOException ex) {
+            LOG.log(System.Logger.Level.WARNING, "cannot list snapshots in " + dir + ": " + ex.getMessage());
+            return List.of();
+        }
+        List<Path> removed = new ArrayList<>();
+        for (Path file : unfinished) {
+            try {
+                Files.deleteIfExists(file);
+                removed.add(file);
+                LOG.log(
+                        System.Logger.Level.INFO,
+                        "removed " + file.getFileName()
+                                + ", a snapshot file left unfinished by a stop during its write");
+            } catch (IOException ex) {
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "cannot delete unfinished snapshot " + file + ": " + ex.getMessage());
+            }
+        }
+        return removed;
+    }
+
+    private static boolean isUnfinished(Path file) {
+        String name = file.getFileName().toString();
+        return name.endsWith(".snap.tmp") || (name.startsWith(INCOMING_PREFIX) && name.endsWith(".tmp"));
     }
 
     /** Snapshot files, newest first. */
@@ -251,7 +299,8 @@ public final class SnapshotStore {
         for (JsonNode r : n.required("records")) {
             placed.add(new RegistryView.PlacedRecord(
                     r.required("order").asLong(),
-                    JSON.treeToValue(r.required("record"), ServiceRecord.class),
+                    // not treeToValue: reading a tree node by node gives a number's value, not its text
+                    JSON.convertValue(r.required("record"), ServiceRecord.class),
                     r.required("expired").asBoolean()));
         }
         long index = n.required("index").asLong();

@@ -1,6 +1,7 @@
 package dev.registry.events.snapshot;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.is;
 
 import dev.registry.events.SampleEvents;
@@ -9,8 +10,10 @@ import dev.registry.events.event.ServiceRegistered;
 import dev.registry.events.log.LoggedEvent;
 import dev.registry.events.projection.Projector;
 import dev.registry.events.projection.RegistryView;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -51,5 +54,27 @@ class SnapshotStoreTest {
                         .lease()
                         .isPresent(),
                 is(false));
+    }
+
+    @Test
+    void whatAKillDuringAWriteLeftIsRemovedAndWholeSnapshotsStay() throws Exception {
+        RegistryView view = new RegistryView();
+        Projector.apply(view, new LoggedEvent(1, new ServiceRegistered(T0, SampleEvents.record("a", T0), false)));
+        SnapshotStore store = new SnapshotStore(dir, 3);
+        Path whole = store.write(new Snapshot(1, view, Map.of()));
+        Path cutSnapshot = store.directory().resolve("snapshot-00000000000000000002.snap.tmp");
+        Path cutBase = store.directory().resolve("retention-base.snap.tmp");
+        Path cutImport = store.directory().resolve("incoming-123456.tmp");
+        Path notOurs = store.directory().resolve("notes.txt");
+        for (Path f : List.of(cutSnapshot, cutBase, cutImport, notOurs)) {
+            Files.write(f, new byte[] {'R', 'E', 'G'});
+        }
+
+        assertThat(store.removeUnfinished(), containsInAnyOrder(cutSnapshot, cutBase, cutImport));
+
+        try (var left = Files.list(store.directory())) {
+            assertThat(left.toList(), containsInAnyOrder(whole, notOurs));
+        }
+        assertThat(store.loadNewest().orElseThrow().index(), is(1L));
     }
 }

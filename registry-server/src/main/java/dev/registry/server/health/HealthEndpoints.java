@@ -8,6 +8,7 @@ import dev.registry.events.projection.RegistryView;
 import dev.registry.server.http.ApiException;
 import dev.registry.server.http.ApiReply;
 import dev.registry.server.http.ApiRoute;
+import dev.registry.server.http.BearerToken;
 import dev.registry.server.http.ReplyJson;
 import dev.registry.server.rules.Command;
 import dev.registry.server.rules.HealthRules;
@@ -28,14 +29,26 @@ public final class HealthEndpoints implements HttpService {
     private final Writes writer;
     private final Clock clock;
     private final BooleanSupplier stale;
+    private final BearerToken token;
 
+    /** On an open registry, with a state that never lags its log. */
     public HealthEndpoints(RegistryView view, HealthRules health, Probe probe, Writes writer, Clock clock) {
-        this(view, health, probe, writer, clock, () -> false);
+        this(view, health, probe, writer, clock, () -> false, new BearerToken(null, false));
     }
 
-    /** @param stale whether this node's state may lag its log now: {@code /health} then says {@code "stale": true} */
+    /**
+     * @param stale whether this node's state may lag its log now: {@code /health} then says {@code "stale": true}
+     * @param token who may write: a live check asked for without it is answered but not recorded
+     */
     public HealthEndpoints(
-            RegistryView view, HealthRules health, Probe probe, Writes writer, Clock clock, BooleanSupplier stale) {
+            RegistryView view,
+            HealthRules health,
+            Probe probe,
+            Writes writer,
+            Clock clock,
+            BooleanSupplier stale,
+            BearerToken token) {
+        this.token = token;
         this.stale = stale;
         this.view = view;
         this.health = health;
@@ -51,7 +64,7 @@ public final class HealthEndpoints implements HttpService {
                         .get(r -> registryHealth())
                         .build(),
                 ApiRoute.at("/services/{name}/health", view::lastIndex)
-                        .get(r -> serviceHealth(r.path("name")))
+                        .get(r -> serviceHealth(r.path("name"), token.allowsWrites(r.header("Authorization"))))
                         .build()));
     }
 
@@ -85,18 +98,31 @@ public final class HealthEndpoints implements HttpService {
     /**
      * Checks the service now (as the original did), records a change of {@code health_status},
      * and on success refreshes its heartbeat through a heartbeat event caused by the probe.
+     *
+     * <p>A GET is a read: a request that may not write (no token where writes need one) gets the
+     * check's answer and changes nothing. Its {@code last_heartbeat} and {@code is_healthy} are
+     * the stored record's, as no heartbeat was recorded.
+     *
+     * @param record whether this request may write what the check found to the log
      */
-    ApiReply serviceHealth(String name) {
+    ApiReply serviceHealth(String name, boolean record) {
         ServiceRecord before = view.get(name).orElseThrow(() -> ApiException.serviceNotFound(name));
         Probe.Result result = probe.check(before).join();
+        if (!record) {
+            return healthReply(before, result.healthStatus());
+        }
         WriteResult recorded = writer.execute(
                 new Command.RecordCheck(name, result.healthStatus(), result.detail(), HealthChecked.CAUSE_PROBE, true));
         ServiceRecord r = recorded.recordAfter().orElseThrow(() -> ApiException.serviceNotFound(name));
+        return healthReply(r, r.healthStatus());
+    }
+
+    private ApiReply healthReply(ServiceRecord r, String healthStatus) {
         Instant now = clock.instant();
         return ApiReply.of(200, ReplyJson.encode(g -> {
             g.writeStartObject();
             g.writeStringField("service", r.name());
-            g.writeStringField("health_status", r.healthStatus());
+            g.writeStringField("health_status", healthStatus);
             g.writeBooleanField("is_healthy", health.isHealthy(r, now));
             ReplyJson.writeEpochSeconds(g, RecordFields.LAST_HEARTBEAT, r.lastHeartbeat());
             g.writeStringField("timestamp", Timestamps.format(now));

@@ -50,6 +50,15 @@ public final class BearerToken {
                 && (rawPath.length() == prefix.length() || rawPath.charAt(prefix.length()) == '/');
     }
 
+    /**
+     * Whether a request with this {@code Authorization} header may write: on an open registry any
+     * request may; with a token, one that carries it. For an endpoint that reads but may also
+     * record what it found ({@code GET /services/{name}/health}).
+     */
+    public boolean allowsWrites(Optional<String> authorization) {
+        return expected == null || accepts(authorization);
+    }
+
     /** Whether an {@code Authorization} header value carries the token. */
     public boolean accepts(Optional<String> authorization) {
         if (authorization.isEmpty() || !authorization.get().regionMatches(true, 0, "Bearer ", 0, 7)) {

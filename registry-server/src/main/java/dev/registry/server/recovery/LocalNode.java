@@ -77,6 +77,9 @@ public final class LocalNode {
         try {
             long t0 = System.nanoTime();
             SnapshotStore store = new SnapshotStore(dataDir, SNAPSHOTS_KEPT);
+            if (!readOnly) {
+                store.removeUnfinished(); // a kill during a snapshot's write leaves its temporary file
+            }
             StartingState state = StartingState.choose(dataDir, store, log);
             Optional<Snapshot> start = state.snapshot();
             RegistryView view = start.map(Snapshot::view).orElseGet(RegistryView::new); // the floor has its own copy

@@ -67,6 +67,7 @@ public final class SharedNode {
         try {
             long t0 = System.nanoTime();
             SnapshotStore store = new SnapshotStore(stateDir, SNAPSHOTS_KEPT);
+            store.removeUnfinished(); // a kill during a snapshot's write leaves its temporary file
             Optional<Snapshot> start = store.loadNewest();
             long first = log.firstIndex();
             long after = start.map(Snapshot::index).orElse(-1L);

@@ -11,7 +11,9 @@ public sealed interface Command {
     /**
      * Register (or replace) a record.
      *
-     * @param timestamp the client's own timestamp string, or {@code null} for the server's time
+     * @param timestamp   the client's own timestamp string, or {@code null} for the server's time
+     * @param recordLimit the most records the registry may hold: a new name is refused when it
+     *                    holds that many already ({@code --max-records}); replacing a record is not
      */
     record Register(
             String name,
@@ -21,7 +23,8 @@ public sealed interface Command {
             String url,
             String status,
             String timestamp,
-            ObjectNode metadata)
+            ObjectNode metadata,
+            int recordLimit)
             implements Command {}
 
     /** Change some fields of an existing record; also a heartbeat. */

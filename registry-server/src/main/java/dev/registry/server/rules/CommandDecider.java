@@ -25,23 +25,13 @@ public final class CommandDecider {
 
     private CommandDecider() {}
 
+    /**
+     * @throws RecordLimitReachedException when a registration of a new name finds the registry
+     *                                     holding as many records as the command allows
+     */
     public static Optional<List<RegistryEvent>> decide(RegistryView view, Command command, Instant time) {
         return switch (command) {
-            case Command.Register c ->
-                Optional.of(List.of(new ServiceRegistered(
-                        time,
-                        new ServiceRecord(
-                                c.name(),
-                                c.host(),
-                                c.port(),
-                                c.hostname(),
-                                c.url(),
-                                c.status(),
-                                c.timestamp() != null ? c.timestamp() : Timestamps.format(time),
-                                Projector.epochSeconds(time),
-                                ServiceRecord.HEALTH_UNKNOWN,
-                                c.metadata()),
-                        view.get(c.name()).isPresent())));
+            case Command.Register c -> Optional.of(List.of(registered(view, c, time)));
             case Command.Update c ->
                 view.get(c.name()).map(r -> List.of(new ServiceUpdated(time, c.name(), c.changes())));
             case Command.Heartbeat c ->
@@ -68,6 +58,27 @@ public final class CommandDecider {
             case Command.Deregister c -> Optional.of(List.of(new ServiceDeregistered(time, c.name())));
             default -> decide(view, command, time);
         };
+    }
+
+    private static ServiceRegistered registered(RegistryView view, Command.Register c, Instant time) {
+        boolean replaces = view.get(c.name()).isPresent();
+        if (!replaces && view.size() >= c.recordLimit()) {
+            throw new RecordLimitReachedException(c.recordLimit());
+        }
+        return new ServiceRegistered(
+                time,
+                new ServiceRecord(
+                        c.name(),
+                        c.host(),
+                        c.port(),
+                        c.hostname(),
+                        c.url(),
+                        c.status(),
+                        c.timestamp() != null ? c.timestamp() : Timestamps.format(time),
+                        Projector.epochSeconds(time),
+                        ServiceRecord.HEALTH_UNKNOWN,
+                        c.metadata()),
+                replaces);
     }
 
     private static List<RegistryEvent> checkEvents(ServiceRecord record, Command.RecordCheck c, Instant time) {

@@ -15,6 +15,7 @@ import dev.registry.server.http.ETags;
 import dev.registry.server.http.ReplyJson;
 import dev.registry.server.rules.Command;
 import dev.registry.server.rules.HealthRules;
+import dev.registry.server.rules.RecordLimitReachedException;
 import dev.registry.server.write.WriteResult;
 import dev.registry.server.write.Writes;
 import io.helidon.webserver.http.HttpRules;
@@ -35,7 +36,6 @@ public final class ServiceEndpoints implements HttpService {
     private final Clock clock;
     private final ViewChanges changes;
     private final ListCache cache = new ListCache();
-    private final int maxRecords;
     private final ServiceRequests requests;
 
     public ServiceEndpoints(
@@ -46,8 +46,7 @@ public final class ServiceEndpoints implements HttpService {
             ViewChanges changes,
             int maxRecords,
             RequestLimits limits) {
-        this.requests = new ServiceRequests(limits);
-        this.maxRecords = maxRecords;
+        this.requests = new ServiceRequests(limits, maxRecords);
         this.view = view;
         this.writer = writer;
         this.health = health;
@@ -147,15 +146,18 @@ public final class ServiceEndpoints implements HttpService {
 
     /**
      * {@code POST /services}: 201 with the stored record. A new name beyond the record limit is a
-     * 413 (checked against the view, so concurrent registrations may pass it by a few).
+     * 413, decided by the writer in log order, so concurrent registrations never pass it.
      */
     ApiReply register(ApiRequest request) {
         Command.Register command = requests.register(request.body());
-        if (view.size() >= maxRecords && view.get(command.name()).isEmpty()) {
+        WriteResult result;
+        try {
+            result = writer.execute(command);
+        } catch (RecordLimitReachedException full) {
             throw new ApiException(
-                    413, "Record limit reached: the registry holds at most " + maxRecords + " records (--max-records)");
+                    413,
+                    "Record limit reached: the registry holds at most " + full.limit() + " records (--max-records)");
         }
-        WriteResult result = writer.execute(command);
         ServiceRecord r = result.recordAfter().orElseThrow();
         return written(201, recordReply("Service '" + r.name() + "' registered successfully", r), result);
     }

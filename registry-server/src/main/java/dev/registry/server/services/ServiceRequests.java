@@ -1,18 +1,24 @@
 package dev.registry.server.services;
 
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.registry.api.RecordFields;
+import dev.registry.api.VerbatimNumbers;
 import dev.registry.events.event.HeartbeatReceived;
 import dev.registry.events.event.ServiceChanges;
 import dev.registry.server.config.RequestLimits;
 import dev.registry.server.http.ApiException;
 import dev.registry.server.rules.Command;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Turns request bodies into commands, validating as the contract asks: required fields in a
@@ -22,12 +28,16 @@ import java.io.IOException;
 final class ServiceRequests {
 
     private final RequestLimits limits;
+    private final int maxRecords;
     private final ObjectMapper json;
 
-    public ServiceRequests(RequestLimits limits) {
+    /** @param maxRecords the most records a registration may find the registry holding ({@code --max-records}) */
+    public ServiceRequests(RequestLimits limits, int maxRecords) {
         this.limits = limits;
+        this.maxRecords = maxRecords;
         this.json = JsonMapper.builder()
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .addModule(VerbatimNumbers.module()) // metadata numbers stored as written
                 .build();
         // Deeply nested metadata must not cost the server its stack.
         json.getFactory()
@@ -66,7 +76,8 @@ final class ServiceRequests {
                 string(obj, RecordFields.URL),
                 string(obj, RecordFields.STATUS),
                 timestamp,
-                metadataOrEmpty(obj));
+                metadataOrEmpty(obj),
+                maxRecords);
     }
 
     /** Parses an update body; absent fields stay as they are. */
@@ -88,7 +99,7 @@ final class ServiceRequests {
      */
     public Command.Heartbeat heartbeat(String name, byte[] body) {
         String status = null;
-        if (body.length > 0) {
+        if (body.length > 0 && isUtf8(body)) {
             try {
                 JsonNode node = json.readTree(body);
                 if (node != null
@@ -104,17 +115,57 @@ final class ServiceRequests {
     }
 
     private JsonNode parse(byte[] body) {
+        if (!isUtf8(body)) {
+            throw ApiException.badRequest("Invalid JSON: the request body is not valid UTF-8");
+        }
         try {
             JsonNode node = json.readTree(body);
             if (node == null || node.isMissingNode()) {
                 throw ApiException.badRequest("Invalid JSON");
             }
             return node;
-        } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException ex) {
-            throw ApiException.badRequest(
-                    "Request body nested deeper than " + limits.maxDepth() + " levels (--max-depth)");
+        } catch (StreamConstraintsException ex) {
+            throw ApiException.badRequest(overLimit(ex));
         } catch (IOException ex) {
             throw ApiException.badRequest("Invalid JSON");
+        }
+    }
+
+    /** Which of the parser's limits a body broke, said so that the client can tell what to change. */
+    private String overLimit(StreamConstraintsException ex) {
+        String message = String.valueOf(ex.getOriginalMessage());
+        // Jackson names the limit in its message: `StreamReadConstraints.getMaxNestingDepth()` and the like
+        if (message.contains("getMaxNestingDepth")) {
+            return "Request body nested deeper than " + limits.maxDepth() + " levels (--max-depth)";
+        }
+        if (message.contains("getMaxNumberLength")) {
+            return "Request body has a number longer than " + StreamReadConstraints.DEFAULT_MAX_NUM_LEN + " characters";
+        }
+        return "Request body over a limit of the JSON parser: " + message;
+    }
+
+    /**
+     * Whether {@code body} is well-formed UTF-8. Jackson decodes some malformed sequences instead
+     * of refusing them (the overlong {@code C0 AF} becomes {@code /}), so the bytes are checked
+     * first, strictly: overlong forms, surrogates and code points beyond U+10FFFF are refused.
+     */
+    static boolean isUtf8(byte[] body) {
+        int ascii = 0;
+        while (ascii < body.length && body[ascii] >= 0) {
+            ascii++;
+        }
+        if (ascii == body.length) {
+            return true; // the common case, without a decoder
+        }
+        try {
+            StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body, ascii, body.length - ascii));
+            return true;
+        } catch (CharacterCodingException ex) {
+            return false;
         }
     }
 

@@ -10,6 +10,7 @@ import dev.registry.events.projection.RegistryView;
 import dev.registry.server.observe.RegistryMetrics;
 import dev.registry.server.rules.Command;
 import dev.registry.server.rules.CommandDecider;
+import dev.registry.server.rules.RecordLimitReachedException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -87,7 +88,8 @@ public final class RegistryWriter implements Writes, AutoCloseable {
     /**
      * Executes {@code command} and waits until its event is in the log and applied.
      *
-     * @throws WriteFailedException when the log refused the event (nothing was applied)
+     * @throws WriteFailedException        when the log refused the event (nothing was applied)
+     * @throws RecordLimitReachedException when a new name found the registry full (nothing was appended)
      */
     @Override
     public WriteResult execute(Command command) {
@@ -114,6 +116,9 @@ public final class RegistryWriter implements Writes, AutoCloseable {
         } catch (ExecutionException ex) {
             if (ex.getCause() instanceof WriteFailedException wfe) {
                 throw wfe;
+            }
+            if (ex.getCause() instanceof RecordLimitReachedException refused) {
+                throw refused;
             }
             throw new WriteFailedException("the log refused the write: " + ex.getCause(), ex.getCause());
         }
@@ -201,7 +206,7 @@ public final class RegistryWriter implements Writes, AutoCloseable {
                     appended.isEmpty() ? view.lastIndex() : appended.getLast().index());
             acknowledgements.add(() -> pending.result.complete(result));
             return !appended.isEmpty();
-        } catch (WriteFailedException ex) {
+        } catch (WriteFailedException | RecordLimitReachedException ex) {
             acknowledgements.add(() -> pending.result.completeExceptionally(ex));
             return false;
         } catch (RuntimeException ex) {

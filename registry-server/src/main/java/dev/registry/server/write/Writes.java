@@ -14,6 +14,8 @@ public interface Writes {
      * Executes {@code command} and waits until its events are in the log and applied here.
      *
      * @throws WriteFailedException when the log refused the events (nothing was applied)
+     * @throws dev.registry.server.rules.RecordLimitReachedException when a registration of a new
+     *         name found the registry holding as many records as it may (nothing was appended)
      */
     WriteResult execute(Command command);
 

@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.instanceOf;
 import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -35,9 +36,13 @@ class CommandDeciderTest {
     private long index;
 
     private static Command.Register register(String name, String timestamp) {
+        return register(name, timestamp, Integer.MAX_VALUE);
+    }
+
+    private static Command.Register register(String name, String timestamp, int recordLimit) {
         ObjectNode metadata = JsonNodeFactory.instance.objectNode().put("model", "llama");
         return new Command.Register(
-                name, "10.0.0.1", 8080, "box-1", "http://10.0.0.1:8080", "running", timestamp, metadata);
+                name, "10.0.0.1", 8080, "box-1", "http://10.0.0.1:8080", "running", timestamp, metadata, recordLimit);
     }
 
     private void apply(List<RegistryEvent> events) {
@@ -72,6 +77,20 @@ class CommandDeciderTest {
 
         assertThat(again.replaced(), is(true));
         assertThat(again.record().timestamp(), is("yesterday"));
+    }
+
+    @Test
+    void aNewNameIsRefusedOnceTheRegistryHoldsItsLimitButAKnownOneStillReplaces() {
+        apply(decided(register("a", null, 2), T0));
+        apply(decided(register("b", null, 2), T0));
+
+        RecordLimitReachedException full = assertThrows(
+                RecordLimitReachedException.class, () -> CommandDecider.decide(view, register("c", null, 2), T0));
+
+        assertThat(full.limit(), is(2));
+        ServiceRegistered again =
+                (ServiceRegistered) decided(register("b", null, 2), T0).getFirst();
+        assertThat(again.replaced(), is(true));
     }
 
     @Test

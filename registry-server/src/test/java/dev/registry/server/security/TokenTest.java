@@ -1,12 +1,14 @@
 package dev.registry.server.security;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.registry.api.client.Registration;
 import dev.registry.api.client.RegistryClient;
 import dev.registry.api.client.RegistryException;
+import dev.registry.server.testing.FakeService;
 import dev.registry.server.testing.Http;
 import dev.registry.server.testing.RegistryTestBase;
 import dev.registry.server.testing.TestRegistry;
@@ -62,6 +64,40 @@ class TokenTest extends RegistryTestBase {
                 RegistryException.class,
                 () -> RegistryClient.create(http.base()).heartbeat("b"));
         assertThat(refused.status(), is(401));
+    }
+
+    /**
+     * Issue 14: reads open, writes under --token, and an unauthenticated reader appended
+     * health-checked events. A GET without the token checks and answers, and writes nothing.
+     */
+    @Test
+    void aLiveCheckWithoutTheTokenIsAnsweredButRecordedOnlyWithIt() {
+        Http writer = http.withToken(SECRET);
+        try (FakeService service = FakeService.answering(200)) {
+            Http.Reply created = writer.post(
+                    "/services", Http.registration("svc", 1, null).replace("http://127.0.0.1:1", service.url()));
+            assertThat(created.status(), is(201));
+            double registeredAt =
+                    created.json().get("service").get("last_heartbeat").asDouble();
+            int events = logSize();
+
+            for (int i = 0; i < 3; i++) {
+                Http.Reply read = http.get("/services/svc/health");
+                assertThat(read.status(), is(200));
+                assertThat(read.json().get("health_status").asText(), is("healthy"));
+                assertThat(read.json().get("last_heartbeat").asDouble(), is(registeredAt));
+            }
+            assertThat(service.requests(), is(3));
+            assertThat(logSize(), is(events));
+            assertThat(http.get("/services/svc").json().get("health_status").asText(), is("unknown"));
+
+            Http.Reply recorded = writer.get("/services/svc/health");
+            assertThat(recorded.status(), is(200));
+            assertThat(recorded.json().get("health_status").asText(), is("healthy"));
+            assertThat(recorded.json().get("last_heartbeat").asDouble(), greaterThan(registeredAt));
+            assertThat(logSize(), is(events + 2)); // health-checked, and the probe's heartbeat
+            assertThat(http.get("/services/svc").json().get("health_status").asText(), is("healthy"));
+        }
     }
 
     @Test

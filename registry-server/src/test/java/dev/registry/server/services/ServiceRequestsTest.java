@@ -20,7 +20,7 @@ class ServiceRequestsTest {
     private static final String FULL = """
             {"name":"a","host":"10.0.0.1","port":8080,"hostname":"box","url":"http://10.0.0.1:8080",\
             "status":"running","metadata":{"gpu":"a100"}}""";
-    private final ServiceRequests requests = new ServiceRequests(new RequestLimits(10, 64, 8));
+    private final ServiceRequests requests = new ServiceRequests(new RequestLimits(10, 64, 8), Integer.MAX_VALUE);
 
     private static byte[] bytes(String body) {
         return body.getBytes(StandardCharsets.UTF_8);

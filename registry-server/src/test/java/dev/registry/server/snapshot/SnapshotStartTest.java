@@ -61,6 +61,36 @@ class SnapshotStartTest {
         assertThat(fromSnapshot.replayed, lessThan(fullReplay.replayed));
     }
 
+    @Test
+    void aStartRemovesTheTemporaryFileOfASnapshotCutShortByAKill() throws Exception {
+        SnapshotStore store = new SnapshotStore(dataDir, 3);
+        try (TestRegistry registry = everyTwoEvents()) {
+            for (int i = 0; i < 4; i++) {
+                assertThat(
+                        registry.http()
+                                .post("/services", Http.registration("svc-" + i, 8000, null))
+                                .status(),
+                        is(201));
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> !store.files().isEmpty());
+        }
+        Path whole = store.files().getFirst();
+        // what a kill -9 in the middle of AtomicFile.write leaves: the first part of the new file
+        Path cut = store.directory().resolve(whole.getFileName() + ".tmp");
+        byte[] bytes = Files.readAllBytes(whole);
+        Files.write(cut, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+
+        try (TestRegistry registry = everyTwoEvents()) {
+            assertThat(Files.exists(cut), is(false));
+            assertThat(Files.exists(whole), is(true));
+            assertThat(registry.server().recovery().snapshotIndex().isPresent(), is(true));
+        }
+    }
+
+    private TestRegistry everyTwoEvents() {
+        return new TestRegistry(dataDir, s -> s.withSnapshots(2, Duration.ZERO), java.time.Clock.systemUTC());
+    }
+
     private record State(JsonNode list, JsonNode history, long replayed) {}
 
     /** Starts on the directory, checks which snapshot it used, and reads the state. */

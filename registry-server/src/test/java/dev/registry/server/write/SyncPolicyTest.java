@@ -76,8 +76,8 @@ class SyncPolicyTest {
         for (int i = 0; i < n; i++) {
             int k = i;
             acks.add(CompletableFuture.supplyAsync(() -> {
-                WriteResult r =
-                        writer.execute(new Command.Register("svc-" + k, "h", 1, "h", "u", "running", null, null));
+                WriteResult r = writer.execute(
+                        new Command.Register("svc-" + k, "h", 1, "h", "u", "running", null, null, Integer.MAX_VALUE));
                 log.acknowledged++;
                 return r;
             }));
@@ -125,7 +125,7 @@ class SyncPolicyTest {
         RegistryView view = new RegistryView();
         try (RegistryWriter writer = new RegistryWriter(
                 log, view, Projection.onView(view, List.of()), Clock.systemUTC(), Instant.EPOCH, SyncPolicy.NONE)) {
-            writer.execute(new Command.Register("a", "h", 1, "h", "u", "running", null, null));
+            writer.execute(new Command.Register("a", "h", 1, "h", "u", "running", null, null, Integer.MAX_VALUE));
         }
         assertThat(log.trace, everyItem(is("append")));
 
@@ -141,7 +141,8 @@ class SyncPolicyTest {
                 SyncPolicy.BATCH)) {
             assertThrows(
                     WriteFailedException.class,
-                    () -> writer.execute(new Command.Register("a", "h", 1, "h", "u", "running", null, null)));
+                    () -> writer.execute(
+                            new Command.Register("a", "h", 1, "h", "u", "running", null, null, Integer.MAX_VALUE)));
         }
     }
 
@@ -161,11 +162,13 @@ class SyncPolicyTest {
                 log, view, Projection.onView(view, List.of()), Clock.systemUTC(), Instant.EPOCH, SyncPolicy.NONE)) {
             WriteFailedException first = assertThrows(
                     WriteFailedException.class,
-                    () -> writer.execute(new Command.Register("a", "h", 1, "h", "u", "running", null, null)));
+                    () -> writer.execute(
+                            new Command.Register("a", "h", 1, "h", "u", "running", null, null, Integer.MAX_VALUE)));
             assertThat(first.getMessage(), containsString("the writer stopped"));
             WriteFailedException later = assertThrows(
                     WriteFailedException.class,
-                    () -> writer.execute(new Command.Register("b", "h", 1, "h", "u", "running", null, null)));
+                    () -> writer.execute(
+                            new Command.Register("b", "h", 1, "h", "u", "running", null, null, Integer.MAX_VALUE)));
             assertThat(later.getMessage(), containsString("the writer stopped"));
         }
     }
