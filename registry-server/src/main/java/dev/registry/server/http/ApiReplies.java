@@ -26,6 +26,7 @@ public final class ApiReplies {
     /** {@link #REGISTRY_INDEX} as an endpoint names it among its reply's headers. */
     public static final String REGISTRY_INDEX_NAME = REGISTRY_INDEX.defaultCase();
 
+    private static final String VARY_NAME = HeaderNames.VARY.defaultCase();
     private static final Header JSON = HeaderValues.createCached(HeaderNames.CONTENT_TYPE, "application/json");
 
     private ApiReplies() {}
@@ -44,15 +45,28 @@ public final class ApiReplies {
                     .map(v -> ETags.matches(v, etag))
                     .orElse(false)) {
                 res.status(Status.NOT_MODIFIED_304);
+                String vary = reply.headers().get(VARY_NAME);
+                if (vary != null) { // a cache matches the 304 to what it holds by the same rule as the 200
+                    res.header(HeaderNames.VARY, vary);
+                }
                 res.send();
                 return;
             }
         }
-        send(res, reply);
+        send(res, reply, "HEAD".equals(method));
     }
 
     /** Sends {@code reply} as it is (errors, and replies that carry no view). */
     public static void send(ServerResponse res, ApiReply reply) {
+        send(res, reply, false);
+    }
+
+    /**
+     * @param head a {@code HEAD} request: the head GET would send, Content-Length included, and no
+     *             body (Helidon sends whatever a handler writes, and a body would be read as the
+     *             next reply on the connection)
+     */
+    private static void send(ServerResponse res, ApiReply reply, boolean head) {
         res.status(reply.status() == 200 ? Status.OK_200 : Status.create(reply.status()));
         res.header(JSON);
         reply.headers().forEach((name, value) -> {
@@ -62,6 +76,12 @@ public final class ApiReplies {
                 res.header(HeaderNames.create(name), value);
             }
         });
+        if (head) {
+            int length = reply.body().length + (reply.tail() == null ? 0 : reply.tail().length);
+            res.header(HeaderNames.CONTENT_LENGTH, Integer.toString(length));
+            res.send();
+            return;
+        }
         if (reply.tail() == null) {
             res.send(reply.body());
             return;
