@@ -49,6 +49,9 @@ import java.util.SplittableRandom;
  */
 public final class BenchMain {
 
+    /** What the fleet's Python clients send. */
+    private static final String ACCEPT_GZIP = "Accept-Encoding: gzip, deflate";
+
     private BenchMain() {}
 
     public static void main(String[] args) throws Exception {
@@ -86,6 +89,7 @@ public final class BenchMain {
         }
         String etag = etagOf(port, "/services?healthy=true");
         int listBytes = request(port, "GET", "/services?healthy=true", null).length();
+        int gzipBytes = gzipLength(port, "/services?healthy=true");
         System.out.printf(
                 "| scenario | saturation (req/s) | rate for latency (req/s) | p50 ms | p99 ms | p99.9 ms | errors |%n");
         System.out.printf("|---|---|---|---|---|---|---|%n");
@@ -98,6 +102,18 @@ public final class BenchMain {
                         "same, If-None-Match (304)",
                         k -> HttpLoad.Scenario.http("GET", "/services?healthy=true", null, "If-None-Match: " + etag),
                         304),
+                new HttpLoad.Scenario(
+                        "same, Accept-Encoding: gzip (" + gzipBytes / 1024 + " KiB)",
+                        k -> HttpLoad.Scenario.http("GET", "/services?healthy=true", null, ACCEPT_GZIP),
+                        200),
+                new HttpLoad.Scenario(
+                        "GET /services?status=running, 1,000 records",
+                        k -> HttpLoad.Scenario.http("GET", "/services?status=running", null),
+                        200),
+                new HttpLoad.Scenario(
+                        "GET /services?healthy=false (empty list)",
+                        k -> HttpLoad.Scenario.http("GET", "/services?healthy=false", null),
+                        200),
                 new HttpLoad.Scenario(
                         "GET /services/{name}",
                         k -> HttpLoad.Scenario.http("GET", "/services/svc-" + k % 1000, null),
@@ -158,6 +174,16 @@ public final class BenchMain {
         }
         try (var in = c.getInputStream()) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** The length of a reply sent gzip-encoded (HttpURLConnection leaves it encoded). */
+    private static int gzipLength(int port, String path) throws IOException {
+        HttpURLConnection c = (HttpURLConnection)
+                URI.create("http://127.0.0.1:" + port + path).toURL().openConnection();
+        c.setRequestProperty("Accept-Encoding", "gzip");
+        try (var in = c.getInputStream()) {
+            return in.readAllBytes().length;
         }
     }
 
