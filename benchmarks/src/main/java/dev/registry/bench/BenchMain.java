@@ -81,7 +81,10 @@ public final class BenchMain {
 
     // ---- HTTP load -------------------------------------------------------------------------
 
-    /** Runs the scenarios whose names contain {@code only} (all when empty). */
+    /**
+     * Runs the scenarios whose names contain {@code only} (all when empty), or any of its
+     * {@code |}-separated parts ({@code "records|gzip"}).
+     */
     private static void http(int port, double seconds, String only) throws Exception {
         HttpLoad load = new HttpLoad("127.0.0.1", port);
         for (int i = 0; i < 1000; i++) {
@@ -103,7 +106,7 @@ public final class BenchMain {
                         k -> HttpLoad.Scenario.http("GET", "/services?healthy=true", null, "If-None-Match: " + etag),
                         304),
                 new HttpLoad.Scenario(
-                        "same, Accept-Encoding: gzip (" + gzipBytes / 1024 + " KiB)",
+                        "GET /services?healthy=true, Accept-Encoding: gzip (" + gzipBytes / 1024 + " KiB)",
                         k -> HttpLoad.Scenario.http("GET", "/services?healthy=true", null, ACCEPT_GZIP),
                         200),
                 new HttpLoad.Scenario(
@@ -126,8 +129,9 @@ public final class BenchMain {
                         "POST /services (register)",
                         k -> HttpLoad.Scenario.http("POST", "/services", registration(k % 1000)),
                         201));
-        for (HttpLoad.Scenario s :
-                scenarios.stream().filter(s -> s.name().contains(only)).toList()) {
+        for (HttpLoad.Scenario s : scenarios.stream()
+                .filter(s -> List.of(only.split("\\|", -1)).stream().anyMatch(s.name()::contains))
+                .toList()) {
             load.saturate(s, 64, Math.min(3, seconds)); // warm-up
             HttpLoad.Result max = load.saturate(s, 64, seconds);
             double rate = Math.floor(max.perSecond() / 2 / 100) * 100;

@@ -163,6 +163,9 @@ public final class RegistryServer implements AutoCloseable {
         WebServer web = builder.host(settings.host())
                 .port(settings.port())
                 .shutdownHook(false)
+                // a reply written in two parts (a cached list, then its timestamp) must not wait for
+                // the client's delayed ACK before its second part: 40 ms per list poll under 64 KiB
+                .connectionOptions(o -> o.tcpNoDelay(true))
                 .directHandlers(JsonDirectHandler.forAllEvents())
                 .featuresDiscoverServices(false)
                 .addFeature(observe.feature(node.meters().writerFailure()))
