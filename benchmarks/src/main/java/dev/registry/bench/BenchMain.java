@@ -50,6 +50,9 @@ import java.util.SplittableRandom;
  */
 public final class BenchMain {
 
+    /** What the fleet's Python clients send. */
+    private static final String ACCEPT_GZIP = "Accept-Encoding: gzip, deflate";
+
     private BenchMain() {}
 
     public static void main(String[] args) throws Exception {
@@ -80,7 +83,10 @@ public final class BenchMain {
 
     // ---- HTTP load -------------------------------------------------------------------------
 
-    /** Runs the scenarios whose names contain {@code only} (all when empty). */
+    /**
+     * Runs the scenarios whose names contain {@code only} (all when empty), or any of its
+     * {@code |}-separated parts ({@code "records|gzip"}).
+     */
     private static void http(int port, double seconds, String only) throws Exception {
         HttpLoad load = new HttpLoad("127.0.0.1", port);
         for (int i = 0; i < 1000; i++) {
@@ -88,6 +94,7 @@ public final class BenchMain {
         }
         String etag = etagOf(port, "/services?healthy=true");
         int listBytes = request(port, "GET", "/services?healthy=true", null).length();
+        int gzipBytes = gzipLength(port, "/services?healthy=true");
         System.out.printf(
                 "| scenario | saturation (req/s) | rate for latency (req/s) | p50 ms | p99 ms | p99.9 ms | errors |%n");
         System.out.printf("|---|---|---|---|---|---|---|%n");
@@ -102,6 +109,18 @@ public final class BenchMain {
                         304),
                 new HttpLoad.Scenario("GET /health", k -> HttpLoad.Scenario.http("GET", "/health", null), 200),
                 new HttpLoad.Scenario(
+                        "GET /services?healthy=true, Accept-Encoding: gzip (" + gzipBytes / 1024 + " KiB)",
+                        k -> HttpLoad.Scenario.http("GET", "/services?healthy=true", null, ACCEPT_GZIP),
+                        200),
+                new HttpLoad.Scenario(
+                        "GET /services?status=running, 1,000 records",
+                        k -> HttpLoad.Scenario.http("GET", "/services?status=running", null),
+                        200),
+                new HttpLoad.Scenario(
+                        "GET /services?healthy=false (empty list)",
+                        k -> HttpLoad.Scenario.http("GET", "/services?healthy=false", null),
+                        200),
+                new HttpLoad.Scenario(
                         "GET /services/{name}",
                         k -> HttpLoad.Scenario.http("GET", "/services/svc-" + k % 1000, null),
                         200),
@@ -113,8 +132,9 @@ public final class BenchMain {
                         "POST /services (register)",
                         k -> HttpLoad.Scenario.http("POST", "/services", registration(k % 1000)),
                         201));
-        for (HttpLoad.Scenario s :
-                scenarios.stream().filter(s -> s.name().contains(only)).toList()) {
+        for (HttpLoad.Scenario s : scenarios.stream()
+                .filter(s -> List.of(only.split("\\|", -1)).stream().anyMatch(s.name()::contains))
+                .toList()) {
             load.saturate(s, 64, Math.min(3, seconds)); // warm-up
             HttpLoad.Result max = load.saturate(s, 64, seconds);
             double rate = Math.floor(max.perSecond() / 2 / 100) * 100;
@@ -161,6 +181,16 @@ public final class BenchMain {
         }
         try (var in = c.getInputStream()) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** The length of a reply sent gzip-encoded (HttpURLConnection leaves it encoded). */
+    private static int gzipLength(int port, String path) throws IOException {
+        HttpURLConnection c = (HttpURLConnection)
+                URI.create("http://127.0.0.1:" + port + path).toURL().openConnection();
+        c.setRequestProperty("Accept-Encoding", "gzip");
+        try (var in = c.getInputStream()) {
+            return in.readAllBytes().length;
         }
     }
 

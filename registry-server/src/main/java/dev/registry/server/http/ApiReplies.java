@@ -28,6 +28,7 @@ public final class ApiReplies {
     /** {@link #REGISTRY_INDEX} as an endpoint names it among its reply's headers. */
     public static final String REGISTRY_INDEX_NAME = REGISTRY_INDEX.defaultCase();
 
+    private static final String VARY_NAME = HeaderNames.VARY.defaultCase();
     private static final Header JSON = HeaderValues.createCached(HeaderNames.CONTENT_TYPE, "application/json");
 
     private ApiReplies() {}
@@ -46,6 +47,10 @@ public final class ApiReplies {
                     .map(v -> ETags.matches(v, etag))
                     .orElse(false)) {
                 res.status(Status.NOT_MODIFIED_304);
+                String vary = reply.headers().get(VARY_NAME);
+                if (vary != null) { // a cache matches the 304 to what it holds by the same rule as the 200
+                    res.header(HeaderNames.VARY, vary);
+                }
                 res.send();
                 return;
             }

@@ -13,6 +13,14 @@ public final class ETags {
         return "\"" + Long.toHexString(crc.getValue()) + "-" + Integer.toHexString(body.length) + "\"";
     }
 
+    /**
+     * The tag of another encoding of the same content: {@code "5c1d93a2-4b3f1"} with {@code gzip}
+     * is {@code "5c1d93a2-4b3f1-gzip"}. Distinct per encoding, as a strong tag must be.
+     */
+    public static String ofEncoding(String etag, String coding) {
+        return etag.substring(0, etag.length() - 1) + "-" + coding + "\"";
+    }
+
     /** Whether an {@code If-None-Match} header value names {@code etag} (or is {@code *}). */
     public static boolean matches(String ifNoneMatch, String etag) {
         for (String candidate : ifNoneMatch.split(",")) {

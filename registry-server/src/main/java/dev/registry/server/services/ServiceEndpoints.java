@@ -6,12 +6,14 @@ import dev.registry.events.projection.RegistryView;
 import dev.registry.server.config.RequestLimits;
 import dev.registry.server.discovery.BlockingQuery;
 import dev.registry.server.discovery.ViewChanges;
+import dev.registry.server.http.AcceptEncoding;
 import dev.registry.server.http.ApiException;
 import dev.registry.server.http.ApiReplies;
 import dev.registry.server.http.ApiReply;
 import dev.registry.server.http.ApiRequest;
 import dev.registry.server.http.ApiRoute;
 import dev.registry.server.http.ETags;
+import dev.registry.server.http.GzipPrefix;
 import dev.registry.server.http.ReplyJson;
 import dev.registry.server.rules.Command;
 import dev.registry.server.rules.HealthRules;
@@ -24,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 
 /** The record endpoints: list, get, register, update, deregister, heartbeat. */
 public final class ServiceEndpoints implements HttpService {
@@ -73,7 +76,8 @@ public final class ServiceEndpoints implements HttpService {
 
     /**
      * {@code GET /services?status=S&healthy=B}: both filters optional, empty values ignored.
-     * ({@code ?at=} and {@code ?at_index=}, the view as it was, are the audit feature's.)
+     * ({@code ?at=} and {@code ?at_index=}, the view as it was, are the audit feature's.) Gzip to
+     * a client whose {@code Accept-Encoding} takes it, from the cached compression.
      */
     ApiReply list(ApiRequest request) {
         ServiceFilter filter = ServiceFilter.of(request);
@@ -84,11 +88,50 @@ public final class ServiceEndpoints implements HttpService {
             byte[] body = listWithoutTimestamp(view.records(), filter, now, g -> {});
             return new ListCache.Entry(index, health.nextHealthFlip(view, now), body, ETags.of(body));
         });
+        byte[] tail = timestampTail(now);
+        String indexText = Long.toString(index);
+        Optional<String> ifNoneMatch = request.header("If-None-Match");
+        if (AcceptEncoding.allowsGzip(request.header(AcceptEncoding.HEADER))) {
+            GzipPrefix gzip = list.gzip();
+            return new ApiReply(
+                    200,
+                    gzip.compressed(),
+                    gzip.tail(tail),
+                    Map.of(
+                            "ETag",
+                            tagToSend(ifNoneMatch, list.gzipEtag(), list.etag()),
+                            "Content-Encoding",
+                            "gzip",
+                            "Vary",
+                            AcceptEncoding.HEADER,
+                            ApiReplies.REGISTRY_INDEX_NAME,
+                            indexText));
+        }
         return new ApiReply(
                 200,
                 list.body(),
-                timestampTail(now),
-                Map.of("ETag", list.etag(), ApiReplies.REGISTRY_INDEX_NAME, Long.toString(index)));
+                tail,
+                Map.of(
+                        "ETag",
+                        tagToSend(ifNoneMatch, list.etag(), list.gzipEtag()),
+                        "Vary",
+                        AcceptEncoding.HEADER,
+                        ApiReplies.REGISTRY_INDEX_NAME,
+                        indexText));
+    }
+
+    /**
+     * The tag of the encoding sent, unless {@code If-None-Match} names only the other one: both
+     * encode the same list, so a client (or a cache) holding either is up to date, and its 304
+     * carries the tag of what it holds.
+     */
+    private static String tagToSend(Optional<String> ifNoneMatch, String sent, String other) {
+        if (ifNoneMatch.isPresent()
+                && !ETags.matches(ifNoneMatch.get(), sent)
+                && ETags.matches(ifNoneMatch.get(), other)) {
+            return other;
+        }
+        return sent;
     }
 
     /**

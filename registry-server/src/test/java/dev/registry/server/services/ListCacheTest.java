@@ -2,6 +2,7 @@ package dev.registry.server.services;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.sameInstance;
 
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,16 +28,47 @@ class ListCacheTest {
     }
 
     @Test
-    void arbitraryFiltersCannotGrowItWithoutBound() {
+    void arbitraryFiltersCannotGrowItWithoutBoundNorPushOutTheOnesPolled() {
         ListCache cache = new ListCache();
         AtomicInteger encodings = new AtomicInteger();
+        ServiceFilter running = new ServiceFilter("running", null);
+        ServiceFilter unhealthy = new ServiceFilter(null, false);
         for (int i = 0; i < 1000; i++) {
             cache.get(new ServiceFilter("status-" + i, null), 1, NOW, () -> entry(1, encodings));
+            cache.get(running, 1, NOW, () -> entry(1, encodings));
+            cache.get(unhealthy, 1, NOW, () -> entry(1, encodings));
         }
+        assertThat(encodings.get(), is(1000 + 2)); // the two polled filters were encoded once
         int before = encodings.get();
-        cache.get(new ServiceFilter("status-0", null), 1, NOW, () -> entry(1, encodings));
-        cache.get(new ServiceFilter("status-999", null), 1, NOW, () -> entry(1, encodings));
+        cache.get(new ServiceFilter("status-999", null), 1, NOW, () -> entry(1, encodings)); // recent: kept
+        assertThat(encodings.get(), is(before));
+        cache.get(new ServiceFilter("status-0", null), 1, NOW, () -> entry(1, encodings)); // long gone
         assertThat(encodings.get(), is(before + 1));
+        for (int i = 0; i < ListCache.MAX_FILTERS; i++) {
+            cache.get(new ServiceFilter("other-" + i, null), 1, NOW, () -> entry(1, encodings));
+        }
+        cache.get(running, 1, NOW, () -> entry(1, encodings)); // not polled for MAX_FILTERS others: evicted
+        assertThat(encodings.get(), is(before + 1 + ListCache.MAX_FILTERS + 1));
+    }
+
+    @Test
+    void aSlowEncodingOfAnOlderIndexDoesNotReplaceANewerOne() {
+        ListCache cache = new ListCache();
+        AtomicInteger encodings = new AtomicInteger();
+        ServiceFilter all = new ServiceFilter(null, null);
+        cache.get(all, 5, NOW, () -> {
+            cache.get(all, 6, NOW, () -> entry(6, encodings)); // finishes first
+            return entry(5, encodings);
+        });
+        cache.get(all, 6, NOW, () -> entry(6, encodings));
+        assertThat(encodings.get(), is(2));
+    }
+
+    @Test
+    void theGzipFormIsMadeOnceAndTaggedApart() {
+        ListCache.Entry entry = new ListCache.Entry(1, NOW, "{\"total\":0".getBytes(), "\"abc-9\"");
+        assertThat(entry.gzip(), sameInstance(entry.gzip()));
+        assertThat(entry.gzipEtag(), is("\"abc-9-gzip\""));
     }
 
     private static ListCache.Entry entry(long index, AtomicInteger encodings) {
