@@ -30,6 +30,7 @@ public final class HealthEndpoints implements HttpService {
     private final Clock clock;
     private final BooleanSupplier stale;
     private final BearerToken token;
+    private volatile Counts counts = new Counts(-2, Instant.MIN, 0, 0);
 
     /** On an open registry, with a state that never lags its log. */
     public HealthEndpoints(RegistryView view, HealthRules health, Probe probe, Writes writer, Clock clock) {
@@ -68,8 +69,18 @@ public final class HealthEndpoints implements HttpService {
                         .build()));
     }
 
-    ApiReply registryHealth() {
-        Instant now = clock.instant();
+    /**
+     * The counts at one log index, true until the next record's health flips by itself: load
+     * balancers poll {@code /health} often, and counting means a pass over every record.
+     */
+    private record Counts(long index, Instant validUntil, int total, int healthy) {}
+
+    private Counts counts(Instant now) {
+        long index = view.lastIndex(); // read before the pass: what it counts is at least this index
+        Counts known = counts;
+        if (known.index() == index && now.isBefore(known.validUntil())) {
+            return known;
+        }
         int total = 0;
         int healthy = 0;
         for (ServiceRecord r : view.records()) {
@@ -78,8 +89,16 @@ public final class HealthEndpoints implements HttpService {
                 healthy++;
             }
         }
-        int registered = total;
-        int healthyCount = healthy;
+        Counts fresh = new Counts(index, health.nextHealthFlip(view, now), total, healthy);
+        counts = fresh;
+        return fresh;
+    }
+
+    ApiReply registryHealth() {
+        Instant now = clock.instant();
+        Counts counts = counts(now);
+        int registered = counts.total();
+        int healthyCount = counts.healthy();
         boolean lagging = stale.getAsBoolean();
         return ApiReply.of(200, ReplyJson.encode(g -> {
             g.writeStartObject();

@@ -50,6 +50,7 @@ class HealthContractTest extends RegistryTestBase {
         clock.advance(Duration.ofSeconds(119));
         assertThat(http.get("/services/svc").json().get("is_healthy").asBoolean(), is(true));
         assertThat(ReadNames.of(http.get("/services?healthy=true")), is(1));
+        assertThat(http.get("/health").json().get("healthy_services").asInt(), is(1)); // counted, and kept
 
         clock.advance(Duration.ofSeconds(2));
         assertThat(http.get("/services/svc").json().get("is_healthy").asBoolean(), is(false));
