@@ -30,7 +30,7 @@ public final class BearerToken {
 
     /** Whether a request with this method and path must show the token. */
     public boolean required(String method, String rawPath) {
-        if (expected == null || "/health".equals(rawPath) || isOpen(rawPath)) {
+        if (!configured() || "/health".equals(rawPath) || isOpen(rawPath)) {
             return false; // the registry's own health stays open for load balancers
         }
         boolean read = "GET".equals(method) || "HEAD".equals(method);
@@ -56,7 +56,7 @@ public final class BearerToken {
      * record what it found ({@code GET /services/{name}/health}).
      */
     public boolean allowsWrites(Optional<String> authorization) {
-        return expected == null || accepts(authorization);
+        return !configured() || accepts(authorization);
     }
 
     /** Whether an {@code Authorization} header value carries the token. */
