@@ -89,10 +89,13 @@ class InputOdditiesTest extends RegistryTestBase {
         assertThat(
                 http.post("/services", Http.registration("svc", 8000, METADATA)).status(), is(201));
         long registeredAt = registry.server().view().lastIndex();
-        // one more event: the start's own event took the snapshot before the registration
-        assertThat(http.post("/services/svc/heartbeat", "").status(), is(200));
+        // more events until a snapshot covers the registration: the start's own event took one
+        // before it, and a count reached while that one is still being written waits for the next event
         SnapshotStore store = new SnapshotStore(dataDir, 3);
-        await().atMost(Duration.ofSeconds(30)).until(() -> store.newestIndex().orElse(-1) >= registeredAt);
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            assertThat(http.post("/services/svc/heartbeat", "").status(), is(200));
+            return store.newestIndex().orElse(-1) >= registeredAt;
+        });
 
         registry.restart();
 
