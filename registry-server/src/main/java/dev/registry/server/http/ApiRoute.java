@@ -82,7 +82,7 @@ public final class ApiRoute implements Handler {
         if (parameters == null || !passesQueryGate(req)) {
             return false;
         }
-        RoutePattern.note(req, patternText);
+        RoutePattern.note(patternText);
         String method = req.prologue().method().text();
         String endpointMethod = "HEAD".equals(method) ? "GET" : method;
         Handler stream = streams.get(endpointMethod); // a HEAD too: the stream sends the headers only

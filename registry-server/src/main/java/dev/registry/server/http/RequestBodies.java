@@ -19,6 +19,12 @@ import java.util.OptionalLong;
  */
 public final class RequestBodies implements Filter, AutoCloseable {
 
+    /**
+     * The limits of the server whose filter the request on this thread passed: Helidon serves a
+     * connection's requests one by one on its thread, and a request's context costs more to build.
+     */
+    private static final ThreadLocal<RequestBodies> CURRENT = new ThreadLocal<>();
+
     private final long maxBodyBytes;
     private final BodyDeadline deadline;
 
@@ -38,15 +44,16 @@ public final class RequestBodies implements Filter, AutoCloseable {
             ApiReplies.sendError(req, res, 413, tooLarge().getMessage());
             return;
         }
-        req.context().register(this);
+        CURRENT.set(this);
         chain.proceed();
     }
 
     /** The body of {@code req}, read within the limits of the filter it passed. */
     static byte[] read(ServerRequest req) {
-        RequestBodies limits = req.context()
-                .get(RequestBodies.class)
-                .orElseThrow(() -> new IllegalStateException("the request did not pass the body filter"));
+        RequestBodies limits = CURRENT.get();
+        if (limits == null) {
+            throw new IllegalStateException("the request did not pass the body filter");
+        }
         return limits.readBody(req);
     }
 

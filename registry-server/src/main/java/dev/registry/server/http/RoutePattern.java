@@ -1,21 +1,32 @@
 package dev.registry.server.http;
 
-import io.helidon.webserver.http.ServerRequest;
 import java.util.Optional;
 
 /**
- * The pattern of the route that took a request ({@code /services/{name}}), noted in the request's
- * context for metrics and logs, whose labels must not grow with every name a client sends.
+ * The pattern of the route that took the request being served on this thread
+ * ({@code /services/{name}}), for metrics and logs, whose labels must not grow with every name a
+ * client sends. Kept per thread, not in the request's context: Helidon serves a connection's
+ * requests one after the other on its own thread, and building a request's context costs more
+ * than the rest of a heartbeat's filters together.
  */
-public record RoutePattern(String pattern) {
+public final class RoutePattern {
 
-    /** Notes that the route at {@code pattern} takes {@code req}. */
-    public static void note(ServerRequest req, String pattern) {
-        req.context().register(new RoutePattern(pattern));
+    private static final ThreadLocal<String> CURRENT = new ThreadLocal<>();
+
+    private RoutePattern() {}
+
+    /** A request begins on this thread: no route has taken it yet. */
+    public static void begin() {
+        CURRENT.set(null);
     }
 
-    /** The pattern of the route that took {@code req}, if one of ours did. */
-    public static Optional<String> of(ServerRequest req) {
-        return req.context().get(RoutePattern.class).map(RoutePattern::pattern);
+    /** Notes that the route at {@code pattern} takes the current request. */
+    static void note(String pattern) {
+        CURRENT.set(pattern);
+    }
+
+    /** The pattern of the route that took the current request, if one of ours did. */
+    public static Optional<String> current() {
+        return Optional.ofNullable(CURRENT.get());
     }
 }

@@ -7,7 +7,6 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
-import io.helidon.webserver.observe.metrics.MetricsObserver;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -19,12 +18,13 @@ import java.util.function.Supplier;
  */
 public final class Observability implements HttpService, AutoCloseable {
 
-    /** Where Helidon's observers answer. */
+    /** Where the meters are served. */
     public static final String METRICS_PATH = "/observe/metrics";
 
     private final ProcessMeters process;
     private final ServerMeters meters;
     private final RequestMeters requests;
+    private final MetricsEndpoint metricsEndpoint;
     private volatile boolean ready;
     private volatile boolean stopping;
 
@@ -32,6 +32,7 @@ public final class Observability implements HttpService, AutoCloseable {
         this.process = process;
         this.meters = new ServerMeters(process);
         this.requests = new RequestMeters(process);
+        this.metricsEndpoint = new MetricsEndpoint(process.registry);
     }
 
     /** The meters of a server about to start, in Helidon's (per-JVM) meter registry. */
@@ -55,7 +56,7 @@ public final class Observability implements HttpService, AutoCloseable {
     }
 
     /**
-     * The observe feature: metrics from this registry, and health checks.
+     * The observe feature: health checks (the meters are served by {@link #routing}).
      *
      * @param writerFailure why the single writer stopped, if it did (then the server is not live)
      */
@@ -84,17 +85,19 @@ public final class Observability implements HttpService, AutoCloseable {
                         HealthCheckType.READINESS,
                         "log")
                 .build();
-        MetricsObserver metrics =
-                MetricsObserver.builder().meterRegistry(process.registry).build();
-        return ObserveFeature.just(metrics, health);
+        return ObserveFeature.just(health);
     }
 
-    /** {@code GET /metrics}: the same as {@value #METRICS_PATH}. */
+    /** {@value #METRICS_PATH} and {@code GET /metrics}, where Prometheus looks by default. */
     @Override
     public void routing(HttpRules rules) {
-        rules.any(ApiRoute.at("/metrics", () -> -1)
-                .getStream((req, res) -> res.reroute(METRICS_PATH, req.query()))
-                .build());
+        rules.any(ApiRoute.all(
+                ApiRoute.at(METRICS_PATH, () -> -1)
+                        .getStream(metricsEndpoint::get)
+                        .build(),
+                ApiRoute.at("/metrics", () -> -1)
+                        .getStream(metricsEndpoint::get)
+                        .build()));
     }
 
     /** The log is replayed and the server serves: ready. */

@@ -29,6 +29,7 @@ final class RequestMeters implements Filter {
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         long t0 = System.nanoTime();
+        RoutePattern.begin();
         String path = req.prologue().uriPath().rawPath(); // routing changes req.path() as it goes
         try {
             chain.proceed();
@@ -41,7 +42,7 @@ final class RequestMeters implements Filter {
     }
 
     private static String endpoint(RoutingRequest req, String path, int status) {
-        String pattern = RoutePattern.of(req).orElse(null);
+        String pattern = RoutePattern.current().orElse(null);
         if (pattern != null) {
             return req.query().contains("index") ? pattern + "?index" : pattern;
         }
