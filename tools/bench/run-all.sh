@@ -14,9 +14,9 @@ export JAVA_HOME="$REGISTRY_JAVA_HOME"
 java=("$REGISTRY_JAVA" $REGISTRY_JAVA_FLAGS)
 
 if [ -n "${QUICK:-}" ]; then
-    jmh_args=(-f 1 -wi 1 -w 1s -i 2 -r 1s); http_seconds=3; sizes=(100000 1000000)
+    jmh_args=(-f 1 -wi 1 -w 1s -i 2 -r 1s); http_seconds=3; sizes=(100000 1000000 400000/200000)
 else
-    jmh_args=(-f 1 -wi 2 -w 3s -i 3 -r 3s); http_seconds=10; sizes=(100000 1000000 10000000)
+    jmh_args=(-f 1 -wi 2 -w 3s -i 3 -r 3s); http_seconds=10; sizes=(100000 1000000 10000000 1000000/200000 3000000/1000000)
 fi
 
 echo "building..." >&2

@@ -39,7 +39,7 @@ import java.util.SplittableRandom;
  *   <li>{@code http PORT SECONDS [SCENARIO]}: load on a running server (seeds 1,000 records first);</li>
  *   <li>{@code floor-server PORT}: Helidon's floor, a server that only answers (see {@link FloorServer});</li>
  *   <li>{@code restart SERVER_JAR SIZE...}: time from process start to serving, per log size, with
- *       and without a snapshot;</li>
+ *       and without a snapshot; a SIZE is {@code EVENTS} (1,000 records) or {@code EVENTS/RECORDS};</li>
  *   <li>{@code heap RECORDS}: heap in use after GC with that many records;</li>
  *   <li>{@code prune EVENTS}: time retention takes to delete an hourly file of that many events
  *       (replaying them onto the retention base, writing it, deleting);</li>
@@ -205,27 +205,30 @@ public final class BenchMain {
 
     private static void restart(Path serverJar, List<String> sizes) throws Exception {
         System.out.printf(
-                "| events in the log | process start to serving, full replay | same, from a snapshot at the end |%n");
-        System.out.printf("|---|---|---|%n");
+                "| events in the log | records | process start to serving, full replay | same, from a snapshot at the end |%n");
+        System.out.printf("|---|---|---|---|%n");
         Path empty = Files.createTempDirectory("bench-restart");
         try {
             timeToServing(serverJar, empty); // writes the class-data sharing archive, as a first launch does
             System.out.printf(
                     Locale.ROOT,
-                    "| 0 (JVM, Helidon and Chronicle start-up alone) | %.2f s | |%n",
+                    "| 0 (JVM, Helidon and Chronicle start-up alone) | 0 | %.2f s | |%n",
                     timeToServing(serverJar, empty));
         } finally {
             LogBenchmarks.deleteTree(empty);
         }
         for (String size : sizes) {
-            long events = Long.parseLong(size);
+            String[] eventsAndRecords = size.split("/", 2);
+            long events = Long.parseLong(eventsAndRecords[0]);
+            int records = eventsAndRecords.length > 1 ? Integer.parseInt(eventsAndRecords[1]) : 1000;
             Path dir = Files.createTempDirectory("bench-restart");
             try {
-                SyntheticLog.write(dir, events, 1000);
+                SyntheticLog.write(dir, events, records);
                 double full = timeToServing(serverJar, dir);
                 writeSnapshotAtEnd(dir);
                 double fromSnapshot = timeToServing(serverJar, dir);
-                System.out.printf(Locale.ROOT, "| %,d | %.2f s | %.2f s |%n", events, full, fromSnapshot);
+                System.out.printf(
+                        Locale.ROOT, "| %,d | %,d | %.2f s | %.2f s |%n", events, records, full, fromSnapshot);
             } finally {
                 LogBenchmarks.deleteTree(dir);
             }

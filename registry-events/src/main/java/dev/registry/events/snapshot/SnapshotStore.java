@@ -1,8 +1,12 @@
 package dev.registry.events.snapshot;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.registry.api.ServiceRecord;
 import dev.registry.api.VerbatimNumbers;
@@ -39,9 +43,19 @@ public final class SnapshotStore {
     private static final System.Logger LOG = System.getLogger(SnapshotStore.class.getName());
     private static final byte[] MAGIC = "REGSNAP1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final int FORMAT = 1;
-    /** Metadata numbers stay as written through a snapshot too. */
-    private static final ObjectMapper JSON =
-            JsonMapper.builder().addModule(VerbatimNumbers.module()).build();
+    /**
+     * Metadata numbers stay as written through a snapshot too. Field names are not canonicalized:
+     * the history is keyed by service name, and a symbol table of 200,000 names cost more than it saved.
+     */
+    private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
+                    .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
+                    .build())
+            .addModule(VerbatimNumbers.module())
+            .build();
+
+    private static final ObjectReader RECORD = JSON.readerFor(ServiceRecord.class);
+    private static final ObjectReader LONGS = JSON.readerFor(long[].class);
+    private static final ObjectReader INTS = JSON.readerFor(int[].class);
 
     private static final String RETENTION_BASE = "retention-base.snap";
     private static final String INCOMING_PREFIX = "incoming-";
@@ -231,8 +245,11 @@ public final class SnapshotStore {
             throw new IOException("checksum mismatch");
         }
         try (InputStream body =
-                new GZIPInputStream(new java.io.ByteArrayInputStream(bytes, in.position(), in.remaining()))) {
-            return decode(JSON.readTree(body));
+                        new GZIPInputStream(new java.io.ByteArrayInputStream(bytes, in.position(), in.remaining()));
+                JsonParser p = JSON.createParser(body)) {
+            Snapshot snapshot = decode(p);
+            expect(p, p.nextToken() == null, "the end of the snapshot");
+            return snapshot;
         }
     }
 
@@ -291,51 +308,136 @@ public final class SnapshotStore {
         return bytes.toByteArray();
     }
 
-    private static Snapshot decode(JsonNode n) throws IOException {
-        if (n.path("format").asInt() != FORMAT) {
-            throw new IOException("unknown snapshot format " + n.path("format"));
+    /**
+     * Reads a snapshot's JSON as it streams out of the parser: a tree of the whole snapshot was half
+     * of a start from it with 200,000 records, and a record read from the text keeps its numbers'
+     * text (see {@link VerbatimNumbers}) without a copy through a token buffer.
+     */
+    private static Snapshot decode(JsonParser p) throws IOException {
+        expect(p, p.nextToken() == JsonToken.START_OBJECT, "a snapshot object");
+        Integer format = null;
+        Long index = null;
+        Instant lastEventTime = null;
+        Instant graceUntil = null;
+        RegistryView.Lease lease = null;
+        List<RegistryView.PlacedRecord> placed = null;
+        Map<String, HistoryIndex.Snapshot> timelines = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            p.nextToken();
+            switch (field) {
+                case "format" -> {
+                    format = p.getValueAsInt();
+                    if (format != FORMAT) {
+                        throw new IOException("unknown snapshot format " + p.getText());
+                    }
+                }
+                case "index" -> index = p.getLongValue();
+                case "last_event_time" -> lastEventTime = Instant.parse(p.getText());
+                case "eviction_grace_until" -> graceUntil = Instant.parse(p.getText());
+                case "lease" -> lease = readLease(JSON.readTree(p));
+                case "records" -> placed = readRecords(p);
+                case "history" -> timelines = readHistory(p);
+                default -> p.skipChildren();
+            }
         }
-        List<RegistryView.PlacedRecord> placed = new ArrayList<>();
-        for (JsonNode r : n.required("records")) {
-            placed.add(new RegistryView.PlacedRecord(
-                    r.required("order").asLong(),
-                    // not treeToValue: reading a tree node by node gives a number's value, not its text
-                    JSON.convertValue(r.required("record"), ServiceRecord.class),
-                    r.required("expired").asBoolean()));
+        if (format == null) {
+            throw new IOException("unknown snapshot format (none)");
         }
-        long index = n.required("index").asLong();
-        JsonNode lease = n.path("lease");
         RegistryView view = RegistryView.restore(
-                placed,
-                index,
-                Instant.parse(n.required("last_event_time").asText()),
-                Instant.parse(n.required("eviction_grace_until").asText()),
-                lease.isObject()
-                        ? new RegistryView.Lease(
-                                lease.required("holder").asText(),
-                                lease.required("epoch").asLong(),
-                                Instant.parse(lease.required("until").asText()))
-                        : null);
+                required(placed, "records"),
+                required(index, "index"),
+                required(lastEventTime, "last_event_time"),
+                required(graceUntil, "eviction_grace_until"),
+                lease);
+        return new Snapshot(index, view, required(timelines, "history"));
+    }
+
+    private static List<RegistryView.PlacedRecord> readRecords(JsonParser p) throws IOException {
+        expect(p, p.currentToken() == JsonToken.START_ARRAY, "an array of records");
+        List<RegistryView.PlacedRecord> placed = new ArrayList<>();
+        while (p.nextToken() == JsonToken.START_OBJECT) {
+            Long order = null;
+            Boolean expired = null;
+            ServiceRecord record = null;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                p.nextToken();
+                switch (field) {
+                    case "order" -> order = p.getLongValue();
+                    case "expired" -> expired = p.getBooleanValue();
+                    case "record" -> record = RECORD.readValue(p);
+                    default -> p.skipChildren();
+                }
+            }
+            placed.add(new RegistryView.PlacedRecord(
+                    required(order, "order"), required(record, "record"), required(expired, "expired")));
+        }
+        expect(p, p.currentToken() == JsonToken.END_ARRAY, "the end of the records");
+        return placed;
+    }
+
+    private static Map<String, HistoryIndex.Snapshot> readHistory(JsonParser p) throws IOException {
+        expect(p, p.currentToken() == JsonToken.START_OBJECT, "the history object");
         Map<String, HistoryIndex.Snapshot> timelines = new HashMap<>();
-        for (var e : n.required("history").properties()) {
-            JsonNode t = e.getValue();
-            long[] entries = new long[t.required("entries").size()];
-            int[] before = new int[entries.length];
-            for (int i = 0; i < entries.length; i++) {
-                entries[i] = t.get("entries").get(i).asLong();
-                before[i] = t.get("heartbeats_before").get(i).asInt();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            expect(p, p.nextToken() == JsonToken.START_OBJECT, "the timeline of " + name);
+            long[] entries = null;
+            int[] before = null;
+            Integer afterLast = null;
+            Long firstIndex = null;
+            // snapshots written before this field: unknown, so kept until the name's next event
+            long lastIndex = Long.MAX_VALUE;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                p.nextToken();
+                switch (field) {
+                    case "entries" -> entries = LONGS.readValue(p);
+                    case "heartbeats_before" -> before = INTS.readValue(p);
+                    case "heartbeats_after_last" -> afterLast = p.getIntValue();
+                    case "first_index" -> firstIndex = p.getLongValue();
+                    case "last_index" -> lastIndex = p.getLongValue();
+                    default -> p.skipChildren();
+                }
+            }
+            required(entries, "entries");
+            if (required(before, "heartbeats_before").length != entries.length) {
+                throw new IOException("the timeline of " + name + " has " + entries.length + " entries and "
+                        + before.length + " heartbeat counts");
             }
             timelines.put(
-                    e.getKey(),
+                    name,
                     new HistoryIndex.Snapshot(
                             entries,
                             before,
-                            t.required("heartbeats_after_last").asInt(),
-                            t.required("first_index").asLong(),
-                            // snapshots written before this field: unknown, so kept until the name's next event
-                            t.path("last_index").asLong(Long.MAX_VALUE)));
+                            required(afterLast, "heartbeats_after_last"),
+                            required(firstIndex, "first_index"),
+                            lastIndex));
         }
-        return new Snapshot(index, view, timelines);
+        return timelines;
+    }
+
+    private static RegistryView.Lease readLease(JsonNode lease) {
+        return lease.isObject()
+                ? new RegistryView.Lease(
+                        lease.required("holder").asText(),
+                        lease.required("epoch").asLong(),
+                        Instant.parse(lease.required("until").asText()))
+                : null;
+    }
+
+    private static void expect(JsonParser p, boolean found, String what) throws IOException {
+        if (!found) {
+            throw new IOException("expected " + what + " at " + p.currentLocation() + ", found " + p.currentToken());
+        }
+    }
+
+    private static <T> T required(T value, String field) throws IOException {
+        if (value == null) {
+            throw new IOException("no field " + field);
+        }
+        return value;
     }
 
     private void prune() {
