@@ -43,12 +43,52 @@ registry_run_jar() {
         echo "building $jar (first run only)..." >&2
         (cd "$root" && JAVA_HOME="$REGISTRY_JAVA_HOME" ./mvnw -q -B -DskipTests package) || return 1
     fi
-    local cds=""
-    if [ "$(registry_java_version "$REGISTRY_JAVA")" -ge 19 ]; then
-        # Class-data sharing: the first run writes an archive beside the jar (rewritten when the
-        # jar changes); later starts load classes from it, about a second faster.
-        cds="-XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=$jar.jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
-    fi
     # shellcheck disable=SC2086
-    exec "$REGISTRY_JAVA" $REGISTRY_JAVA_FLAGS $cds ${REGISTRY_JAVA_OPTS:-} -jar "$jar" "$@"
+    exec "$REGISTRY_JAVA" $REGISTRY_JAVA_FLAGS $(registry_startup_flags "$jar") ${REGISTRY_JAVA_OPTS:-} -jar "$jar" "$@"
+}
+
+# The JVM options that make a start of $1 faster, preparing what they need on first use.
+# JDK 25+, the server: an ahead-of-time cache (JEP 483/514/515) of the classes a start loads and
+# links and the request path's profiles, written by a training run (StartupTraining) once per
+# build of the jar and per JDK. Other jars, JDK 19-24, or a training that failed: class-data
+# sharing, an archive written beside the jar by the first run. A cache the JVM cannot use (a
+# different JDK build, a rebuilt jar) is ignored by the JVM, and -Xlog:aot*=off keeps that quiet.
+registry_startup_flags() {
+    local jar=$1 version aot stamp
+    version=$(registry_java_version "$REGISTRY_JAVA")
+    aot="$jar.aot"
+    # the JDK's folder and exact build: a JDK updated in place gets a new cache too
+    stamp="$REGISTRY_JAVA_HOME $(grep -s '^JAVA_RUNTIME_VERSION=' "$REGISTRY_JAVA_HOME/release")"
+    if [ "$version" -ge 25 ] && [ "$(basename "$jar")" = registry-server.jar ]; then
+        if [ ! -f "$aot" ] || [ "$jar" -nt "$aot" ] || [ "$(cat "$aot.jdk" 2>/dev/null)" != "$stamp" ]; then
+            registry_train_startup "$jar" "$aot" "$stamp"
+        fi
+        if [ -f "$aot" ]; then
+            echo "-XX:AOTCache=$aot -Xlog:aot*=off -Xlog:cds*=off"
+            return
+        fi
+    fi
+    if [ "$version" -ge 19 ]; then
+        echo "-XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=$jar.jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
+    fi
+}
+
+# Writes the start-up cache $2 of the server jar $1 for the JDK $3 (about 15 s of CPU): a server on an empty log in
+# a temporary directory, the requests of a fleet, a stop. The registry's own environment variables
+# are left out, so a token or a port set for the real server cannot fail the training.
+registry_train_startup() {
+    local jar=$1 aot=$2 stamp=$3 tmp="$2.$$" unset_registry
+    echo "preparing the start-up cache $aot (once per build of the jar)..." >&2
+    unset_registry=$(env | sed -n 's/^\(REGISTRY_[A-Za-z0-9_]*\)=.*/-u \1/p')
+    # shellcheck disable=SC2086
+    if env $unset_registry "$REGISTRY_JAVA" $REGISTRY_JAVA_FLAGS ${REGISTRY_JAVA_OPTS:-} -XX:AOTCacheOutput="$tmp" \
+            -Xlog:aot*=off -Xlog:cds*=off -Dregistry.startup-training=true -jar "$jar" > "$tmp.log" 2>&1 \
+            && [ -s "$tmp" ]; then
+        mv -f "$tmp" "$aot" && echo "$stamp" > "$aot.jdk"
+        rm -f "$tmp.log"
+    else
+        echo "start-up cache not written (see $aot.failed.log); starting without it" >&2
+        mv -f "$tmp.log" "$aot.failed.log" 2>/dev/null
+        rm -f "$tmp" "$tmp.config"
+    fi
 }

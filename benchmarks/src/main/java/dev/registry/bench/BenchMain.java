@@ -30,6 +30,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -207,13 +208,29 @@ public final class BenchMain {
         System.out.printf(
                 "| events in the log | records | process start to serving, full replay | same, from a snapshot at the end |%n");
         System.out.printf("|---|---|---|---|%n");
+        List<String> cds = List.of(
+                "-XX:+AutoCreateSharedArchive",
+                "-XX:SharedArchiveFile=" + serverJar + ".bench.jsa",
+                "-Xlog:cds=off",
+                "-Xlog:cds+dynamic=off");
+        List<String> launcher = launcherStartupFlags(serverJar);
         Path empty = Files.createTempDirectory("bench-restart");
         try {
-            timeToServing(serverJar, empty); // writes the class-data sharing archive, as a first launch does
-            System.out.printf(
-                    Locale.ROOT,
-                    "| 0 (JVM, Helidon and Chronicle start-up alone) | 0 | %.2f s | |%n",
-                    timeToServing(serverJar, empty));
+            timeToServing(serverJar, empty, cds); // writes the class-data sharing archive, as a first launch does
+            for (var start : List.of(
+                    Map.entry("no class archive", List.<String>of()),
+                    Map.entry("class-data sharing archive", cds),
+                    Map.entry(
+                            launcher.stream().anyMatch(f -> f.startsWith("-XX:AOTCache"))
+                                    ? "bin/registry-server's ahead-of-time cache"
+                                    : "bin/registry-server's flags",
+                            launcher))) {
+                System.out.printf(
+                        Locale.ROOT,
+                        "| 0 (JVM, Helidon and Chronicle start-up alone; %s) | 0 | %.2f s | |%n",
+                        start.getKey(),
+                        timeToServing(serverJar, empty, start.getValue()));
+            }
         } finally {
             LogBenchmarks.deleteTree(empty);
         }
@@ -224,9 +241,9 @@ public final class BenchMain {
             Path dir = Files.createTempDirectory("bench-restart");
             try {
                 SyntheticLog.write(dir, events, records);
-                double full = timeToServing(serverJar, dir);
+                double full = timeToServing(serverJar, dir, launcher);
                 writeSnapshotAtEnd(dir);
-                double fromSnapshot = timeToServing(serverJar, dir);
+                double fromSnapshot = timeToServing(serverJar, dir, launcher);
                 System.out.printf(
                         Locale.ROOT, "| %,d | %,d | %.2f s | %.2f s |%n", events, records, full, fromSnapshot);
             } finally {
@@ -236,10 +253,27 @@ public final class BenchMain {
     }
 
     /**
-     * Seconds from starting {@code java -jar SERVER_JAR} (with a class-data sharing archive, as
-     * {@code bin/registry-server} runs it) to its first answer on /health.
+     * The JVM flags {@code bin/registry-server} starts the jar with (on JDK 25 an ahead-of-time
+     * cache, trained here first if the jar has none), from the launcher's own shell function.
      */
-    private static double timeToServing(Path serverJar, Path dataDir) throws Exception {
+    private static List<String> launcherStartupFlags(Path serverJar) throws Exception {
+        Process p = new ProcessBuilder(
+                        "bash",
+                        "-c",
+                        ". bin/java-env.sh && registry_startup_flags \"$1\"",
+                        "flags",
+                        serverJar.toAbsolutePath().toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        String flags = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("bin/java-env.sh registry_startup_flags failed");
+        }
+        return flags.isEmpty() ? List.of() : List.of(flags.split(" "));
+    }
+
+    /** Seconds from starting {@code java [startupFlags] -jar SERVER_JAR} to its first answer on /health. */
+    private static double timeToServing(Path serverJar, Path dataDir, List<String> startupFlags) throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -247,14 +281,11 @@ public final class BenchMain {
         List<String> command =
                 new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
         command.addAll(UnsafeMemoryAccess.childJvmFlags());
+        command.add("-Xmx2g");
+        command.addAll(startupFlags);
         command.addAll(List.of(
-                "-Xmx2g",
-                "-XX:+AutoCreateSharedArchive",
-                "-XX:SharedArchiveFile=" + serverJar + ".bench.jsa",
-                "-Xlog:cds=off",
-                "-Xlog:cds+dynamic=off",
                 "-jar",
-                serverJar.toString(),
+                serverJar.toAbsolutePath().toString(), // as the launcher and its cache's training name it
                 "--port",
                 Integer.toString(port),
                 "--host",

@@ -308,6 +308,10 @@ public final class Main implements Callable<Integer> {
     public static void main(String[] args) {
         ServerLogging.configure();
         UnsafeMemoryAccess.quietWarning();
+        if (Boolean.getBoolean(StartupTraining.PROPERTY)) {
+            // from the jar as a server runs (its manifest opens what Chronicle needs): see StartupTraining
+            System.exit(StartupTraining.run());
+        }
         System.exit(commandLine().execute(args));
     }
 
