@@ -23,6 +23,10 @@ public final class Defaults {
     public static final String MIN_FREE_SPACE = "256MiB";
     public static final String MAX_BODY = "1MiB";
     public static final String BODY_TIMEOUT = "30s";
+    /** {@code auto}: half the file descriptors the process has free at start. */
+    public static final String MAX_CONNECTIONS = "auto";
+
+    public static final String IDLE_TIMEOUT = "60s";
     public static final String ROLL = "daily";
     public static final String RETENTION = "7d";
     public static final String MAX_NAME_LENGTH = "253";

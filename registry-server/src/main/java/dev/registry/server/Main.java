@@ -12,6 +12,7 @@ import dev.registry.server.config.KafkaSettings;
 import dev.registry.server.config.LogKind;
 import dev.registry.server.config.RegistrySettings;
 import dev.registry.server.config.RequestLimits;
+import dev.registry.server.connections.ListenerWatch;
 import dev.registry.server.logging.ServerLogging;
 import dev.registry.server.write.SyncPolicy;
 import java.io.IOException;
@@ -193,6 +194,23 @@ public final class Main implements Callable<Integer> {
     Duration bodyTimeout;
 
     @Option(
+            names = "--max-connections",
+            defaultValue = "${env:REGISTRY_MAX_CONNECTIONS:-" + Defaults.MAX_CONNECTIONS + "}",
+            paramLabel = "auto|N",
+            description = "Most connections served at once; more are answered 503 and closed. auto: half the file "
+                    + "descriptors free at start (env REGISTRY_MAX_CONNECTIONS; default ${DEFAULT-VALUE}).")
+    String maxConnections;
+
+    @Option(
+            names = "--idle-timeout",
+            defaultValue = "${env:REGISTRY_IDLE_TIMEOUT:-" + Defaults.IDLE_TIMEOUT + "}",
+            converter = DurationConverter.class,
+            description =
+                    "A connection with no request under way for this long is closed, and request headers must arrive "
+                            + "within this of their request line (env REGISTRY_IDLE_TIMEOUT; default ${DEFAULT-VALUE}).")
+    Duration idleTimeout;
+
+    @Option(
             names = "--roll",
             defaultValue = "${env:REGISTRY_ROLL:-" + Defaults.ROLL + "}",
             paramLabel = "hourly|daily",
@@ -338,6 +356,7 @@ public final class Main implements Callable<Integer> {
             System.err.println("registry-server: " + ex.getMessage());
             return 2;
         }
+        ListenerWatch.install(Main::exitForSupervisor);
         RegistryServer server;
         try {
             server = RegistryServer.start(settings, Clock.systemUTC());
@@ -355,6 +374,21 @@ public final class Main implements Callable<Integer> {
                         "registry-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /**
+     * The listener stopped by itself: a registry that cannot be reached must not live on holding
+     * the data directory's lock, so it exits (the shutdown hook finishes accepted writes) for a
+     * supervisor to start it again.
+     */
+    private static void exitForSupervisor(String cause) {
+        System.getLogger(Main.class.getName())
+                .log(
+                        System.Logger.Level.ERROR,
+                        "the HTTP listener stopped (" + cause
+                                + "); exiting with status 1 so that a supervisor restarts the registry");
+        // not on the listener's thread, which Helidon leaves waiting on itself
+        Thread.ofPlatform().name("registry-exit").start(() -> System.exit(1));
     }
 
     /** The settings the parsed options give, with the token read already. */
@@ -384,6 +418,8 @@ public final class Main implements Callable<Integer> {
                 .repair(repair)
                 .limits(new RequestLimits(maxNameLength, maxMetadata, maxDepth))
                 .accessLog(accessLog)
+                .maxConnections(RegistrySettings.parseMaxConnections(maxConnections))
+                .idleTimeout(idleTimeout)
                 .kafka(log == LogKind.KAFKA ? kafkaSettings() : null)
                 .build();
     }

@@ -10,6 +10,8 @@ import dev.registry.server.audit.AuditEndpoints;
 import dev.registry.server.config.ListenAddress;
 import dev.registry.server.config.RegistrySettings;
 import dev.registry.server.config.TlsKeystore;
+import dev.registry.server.connections.ConnectionCap;
+import dev.registry.server.connections.ConnectionLimit;
 import dev.registry.server.discovery.EventStream;
 import dev.registry.server.discovery.ViewChanges;
 import dev.registry.server.health.HealthEndpoints;
@@ -42,6 +44,7 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -62,6 +65,7 @@ public final class RegistryServer implements AutoCloseable {
     private final Probe probe;
     private final HealthScheduler health;
     private final RequestBodies bodies;
+    private final CaseSensitiveMethods http1;
     private final WebServer web;
     private final Observability observe;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -71,6 +75,7 @@ public final class RegistryServer implements AutoCloseable {
             Probe probe,
             HealthScheduler health,
             RequestBodies bodies,
+            CaseSensitiveMethods http1,
             WebServer web,
             Observability observe) {
         this.observe = observe;
@@ -78,6 +83,7 @@ public final class RegistryServer implements AutoCloseable {
         this.probe = probe;
         this.health = health;
         this.bodies = bodies;
+        this.http1 = http1;
         this.web = web;
     }
 
@@ -158,6 +164,9 @@ public final class RegistryServer implements AutoCloseable {
                 probe::inFlight,
                 version()));
         RequestBodies bodies = new RequestBodies(settings.maxBodyBytes(), settings.bodyTimeout());
+        CaseSensitiveMethods http1 = new CaseSensitiveMethods(settings.idleTimeout());
+        ConnectionLimit connections = ConnectionLimit.forThisProcess(settings.maxConnections());
+        connections.note().ifPresent(note -> LOG.log(Level.WARNING, note));
         WebServerConfig.Builder builder = WebServer.builder();
         if (tls != null) {
             builder.tls(tls);
@@ -168,11 +177,15 @@ public final class RegistryServer implements AutoCloseable {
                 // a reply bigger than a segment goes out in several writes; with Nagle's algorithm
                 // the last waits for the client's delayed ACK (40 ms on Linux) before it leaves
                 .connectionOptions(o -> o.tcpNoDelay(true))
+                // never more sockets than descriptors: Helidon's listener dies on a failed accept
+                .maxTcpConnections(connections.accepted())
+                .idleConnectionTimeout(settings.idleTimeout())
+                .idleConnectionPeriod(idleCheckPeriod(settings.idleTimeout()))
                 .directHandlers(JsonDirectHandler.forAllEvents())
                 // the only connection selector: no protocol discovered beside it, so Helidon takes it
                 // without first waiting for a connection's first bytes (where no idle check reaches)
                 .protocolsDiscoverServices(false)
-                .addConnectionSelector(new CaseSensitiveMethods())
+                .addConnectionSelector(new ConnectionCap(http1, connections.served()))
                 .featuresDiscoverServices(false)
                 .addFeature(observe.feature(node.meters().writerFailure()))
                 .routing(r -> {
@@ -200,6 +213,7 @@ public final class RegistryServer implements AutoCloseable {
         if (!web.isRunning()) {
             // taken between the check before the log and now; the web server has logged why
             bodies.close();
+            http1.close();
             probe.close();
             throw new IllegalStateException(ListenAddress.unavailable(
                     settings.host(), settings.port(), new java.net.BindException("Address already in use")));
@@ -213,16 +227,26 @@ public final class RegistryServer implements AutoCloseable {
         }
         LOG.log(
                 Level.INFO,
-                "registry {0} serving {1} records on {2}://{3}:{4}",
+                "registry {0} serving {1} records on {2}://{3}:{4}, {5}",
                 version(),
                 view.size(),
                 settings.tlsKeystore() == null ? "http" : "https",
                 settings.host(),
-                String.valueOf(web.port()));
+                String.valueOf(web.port()),
+                connections.describe());
         health.start(settings.checksEnabled(), settings.checkInterval());
         node.lifecycle().start();
         observe.ready();
-        return new RegistryServer(node, probe, health, bodies, web, observe);
+        return new RegistryServer(node, probe, health, bodies, http1, web, observe);
+    }
+
+    /**
+     * How often Helidon looks for idle connections: a connection idle for {@code timeout} is
+     * closed within a quarter more (Helidon's clock of a connection's last request ticks by the second).
+     */
+    private static Duration idleCheckPeriod(Duration timeout) {
+        Duration quarter = timeout.dividedBy(4);
+        return quarter.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : quarter;
     }
 
     /** The server's version, from the jar manifest; "dev" when run from classes. */
@@ -278,6 +302,7 @@ public final class RegistryServer implements AutoCloseable {
         node.changes().close(); // ends blocking queries and event streams, so the server can stop at once
         web.stop();
         bodies.close();
+        http1.close();
         health.close();
         probe.close();
         String kept = node.lifecycle().stop();

@@ -53,6 +53,21 @@ class MainOptionsTest {
         assertThat(usage, containsString("default none"));
     }
 
+    @Test
+    void maxConnectionsIsAutoUnlessACountIsGiven() {
+        assertThat(parse().settings(null).maxConnections(), is(RegistrySettings.AUTO_CONNECTIONS));
+        assertThat(parse("--max-connections", "500").settings(null).maxConnections(), is(500));
+        assertThat(parse("--idle-timeout", "5s").settings(null).idleTimeout(), is(Duration.ofSeconds(5)));
+        IllegalArgumentException zero = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class,
+                () -> parse("--max-connections", "0").settings(null));
+        assertThat(zero.getMessage(), containsString("--max-connections must be auto or a count of at least 1"));
+        String usage = Main.commandLine().getUsageMessage(CommandLine.Help.Ansi.OFF);
+        assertThat(usage, containsString("--max-connections=auto|N"));
+        assertThat(usage, containsString("default auto"));
+        assertThat(usage, containsString("default 60s"));
+    }
+
     private static Main parse(String... args) {
         Main main = new Main();
         CommandLine cli = new CommandLine(main);

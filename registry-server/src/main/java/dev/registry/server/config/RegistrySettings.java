@@ -41,6 +41,10 @@ import java.util.Map;
  * @param kafka            the Kafka log this node shares with others, or {@code null} for the
  *                         embedded Chronicle log in {@code dataDir}
  * @param accessLog        log one line per request
+ * @param maxConnections   most connections served at once; {@link #AUTO_CONNECTIONS}: from the
+ *                         process's file descriptor limit at start
+ * @param idleTimeout      a connection without a request under way for this long is closed, and a
+ *                         request's headers must arrive within this of its request line
  */
 public record RegistrySettings(
         String host,
@@ -68,7 +72,9 @@ public record RegistrySettings(
         boolean repair,
         RequestLimits limits,
         KafkaSettings kafka,
-        boolean accessLog) {
+        boolean accessLog,
+        int maxConnections,
+        Duration idleTimeout) {
 
     public static final int DEFAULT_PORT = Integer.parseInt(Defaults.PORT);
     public static final Duration DEFAULT_HEARTBEAT_TTL = Durations.parse(Defaults.HEARTBEAT_TTL);
@@ -83,6 +89,10 @@ public record RegistrySettings(
     public static final Duration DEFAULT_SNAPSHOT_INTERVAL = Durations.parse(Defaults.SNAPSHOT_INTERVAL);
     public static final Duration DEFAULT_BODY_TIMEOUT = Durations.parse(Defaults.BODY_TIMEOUT);
     public static final Duration DEFAULT_RETENTION = Durations.parse(Defaults.RETENTION);
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Durations.parse(Defaults.IDLE_TIMEOUT);
+
+    /** {@code maxConnections} for {@code --max-connections auto}. */
+    public static final int AUTO_CONNECTIONS = 0;
 
     public RegistrySettings {
         if (port < 0 || port > 65_535) {
@@ -93,6 +103,10 @@ public record RegistrySettings(
         requirePositive(checkInterval, "check interval");
         requirePositive(checkTimeout, "check timeout");
         requirePositive(bodyTimeout, "body timeout");
+        requirePositive(idleTimeout, "idle timeout");
+        if (maxConnections < 0) {
+            throw new IllegalArgumentException("--max-connections must be auto or at least 1, not " + maxConnections);
+        }
         if (retention.isNegative()) {
             throw new IllegalArgumentException("the retention must not be negative");
         }
@@ -111,6 +125,23 @@ public record RegistrySettings(
         if (snapshotEvery < 0 || snapshotInterval.isNegative()) {
             throw new IllegalArgumentException("snapshot settings must not be negative");
         }
+    }
+
+    /** {@code --max-connections}: {@code auto} or a count of at least 1. */
+    public static int parseMaxConnections(String text) {
+        if (text.trim().equalsIgnoreCase("auto")) {
+            return AUTO_CONNECTIONS;
+        }
+        try {
+            int n = Integer.parseInt(text.trim());
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException ex) {
+            // the message below says what is expected
+        }
+        throw new IllegalArgumentException(
+                "--max-connections must be auto or a count of at least 1, not '" + text + "'");
     }
 
     /** Every default, with the given data directory and port. */
@@ -151,6 +182,8 @@ public record RegistrySettings(
         b.limits = limits;
         b.kafka = kafka;
         b.accessLog = accessLog;
+        b.maxConnections = maxConnections;
+        b.idleTimeout = idleTimeout;
         return b;
     }
 
@@ -226,6 +259,8 @@ public record RegistrySettings(
         private RequestLimits limits = RequestLimits.DEFAULTS;
         private KafkaSettings kafka;
         private boolean accessLog = Boolean.parseBoolean(Defaults.ACCESS_LOG);
+        private int maxConnections = parseMaxConnections(Defaults.MAX_CONNECTIONS);
+        private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -356,6 +391,17 @@ public record RegistrySettings(
             return this;
         }
 
+        /** @param v most connections at once, or {@link #AUTO_CONNECTIONS} */
+        public Builder maxConnections(int v) {
+            maxConnections = v;
+            return this;
+        }
+
+        public Builder idleTimeout(Duration v) {
+            idleTimeout = v;
+            return this;
+        }
+
         /** @throws IllegalArgumentException for settings that make no sense together or alone */
         public RegistrySettings build() {
             return new RegistrySettings(
@@ -384,7 +430,9 @@ public record RegistrySettings(
                     repair,
                     limits,
                     kafka,
-                    accessLog);
+                    accessLog,
+                    maxConnections,
+                    idleTimeout);
         }
     }
 
@@ -414,6 +462,8 @@ public record RegistrySettings(
         m.put("tls", tlsKeystore == null ? "off" : "on");
         m.put("fsync", sync.name().toLowerCase(java.util.Locale.ROOT));
         m.put("access_log", accessLog ? "on" : "off");
+        m.put("max_connections", maxConnections == AUTO_CONNECTIONS ? "auto" : Integer.toString(maxConnections));
+        m.put("idle_timeout", idleTimeout.toString());
         m.put("auth", token == null ? "none" : tokenForReads ? "token for reads and writes" : "token for writes");
         m.put("log", kafka == null ? "chronicle" : "kafka");
         if (kafka != null) {

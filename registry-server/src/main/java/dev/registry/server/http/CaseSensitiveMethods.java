@@ -6,6 +6,7 @@ import io.helidon.common.buffers.DataWriter;
 import io.helidon.common.socket.HelidonSocket;
 import io.helidon.common.socket.PeerInfo;
 import io.helidon.http.DirectHandler.EventType;
+import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
 import io.helidon.http.RequestException;
 import io.helidon.http.Status;
@@ -20,6 +21,7 @@ import io.helidon.webserver.http1.Http1ConnectionSelector;
 import io.helidon.webserver.spi.ServerConnection;
 import io.helidon.webserver.spi.ServerConnectionSelector;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -31,14 +33,30 @@ import java.util.function.Supplier;
  * {@code GET}. Its connection here reads through a {@link LastReadKeeper}, and a listener told of
  * each request line compares the method Helidon parsed with the bytes that came: another case is
  * a 501 (the connection is closed after it, as after every error Helidon answers itself).
+ * The connections also bound how long a request's headers may take ({@link HeadDeadline}).
  * Given to the web server as its only connection selector (no protocol discovered beside it), it
  * takes every connection at once, as Helidon's own would.
  */
-public final class CaseSensitiveMethods implements ServerConnectionSelector {
+public final class CaseSensitiveMethods implements ServerConnectionSelector, AutoCloseable {
 
-    private final ServerConnectionSelector http1 = Http1ConnectionSelector.builder()
-            .config(Http1Config.builder().addReceiveListener(new MethodCheck()).build())
-            .build();
+    private final HeadDeadline headDeadline;
+    private final ServerConnectionSelector http1;
+
+    /** @param headTimeout longest a request's headers may take after its request line */
+    public CaseSensitiveMethods(Duration headTimeout) {
+        this.headDeadline = new HeadDeadline(headTimeout);
+        this.http1 = Http1ConnectionSelector.builder()
+                .config(Http1Config.builder()
+                        .addReceiveListener(new Both(new MethodCheck(), headDeadline))
+                        .build())
+                .build();
+    }
+
+    /** Stops the head deadlines' timer. */
+    @Override
+    public void close() {
+        headDeadline.close();
+    }
 
     @Override
     public int bytesToIdentifyConnection() {
@@ -57,7 +75,27 @@ public final class CaseSensitiveMethods implements ServerConnectionSelector {
 
     @Override
     public ServerConnection connection(ConnectionContext ctx) {
-        return http1.connection(new Reading(ctx, new LastReadKeeper(ctx.dataReader())));
+        return http1.connection(
+                new Reading(ctx, new LastReadKeeper(ctx.dataReader()), headDeadline.watch(ctx.serverSocket())));
+    }
+
+    /**
+     * Two listeners as one: Helidon 4.5 composes several receive listeners into one that passes on
+     * no request line and no headers (its list listener overrides neither).
+     */
+    private record Both(Http1ConnectionListener first, Http1ConnectionListener second)
+            implements Http1ConnectionListener {
+        @Override
+        public void prologue(ConnectionContext ctx, HttpPrologue prologue) {
+            first.prologue(ctx, prologue);
+            second.prologue(ctx, prologue);
+        }
+
+        @Override
+        public void headers(ConnectionContext ctx, Headers headers) {
+            first.headers(ctx, headers);
+            second.headers(ctx, headers);
+        }
     }
 
     /** Compares the parsed method with the request line's own bytes. */
@@ -139,8 +177,9 @@ public final class CaseSensitiveMethods implements ServerConnectionSelector {
         }
     }
 
-    /** The connection's context with another data reader. */
-    private record Reading(ConnectionContext ctx, DataReader reader) implements ConnectionContext {
+    /** The connection's context with another data reader, and the watch of its request heads. */
+    private record Reading(ConnectionContext ctx, DataReader reader, HeadDeadline.Watch headWatch)
+            implements ConnectionContext, HeadDeadline.Watched {
         @Override
         public DataReader dataReader() {
             return reader;
