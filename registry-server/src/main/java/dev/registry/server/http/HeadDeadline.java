@@ -6,9 +6,10 @@ import io.helidon.http.HttpPrologue;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.http1.Http1ConnectionListener;
 import java.time.Duration;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,6 +18,10 @@ import java.util.concurrent.TimeUnit;
  * but leaves one alone once the line has come, so a client trickling its headers a byte at a time
  * (slowloris) held its connection for good. A connection's clock starts when Helidon has parsed
  * its request line and stops when it has parsed the headers.
+ *
+ * <p>Each request only writes the time into its connection's watch; one timer thread looks over
+ * the watches every quarter of the timeout. A timer task per request (schedule, then cancel) took
+ * a shared lock twice on every request of every connection.
  */
 final class HeadDeadline implements Http1ConnectionListener, AutoCloseable {
 
@@ -25,34 +30,40 @@ final class HeadDeadline implements Http1ConnectionListener, AutoCloseable {
         Watch headWatch();
     }
 
-    private final Duration timeout;
-    private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+    private static final long NOT_IN_A_HEAD = 0;
+
+    private final long timeoutNanos;
+    private final Set<Watch> watches = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "registry-head-deadline");
         t.setDaemon(true);
         return t;
     });
 
     HeadDeadline(Duration timeout) {
-        this.timeout = timeout;
-        timer.setRemoveOnCancelPolicy(true); // almost every alarm is cancelled within microseconds
+        this.timeoutNanos = timeout.toNanos();
+        long period = Math.clamp(timeoutNanos / 4, TimeUnit.MILLISECONDS.toNanos(10), TimeUnit.SECONDS.toNanos(1));
+        timer.scheduleAtFixedRate(this::sweep, period, period, TimeUnit.NANOSECONDS);
     }
 
-    /** The watch of one connection, on {@code socket}. */
+    /** The watch of one connection, on {@code socket}: looked over until its socket is closed. */
     Watch watch(HelidonSocket socket) {
-        return new Watch(socket);
+        Watch w = new Watch(socket);
+        watches.add(w);
+        return w;
     }
 
     @Override
     public void prologue(ConnectionContext ctx, HttpPrologue prologue) {
         if (ctx instanceof Watched watched) {
-            watched.headWatch().arm();
+            watched.headWatch().headStarted = headStart(System.nanoTime());
         }
     }
 
     @Override
     public void headers(ConnectionContext ctx, Headers headers) {
         if (ctx instanceof Watched watched) {
-            watched.headWatch().disarm();
+            watched.headWatch().headStarted = NOT_IN_A_HEAD;
         }
     }
 
@@ -61,38 +72,36 @@ final class HeadDeadline implements Http1ConnectionListener, AutoCloseable {
         timer.shutdownNow();
     }
 
+    private void sweep() {
+        long now = System.nanoTime();
+        for (Watch w : watches) {
+            long started = w.headStarted;
+            if (!w.socket.isConnected()) {
+                watches.remove(w);
+            } else if (started != NOT_IN_A_HEAD && now - started > timeoutNanos) {
+                watches.remove(w);
+                try {
+                    w.socket.close(); // the connection's blocked read fails, and Helidon ends the connection
+                } catch (RuntimeException alreadyGone) {
+                    // closed by its peer meanwhile; a failure here must not end the sweeps
+                }
+            }
+        }
+    }
+
+    /** {@code nanos} as a head's start: never the value that means "not in a head". */
+    private static long headStart(long nanos) {
+        return nanos == NOT_IN_A_HEAD ? 1 : nanos;
+    }
+
     /** One connection's request heads against the clock. */
-    final class Watch {
+    static final class Watch {
         private final HelidonSocket socket;
-        private ScheduledFuture<?> alarm;
-        private long armed; // which head the alarm is for: a late alarm of an earlier one does nothing
+        /** When the current request's head began ({@link System#nanoTime}), or {@link #NOT_IN_A_HEAD}. */
+        private volatile long headStarted = NOT_IN_A_HEAD;
 
         private Watch(HelidonSocket socket) {
             this.socket = socket;
-        }
-
-        synchronized void arm() {
-            disarm();
-            long head = ++armed;
-            try {
-                alarm = timer.schedule(() -> expire(head), timeout.toNanos(), TimeUnit.NANOSECONDS);
-            } catch (RejectedExecutionException stopping) {
-                // the server is stopping: it closes every connection itself
-            }
-        }
-
-        synchronized void disarm() {
-            if (alarm != null) {
-                alarm.cancel(false);
-                alarm = null;
-            }
-        }
-
-        private synchronized void expire(long head) {
-            if (alarm != null && head == armed) {
-                alarm = null;
-                socket.close(); // the connection's blocked read fails, and Helidon ends the connection
-            }
         }
     }
 }
