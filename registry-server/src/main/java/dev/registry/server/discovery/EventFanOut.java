@@ -1,0 +1,153 @@
+package dev.registry.server.discovery;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import dev.registry.events.log.DamagedEventException;
+import dev.registry.events.log.EventCodec;
+import dev.registry.events.log.EventLog;
+import dev.registry.events.log.EventReader;
+import dev.registry.events.log.EventReader.IndexedEncodedEvent;
+import dev.registry.server.http.DamagedLogReply;
+import java.io.ByteArrayOutputStream;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Hands every new log event to all live event streams: one tailer (a virtual thread, started with
+ * the first subscriber) reads the log's end, woken at the end of each batch the view applied,
+ * encodes each event's message once and queues it for each subscriber. It never waits on a
+ * subscriber: one whose queue is full is dropped (its stream sends a {@code reset} and closes), so
+ * the writer and the other streams never wait for a slow client.
+ */
+final class EventFanOut {
+
+    private static final Logger LOG = Logger.getLogger(EventFanOut.class.getName());
+    private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
+
+    /** How long a dropped stream may stay blocked on a client that reads nothing before its socket is closed. */
+    private static final Duration DROP_GRACE = Duration.ofSeconds(30);
+
+    private final EventLog log;
+    private final ViewChanges changes;
+    private final EventCodec codec;
+    private final int maxFrames;
+    private final long maxBytes;
+    private final Set<Subscription> subscribers = ConcurrentHashMap.newKeySet();
+    private final ConcurrentLinkedQueue<Subscription> dropped = new ConcurrentLinkedQueue<>();
+    private final Object starting = new Object();
+    private Thread tailer;
+    private volatile boolean broken;
+
+    /** @param maxFrames, maxBytes the bound of each subscriber's queue */
+    EventFanOut(EventLog log, ViewChanges changes, EventCodec codec, int maxFrames, long maxBytes) {
+        this.log = log;
+        this.changes = changes;
+        this.codec = codec;
+        this.maxFrames = maxFrames;
+        this.maxBytes = maxBytes;
+    }
+
+    /**
+     * Subscribes the calling stream to every event the tailer reads from now on (it may also hand
+     * a few the stream read itself: the stream skips what it has seen). Empty when the fan-out
+     * cannot serve (the log is damaged at its end, or the server stops): the stream then reads the
+     * log itself.
+     */
+    Optional<Subscription> subscribe() throws InterruptedException {
+        Subscription s = new Subscription(maxFrames, maxBytes, Thread.currentThread());
+        subscribers.add(s);
+        CountDownLatch positioned = null;
+        synchronized (starting) {
+            if (broken || changes.isClosed()) {
+                subscribers.remove(s);
+                return Optional.empty();
+            }
+            if (tailer == null) {
+                CountDownLatch latch = new CountDownLatch(1);
+                positioned = latch;
+                tailer = Thread.ofVirtual().name("event-stream-fan-out").start(() -> tail(latch));
+            }
+        }
+        if (positioned != null) {
+            // the stream reads the log itself up to its end after this: the tailer must be there by then
+            positioned.await();
+        }
+        return Optional.of(s);
+    }
+
+    void unsubscribe(Subscription s) {
+        subscribers.remove(s);
+        s.finish();
+    }
+
+    private void tail(CountDownLatch positioned) {
+        try (EventReader reader = log.reader()) {
+            reader.seekAtOrAfter(Long.MAX_VALUE);
+            positioned.countDown();
+            while (!changes.isClosed()) {
+                long seen = changes.index(); // read before the log, so no append slips between
+                IndexedEncodedEvent e = reader.nextEncoded();
+                if (e == null) {
+                    dropped.removeIf(s -> s.interruptIfStuck(DROP_GRACE));
+                    changes.awaitAbove(seen, KEEP_ALIVE);
+                    continue;
+                }
+                if (subscribers.isEmpty()) {
+                    continue;
+                }
+                SseFrame frame = SseFrame.of(e, codec);
+                for (Subscription s : subscribers) {
+                    if (!s.offer(frame)) {
+                        subscribers.remove(s);
+                        dropped.add(s);
+                    }
+                }
+            }
+            endAll(null);
+        } catch (DamagedEventException damaged) {
+            // every stream says where, as a stream reading the log itself would; later ones meet it themselves
+            DamagedLogReply.logOnce(damaged);
+            broken = true;
+            ByteArrayOutputStream message = new ByteArrayOutputStream();
+            message.writeBytes(("event: " + EventStream.DAMAGED + "\ndata: ").getBytes(UTF_8));
+            message.writeBytes(DamagedLogReply.body(damaged));
+            message.writeBytes("\n\n".getBytes(UTF_8));
+            endAll(message.toByteArray());
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            dropAll("the server's event fan-out stopped");
+        } catch (RuntimeException failed) {
+            if (!changes.isClosed()) {
+                LOG.log(Level.WARNING, "event stream fan-out failed; streams are told to reconnect", failed);
+            }
+            dropAll("the server's event fan-out failed");
+        } finally {
+            positioned.countDown();
+            synchronized (starting) {
+                tailer = null; // the next subscriber starts another
+            }
+            // whoever subscribed while it was stopping reconnects to the next one
+            dropAll("the server's event fan-out stopped");
+        }
+    }
+
+    private void endAll(byte[] lastWords) {
+        for (Subscription s : subscribers) {
+            subscribers.remove(s);
+            s.end(lastWords);
+        }
+    }
+
+    private void dropAll(String reason) {
+        for (Subscription s : subscribers) {
+            subscribers.remove(s);
+            s.drop(reason);
+        }
+    }
+}
