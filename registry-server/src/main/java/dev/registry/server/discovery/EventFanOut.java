@@ -42,6 +42,7 @@ final class EventFanOut {
     private final ConcurrentLinkedQueue<Subscription> dropped = new ConcurrentLinkedQueue<>();
     private final Object starting = new Object();
     private Thread tailer;
+    private volatile Runnable onDrop = () -> {};
     private volatile boolean broken;
 
     /** @param maxFrames, maxBytes the bound of each subscriber's queue */
@@ -51,6 +52,11 @@ final class EventFanOut {
         this.codec = codec;
         this.maxFrames = maxFrames;
         this.maxBytes = maxBytes;
+    }
+
+    /** Runs {@code action} each time a subscriber is dropped for falling behind (for metrics). */
+    void onDrop(Runnable action) {
+        this.onDrop = action;
     }
 
     /**
@@ -106,6 +112,7 @@ final class EventFanOut {
                     if (!s.offer(frame)) {
                         subscribers.remove(s);
                         dropped.add(s);
+                        onDrop.run();
                     }
                 }
             }

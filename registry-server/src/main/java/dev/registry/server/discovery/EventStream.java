@@ -87,6 +87,7 @@ public final class EventStream implements HttpService {
         this.changes = changes;
         this.retentionFloor = retentionFloor;
         this.fanOut = new EventFanOut(log, changes, codec, MAX_QUEUED_EVENTS, MAX_QUEUED_BYTES);
+        fanOut.onDrop(() -> metrics.streamReset());
     }
 
     /**
@@ -302,7 +303,6 @@ public final class EventStream implements HttpService {
          * read, so a reconnect with that {@code Last-Event-ID} resumes from the log exactly there.
          */
         private void sendReset(String reason) throws IOException {
-            metrics.streamReset();
             ObjectNode reset = JSON.createObjectNode();
             reset.put("index", lastRead);
             reset.put("time", Instant.now().toString());
