@@ -274,10 +274,10 @@ public final class EventStream implements HttpService {
         /** Follows the fan-out until the server stops, or the fan-out drops the stream. */
         void follow(Subscription subscription) throws IOException, InterruptedException {
             while (true) {
-                SseFrame frame = subscription.next(Duration.ZERO);
-                if (frame == null && subscription.dropReason() == null && !subscription.ended()) {
+                SseFrame frame = subscription.poll();
+                if (frame == null) {
                     caughtUp();
-                    frame = subscription.next(KEEP_ALIVE);
+                    frame = subscription.next();
                 }
                 String dropped = subscription.dropReason();
                 if (dropped != null) {

@@ -2,6 +2,7 @@ package dev.registry.server.discovery;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -24,6 +25,7 @@ final class Subscription {
     private boolean ended;
     private byte[] lastWords;
     private boolean finished;
+    private boolean keepAliveDue;
     private long droppedAt;
 
     /** @param stream the thread that sends this stream, interrupted if it is stuck once dropped */
@@ -33,20 +35,22 @@ final class Subscription {
         this.stream = stream;
     }
 
-    /** Queues {@code frame}; false when the subscription is dropped, by this frame or before. */
-    boolean offer(SseFrame frame) {
+    /** Queues {@code batch}; false when the subscription is dropped, by this batch or before. */
+    boolean offer(List<SseFrame> batch) {
         lock.lock();
         try {
             if (dropReason != null || ended) {
                 return false;
             }
-            if (frames.size() >= maxFrames || bytes + frame.bytes().length > maxBytes) {
-                drop("the stream fell more than " + maxFrames + " events or " + maxBytes / 1024
-                        + " KiB behind the log");
-                return false;
+            for (SseFrame frame : batch) {
+                if (frames.size() >= maxFrames || bytes + frame.bytes().length > maxBytes) {
+                    drop("the stream fell more than " + maxFrames + " events or " + maxBytes / 1024
+                            + " KiB behind the log");
+                    return false;
+                }
+                frames.addLast(frame);
+                bytes += frame.bytes().length;
             }
-            frames.addLast(frame);
-            bytes += frame.bytes().length;
             arrived.signal();
             return true;
         } finally {
@@ -83,11 +87,12 @@ final class Subscription {
     }
 
     /**
-     * The next frame, waiting at most {@code wait} for one; null when none came, or when the
-     * subscription is dropped or ended and has nothing more (see {@link #dropReason}, {@link #ended}).
+     * The next frame, waiting for one; null when the subscription is dropped or ended and has
+     * nothing more (see {@link #dropReason}, {@link #ended}), or when a keep-alive is due.
+     * The wait has no timeout of its own: the tailer calls for keep-alives, so thousands of
+     * waiting streams set no timers.
      */
-    SseFrame next(Duration wait) throws InterruptedException {
-        long left = wait.toNanos();
+    SseFrame next() throws InterruptedException {
         lock.lock();
         try {
             while (true) {
@@ -99,11 +104,43 @@ final class Subscription {
                     bytes -= f.bytes().length;
                     return f;
                 }
-                if (ended || left <= 0) {
+                if (ended) {
                     return null;
                 }
-                left = arrived.awaitNanos(left);
+                if (keepAliveDue) {
+                    keepAliveDue = false;
+                    return null;
+                }
+                arrived.await();
             }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The next frame if one is queued, else null; never waits. */
+    SseFrame poll() {
+        lock.lock();
+        try {
+            if (dropReason != null) {
+                return null;
+            }
+            SseFrame f = frames.pollFirst();
+            if (f != null) {
+                bytes -= f.bytes().length;
+            }
+            return f;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The log was quiet for a while: the stream sends a keep-alive comment if it is waiting. */
+    void keepAlive() {
+        lock.lock();
+        try {
+            keepAliveDue = true;
+            arrived.signal();
         } finally {
             lock.unlock();
         }
