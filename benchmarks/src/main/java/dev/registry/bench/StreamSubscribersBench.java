@@ -1,14 +1,16 @@
 package dev.registry.bench;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,8 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Heartbeats on a fixed schedule while thousands of {@code GET /events/stream} subscribers
@@ -47,24 +47,23 @@ final class StreamSubscribersBench {
         load.atRate(heartbeat, 16, Math.min(3, seconds), rate); // warm-up
         long rssAlone = rssBytes(serverPid);
 
-        AtomicLong bytesRead = new AtomicLong();
-        AtomicInteger ended = new AtomicInteger();
-        List<Socket> sockets = new ArrayList<>();
+        // the streams that read are drained by one selector thread, so the load generator's own
+        // heartbeat threads do not queue behind 2,000 readers in this JVM
+        StreamReaders readers = new StreamReaders();
+        List<Socket> slowSockets = new ArrayList<>();
+        byte[] request = "GET /events/stream HTTP/1.1\r\nHost: bench\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
         for (int i = 0; i < subscribers; i++) {
-            boolean isSlow = i < slow;
-            Socket s = new Socket();
-            if (isSlow) {
+            if (i < slow) {
+                Socket s = new Socket();
                 s.setReceiveBufferSize(SLOW_RECEIVE_BUFFER);
-            }
-            s.connect(new InetSocketAddress("127.0.0.1", port));
-            sockets.add(s);
-            OutputStream out = s.getOutputStream();
-            out.write("GET /events/stream HTTP/1.1\r\nHost: bench\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            if (!isSlow) {
-                Thread.ofVirtual().start(() -> drain(s, bytesRead, ended));
+                s.connect(new InetSocketAddress("127.0.0.1", port));
+                s.getOutputStream().write(request);
+                slowSockets.add(s);
+            } else {
+                readers.open(port, request);
             }
         }
+        Thread reading = Thread.ofPlatform().name("stream-readers").start(readers);
         awaitSubscribers(port, subscribers);
         long rssIdle = rssBytes(serverPid);
 
@@ -74,9 +73,12 @@ final class StreamSubscribersBench {
         sampler.interrupt();
         sampler.join();
         String resets = metric(port, "registry_event_stream_resets_total");
-        for (Socket s : sockets) {
+        for (Socket s : slowSockets) {
             s.close();
         }
+        reading.interrupt();
+        reading.join();
+        readers.close();
         System.out.printf(
                 Locale.ROOT,
                 "| %,d (%d reading nothing) | %,.0f/s | %.2f | %.2f | %.2f | %d | %d MiB | %d MiB (%,d B per subscriber) | %d MiB"
@@ -92,9 +94,9 @@ final class StreamSubscribersBench {
                 rssIdle >> 20,
                 (rssIdle - rssAlone) / Math.max(1, subscribers),
                 peak.max >> 20,
-                bytesRead.get() / seconds / (1 << 20),
+                readers.bytesRead / seconds / (1 << 20),
                 resets,
-                ended.get());
+                readers.ended);
     }
 
     static void header() {
@@ -103,16 +105,53 @@ final class StreamSubscribersBench {
         System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
     }
 
-    /** Reads a stream and throws the bytes away; counts the stream if the server ends it. */
-    private static void drain(Socket s, AtomicLong bytesRead, AtomicInteger ended) {
-        byte[] buffer = new byte[16 * 1024];
-        try (InputStream in = s.getInputStream()) {
-            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-                bytesRead.addAndGet(n);
+    /** Reads every stream that reads and throws the bytes away, on one selector thread. */
+    private static final class StreamReaders implements Runnable {
+        private final Selector selector;
+        private volatile long bytesRead;
+        private volatile int ended;
+
+        StreamReaders() throws IOException {
+            selector = Selector.open();
+        }
+
+        void open(int port, byte[] request) throws IOException {
+            SocketChannel channel = SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
+            channel.write(ByteBuffer.wrap(request));
+            channel.configureBlocking(false);
+            channel.register(selector, SelectionKey.OP_READ);
+        }
+
+        @Override
+        public void run() {
+            ByteBuffer buffer = ByteBuffer.allocateDirect(64 * 1024);
+            try {
+                while (!Thread.currentThread().isInterrupted()) {
+                    selector.select(100);
+                    for (SelectionKey key : selector.selectedKeys()) {
+                        SocketChannel channel = (SocketChannel) key.channel();
+                        buffer.clear();
+                        int n = channel.read(buffer);
+                        if (n < 0) {
+                            ended++; // the server ended this stream
+                            key.cancel();
+                            channel.close();
+                        } else {
+                            bytesRead += n;
+                        }
+                    }
+                    selector.selectedKeys().clear();
+                }
+            } catch (IOException failed) {
+                throw new java.io.UncheckedIOException(failed);
             }
-            ended.incrementAndGet();
-        } catch (IOException closed) {
-            // closed at the end of the run
+        }
+
+        void close() throws IOException {
+            for (SelectionKey key : selector.keys()) {
+                key.channel().close();
+            }
+            selector.close();
         }
     }
 

@@ -21,9 +21,10 @@ final class Subscription {
     private final long maxBytes;
     private final Thread stream;
     private long bytes;
-    private String dropReason;
-    private boolean ended;
-    private byte[] lastWords;
+    // written under the lock, read by the stream without it
+    private volatile String dropReason;
+    private volatile boolean ended;
+    private volatile byte[] lastWords;
     private boolean finished;
     private boolean keepAliveDue;
     private long droppedAt;
@@ -99,9 +100,8 @@ final class Subscription {
                 if (dropReason != null) {
                     return null;
                 }
-                SseFrame f = frames.pollFirst();
+                SseFrame f = takeFirst();
                 if (f != null) {
-                    bytes -= f.bytes().length;
                     return f;
                 }
                 if (ended) {
@@ -125,14 +125,18 @@ final class Subscription {
             if (dropReason != null) {
                 return null;
             }
-            SseFrame f = frames.pollFirst();
-            if (f != null) {
-                bytes -= f.bytes().length;
-            }
-            return f;
+            return takeFirst();
         } finally {
             lock.unlock();
         }
+    }
+
+    private SseFrame takeFirst() {
+        SseFrame f = frames.pollFirst();
+        if (f != null) {
+            bytes -= f.bytes().length;
+        }
+        return f;
     }
 
     /** The log was quiet for a while: the stream sends a keep-alive comment if it is waiting. */
@@ -148,31 +152,16 @@ final class Subscription {
 
     /** Why the subscription was dropped, or null while it is not. */
     String dropReason() {
-        lock.lock();
-        try {
-            return dropReason;
-        } finally {
-            lock.unlock();
-        }
+        return dropReason;
     }
 
     boolean ended() {
-        lock.lock();
-        try {
-            return ended;
-        } finally {
-            lock.unlock();
-        }
+        return ended;
     }
 
     /** What the stream sends last once the queue is empty, or null. */
     byte[] lastWords() {
-        lock.lock();
-        try {
-            return lastWords;
-        } finally {
-            lock.unlock();
-        }
+        return lastWords;
     }
 
     /** The stream is done with this subscription (called by the stream's thread as it leaves). */

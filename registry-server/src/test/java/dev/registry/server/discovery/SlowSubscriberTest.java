@@ -41,18 +41,21 @@ class SlowSubscriberTest extends RegistryTestBase {
             SseClient fast = SseClient.connect(http.base(), "/events/stream?from=0", null);
             await().atMost(Duration.ofSeconds(10)).until(() -> scrape().value(SUBSCRIBERS), is(2.0));
 
-            // heartbeats until the slow one is dropped: its queue bound plus what the sockets buffer
-            int[] sent = {0};
+            // updates of 16 KiB and heartbeats until the slow one is dropped: what the sockets
+            // buffer, then its queue's bound in bytes (the updates fill both in a few hundred events)
+            String update = "{\"metadata\":{\"blob\":\"" + "x".repeat(16 * 1024) + "\"}}";
+            long[] queued = {0};
             await().atMost(Duration.ofSeconds(120))
                     .pollInterval(Duration.ofMillis(1))
                     .until(() -> {
-                        for (int i = 0; i < 250; i++) {
+                        for (int i = 0; i < 20; i++) {
+                            assertThat(http.put("/services/a", update).status(), is(200));
                             assertThat(http.post("/services/a/heartbeat", null).status(), is(200));
                         }
-                        sent[0] += 250;
+                        queued[0] += 20L * update.length();
                         return scrape().value(RESETS) > resetsBefore;
                     });
-            assertThat(sent[0], greaterThan(EventStream.MAX_QUEUED_EVENTS));
+            assertThat(queued[0], greaterThan(EventStream.MAX_QUEUED_BYTES));
             for (int i = 0; i < 100; i++) {
                 assertThat(http.post("/services/a/heartbeat", null).status(), is(200));
             }
