@@ -46,6 +46,9 @@ import java.util.SplittableRandom;
  *       (replaying them onto the retention base, writing it, deleting);</li>
  *   <li>{@code route TOOLS_JAR SECONDS [RATE]}: what the router adds to a direct call to a fast backend,
  *       at RATE requests/s (default 5,000), at saturation, and to a streamed reply's first byte;</li>
+ *   <li>{@code streams PORT SERVER_PID SECONDS [SUBSCRIBERS] [SLOW] [RATE]}: heartbeat latency and the
+ *       server's RSS while SUBSCRIBERS (default 2,000) follow {@code GET /events/stream}, SLOW of them
+ *       (default 10) reading nothing, at RATE heartbeats/s (default 500; see {@link StreamSubscribersBench});</li>
  *   <li>{@code generate DIR EVENTS RECORDS}: a synthetic log.</li>
  * </ul>
  */
@@ -68,6 +71,16 @@ public final class BenchMain {
             case "restart" -> restart(Path.of(args[1]), List.of(args).subList(2, args.length));
             case "heap" -> heap(Integer.parseInt(args[1]));
             case "prune" -> prune(Long.parseLong(args[1]));
+            case "streams" -> {
+                StreamSubscribersBench.header();
+                StreamSubscribersBench.run(
+                        Integer.parseInt(args[1]),
+                        Long.parseLong(args[2]),
+                        Double.parseDouble(args[3]),
+                        args.length > 4 ? Integer.parseInt(args[4]) : 2000,
+                        args.length > 5 ? Integer.parseInt(args[5]) : 10,
+                        args.length > 6 ? Double.parseDouble(args[6]) : 500);
+            }
             case "kafka" -> KafkaNodesBench.run(Path.of(args[1]), args[2], Double.parseDouble(args[3]));
             case "route" ->
                 RouterOverhead.run(
@@ -76,7 +89,7 @@ public final class BenchMain {
                         args.length > 3 ? Double.parseDouble(args[3]) : 5000);
             default -> {
                 System.err.println(
-                        "usage: generate DIR EVENTS RECORDS | http PORT SECONDS [SCENARIO] | floor-server PORT | restart SERVER_JAR SIZE... | heap RECORDS | prune EVENTS | route TOOLS_JAR SECONDS [RATE] | kafka SERVER_JAR BOOTSTRAP SECONDS");
+                        "usage: generate DIR EVENTS RECORDS | http PORT SECONDS [SCENARIO] | floor-server PORT | restart SERVER_JAR SIZE... | heap RECORDS | prune EVENTS | route TOOLS_JAR SECONDS [RATE] | streams PORT SERVER_PID SECONDS [SUBSCRIBERS] [SLOW] [RATE] | kafka SERVER_JAR BOOTSTRAP SECONDS");
                 System.exit(2);
             }
         }
@@ -161,7 +174,7 @@ public final class BenchMain {
                 max.errors() + at.errors());
     }
 
-    private static String registration(int i) {
+    static String registration(int i) {
         return "{\"name\":\"svc-" + i + "\",\"host\":\"10.1." + i / 250 + "." + i % 250 + "\",\"port\":"
                 + (8000 + i % 1000)
                 + ",\"hostname\":\"gpu-node-" + i + ".cluster.local\",\"url\":\"http://10.1." + i / 250 + "." + i % 250
@@ -173,7 +186,7 @@ public final class BenchMain {
                 + "\"parent_service\":\"sitter-" + i + "\",\"weight\":" + (1 + i % 3) + "}}";
     }
 
-    private static String request(int port, String method, String path, String body) throws IOException {
+    static String request(int port, String method, String path, String body) throws IOException {
         HttpURLConnection c = (HttpURLConnection)
                 URI.create("http://127.0.0.1:" + port + path).toURL().openConnection();
         c.setRequestMethod(method);

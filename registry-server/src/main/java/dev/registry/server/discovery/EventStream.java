@@ -25,6 +25,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -34,9 +35,10 @@ import java.util.function.Supplier;
  *
  * <p>It resumes after {@code Last-Event-ID} (or at {@code ?from=INDEX}; with neither it starts at
  * the end, like {@code tail -f}), so a client that reconnects, also to a restarted server, misses
- * nothing and sees nothing twice. Every stream reads the log with its own reader on its own
- * virtual thread: a slow consumer only ever waits on its own socket, never holds up the writer or
- * other streams. Filters: {@code service}, {@code type}.
+ * nothing and sees nothing twice. A stream catches up on its own reader, then joins the
+ * {@link EventFanOut}, which reads new events once for all streams and never waits on one: a
+ * stream that falls too far behind gets a {@code reset} (with the index it reached) and is closed,
+ * and its client resumes from the log. Filters: {@code service}, {@code type}.
  */
 public final class EventStream implements HttpService {
 
@@ -54,9 +56,18 @@ public final class EventStream implements HttpService {
     /** The event type telling a resuming client that it missed events retention deleted. */
     public static final String GAP = "history-gap";
 
+    /** The event type of a stream's last message when it fell too far behind the log. */
+    public static final String RESET = "reset";
+
+    /** The bound of each stream's queue in the fan-out, in events and in bytes. */
+    static final int MAX_QUEUED_EVENTS = 4096;
+
+    static final long MAX_QUEUED_BYTES = 4L << 20;
+
     private final EventLog log;
     private final ViewChanges changes;
     private final EventCodec codec = new EventCodec();
+    private final EventFanOut fanOut;
 
     private final Supplier<Optional<Checkpoints.Checkpoint>> retentionFloor;
     private volatile RegistryMetrics metrics = RegistryMetrics.NONE;
@@ -77,6 +88,8 @@ public final class EventStream implements HttpService {
         this.log = log;
         this.changes = changes;
         this.retentionFloor = retentionFloor;
+        this.fanOut = new EventFanOut(log, changes, codec, MAX_QUEUED_EVENTS, MAX_QUEUED_BYTES);
+        fanOut.onDrop(() -> metrics.streamReset());
     }
 
     /**
@@ -128,24 +141,106 @@ public final class EventStream implements HttpService {
             res.send();
             return;
         }
+        Subscription subscription = null;
         try (RegistryMetrics.StreamPosition position = metrics.streamOpened();
-                EventReader reader = log.reader();
                 OutputStream out = res.outputStream()) {
-            if (resumeAfter != null) {
-                reader.seekAtOrAfter(resumeAfter + 1);
-            } else if (startAt != null) {
-                reader.seekAtOrAfter(startAt);
-            } else {
-                reader.seekAtOrAfter(Long.MAX_VALUE);
+            Sender sender = new Sender(out, service.orElse(null), type.orElse(null), position);
+            try (EventReader reader = log.reader()) {
+                if (resumeAfter != null) {
+                    sender.lastRead = resumeAfter;
+                    reader.seekAtOrAfter(resumeAfter + 1);
+                } else if (startAt != null) {
+                    sender.lastRead = startAt - 1;
+                    reader.seekAtOrAfter(startAt);
+                } else {
+                    sender.lastRead = changes.index(); // the log reaches at least this far
+                    reader.seekAtOrAfter(Long.MAX_VALUE);
+                }
+                write(out, ": registry event stream\n\n");
+                if (resumeAfter != null) {
+                    writeGapIfAny(out, resumeAfter);
+                }
+                out.flush();
+                // catch up on its own reader, then join the fan-out and read what came in meanwhile:
+                // from then on the fan-out has every event the reader did not (duplicates are skipped)
+                if (!sender.readToEnd(reader)) {
+                    return;
+                }
+                subscription = fanOut.subscribe().orElse(null);
+                if (!sender.readToEnd(reader)) {
+                    return;
+                }
+                if (subscription == null) {
+                    sender.follow(reader);
+                    return;
+                }
             }
-            write(out, ": registry event stream\n\n");
-            if (resumeAfter != null) {
-                writeGapIfAny(out, resumeAfter);
+            sender.follow(subscription);
+        } catch (IOException | UncheckedIOException gone) {
+            // the client went away: its stream ends here, nothing else is affected
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        } finally {
+            if (subscription != null) {
+                fanOut.unsubscribe(subscription);
             }
+        }
+    }
+
+    /** Sends one stream's messages: filters, flushes in batches, and knows the last index it read. */
+    private final class Sender {
+        private final OutputStream out;
+        private final String service;
+        private final String type;
+        private final RegistryMetrics.StreamPosition position;
+        /** The last log index this stream read (sent or filtered out); -1 before any. */
+        long lastRead;
+
+        private int unflushed;
+
+        Sender(OutputStream out, String service, String type, RegistryMetrics.StreamPosition position) {
+            this.out = out;
+            this.service = service;
+            this.type = type;
+            this.position = position;
+        }
+
+        void send(SseFrame frame) throws IOException {
+            if (frame.index() <= lastRead) {
+                return; // read on its own reader before it joined the fan-out
+            }
+            lastRead = frame.index();
+            position.read(frame.timeMicros());
+            if (!frame.matches(service, type)) {
+                return;
+            }
+            out.write(frame.bytes());
+            if (++unflushed >= FLUSH_EVERY) {
+                out.flush();
+                unflushed = 0;
+            }
+        }
+
+        void caughtUp() throws IOException {
+            position.caughtUp();
+            if (unflushed > 0) {
+                out.flush();
+                unflushed = 0;
+            }
+        }
+
+        void keepAlive() throws IOException {
+            write(out, ": keep-alive\n\n");
             out.flush();
-            int unflushed = 0;
-            while (!changes.isClosed()) {
-                long seen = changes.index(); // read before the log, so no append slips between
+        }
+
+        /**
+         * Sends what the log holds after {@code lastRead} until the reader is at its end.
+         *
+         * @return false when it met a damaged event (and said so: the stream ends)
+         */
+        boolean readToEnd(EventReader reader) throws IOException {
+            while (true) {
                 IndexedEncodedEvent e;
                 try {
                     e = reader.nextEncoded();
@@ -155,40 +250,71 @@ public final class EventStream implements HttpService {
                     write(out, "event: " + DAMAGED + "\ndata: ");
                     out.write(DamagedLogReply.body(damaged));
                     write(out, "\n\n");
-                    return;
+                    return false;
                 }
                 if (e == null) {
-                    position.caughtUp();
-                    if (unflushed > 0) {
-                        out.flush();
-                        unflushed = 0;
-                    }
-                    if (changes.awaitAbove(seen, KEEP_ALIVE) <= seen) {
-                        write(out, ": keep-alive\n\n");
-                        out.flush();
-                    }
-                    continue;
+                    return true;
                 }
-                position.read(e.encoded().timeMicros());
-                ObjectNode event = codec.describe(e.index(), e.encoded());
-                if (type.map(t -> !t.equals(e.encoded().type())).orElse(false)
-                        || service.map(s -> !s.equals(EventCodec.serviceOf(event)))
-                                .orElse(false)) {
-                    continue;
+                send(SseFrame.of(e, codec));
+            }
+        }
+
+        /** Follows the log on the stream's own reader (when the fan-out cannot serve it). */
+        void follow(EventReader reader) throws IOException, InterruptedException {
+            while (!changes.isClosed()) {
+                long seen = changes.index(); // read before the log, so no append slips between
+                if (!readToEnd(reader)) {
+                    return;
                 }
-                write(
-                        out,
-                        "id: " + e.index() + "\nevent: " + e.encoded().type() + "\ndata: "
-                                + JSON.writeValueAsString(event) + "\n\n");
-                if (++unflushed >= FLUSH_EVERY) {
-                    out.flush();
-                    unflushed = 0;
+                caughtUp();
+                if (changes.awaitAbove(seen, KEEP_ALIVE) <= seen) {
+                    keepAlive();
                 }
             }
-        } catch (IOException | UncheckedIOException gone) {
-            // the client went away: its stream ends here, nothing else is affected
-        } catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
+        }
+
+        /** Follows the fan-out until the server stops, or the fan-out drops the stream. */
+        void follow(Subscription subscription) throws IOException, InterruptedException {
+            while (true) {
+                SseFrame frame = subscription.poll();
+                if (frame == null) {
+                    caughtUp();
+                    frame = subscription.next();
+                }
+                String dropped = subscription.dropReason();
+                if (dropped != null) {
+                    sendReset(dropped);
+                    return;
+                }
+                if (frame != null) {
+                    send(frame);
+                } else if (subscription.ended()) {
+                    byte[] lastWords = subscription.lastWords();
+                    if (lastWords != null) {
+                        out.write(lastWords);
+                    }
+                    return;
+                } else {
+                    keepAlive();
+                }
+            }
+        }
+
+        /**
+         * Tells the client it fell behind and ends the stream: {@code id:} is the last index it
+         * read, so a reconnect with that {@code Last-Event-ID} resumes from the log exactly there.
+         */
+        private void sendReset(String reason) throws IOException {
+            ObjectNode reset = JSON.createObjectNode();
+            reset.put("index", lastRead);
+            reset.put("time", Instant.now().toString());
+            reset.put("type", RESET);
+            reset.put("reason", reason + "; reconnect with Last-Event-ID to resume from the log");
+            write(
+                    out,
+                    (lastRead >= 0 ? "id: " + lastRead + "\n" : "") + "event: " + RESET + "\ndata: "
+                            + JSON.writeValueAsString(reset) + "\n\n");
+            out.flush();
         }
     }
 

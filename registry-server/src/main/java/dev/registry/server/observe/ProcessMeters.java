@@ -47,6 +47,7 @@ final class ProcessMeters {
     final Counter retentionNothing;
     final Counter retentionFailed;
     final Counter retentionFiles;
+    final Counter streamResets;
     private final Map<String, LongAdder> appendedByType = new ConcurrentHashMap<>();
     private final Map<RequestKey, Timer> requests = new ConcurrentHashMap<>();
     private final Set<ServerMeters> servers = ConcurrentHashMap.newKeySet();
@@ -86,6 +87,9 @@ final class ProcessMeters {
         retentionFailed = counter("retention.runs", "Runs of retention by outcome", "result", "failed");
         retentionFiles = registry.getOrCreate(
                 Counter.builder(PREFIX + "retention.files.deleted").description("Log files retention deleted"));
+
+        streamResets = registry.getOrCreate(Counter.builder(PREFIX + "event.stream.resets")
+                .description("Event streams that fell too far behind and were told to reconnect (reset)"));
 
         sum("records", "Records held", ServerMeters::records);
         sum("records.healthy", "Records healthy now (status running, heartbeat within the TTL)", ServerMeters::healthy);

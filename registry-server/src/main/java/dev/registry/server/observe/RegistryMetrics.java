@@ -29,6 +29,9 @@ public interface RegistryMetrics {
         return StreamPosition.NONE;
     }
 
+    /** An event stream fell too far behind and was dropped: it is told to reconnect ({@code reset}). */
+    default void streamReset() {}
+
     /** How far one event stream has read the log; closed when the stream ends. */
     interface StreamPosition extends AutoCloseable {
 

@@ -96,6 +96,11 @@ public final class ServerMeters implements RegistryMetrics, AutoCloseable {
     }
 
     @Override
+    public void streamReset() {
+        meters.streamResets.increment();
+    }
+
+    @Override
     public StreamPosition streamOpened() {
         Position p = new Position();
         streams.add(p);

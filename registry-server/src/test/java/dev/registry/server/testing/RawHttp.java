@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
@@ -23,8 +24,20 @@ public final class RawHttp implements AutoCloseable {
     private final InputStream in;
 
     public RawHttp(int port) {
+        this(port, 0);
+    }
+
+    /**
+     * A connection whose socket receive buffer is {@code receiveBuffer} bytes (0: the system's),
+     * for a client that reads slowly or not at all.
+     */
+    public RawHttp(int port, int receiveBuffer) {
         try {
-            socket = new Socket("127.0.0.1", port);
+            socket = new Socket();
+            if (receiveBuffer > 0) {
+                socket.setReceiveBufferSize(receiveBuffer); // before connecting, so the window is small from the start
+            }
+            socket.connect(new InetSocketAddress("127.0.0.1", port));
             // a bound for a reply that never comes, not a measure of speed
             socket.setSoTimeout(10_000);
             in = new BufferedInputStream(socket.getInputStream());

@@ -4,11 +4,13 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -49,27 +51,42 @@ public final class SseClient implements AutoCloseable {
 
     private void read() {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
-            Long id = null;
-            String type = null;
-            StringBuilder data = new StringBuilder();
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                if (line.isEmpty()) {
-                    if (id != null || type != null) {
-                        events.add(new Event(id == null ? -1 : id, type, data.toString())); // -1: an event without id
-                    }
-                    id = null;
-                    type = null;
-                    data.setLength(0);
-                } else if (line.startsWith("id: ")) {
-                    id = Long.parseLong(line.substring(4));
-                } else if (line.startsWith("event: ")) {
-                    type = line.substring(7);
-                } else if (line.startsWith("data: ")) {
-                    data.append(line.substring(6));
-                }
-            }
+            parse(in, events);
         } catch (IOException closed) {
             // closed by us or by the server
+        }
+    }
+
+    /** The events of a stream's whole text (as a raw socket read it). */
+    public static List<Event> parse(String text) {
+        List<Event> events = new ArrayList<>();
+        try {
+            parse(new BufferedReader(new StringReader(text)), events);
+        } catch (IOException ex) {
+            throw new java.io.UncheckedIOException(ex);
+        }
+        return events;
+    }
+
+    private static void parse(BufferedReader in, List<Event> events) throws IOException {
+        Long id = null;
+        String type = null;
+        StringBuilder data = new StringBuilder();
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+            if (line.isEmpty()) {
+                if (id != null || type != null) {
+                    events.add(new Event(id == null ? -1 : id, type, data.toString())); // -1: an event without id
+                }
+                id = null;
+                type = null;
+                data.setLength(0);
+            } else if (line.startsWith("id: ")) {
+                id = Long.parseLong(line.substring(4));
+            } else if (line.startsWith("event: ")) {
+                type = line.substring(7);
+            } else if (line.startsWith("data: ")) {
+                data.append(line.substring(6));
+            }
         }
     }
 
