@@ -72,7 +72,7 @@ final class ProcessMeters {
 
         appendTime = registry.getOrCreate(timer(
                 "append.duration",
-                "Time to append one event to the log (with its fsync under --fsync always)",
+                "Time to append one batch of events to the log (the writes the writer took at once), with its fsync",
                 APPEND_BUCKETS));
         snapshotTime = registry.getOrCreate(
                 timer("snapshot.duration", "Time to write one snapshot of the view", SNAPSHOT_BUCKETS));

@@ -12,8 +12,15 @@ public interface RegistryMetrics {
     /** Records nothing. */
     RegistryMetrics NONE = new RegistryMetrics() {};
 
-    /** An event of this type was appended to the log, which took {@code nanos}. */
-    default void appended(String type, long nanos) {}
+    /** An event of this type was appended to the log. */
+    default void appended(String type) {}
+
+    /**
+     * The writer appended a batch of events (the writes it took at once), which took {@code nanos}
+     * in all, with the fsync the policy asks for: timed per batch, since a histogram per event cost
+     * the writer thread an eighth of its time under load.
+     */
+    default void batchAppended(long nanos) {}
 
     /** A snapshot of the view up to an event of {@code eventTime} was written in {@code nanos}. */
     default void snapshotWritten(Instant eventTime, long nanos) {}

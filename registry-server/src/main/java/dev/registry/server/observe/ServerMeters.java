@@ -71,8 +71,12 @@ public final class ServerMeters implements RegistryMetrics, AutoCloseable {
     }
 
     @Override
-    public void appended(String type, long nanos) {
+    public void appended(String type) {
         meters.appended(type).increment();
+    }
+
+    @Override
+    public void batchAppended(long nanos) {
         meters.appendTime.record(nanos, TimeUnit.NANOSECONDS);
     }
 

@@ -221,7 +221,10 @@ final class ReplicatedWriter implements Writes {
         List<Outcome> outcomes = new ArrayList<>(events.size());
         for (int i = 0; i < sent.size(); i++) {
             long index = await(sent.get(i), "Kafka");
-            metrics.appended(EventCodec.typeOf(events.get(i)), System.nanoTime() - t0); // acknowledged by Kafka
+            metrics.appended(EventCodec.typeOf(events.get(i)));
+            if (i == sent.size() - 1) {
+                metrics.batchAppended(System.nanoTime() - t0); // the command's events, acknowledged by Kafka
+            }
             appended.incrementAndGet();
             try {
                 outcomes.add(tail.outcomes().await(index, WRITE_TIMEOUT));
