@@ -41,6 +41,8 @@ import java.util.Map;
  * @param kafka            the Kafka log this node shares with others, or {@code null} for the
  *                         embedded Chronicle log in {@code dataDir}
  * @param accessLog        log one line per request
+ * @param maxHeavyReads    most heavy reads (time travel, diffs, big lists) at once; as many more
+ *                         wait briefly, the rest get a 503 ({@code 0} given: one per core)
  */
 public record RegistrySettings(
         String host,
@@ -68,7 +70,8 @@ public record RegistrySettings(
         boolean repair,
         RequestLimits limits,
         KafkaSettings kafka,
-        boolean accessLog) {
+        boolean accessLog,
+        int maxHeavyReads) {
 
     public static final int DEFAULT_PORT = Integer.parseInt(Defaults.PORT);
     public static final Duration DEFAULT_HEARTBEAT_TTL = Durations.parse(Defaults.HEARTBEAT_TTL);
@@ -83,6 +86,7 @@ public record RegistrySettings(
     public static final Duration DEFAULT_SNAPSHOT_INTERVAL = Durations.parse(Defaults.SNAPSHOT_INTERVAL);
     public static final Duration DEFAULT_BODY_TIMEOUT = Durations.parse(Defaults.BODY_TIMEOUT);
     public static final Duration DEFAULT_RETENTION = Durations.parse(Defaults.RETENTION);
+    public static final int DEFAULT_MAX_HEAVY_READS = Integer.parseInt(Defaults.MAX_HEAVY_READS);
 
     public RegistrySettings {
         if (port < 0 || port > 65_535) {
@@ -104,6 +108,12 @@ public record RegistrySettings(
         }
         if (maxRecords < 1) {
             throw new IllegalArgumentException("the record limit must be at least 1");
+        }
+        if (maxHeavyReads < 0) {
+            throw new IllegalArgumentException("--max-heavy-reads must be at least 1 (0: one per core)");
+        }
+        if (maxHeavyReads == 0) {
+            maxHeavyReads = Runtime.getRuntime().availableProcessors();
         }
         if (token != null && token.isBlank()) {
             throw new IllegalArgumentException("the token must not be empty");
@@ -149,6 +159,7 @@ public record RegistrySettings(
         b.retention = retention;
         b.repair = repair;
         b.limits = limits;
+        b.maxHeavyReads = maxHeavyReads;
         b.kafka = kafka;
         b.accessLog = accessLog;
         return b;
@@ -226,6 +237,7 @@ public record RegistrySettings(
         private RequestLimits limits = RequestLimits.DEFAULTS;
         private KafkaSettings kafka;
         private boolean accessLog = Boolean.parseBoolean(Defaults.ACCESS_LOG);
+        private int maxHeavyReads = DEFAULT_MAX_HEAVY_READS;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -356,6 +368,12 @@ public record RegistrySettings(
             return this;
         }
 
+        /** @param v most heavy reads at once; 0: one per core */
+        public Builder maxHeavyReads(int v) {
+            maxHeavyReads = v;
+            return this;
+        }
+
         /** @throws IllegalArgumentException for settings that make no sense together or alone */
         public RegistrySettings build() {
             return new RegistrySettings(
@@ -384,7 +402,8 @@ public record RegistrySettings(
                     repair,
                     limits,
                     kafka,
-                    accessLog);
+                    accessLog,
+                    maxHeavyReads);
         }
     }
 
