@@ -11,15 +11,10 @@ rounds=${3:-1}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 . bin/java-env.sh
+. tools/bench/servers.sh
 export JAVA_HOME="$REGISTRY_JAVA_HOME"
 java=("$REGISTRY_JAVA" $REGISTRY_JAVA_FLAGS)
-
-old=$(mktemp -d)
-trap 'git worktree remove --force "$old" 2>/dev/null || rm -rf "$old"' EXIT
-echo "building $rev and this checkout..." >&2
-git worktree add -q --detach "$old" "$rev"
-(cd "$old" && ./mvnw -q -B -DskipTests package)
-./mvnw -q -B -DskipTests package
+build_revision "$rev"
 
 echo "| server | heartbeats | p50 ms | p99 ms | max ms | heavy replies 200 / 503 / failed | largest RSS |"
 echo "|---|---|---|---|---|---|---|"
@@ -27,18 +22,10 @@ for round in $(seq 1 "$rounds"); do
     for which in old new; do
         jar=registry-server/target/registry-server.jar
         [ "$which" = old ] && jar="$old/registry-server/target/registry-server.jar"
-        port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-        data=$(mktemp -d)
-        # no -Xmx: the JVM's default heap (a quarter of the memory), as an operator would start it
-        "${java[@]}" -jar "$jar" --host 127.0.0.1 --port "$port" --data-dir "$data" --checks off \
-            > "$data.log" 2>&1 &
-        server=$!
-        for _ in $(seq 1 200); do curl -sf "http://127.0.0.1:$port/health" > /dev/null && break; sleep 0.1; done
+        start_server "$jar" # no -Xmx: the JVM's default heap (a quarter of the memory), as an operator starts it
         label="$which ($([ "$which" = old ] && echo "$rev" || echo working tree)), round $round"
         "${java[@]}" -jar benchmarks/target/registry-benchmarks.jar heavy-readers "$port" "$server" "$seconds" "$label" \
-            2>/dev/null | grep '^| [a-z]' || echo "| $label | failed: see $data.log |"
-        kill "$server"
-        wait "$server" 2>/dev/null || true
-        rm -rf "$data" "$data.log"
+            2>/dev/null | grep '^| [a-z]' || echo "| $label | failed |"
+        stop_server
     done
 done

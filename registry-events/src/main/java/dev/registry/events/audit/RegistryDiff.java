@@ -54,24 +54,22 @@ public final class RegistryDiff {
 
     /** Records present at {@code to} but not at {@code from}, in registration order. */
     public List<ServiceRecord> added() {
-        List<ServiceRecord> added = new ArrayList<>();
-        for (ServiceRecord r : after.records()) {
-            if (before.get(r.name()).isEmpty()) {
-                added.add(r);
-            }
-        }
-        return added;
+        return onlyIn(after, before);
     }
 
     /** Records present at {@code from} but not at {@code to}, in registration order. */
     public List<ServiceRecord> removed() {
-        List<ServiceRecord> removed = new ArrayList<>();
-        for (ServiceRecord r : before.records()) {
-            if (after.get(r.name()).isEmpty()) {
-                removed.add(r);
+        return onlyIn(before, after);
+    }
+
+    private static List<ServiceRecord> onlyIn(RegistryView view, RegistryView other) {
+        List<ServiceRecord> only = new ArrayList<>();
+        for (ServiceRecord r : view.records()) {
+            if (other.get(r.name()).isEmpty()) {
+                only.add(r);
             }
         }
-        return removed;
+        return only;
     }
 
     /** Records present at both whose fields differ, in registration order at {@code to}. */
