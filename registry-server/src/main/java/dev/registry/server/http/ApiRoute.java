@@ -105,12 +105,8 @@ public final class ApiRoute implements Handler {
                 name -> req.headers().first(HeaderNames.create(name)),
                 () -> RequestBodies.read(req));
         if (heavyReads != null && "GET".equals(endpointMethod) && heavy.test(request)) {
-            HeavyReads.Turn turn = heavyReads.enter();
-            try { // held until the reply is sent: a streamed one too
-                answer(req, res, endpoint, request);
-            } finally {
-                turn.close();
-            }
+            // the turn is held until the reply is sent: a streamed one too
+            heavyReads.run(() -> answer(req, res, endpoint, request));
         } else {
             answer(req, res, endpoint, request);
         }

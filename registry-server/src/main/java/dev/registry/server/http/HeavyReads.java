@@ -1,8 +1,12 @@
 package dev.registry.server.http;
 
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Admission for reads that cost far more than a write: time travel, diffs, long histories, big
@@ -10,6 +14,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * up to {@link #QUEUE_WAIT_MILLIS} for a turn; beyond that a read is refused at once with
  * {@code 503} and {@code Retry-After}, so readers cannot take the cores, and the memory, that
  * heartbeats need.
+ *
+ * <p>A heavy read runs on a platform thread of its own, not on the request's virtual thread:
+ * virtual threads are not preempted, so a read that replays the log for seconds without blocking
+ * would hold one of the few carrier threads every other request needs. The operating system
+ * shares the cores between platform threads and the carriers.
  */
 public final class HeavyReads {
 
@@ -18,9 +27,17 @@ public final class HeavyReads {
     /** What a refused reader is told to wait, in seconds. */
     static final String RETRY_AFTER_SECONDS = "1";
 
+    /** A heavy read's work: answers the request. */
+    @FunctionalInterface
+    public interface Work {
+        void run();
+    }
+
     private final int running;
     private final Semaphore turns;
     private final Semaphore queue;
+    /** As many threads as turns; idle ones end, so a server that stopped leaves none behind. */
+    private final ThreadPoolExecutor threads;
 
     /** @param running most heavy reads at once; as many more may wait */
     public HeavyReads(int running) {
@@ -30,30 +47,49 @@ public final class HeavyReads {
         this.running = running;
         this.turns = new Semaphore(running, true);
         this.queue = new Semaphore(running);
-    }
-
-    /** A heavy read's turn; closing it (once the reply is sent) lets the next one in. */
-    public final class Turn implements AutoCloseable {
-        private final AtomicBoolean open = new AtomicBoolean(true);
-
-        private Turn() {}
-
-        @Override
-        public void close() {
-            if (open.compareAndSet(true, false)) {
-                turns.release();
-            }
-        }
+        AtomicInteger count = new AtomicInteger();
+        this.threads =
+                new ThreadPoolExecutor(running, running, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "heavy-read-" + count.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        threads.allowCoreThreadTimeOut(true);
     }
 
     /**
-     * Waits for a turn, briefly.
+     * Runs {@code work} in a turn, on a heavy-read thread, and waits for it; its failure is
+     * thrown here.
      *
      * @throws ApiException {@code 503} with {@code Retry-After} when the turns and the queue are full
      */
-    public Turn enter() {
+    public void run(Work work) {
+        enter();
+        try {
+            Future<?> done = threads.submit(work::run);
+            try {
+                done.get();
+            } catch (ExecutionException ex) {
+                if (ex.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                if (ex.getCause() instanceof Error e) {
+                    throw e;
+                }
+                throw new IllegalStateException(ex.getCause());
+            } catch (InterruptedException ex) {
+                done.cancel(true);
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while a heavy read ran", ex);
+            }
+        } finally {
+            turns.release();
+        }
+    }
+
+    private void enter() {
         if (turns.tryAcquire()) {
-            return new Turn();
+            return;
         }
         if (!queue.tryAcquire()) {
             throw busy();
@@ -62,7 +98,6 @@ public final class HeavyReads {
             if (!turns.tryAcquire(QUEUE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
                 throw busy();
             }
-            return new Turn();
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             throw busy();
