@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.registry.api.PlainJson;
 import dev.registry.api.ServiceRecord;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -53,42 +54,25 @@ public final class AuditJson {
         return n;
     }
 
-    /** {@code {"from", "to", "added", "removed", "changed", "health_flips"}} */
+    /** {@code {"from", "to", "added", "removed", "changed", "health_flips"}}, as a tree (for the tools). */
     public static ObjectNode diff(RegistryDiff d) {
-        ObjectNode out = JSON.createObjectNode();
-        out.put("from", d.from().toString());
-        out.put("to", d.to().toString());
-        out.set("added", records(d.added()));
-        out.set("removed", records(d.removed()));
-        ArrayNode changed = out.putArray("changed");
-        for (RegistryDiff.Change c : d.changed()) {
-            ObjectNode n = changed.addObject();
-            n.put("name", c.name());
-            ObjectNode fields = n.putObject("fields");
-            for (Map.Entry<String, List<JsonNode>> f : c.fields().entrySet()) {
-                ObjectNode pair = fields.putObject(f.getKey());
-                pair.set("from", f.getValue().get(0));
-                pair.set("to", f.getValue().get(1));
-            }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            writeDiffOpen(g, d);
+            g.writeEndObject();
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
         }
-        ArrayNode flips = out.putArray("health_flips");
-        for (RegistryDiff.HealthFlip f : d.flips()) {
-            ObjectNode n = flips.addObject();
-            n.put("index", f.index());
-            n.put("time", f.time().toString());
-            n.put("name", f.name());
-            n.put("type", f.type());
-            n.put("from", f.from());
-            n.put("to", f.to());
-            n.put("detail", f.detail());
+        try {
+            return (ObjectNode) JSON.readTree(out.toByteArray()); // trees keep numbers as written
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
         }
-        return out;
     }
 
     /**
-     * {@link #diff} written straight to {@code g}, the same bytes as the tree's compact form,
-     * without the closing brace, so the caller can add fields: no tree of the whole diff, and
-     * each change worked out as it is written.
+     * A diff written straight to {@code g}, without the closing brace, so the caller can add
+     * fields: no tree of the whole diff, and each change worked out as it is written.
      */
     public static void writeDiffOpen(JsonGenerator g, RegistryDiff d) throws IOException {
         g.writeStartObject();
@@ -146,11 +130,5 @@ public final class AuditJson {
         }
         g.writeEndObject();
         g.writeEndObject();
-    }
-
-    private static ArrayNode records(List<ServiceRecord> records) {
-        ArrayNode array = JSON.createArrayNode();
-        records.forEach(r -> array.add(JSON.<JsonNode>valueToTree(r)));
-        return array;
     }
 }

@@ -100,7 +100,7 @@ class TimeTravelTest {
     }
 
     @Test
-    void aStreamedDiffIsByteForByteTheTreesCompactForm() throws Exception {
+    void theToolsTreeOfADiffKeepsTheStreamedBytes() throws Exception {
         List<LoggedEvent> written = writeHistory(3_000);
         Random random = new Random(11);
         ObjectMapper json = PlainJson.newMapper();
