@@ -95,7 +95,7 @@ public final class AuditEndpoints implements HttpService {
                         .get(this::servicesAt)
                         .build(),
                 ApiRoute.at("/services/{name}/history", viewIndex)
-                        .heavyWhen(heavyReads, r -> r.query("heartbeats").isPresent() || asksMany(r))
+                        .heavyWhen(heavyReads, r -> listsHeartbeats(r) || asksMany(r))
                         .get(r -> history(r.path("name"), r))
                         .build(),
                 ApiRoute.at("/events", viewIndex)
@@ -112,17 +112,14 @@ public final class AuditEndpoints implements HttpService {
                         .build()));
     }
 
-    /** Whether {@code limit} asks for more than {@link #HEAVY_PAGE} entries (a bad value is the endpoint's 400). */
+    /** Whether a history asks for its heartbeats too (a bad value is a 400 already here). */
+    private static boolean listsHeartbeats(ApiRequest request) {
+        return new QueryParameters(request).bool("heartbeats").orElse(false);
+    }
+
+    /** Whether {@code limit} asks for more than {@link #HEAVY_PAGE} entries (a bad value is a 400 already here). */
     private static boolean asksMany(ApiRequest request) {
-        return request.query("limit")
-                .map(l -> {
-                    try {
-                        return Long.parseLong(l) > HEAVY_PAGE;
-                    } catch (NumberFormatException notANumber) {
-                        return false;
-                    }
-                })
-                .orElse(false);
+        return limit(new QueryParameters(request)) > HEAVY_PAGE;
     }
 
     /** {@code GET /services/{name}/history?since&until&limit&heartbeats} */
