@@ -55,7 +55,8 @@ public class ListEncodingBenchmarks {
                 Clock.fixed(now, ZoneOffset.UTC),
                 null,
                 Integer.MAX_VALUE,
-                dev.registry.server.config.RequestLimits.DEFAULTS);
+                dev.registry.server.config.RequestLimits.DEFAULTS,
+                new dev.registry.server.http.HeavyReads(1));
         encoded = encodeHealthyList();
     }
 

@@ -20,6 +20,9 @@ public final class Defaults {
     public static final String FSYNC = "none";
     public static final String TOKEN_READS = "false";
     public static final String MAX_RECORDS = "1000000";
+    /** {@code 0}: one per core of the machine. */
+    public static final String MAX_HEAVY_READS = "0";
+
     public static final String MIN_FREE_SPACE = "256MiB";
     public static final String MAX_BODY = "1MiB";
     public static final String BODY_TIMEOUT = "30s";

@@ -157,6 +157,13 @@ public final class Main implements Callable<Integer> {
     int maxRecords;
 
     @Option(
+            names = "--max-heavy-reads",
+            defaultValue = "${env:REGISTRY_MAX_HEAVY_READS:-" + Defaults.MAX_HEAVY_READS + "}",
+            description =
+                    "Most heavy reads at once (time travel, diffs, long histories and event pages, lists over 10,000 records); as many more wait up to 1 s, the rest get 503 with Retry-After (env REGISTRY_MAX_HEAVY_READS; default ${DEFAULT-VALUE}: one per core).")
+    int maxHeavyReads;
+
+    @Option(
             names = "--tls-keystore",
             defaultValue = "${env:REGISTRY_TLS_KEYSTORE}",
             description =
@@ -404,6 +411,7 @@ public final class Main implements Callable<Integer> {
                 .checkConcurrency(checkConcurrency)
                 .maxBodyBytes(maxBody)
                 .maxRecords(maxRecords)
+                .maxHeavyReads(maxHeavyReads)
                 .minFreeSpace(minFreeSpace)
                 .snapshotEvery(snapshotEvery)
                 .snapshotInterval(snapshotInterval)

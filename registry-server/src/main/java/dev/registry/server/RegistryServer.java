@@ -23,6 +23,7 @@ import dev.registry.server.http.BearerToken;
 import dev.registry.server.http.CaseSensitiveMethods;
 import dev.registry.server.http.ConnectionClose;
 import dev.registry.server.http.Fallback;
+import dev.registry.server.http.HeavyReads;
 import dev.registry.server.http.JsonDirectHandler;
 import dev.registry.server.http.RequestBodies;
 import dev.registry.server.http.StaleReads;
@@ -137,14 +138,23 @@ public final class RegistryServer implements AutoCloseable {
         Probe probe = new Probe(settings.checkTimeout(), settings.checkConcurrency());
         HealthScheduler health = new HealthScheduler(
                 view, node.writes(), node.rules(), node.deadlines(), probe, clock, node.mayActOnTime());
+        HeavyReads heavyReads = new HeavyReads(settings.maxHeavyReads());
         ServiceEndpoints services = new ServiceEndpoints(
-                view, node.writes(), node.rules(), clock, node.changes(), settings.maxRecords(), settings.limits());
+                view,
+                node.writes(),
+                node.rules(),
+                clock,
+                node.changes(),
+                settings.maxRecords(),
+                settings.limits(),
+                heavyReads);
         AuditEndpoints audit = new AuditEndpoints(
                 node.log(),
                 new ServiceHistory(node.log(), node.history()),
                 new TimeTravel(node.log(), node.checkpoints()),
                 services,
-                view::lastIndex);
+                view::lastIndex,
+                heavyReads);
         BearerToken bearer = new BearerToken(settings.token(), settings.tokenForReads());
         HealthEndpoints healthEndpoints =
                 new HealthEndpoints(view, node.rules(), probe, node.writes(), clock, node.stale(), bearer);

@@ -1,8 +1,5 @@
 package dev.registry.events.audit;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.registry.api.PlainJson;
 import dev.registry.api.ServiceRecord;
 import dev.registry.events.event.HealthChecked;
 import dev.registry.events.event.HeartbeatReceived;
@@ -16,10 +13,7 @@ import dev.registry.events.projection.Projector;
 import dev.registry.events.projection.RegistryView;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 
@@ -29,8 +23,6 @@ import java.util.function.Predicate;
  * Without checkpoints (the offline tools) it replays from the start.
  */
 public final class TimeTravel {
-
-    private static final ObjectMapper JSON = PlainJson.newMapper();
 
     private final EventLog log;
     private final Checkpoints checkpoints;
@@ -104,7 +96,7 @@ public final class TimeTravel {
                 flipOf(end, e).ifPresent(flips::add);
                 Projector.apply(end, e);
             }
-            return compare(from, to, start.view, end, flips);
+            return new RegistryDiff(from, to, start.view, end, flips);
         }
     }
 
@@ -182,41 +174,5 @@ public final class TimeTravel {
                         "unhealthy",
                         "healthy",
                         "heartbeat after expiry"));
-    }
-
-    private static RegistryDiff compare(
-            Instant from, Instant to, RegistryView before, RegistryView after, List<RegistryDiff.HealthFlip> flips) {
-        Map<String, ServiceRecord> a = before.snapshot();
-        Map<String, ServiceRecord> b = after.snapshot();
-        List<ServiceRecord> added = new ArrayList<>();
-        List<ServiceRecord> removed = new ArrayList<>();
-        List<RegistryDiff.Change> changed = new ArrayList<>();
-        for (ServiceRecord r : b.values()) {
-            ServiceRecord old = a.get(r.name());
-            if (old == null) {
-                added.add(r);
-            } else if (!old.equals(r)) {
-                changed.add(new RegistryDiff.Change(r.name(), fieldChanges(old, r)));
-            }
-        }
-        for (ServiceRecord r : a.values()) {
-            if (!b.containsKey(r.name())) {
-                removed.add(r);
-            }
-        }
-        return new RegistryDiff(from, to, added, removed, changed, flips);
-    }
-
-    private static Map<String, List<JsonNode>> fieldChanges(ServiceRecord old, ServiceRecord now) {
-        JsonNode x = JSON.valueToTree(old);
-        JsonNode y = JSON.valueToTree(now);
-        Map<String, List<JsonNode>> fields = new LinkedHashMap<>();
-        for (Iterator<String> names = y.fieldNames(); names.hasNext(); ) {
-            String field = names.next();
-            if (!y.get(field).equals(x.get(field))) {
-                fields.put(field, List.of(x.get(field), y.get(field)));
-            }
-        }
-        return fields;
     }
 }

@@ -5,6 +5,9 @@ import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.registry.api.PlainJson;
 import dev.registry.api.ServiceRecord;
 import dev.registry.events.SampleEvents;
 import dev.registry.events.event.RegistryEvent;
@@ -12,6 +15,8 @@ import dev.registry.events.log.ChronicleEventLog;
 import dev.registry.events.log.LoggedEvent;
 import dev.registry.events.projection.Projection;
 import dev.registry.events.projection.RegistryView;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -91,6 +96,31 @@ class TimeTravelTest {
                                 .count(),
                         is(checks));
             }
+        }
+    }
+
+    @Test
+    void theToolsTreeOfADiffKeepsTheStreamedBytes() throws Exception {
+        List<LoggedEvent> written = writeHistory(3_000);
+        Random random = new Random(11);
+        ObjectMapper json = PlainJson.newMapper();
+        try (ChronicleEventLog log = ChronicleEventLog.openForWriting(dir)) {
+            TimeTravel travel = new TimeTravel(log, null);
+            int nonEmpty = 0;
+            for (int i = 0; i < 20; i++) {
+                Instant a = written.get(random.nextInt(written.size())).event().time();
+                Instant b = written.get(random.nextInt(written.size())).event().time();
+                RegistryDiff diff = travel.diff(a.isBefore(b) ? a : b, a.isBefore(b) ? b : a);
+                ByteArrayOutputStream streamed = new ByteArrayOutputStream();
+                try (JsonGenerator g = json.createGenerator(streamed)) {
+                    AuditJson.writeDiffOpen(g, diff);
+                    g.writeEndObject();
+                }
+                assertThat(
+                        streamed.toString(StandardCharsets.UTF_8), is(json.writeValueAsString(AuditJson.diff(diff))));
+                nonEmpty += diff.changed().isEmpty() || diff.flips().isEmpty() ? 0 : 1;
+            }
+            assertThat("diffs with changes and flips compared", nonEmpty, greaterThan(5));
         }
     }
 

@@ -8,6 +8,7 @@ import dev.registry.events.audit.AuditJson;
 import dev.registry.events.audit.HistoryPage;
 import dev.registry.events.audit.HistoryQuery;
 import dev.registry.events.audit.HistoryUnavailableException;
+import dev.registry.events.audit.RegistryDiff;
 import dev.registry.events.audit.ServiceHistory;
 import dev.registry.events.audit.TimeTravel;
 import dev.registry.events.log.EventCodec;
@@ -19,6 +20,7 @@ import dev.registry.server.http.ApiException;
 import dev.registry.server.http.ApiReply;
 import dev.registry.server.http.ApiRequest;
 import dev.registry.server.http.ApiRoute;
+import dev.registry.server.http.HeavyReads;
 import dev.registry.server.http.QueryParameters;
 import dev.registry.server.http.ReplyJson;
 import dev.registry.server.services.ServiceEndpoints;
@@ -43,6 +45,14 @@ public final class AuditEndpoints implements HttpService {
     /** Most events {@code GET /events} looks at per request when filters skip most of them. */
     static final int MAX_SCANNED = 100_000;
 
+    /**
+     * A history or event page asking more than this many entries is a heavy read (see
+     * {@link HeavyReads}); so are every point-in-time view and diff, a history with heartbeats
+     * (it reads the log from the service's first event) and a filtered event page (it may scan
+     * {@link #MAX_SCANNED} events).
+     */
+    static final int HEAVY_PAGE = 1000;
+
     private static final ObjectMapper JSON = PlainJson.newMapper();
 
     private final EventLog log;
@@ -51,14 +61,20 @@ public final class AuditEndpoints implements HttpService {
     private final ServiceEndpoints services;
     private final EventCodec codec = new EventCodec();
     private final LongSupplier viewIndex;
+    private final HeavyReads heavyReads;
 
-    /** @param viewIndex the log index the live view has reached */
+    /**
+     * @param viewIndex  the log index the live view has reached
+     * @param heavyReads the turns every heavy read waits for
+     */
     public AuditEndpoints(
             EventLog log,
             ServiceHistory history,
             TimeTravel travel,
             ServiceEndpoints services,
-            LongSupplier viewIndex) {
+            LongSupplier viewIndex,
+            HeavyReads heavyReads) {
+        this.heavyReads = heavyReads;
         this.log = log;
         this.history = history;
         this.travel = travel;
@@ -75,13 +91,35 @@ public final class AuditEndpoints implements HttpService {
         rules.any(ApiRoute.all(
                 ApiRoute.at("/services", viewIndex)
                         .whenQueryHasAny("at", "at_index")
+                        .heavyWhen(heavyReads, r -> true)
                         .get(this::servicesAt)
                         .build(),
                 ApiRoute.at("/services/{name}/history", viewIndex)
+                        .heavyWhen(heavyReads, r -> listsHeartbeats(r) || asksMany(r))
                         .get(r -> history(r.path("name"), r))
                         .build(),
-                ApiRoute.at("/events", viewIndex).get(this::events).build(),
-                ApiRoute.at("/diff", viewIndex).get(this::diff).build()));
+                ApiRoute.at("/events", viewIndex)
+                        .heavyWhen(
+                                heavyReads,
+                                r -> r.query("type").isPresent()
+                                        || r.query("service").isPresent()
+                                        || asksMany(r))
+                        .get(this::events)
+                        .build(),
+                ApiRoute.at("/diff", viewIndex)
+                        .heavyWhen(heavyReads, r -> true)
+                        .get(this::diff)
+                        .build()));
+    }
+
+    /** Whether a history asks for its heartbeats too (a bad value is a 400 already here). */
+    private static boolean listsHeartbeats(ApiRequest request) {
+        return new QueryParameters(request).bool("heartbeats").orElse(false);
+    }
+
+    /** Whether {@code limit} asks for more than {@link #HEAVY_PAGE} entries (a bad value is a 400 already here). */
+    private static boolean asksMany(ApiRequest request) {
+        return limit(new QueryParameters(request)) > HEAVY_PAGE;
     }
 
     /** {@code GET /services/{name}/history?since&until&limit&heartbeats} */
@@ -149,12 +187,15 @@ public final class AuditEndpoints implements HttpService {
         RegistryView past =
                 unavailableAs400(() -> at.isPresent() ? travel.atTime(at.get()) : travel.atIndex(atIndex.get()));
         Instant when = at.orElse(past.lastEventTime());
-        return ApiReply.of(200, services.listBody(past.records(), ServiceFilter.of(request), when, when, g -> {
-            g.writeStringField("at", when.toString());
-            g.writeNumberField("at_index", past.lastIndex());
-            Instant first = travel.availableFrom();
-            g.writeStringField("available_from", first == null ? null : first.toString());
-        }));
+        Instant first = travel.availableFrom();
+        ServiceFilter filter = ServiceFilter.of(request);
+        return ApiReply.streamed(
+                200,
+                g -> services.writeList(g, past.records(), filter, when, when, extra -> {
+                    extra.writeStringField("at", when.toString());
+                    extra.writeNumberField("at_index", past.lastIndex());
+                    extra.writeStringField("available_from", first == null ? null : first.toString());
+                }));
     }
 
     /** {@code GET /diff?from=T1&to=T2} */
@@ -165,9 +206,14 @@ public final class AuditEndpoints implements HttpService {
         if (to.isBefore(from)) {
             throw ApiException.badRequest("Parameter 'to' must not be before 'from'");
         }
-        ObjectNode body = unavailableAs400(() -> AuditJson.diff(travel.diff(from, to)));
-        putAvailableFrom(body);
-        return ApiReply.of(200, ReplyJson.tree(body));
+        // worked out before the reply starts, so that a moment out of range is still a 400
+        RegistryDiff diff = unavailableAs400(() -> travel.diff(from, to));
+        Instant first = travel.availableFrom();
+        return ApiReply.streamed(200, g -> {
+            AuditJson.writeDiffOpen(g, diff);
+            g.writeStringField("available_from", first == null ? null : first.toString());
+            g.writeEndObject();
+        });
     }
 
     private static int limit(QueryParameters q) {

@@ -45,6 +45,8 @@ import java.util.Map;
  *                         process's file descriptor limit at start
  * @param idleTimeout      a connection without a request under way for this long is closed, and a
  *                         request's headers must arrive within this of its request line
+ * @param maxHeavyReads    most heavy reads (time travel, diffs, big lists) at once; as many more
+ *                         wait briefly, the rest get a 503 ({@code 0} given: one per core)
  */
 public record RegistrySettings(
         String host,
@@ -74,7 +76,8 @@ public record RegistrySettings(
         KafkaSettings kafka,
         boolean accessLog,
         int maxConnections,
-        Duration idleTimeout) {
+        Duration idleTimeout,
+        int maxHeavyReads) {
 
     public static final int DEFAULT_PORT = Integer.parseInt(Defaults.PORT);
     public static final Duration DEFAULT_HEARTBEAT_TTL = Durations.parse(Defaults.HEARTBEAT_TTL);
@@ -93,6 +96,8 @@ public record RegistrySettings(
 
     /** {@code maxConnections} for {@code --max-connections auto}. */
     public static final int AUTO_CONNECTIONS = 0;
+
+    public static final int DEFAULT_MAX_HEAVY_READS = Integer.parseInt(Defaults.MAX_HEAVY_READS);
 
     public RegistrySettings {
         if (port < 0 || port > 65_535) {
@@ -118,6 +123,12 @@ public record RegistrySettings(
         }
         if (maxRecords < 1) {
             throw new IllegalArgumentException("the record limit must be at least 1");
+        }
+        if (maxHeavyReads < 0) {
+            throw new IllegalArgumentException("--max-heavy-reads must be at least 1 (0: one per core)");
+        }
+        if (maxHeavyReads == 0) {
+            maxHeavyReads = Runtime.getRuntime().availableProcessors();
         }
         if (token != null && token.isBlank()) {
             throw new IllegalArgumentException("the token must not be empty");
@@ -180,6 +191,7 @@ public record RegistrySettings(
         b.retention = retention;
         b.repair = repair;
         b.limits = limits;
+        b.maxHeavyReads = maxHeavyReads;
         b.kafka = kafka;
         b.accessLog = accessLog;
         b.maxConnections = maxConnections;
@@ -261,6 +273,7 @@ public record RegistrySettings(
         private boolean accessLog = Boolean.parseBoolean(Defaults.ACCESS_LOG);
         private int maxConnections = parseMaxConnections(Defaults.MAX_CONNECTIONS);
         private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+        private int maxHeavyReads = DEFAULT_MAX_HEAVY_READS;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -402,6 +415,12 @@ public record RegistrySettings(
             return this;
         }
 
+        /** @param v most heavy reads at once; 0: one per core */
+        public Builder maxHeavyReads(int v) {
+            maxHeavyReads = v;
+            return this;
+        }
+
         /** @throws IllegalArgumentException for settings that make no sense together or alone */
         public RegistrySettings build() {
             return new RegistrySettings(
@@ -432,7 +451,8 @@ public record RegistrySettings(
                     kafka,
                     accessLog,
                     maxConnections,
-                    idleTimeout);
+                    idleTimeout,
+                    maxHeavyReads);
         }
     }
 

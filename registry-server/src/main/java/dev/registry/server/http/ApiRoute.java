@@ -30,6 +30,8 @@ public final class ApiRoute implements Handler {
     private final Map<String, Handler> streams;
     private final List<String> allowed;
     private final LongSupplier viewIndex;
+    private final HeavyReads heavyReads;
+    private final java.util.function.Predicate<ApiRequest> heavy;
 
     private ApiRoute(Builder b) {
         this.pattern = b.pattern;
@@ -42,6 +44,8 @@ public final class ApiRoute implements Handler {
         this.streams = Map.copyOf(b.streams);
         this.allowed = List.copyOf(b.methods);
         this.viewIndex = b.viewIndex;
+        this.heavyReads = b.heavyReads;
+        this.heavy = b.heavy;
     }
 
     /**
@@ -95,14 +99,24 @@ public final class ApiRoute implements Handler {
             Fallback.allow(req, allowed);
             return false;
         }
-        long index = viewIndex.getAsLong();
-        ApiReply reply = endpoint.handle(new ApiRequest(
+        ApiRequest request = new ApiRequest(
                 parameters,
                 queryOf(req),
                 name -> req.headers().first(HeaderNames.create(name)),
-                () -> RequestBodies.read(req)));
-        ApiReplies.send(req, res, reply, index);
+                () -> RequestBodies.read(req));
+        if (heavyReads != null && "GET".equals(endpointMethod) && heavy.test(request)) {
+            // the turn is held until the reply is sent: a streamed one too
+            heavyReads.run(() -> answer(req, res, endpoint, request));
+        } else {
+            answer(req, res, endpoint, request);
+        }
         return true;
+    }
+
+    private void answer(ServerRequest req, ServerResponse res, ApiHandler endpoint, ApiRequest request) {
+        long index = viewIndex.getAsLong();
+        ApiReply reply = endpoint.handle(request);
+        ApiReplies.send(req, res, reply, index);
     }
 
     private boolean passesQueryGate(ServerRequest req) {
@@ -163,6 +177,8 @@ public final class ApiRoute implements Handler {
         private final Map<String, Handler> streams = new LinkedHashMap<>();
         private final List<String> methods = new ArrayList<>();
         private List<String> queryGate = List.of();
+        private HeavyReads heavyReads;
+        private java.util.function.Predicate<ApiRequest> heavy;
 
         private Builder(String pattern, LongSupplier viewIndex) {
             this.viewIndex = viewIndex;
@@ -173,6 +189,13 @@ public final class ApiRoute implements Handler {
         /** Only requests with at least one of these query parameters; the rest go on to the next route. */
         public Builder whenQueryHasAny(String... names) {
             this.queryGate = List.of(names);
+            return this;
+        }
+
+        /** GET requests {@code heavy} accepts (and their HEADs) wait for a turn among {@code reads} (or get a 503). */
+        public Builder heavyWhen(HeavyReads reads, java.util.function.Predicate<ApiRequest> heavy) {
+            this.heavyReads = reads;
+            this.heavy = heavy;
             return this;
         }
 

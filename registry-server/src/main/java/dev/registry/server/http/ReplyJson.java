@@ -52,6 +52,35 @@ public final class ReplyJson {
         return out.toByteArray();
     }
 
+    /** Encodes {@code body} into {@code out} as it goes, buffering only what the generator does. */
+    public static void stream(Body body, java.io.OutputStream out) throws IOException {
+        try (JsonGenerator g = MAPPER.createGenerator(out)) {
+            body.writeTo(g);
+        }
+    }
+
+    /** How many bytes {@code body} encodes to, without keeping them. */
+    public static long length(Body body) {
+        long[] count = {0};
+        java.io.OutputStream counter = new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                count[0]++;
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                count[0] += len;
+            }
+        };
+        try {
+            stream(body, counter);
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+        return count[0];
+    }
+
     /** {@code {"error": message}} */
     public static byte[] error(String message) {
         return error(message, java.util.Map.of());

@@ -1,5 +1,6 @@
 package dev.registry.server.services;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.registry.api.ServiceRecord;
 import dev.registry.api.Timestamps;
 import dev.registry.events.projection.RegistryView;
@@ -14,6 +15,7 @@ import dev.registry.server.http.ApiRequest;
 import dev.registry.server.http.ApiRoute;
 import dev.registry.server.http.ETags;
 import dev.registry.server.http.GzipPrefix;
+import dev.registry.server.http.HeavyReads;
 import dev.registry.server.http.ReplyJson;
 import dev.registry.server.rules.Command;
 import dev.registry.server.rules.HealthRules;
@@ -22,6 +24,7 @@ import dev.registry.server.write.WriteResult;
 import dev.registry.server.write.Writes;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -40,7 +43,15 @@ public final class ServiceEndpoints implements HttpService {
     private final ViewChanges changes;
     private final ListCache cache = new ListCache();
     private final ServiceRequests requests;
+    private final HeavyReads heavyReads;
 
+    /**
+     * A list is a heavy read (see {@link HeavyReads}) while the registry holds more than this many
+     * records: some 4 MB of reply to copy out, and to encode after each change.
+     */
+    static final int HEAVY_LIST_RECORDS = 10_000;
+
+    /** @param heavyReads the turns a list of many records waits for */
     public ServiceEndpoints(
             RegistryView view,
             Writes writer,
@@ -48,7 +59,9 @@ public final class ServiceEndpoints implements HttpService {
             Clock clock,
             ViewChanges changes,
             int maxRecords,
-            RequestLimits limits) {
+            RequestLimits limits,
+            HeavyReads heavyReads) {
+        this.heavyReads = heavyReads;
         this.requests = new ServiceRequests(limits, maxRecords);
         this.view = view;
         this.writer = writer;
@@ -61,6 +74,7 @@ public final class ServiceEndpoints implements HttpService {
     public void routing(HttpRules rules) {
         rules.any(ApiRoute.all(
                 ApiRoute.at("/services", view::lastIndex)
+                        .heavyWhen(heavyReads, r -> view.size() > HEAVY_LIST_RECORDS)
                         .get(this::list)
                         .post(this::register)
                         .build(),
@@ -144,29 +158,49 @@ public final class ServiceEndpoints implements HttpService {
             Instant healthAt,
             Instant timestamp,
             ReplyJson.Body extra) {
-        return new ApiReply(
-                        200, listWithoutTimestamp(records, filter, healthAt, extra), timestampTail(timestamp), Map.of())
-                .wholeBody();
+        return ReplyJson.encode(g -> writeList(g, records, filter, healthAt, timestamp, extra));
+    }
+
+    /** {@link #listBody} written to {@code g} as it goes, for a reply streamed to the client. */
+    public void writeList(
+            JsonGenerator g,
+            Iterable<ServiceRecord> records,
+            ServiceFilter filter,
+            Instant healthAt,
+            Instant timestamp,
+            ReplyJson.Body extra)
+            throws IOException {
+        writeListOpen(g, records, filter, healthAt, extra);
+        g.writeStringField("timestamp", Timestamps.format(timestamp));
+        g.writeEndObject();
     }
 
     /** The list reply up to its timestamp: {@code {"services":[...],"total":n,<extra>} without the closing brace. */
     private byte[] listWithoutTimestamp(
             Iterable<ServiceRecord> records, ServiceFilter filter, Instant healthAt, ReplyJson.Body extra) {
-        return ReplyJson.encodeOpen(g -> {
-            g.writeStartObject();
-            g.writeArrayFieldStart("services");
-            int total = 0;
-            for (ServiceRecord r : records) {
-                boolean healthy = health.isHealthy(r, healthAt);
-                if (filter.keeps(r, healthy)) {
-                    ReplyJson.record(g, r, healthy);
-                    total++;
-                }
+        return ReplyJson.encodeOpen(g -> writeListOpen(g, records, filter, healthAt, extra));
+    }
+
+    private void writeListOpen(
+            JsonGenerator g,
+            Iterable<ServiceRecord> records,
+            ServiceFilter filter,
+            Instant healthAt,
+            ReplyJson.Body extra)
+            throws IOException {
+        g.writeStartObject();
+        g.writeArrayFieldStart("services");
+        int total = 0;
+        for (ServiceRecord r : records) {
+            boolean healthy = health.isHealthy(r, healthAt);
+            if (filter.keeps(r, healthy)) {
+                ReplyJson.record(g, r, healthy);
+                total++;
             }
-            g.writeEndArray();
-            g.writeNumberField("total", total);
-            extra.writeTo(g);
-        });
+        }
+        g.writeEndArray();
+        g.writeNumberField("total", total);
+        extra.writeTo(g);
     }
 
     /** What closes a list body: its timestamp, fresh per reply. */
