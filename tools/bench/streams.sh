@@ -14,16 +14,12 @@ rounds=${5:-2}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 . bin/java-env.sh
+. tools/bench/servers.sh
 export JAVA_HOME="$REGISTRY_JAVA_HOME"
 java=("$REGISTRY_JAVA" $REGISTRY_JAVA_FLAGS)
 ulimit -n "$(ulimit -Hn)" # two descriptors per subscriber, one on each side
 
-old=$(mktemp -d)
-trap 'git worktree remove --force "$old" 2>/dev/null || rm -rf "$old"' EXIT
-echo "building $rev and this checkout..." >&2
-git worktree add -q --detach "$old" "$rev"
-(cd "$old" && ./mvnw -q -B -DskipTests package)
-./mvnw -q -B -DskipTests package
+build_revision "$rev"
 
 echo "| server, round | subscribers | heartbeats | p50 ms | p99 ms | max ms | errors | RSS before | RSS, subscribers idle | RSS peak under load | streams read | resets / streams ended |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
@@ -35,16 +31,9 @@ for round in $(seq 1 "$rounds"); do
             jar="$old/registry-server/target/registry-server.jar"
             label="old ($rev), $round"
         fi
-        port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-        data=$(mktemp -d)
-        "${java[@]}" -Xmx1g -jar "$jar" --host 127.0.0.1 --port "$port" --data-dir "$data" --checks off \
-            > "$data.log" 2>&1 &
-        server=$!
-        for _ in $(seq 1 200); do curl -sf "http://127.0.0.1:$port/health" > /dev/null && break; sleep 0.1; done
+        start_server "$jar" -Xmx1g
         "${java[@]}" -jar benchmarks/target/registry-benchmarks.jar streams "$port" "$server" "$seconds" \
             "$subscribers" 10 "$rate" 2>/dev/null | grep '^| [0-9]' | sed "s/^| /| $label | /" || true
-        kill "$server"
-        wait "$server" 2>/dev/null || true
-        rm -rf "$data" "$data.log"
+        stop_server
     done
 done
