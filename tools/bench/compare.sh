@@ -11,10 +11,7 @@ seconds=${3:-10}
 rounds=${4:-3}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
-. bin/java-env.sh
 . tools/bench/servers.sh
-export JAVA_HOME="$REGISTRY_JAVA_HOME"
-java=("$REGISTRY_JAVA" $REGISTRY_JAVA_FLAGS)
 
 build_revision "$rev"
 

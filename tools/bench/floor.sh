@@ -11,29 +11,20 @@ seconds=${2:-10}
 rounds=${3:-3}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
-. bin/java-env.sh
-export JAVA_HOME="$REGISTRY_JAVA_HOME"
-java=("$REGISTRY_JAVA" $REGISTRY_JAVA_FLAGS)
+. tools/bench/servers.sh
 ./mvnw -q -B -DskipTests package
 rows=$(mktemp)
 trap 'rm -f "$rows"' EXIT
 for round in $(seq 1 "$rounds"); do
     for which in floor registry; do
-        port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-        data=$(mktemp -d)
         if [ "$which" = floor ]; then
-            "${java[@]}" -Xmx1g -jar benchmarks/target/registry-benchmarks.jar floor-server "$port" > "$data.log" 2>&1 &
+            start_java -Xmx1g -jar benchmarks/target/registry-benchmarks.jar floor-server PORT
         else
-            "${java[@]}" -Xmx1g -jar registry-server/target/registry-server.jar --host 127.0.0.1 --port "$port" \
-                --data-dir "$data" --checks off > "$data.log" 2>&1 &
+            start_server registry-server/target/registry-server.jar -Xmx1g
         fi
-        server=$!
-        for _ in $(seq 1 200); do curl -sf "http://127.0.0.1:$port/health" > /dev/null && break; sleep 0.1; done
         "${java[@]}" -jar benchmarks/target/registry-benchmarks.jar http "$port" "$seconds" "$scenario" 2>/dev/null \
             | grep '^| [A-Z]' | grep -v ' at 25,000/s ' | sed "s/^/| $which, round $round /" | tee -a "$rows"
-        kill "$server"
-        wait "$server" 2>/dev/null || true
-        rm -rf "$data" "$data.log"
+        stop_server
     done
 done
 echo

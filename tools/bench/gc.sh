@@ -8,10 +8,7 @@ seconds=${1:-10}
 rounds=${2:-2}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
-. bin/java-env.sh
-export JAVA_HOME="$REGISTRY_JAVA_HOME"
 . tools/bench/servers.sh
-java=("$REGISTRY_JAVA" $REGISTRY_JAVA_FLAGS)
 ./mvnw -q -B -DskipTests package
 
 # label|JVM options (every candidate gets the same heap ceiling)

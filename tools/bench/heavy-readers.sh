@@ -10,10 +10,7 @@ seconds=${2:-30}
 rounds=${3:-1}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
-. bin/java-env.sh
 . tools/bench/servers.sh
-export JAVA_HOME="$REGISTRY_JAVA_HOME"
-java=("$REGISTRY_JAVA" $REGISTRY_JAVA_FLAGS)
 build_revision "$rev"
 
 echo "| server | heartbeats | p50 ms | p99 ms | max ms | heavy replies 200 / 503 / failed | largest RSS |"

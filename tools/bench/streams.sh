@@ -13,10 +13,7 @@ rate=${4:-500}
 rounds=${5:-2}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
-. bin/java-env.sh
 . tools/bench/servers.sh
-export JAVA_HOME="$REGISTRY_JAVA_HOME"
-java=("$REGISTRY_JAVA" $REGISTRY_JAVA_FLAGS)
 ulimit -n "$(ulimit -Hn)" # two descriptors per subscriber, one on each side
 
 build_revision "$rev"
