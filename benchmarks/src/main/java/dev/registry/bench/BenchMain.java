@@ -4,6 +4,7 @@ import dev.registry.events.audit.Checkpoints;
 import dev.registry.events.audit.HistoryIndex;
 import dev.registry.events.log.ChronicleEventLog;
 import dev.registry.events.log.EventReader;
+import dev.registry.events.log.FileTree;
 import dev.registry.events.log.LoggedEvent;
 import dev.registry.events.log.RollPeriod;
 import dev.registry.events.log.UnsafeMemoryAccess;
@@ -251,7 +252,7 @@ public final class BenchMain {
                         timeToServing(serverJar, empty, start.getValue()));
             }
         } finally {
-            LogBenchmarks.deleteTree(empty);
+            FileTree.delete(empty);
         }
         for (String size : sizes) {
             String[] eventsAndRecords = size.split("/", 2);
@@ -266,7 +267,7 @@ public final class BenchMain {
                 System.out.printf(
                         Locale.ROOT, "| %,d | %,d | %.2f s | %.2f s |%n", events, records, full, fromSnapshot);
             } finally {
-                LogBenchmarks.deleteTree(dir);
+                FileTree.delete(dir);
             }
         }
     }
@@ -403,7 +404,7 @@ public final class BenchMain {
                         events / seconds);
             }
         } finally {
-            LogBenchmarks.deleteTree(dir);
+            FileTree.delete(dir);
         }
     }
 
@@ -431,7 +432,7 @@ public final class BenchMain {
                         used >> 20);
             }
         } finally {
-            LogBenchmarks.deleteTree(dir);
+            FileTree.delete(dir);
         }
     }
 }

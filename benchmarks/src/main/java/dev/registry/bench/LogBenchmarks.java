@@ -7,6 +7,7 @@ import dev.registry.events.log.ChronicleEventLog;
 import dev.registry.events.log.EncodedEvent;
 import dev.registry.events.log.EventCodec;
 import dev.registry.events.log.EventReader;
+import dev.registry.events.log.FileTree;
 import dev.registry.events.log.LoggedEvent;
 import dev.registry.events.projection.Projector;
 import dev.registry.events.projection.RegistryView;
@@ -14,7 +15,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -102,7 +102,7 @@ public class LogBenchmarks {
         @TearDown(Level.Trial)
         public void close() throws IOException {
             log.close();
-            deleteTree(dir);
+            FileTree.delete(dir);
         }
     }
 
@@ -130,7 +130,7 @@ public class LogBenchmarks {
         @TearDown(Level.Trial)
         public void close() throws IOException {
             log.close();
-            deleteTree(dir);
+            FileTree.delete(dir);
         }
     }
 
@@ -145,11 +145,5 @@ public class LogBenchmarks {
             }
         }
         return view;
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        try (var files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
     }
 }

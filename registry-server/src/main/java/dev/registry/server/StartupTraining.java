@@ -1,7 +1,7 @@
 package dev.registry.server;
 
+import dev.registry.events.log.FileTree;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,8 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 
 /**
@@ -140,15 +138,9 @@ public final class StartupTraining {
     }
 
     private static void deleteTree(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ex) {
-                    throw new UncheckedIOException(ex);
-                }
-            });
-        } catch (IOException | UncheckedIOException ex) {
+        try {
+            FileTree.delete(dir);
+        } catch (IOException ex) {
             System.err.println("registry-server start-up training: cannot delete " + dir + ": " + ex.getMessage());
         }
     }

@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -90,7 +89,7 @@ public final class ChronicleLogRepair {
      *                               (repairing it would throw every event away: it is converted instead)
      */
     public static Kept copy(Path dir, Path into, Set<String> setAside) throws IOException {
-        deleteTree(into);
+        FileTree.delete(into);
         if (!ChronicleFileCheck.hasLogFiles(dir)) {
             return new Kept(null, -1, -1, 0);
         }
@@ -143,12 +142,12 @@ public final class ChronicleLogRepair {
         for (Path f : queueFiles(with)) {
             Files.move(f, dir.resolve(f.getFileName()));
         }
-        deleteTree(with);
+        FileTree.delete(with);
     }
 
     /** Deletes a directory {@link #copy} wrote into and that is not used. */
     public static void discard(Path copy) throws IOException {
-        deleteTree(copy);
+        FileTree.delete(copy);
     }
 
     private static Kept copyReadable(Path dir, Path fresh, Set<String> setAside) {
@@ -274,16 +273,5 @@ public final class ChronicleLogRepair {
             files.add(metadata);
         }
         return files;
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (var paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }
