@@ -1,5 +1,6 @@
 # Sourced by the launchers and .ci/run: sets REGISTRY_JAVA to a `java` of version 21 or newer,
-# and REGISTRY_JAVA_FLAGS to the JVM flags that Chronicle Queue wants on that version.
+# and REGISTRY_JAVA_FLAGS to the JVM flags that Chronicle Queue wants on that version (its major
+# version in REGISTRY_JAVA_VERSION).
 # Looks at JAVA_HOME, then `java` on the PATH, then the usual JDK folders (newest first).
 
 registry_java_version() {
@@ -35,11 +36,12 @@ if ! REGISTRY_JAVA=$(registry_find_java); then
 fi
 REGISTRY_JAVA_HOME=$(cd "$(dirname "$REGISTRY_JAVA")/.." && pwd)
 REGISTRY_JAVA_FLAGS="-Dchronicle.analytics.disable=true"
-if [ "$(registry_java_version "$REGISTRY_JAVA")" -ge 23 ]; then
+REGISTRY_JAVA_VERSION=$(registry_java_version "$REGISTRY_JAVA")
+if [ "$REGISTRY_JAVA_VERSION" -ge 23 ]; then
     # Chronicle's dependencies still use sun.misc.Unsafe; without this, JDK 24+ warns at start.
     REGISTRY_JAVA_FLAGS="$REGISTRY_JAVA_FLAGS --sun-misc-unsafe-memory-access=allow"
 fi
-export REGISTRY_JAVA REGISTRY_JAVA_HOME REGISTRY_JAVA_FLAGS
+export REGISTRY_JAVA REGISTRY_JAVA_HOME REGISTRY_JAVA_FLAGS REGISTRY_JAVA_VERSION
 
 # Runs the jar at $1 (relative to the repository), building the project first if it is missing.
 registry_run_jar() {
@@ -62,8 +64,7 @@ registry_run_jar() {
 # sharing, an archive written beside the jar by the first run. A cache the JVM cannot use (a
 # different JDK build, a rebuilt jar) is ignored by the JVM, and -Xlog:aot*=off keeps that quiet.
 registry_startup_flags() {
-    local jar=$1 version aot stamp
-    version=$(registry_java_version "$REGISTRY_JAVA")
+    local jar=$1 version=$REGISTRY_JAVA_VERSION aot stamp
     aot="$jar.aot"
     # the JDK's folder and exact build: a JDK updated in place gets a new cache too
     stamp="$REGISTRY_JAVA_HOME $(grep -s '^JAVA_RUNTIME_VERSION=' "$REGISTRY_JAVA_HOME/release")"

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 /**
  * The endpoints at one path pattern ({@code /services/{name}/history}), by method, as one Helidon
@@ -31,7 +32,7 @@ public final class ApiRoute implements Handler {
     private final List<String> allowed;
     private final LongSupplier viewIndex;
     private final HeavyReads heavyReads;
-    private final java.util.function.Predicate<ApiRequest> heavy;
+    private final Predicate<ApiRequest> heavy;
 
     private ApiRoute(Builder b) {
         this.pattern = b.pattern;
@@ -178,7 +179,7 @@ public final class ApiRoute implements Handler {
         private final List<String> methods = new ArrayList<>();
         private List<String> queryGate = List.of();
         private HeavyReads heavyReads;
-        private java.util.function.Predicate<ApiRequest> heavy;
+        private Predicate<ApiRequest> heavy;
 
         private Builder(String pattern, LongSupplier viewIndex) {
             this.viewIndex = viewIndex;
@@ -193,7 +194,7 @@ public final class ApiRoute implements Handler {
         }
 
         /** GET requests {@code heavy} accepts (and their HEADs) wait for a turn among {@code reads} (or get a 503). */
-        public Builder heavyWhen(HeavyReads reads, java.util.function.Predicate<ApiRequest> heavy) {
+        public Builder heavyWhen(HeavyReads reads, Predicate<ApiRequest> heavy) {
             this.heavyReads = reads;
             this.heavy = heavy;
             return this;
