@@ -85,6 +85,36 @@ public record ServiceRecord(
                 metadata);
     }
 
+    /**
+     * This record, made of {@code other}'s parts where they are equal: {@code other} itself when
+     * the two are equal, else a record that takes each equal field (strings, metadata) from it.
+     * A view replayed from the log (time travel) then shares its records with the live view
+     * instead of holding a second copy of every string and metadata tree.
+     */
+    public ServiceRecord sharingPartsOf(ServiceRecord other) {
+        if (other == null || other == this) {
+            return this;
+        }
+        if (equals(other)) {
+            return other;
+        }
+        return new ServiceRecord(
+                same(name, other.name),
+                same(host, other.host),
+                port,
+                same(hostname, other.hostname),
+                same(url, other.url),
+                same(status, other.status),
+                same(timestamp, other.timestamp),
+                lastHeartbeat,
+                same(healthStatus, other.healthStatus),
+                same(metadata, other.metadata));
+    }
+
+    private static <T> T same(T mine, T theirs) {
+        return mine.equals(theirs) ? theirs : mine;
+    }
+
     /** This record with another health status. */
     public ServiceRecord withHealthStatus(String newHealthStatus) {
         return new ServiceRecord(

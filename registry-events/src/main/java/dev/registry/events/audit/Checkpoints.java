@@ -63,6 +63,11 @@ public final class Checkpoints implements Projection {
         copies = List.copyOf(next);
     }
 
+    /** The view the copies are taken of. */
+    RegistryView live() {
+        return live;
+    }
+
     /** Starts with a copy known from elsewhere (the snapshot a server started from). */
     public void seed(long index, Instant time, RegistryView view) {
         List<Checkpoint> next = new ArrayList<>(copies);

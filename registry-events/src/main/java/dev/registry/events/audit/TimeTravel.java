@@ -4,6 +4,7 @@ import dev.registry.api.ServiceRecord;
 import dev.registry.events.event.HealthChecked;
 import dev.registry.events.event.HeartbeatReceived;
 import dev.registry.events.event.RegistryEvent;
+import dev.registry.events.event.ServiceEvent;
 import dev.registry.events.event.ServiceExpired;
 import dev.registry.events.event.ServiceUpdated;
 import dev.registry.events.log.EventLog;
@@ -94,7 +95,7 @@ public final class TimeTravel {
             List<RegistryDiff.HealthFlip> flips = new ArrayList<>();
             for (LoggedEvent e = start.next; e != null && !e.event().time().isAfter(to); e = reader.next()) {
                 flipOf(end, e).ifPresent(flips::add);
-                Projector.apply(end, e);
+                apply(end, e);
             }
             return new RegistryDiff(from, to, start.view, end, flips);
         }
@@ -112,8 +113,7 @@ public final class TimeTravel {
     }
 
     /** The view replayed up to (not including) the first event that {@code beyond} accepts. */
-    private static Replayed replay(
-            EventReader reader, Optional<Checkpoints.Checkpoint> from, Predicate<LoggedEvent> beyond) {
+    private Replayed replay(EventReader reader, Optional<Checkpoints.Checkpoint> from, Predicate<LoggedEvent> beyond) {
         RegistryView view = from.map(c -> c.view().copy()).orElseGet(RegistryView::new);
         // +1: the floor's own event may be deleted already; the log holds everything after it
         from.ifPresent(c -> reader.seekAtOrAfter(c.index() + 1));
@@ -121,9 +121,22 @@ public final class TimeTravel {
             if (beyond.test(e)) {
                 return new Replayed(view, e);
             }
-            Projector.apply(view, e);
+            apply(view, e);
         }
         return new Replayed(view, null);
+    }
+
+    /**
+     * Applies {@code logged} to a replayed view, then lets the changed record be made of the live
+     * view's parts where they are equal: a replay of many registrations would otherwise hold a
+     * second copy of every string and metadata tree until it is answered, and the collector
+     * copies all of it while every request waits.
+     */
+    private void apply(RegistryView view, LoggedEvent logged) {
+        Projector.apply(view, logged);
+        if (checkpoints != null && logged.event() instanceof ServiceEvent e) {
+            view.shareWith(e.name(), checkpoints.live());
+        }
     }
 
     private record Replayed(RegistryView view, LoggedEvent next) {}

@@ -188,6 +188,20 @@ public final class RegistryView {
     /** A record with its place in the order and its expiry mark. */
     public record PlacedRecord(long order, ServiceRecord record, boolean expired) {}
 
+    /**
+     * Lets {@code name}'s record be made of {@code other}'s record of that name where they are
+     * equal ({@link ServiceRecord#sharingPartsOf}): what the view holds does not change, only
+     * which objects hold it. A view replayed from the log (time travel) shares what it can with
+     * the live one. Only the thread that changes this view may call it.
+     */
+    public void shareWith(String name, RegistryView other) {
+        Slot mine = byName.get(name);
+        Slot theirs = other.byName.get(name);
+        if (mine != null && theirs != null) {
+            mine.record = mine.record.sharingPartsOf(theirs.record);
+        }
+    }
+
     /** Adds or replaces a record; a new name takes {@code order} as its place. */
     void register(ServiceRecord record, long order) {
         Slot slot = byName.get(record.name());

@@ -3,6 +3,8 @@ package dev.registry.events.audit;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.sameInstance;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -10,7 +12,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.registry.api.PlainJson;
 import dev.registry.api.ServiceRecord;
 import dev.registry.events.SampleEvents;
+import dev.registry.events.event.HeartbeatReceived;
 import dev.registry.events.event.RegistryEvent;
+import dev.registry.events.event.ServiceRegistered;
 import dev.registry.events.log.ChronicleEventLog;
 import dev.registry.events.log.LoggedEvent;
 import dev.registry.events.projection.Projection;
@@ -134,6 +138,37 @@ class TimeTravelTest {
                     assertThrows(HistoryUnavailableException.class, () -> travel.atTime(first.minusSeconds(1)));
             assertThat(ex.availableFrom(), is(first));
             assertThat(travel.atTime(first).lastIndex(), is(written.getFirst().index()));
+        }
+    }
+
+    @Test
+    void aReplayedViewHoldsTheLiveViewsRecordsWhereTheyAreEqualNotCopies() {
+        Instant t = Instant.parse("2026-05-06T07:08:09Z");
+        List<RegistryEvent> events = List.of(
+                new ServiceRegistered(t, SampleEvents.record("kept", t), false),
+                new ServiceRegistered(t.plusSeconds(1), SampleEvents.record("beating", t), false),
+                new HeartbeatReceived(t.plusSeconds(2), "beating", null, HeartbeatReceived.CAUSE_CLIENT));
+        try (ChronicleEventLog log = ChronicleEventLog.openForWriting(dir)) {
+            RegistryView live = new RegistryView();
+            Projection all = Projection.onView(live, List.of(new Checkpoints(live, 1_000)));
+            events.forEach(e -> all.apply(new LoggedEvent(log.append(e), e)));
+
+            RegistryView before = new TimeTravel(log, new Checkpoints(live, 1_000)).atTime(t.plusSeconds(1));
+            RegistryView now = new TimeTravel(log, new Checkpoints(live, 1_000)).atTime(t.plusSeconds(2));
+
+            assertThat(
+                    now.get("kept").orElseThrow(), sameInstance(live.get("kept").orElseThrow()));
+            assertThat(
+                    now.get("beating").orElseThrow(),
+                    sameInstance(live.get("beating").orElseThrow()));
+            // before the heartbeat: another record, made of the live one's parts
+            ServiceRecord older = before.get("beating").orElseThrow();
+            ServiceRecord newer = live.get("beating").orElseThrow();
+            assertThat(older, is(not(newer)));
+            assertThat(older.metadata(), sameInstance(newer.metadata()));
+            assertThat(older.url(), sameInstance(newer.url()));
+            // without a live view (the offline tools) the same answer, from the log alone
+            assertThat(sorted(new TimeTravel(log, null).atTime(t.plusSeconds(1))), is(sorted(before)));
         }
     }
 
