@@ -40,6 +40,9 @@ final class EventFanOut {
     /** How long a dropped stream may stay blocked on a client that reads nothing before its socket is closed. */
     private static final Duration DROP_GRACE = Duration.ofSeconds(30);
 
+    /** Streams woken before the tailer lets other work on its carrier run (see {@link #deliver}). */
+    private static final int WAKE_SLICE = 64;
+
     /** Most events queued in one delivery. */
     private static final int MAX_BATCH = 1024;
 
@@ -162,13 +165,22 @@ final class EventFanOut {
         }
     }
 
-    /** Queues a batch for every subscriber: one lock and one wake-up each, whatever its length. */
+    /**
+     * Queues a batch for every subscriber: one lock and one wake-up each, whatever its length.
+     * Every {@link #WAKE_SLICE} wake-ups the tailer yields its carrier: the streams it woke queue
+     * on that carrier ahead of everything else, and without the pause a heartbeat that arrived
+     * meanwhile would wait for all of them to write.
+     */
     private void deliver(List<SseFrame> batch) {
+        int woken = 0;
         for (Subscription s : subscribers) {
             if (!s.offer(batch)) {
                 subscribers.remove(s);
                 dropped.add(s);
                 onDrop.run();
+            }
+            if (++woken % WAKE_SLICE == 0) {
+                Thread.yield();
             }
         }
     }
