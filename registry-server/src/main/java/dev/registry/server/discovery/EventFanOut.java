@@ -41,7 +41,7 @@ final class EventFanOut {
     private static final Duration DROP_GRACE = Duration.ofSeconds(30);
 
     /** Streams woken before the tailer lets other work on its carrier run (see {@link #deliver}). */
-    private static final int WAKE_SLICE = 64;
+    private static final int WAKE_SLICE = 16;
 
     /** Most events queued in one delivery. */
     private static final int MAX_BATCH = 1024;
