@@ -45,8 +45,9 @@ import java.util.SplittableRandom;
  *   <li>{@code heap RECORDS}: heap in use after GC with that many records;</li>
  *   <li>{@code prune EVENTS}: time retention takes to delete an hourly file of that many events
  *       (replaying them onto the retention base, writing it, deleting);</li>
- *   <li>{@code heavy-readers PORT PID SECONDS LABEL}: heartbeat latency and the server's RSS while
- *       readers ask for diffs, past views and whole lists of 200,000 records (see {@link HeavyReaders});</li>
+ *   <li>{@code heavy-readers PORT PID SECONDS LABEL [TRAVELLERS LISTERS]}: heartbeat latency and the
+ *       server's RSS while readers (default 8 and 16) ask for diffs, past views and whole lists of
+ *       200,000 records (see {@link HeavyReaders});</li>
  *   <li>{@code route TOOLS_JAR SECONDS [RATE]}: what the router adds to a direct call to a fast backend,
  *       at RATE requests/s (default 5,000), at saturation, and to a streamed reply's first byte;</li>
  *   <li>{@code streams PORT SERVER_PID SECONDS [SUBSCRIBERS] [SLOW] [RATE]}: heartbeat latency and the
@@ -86,7 +87,12 @@ public final class BenchMain {
             }
             case "heavy-readers" ->
                 HeavyReaders.run(
-                        args[4], Integer.parseInt(args[1]), Long.parseLong(args[2]), Double.parseDouble(args[3]));
+                        args[4],
+                        Integer.parseInt(args[1]),
+                        Long.parseLong(args[2]),
+                        Double.parseDouble(args[3]),
+                        args.length > 5 ? Integer.parseInt(args[5]) : HeavyReaders.TIME_TRAVELLERS,
+                        args.length > 6 ? Integer.parseInt(args[6]) : HeavyReaders.LISTERS);
             case "kafka" -> KafkaNodesBench.run(Path.of(args[1]), args[2], Double.parseDouble(args[3]));
             case "route" ->
                 RouterOverhead.run(
@@ -95,7 +101,7 @@ public final class BenchMain {
                         args.length > 3 ? Double.parseDouble(args[3]) : 5000);
             default -> {
                 System.err.println(
-                        "usage: generate DIR EVENTS RECORDS | http PORT SECONDS [SCENARIO] | floor-server PORT | restart SERVER_JAR SIZE... | heap RECORDS | prune EVENTS | route TOOLS_JAR SECONDS [RATE] | heavy-readers PORT PID SECONDS LABEL | streams PORT SERVER_PID SECONDS [SUBSCRIBERS] [SLOW] [RATE] | kafka SERVER_JAR BOOTSTRAP SECONDS");
+                        "usage: generate DIR EVENTS RECORDS | http PORT SECONDS [SCENARIO] | floor-server PORT | restart SERVER_JAR SIZE... | heap RECORDS | prune EVENTS | route TOOLS_JAR SECONDS [RATE] | heavy-readers PORT PID SECONDS LABEL [TRAVELLERS LISTERS] | streams PORT SERVER_PID SECONDS [SUBSCRIBERS] [SLOW] [RATE] | kafka SERVER_JAR BOOTSTRAP SECONDS");
                 System.exit(2);
             }
         }

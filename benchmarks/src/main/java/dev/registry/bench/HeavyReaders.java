@@ -32,7 +32,9 @@ import org.HdrHistogram.Histogram;
 final class HeavyReaders {
 
     static final int RECORDS = 200_000;
+    /** Clients asking {@code /diff} and {@code ?at=}, unless told otherwise. */
     static final int TIME_TRAVELLERS = 8;
+    /** Clients listing every record, unless told otherwise. */
     static final int LISTERS = 16;
     /** Heartbeats per second while the readers run. */
     static final double HEARTBEAT_RATE = 50;
@@ -46,6 +48,14 @@ final class HeavyReaders {
      * @param seconds how long the readers and heartbeats run
      */
     static void run(String label, int port, long pid, double seconds) throws Exception {
+        run(label, port, pid, seconds, TIME_TRAVELLERS, LISTERS);
+    }
+
+    /**
+     * As {@link #run(String, int, long, double)} with {@code travellers} clients asking diffs and
+     * past views and {@code listers} listing (one kind alone shows what each costs).
+     */
+    static void run(String label, int port, long pid, double seconds, int travellers, int listers) throws Exception {
         String base = "http://127.0.0.1:" + port;
         Instant start = Instant.now();
         load(base);
@@ -66,8 +76,8 @@ final class HeavyReaders {
                 .connectTimeout(Duration.ofSeconds(10))
                 .build();
         List<Thread> readers = new ArrayList<>();
-        for (int i = 0; i < TIME_TRAVELLERS + LISTERS; i++) {
-            boolean travels = i < TIME_TRAVELLERS;
+        for (int i = 0; i < travellers + listers; i++) {
+            boolean travels = i < travellers;
             readers.add(Thread.ofVirtual().start(() -> {
                 for (long n = 0; running.get(); n++) {
                     String path = !travels
