@@ -266,8 +266,8 @@ public final class EventCodec {
 
     /**
      * The record of a payload, read from the tree the payload was parsed into: converting the tree
-     * with the mapper would write it to a token buffer and parse it again, which made replaying
-     * registrations (time travel, start-up) several times slower. Metadata keeps its verbatim node.
+     * with the mapper would write it to a token buffer and parse it again, for every registration a
+     * replay (time travel, start-up) decodes. Metadata keeps its verbatim node.
      */
     private static ServiceRecord recordOf(JsonNode n) {
         return new ServiceRecord(
