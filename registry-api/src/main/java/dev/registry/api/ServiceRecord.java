@@ -2,6 +2,7 @@ package dev.registry.api;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -59,6 +60,60 @@ public record ServiceRecord(
         Objects.requireNonNull(timestamp, "timestamp");
         healthStatus = healthStatus == null ? HEALTH_UNKNOWN : healthStatus;
         metadata = metadata == null ? JsonNodeFactory.instance.objectNode() : metadata;
+    }
+
+    /**
+     * The record in a JSON tree of its stored form, read field by field and keeping the tree's
+     * metadata node: {@code ObjectMapper.convertValue} would write the tree to a token buffer and
+     * parse it again. It refuses what that conversion refused (a missing or null string field is
+     * a {@link NullPointerException}, as from the constructor; a port or heartbeat that is not a
+     * number, or metadata that is not an object, an {@link IllegalArgumentException}), and like
+     * the clients' conversions it ignores fields it does not know ({@code is_healthy}, or a newer
+     * server's).
+     */
+    public static ServiceRecord fromJson(JsonNode n) {
+        JsonNode metadata = n.get(RecordFields.METADATA);
+        if (metadata != null && !metadata.isNull() && !metadata.isObject()) {
+            throw new IllegalArgumentException("'metadata' of a service record is not an object");
+        }
+        return new ServiceRecord(
+                text(n, RecordFields.NAME),
+                text(n, RecordFields.HOST),
+                (int) number(n, RecordFields.PORT),
+                text(n, RecordFields.HOSTNAME),
+                text(n, RecordFields.URL),
+                text(n, RecordFields.STATUS),
+                text(n, RecordFields.TIMESTAMP),
+                number(n, RecordFields.LAST_HEARTBEAT),
+                text(n, RecordFields.HEALTH_STATUS),
+                metadata instanceof ObjectNode object ? object : null);
+    }
+
+    /** A string field, or null when absent or null (the constructor decides whether it may be). */
+    private static String text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (v.isContainerNode()) {
+            throw new IllegalArgumentException("'" + field + "' of a service record is not a string");
+        }
+        return v.asText();
+    }
+
+    /** A number field, or one written as a numeric string (as the conversion coerces); 0 when absent. */
+    private static double number(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) {
+            return 0;
+        }
+        if (v.isNumber()) {
+            return v.asDouble();
+        }
+        if (v.isTextual()) {
+            return Double.parseDouble(v.asText()); // NumberFormatException is an IllegalArgumentException
+        }
+        throw new IllegalArgumentException("'" + field + "' of a service record is not a number");
     }
 
     /**

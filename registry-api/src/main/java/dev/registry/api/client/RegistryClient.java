@@ -471,10 +471,8 @@ public final class RegistryClient {
     }
 
     private static ServiceInfo serviceInfo(JsonNode node) {
-        ObjectNode record = node.deepCopy();
-        boolean healthy = record.path("is_healthy").asBoolean(false);
-        record.remove("is_healthy");
-        return new ServiceInfo(JSON.convertValue(record, ServiceRecord.class), healthy);
+        return new ServiceInfo(
+                ServiceRecord.fromJson(node), node.path("is_healthy").asBoolean(false));
     }
 
     private static Map<String, Integer> counts(JsonNode node) {

@@ -1,8 +1,6 @@
 package dev.registry.api.watch;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.registry.api.RecordFields;
 import dev.registry.api.ServiceRecord;
@@ -20,9 +18,6 @@ import java.util.Set;
  * taken from a list can be brought up to date from any index at or before the list's.
  */
 final class WireFold {
-
-    private static final ObjectMapper JSON =
-            new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     /** What an event did. */
     enum Outcome {
@@ -59,7 +54,8 @@ final class WireFold {
         ServiceRecord after;
         switch (type) {
             case "registered" -> {
-                after = JSON.convertValue(event.get("record"), ServiceRecord.class);
+                JsonNode record = event.get("record");
+                after = record == null || record.isNull() ? null : ServiceRecord.fromJson(record);
                 expired.remove(name);
             }
             case "updated" -> {

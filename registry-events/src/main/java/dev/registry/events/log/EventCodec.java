@@ -126,7 +126,7 @@ public final class EventCodec {
             case REGISTERED ->
                 new ServiceRegistered(
                         time,
-                        recordOf(p.required("record")),
+                        storedRecord(p.required("record")),
                         p.required("replaced").asBoolean());
             case UPDATED -> new ServiceUpdated(time, text(p, "name"), changesOf(p.required("changes")));
             case HEARTBEAT ->
@@ -157,7 +157,7 @@ public final class EventCodec {
             case EVICTED ->
                 new ServiceEvicted(
                         time,
-                        recordOf(p.required("record")),
+                        storedRecord(p.required("record")),
                         p.required("age_seconds").asDouble(),
                         leaseEpoch(p));
             case LEASE_GRANTED ->
@@ -265,24 +265,16 @@ public final class EventCodec {
     }
 
     /**
-     * The record of a payload, read from the tree the payload was parsed into: converting the tree
-     * with the mapper would write it to a token buffer and parse it again, for every registration a
-     * replay (time travel, start-up) decodes. Metadata keeps its verbatim node.
+     * The record of a payload. A field this build does not store means a newer registry wrote it:
+     * refused, as the mapper's conversion refused it, rather than dropped.
      */
-    private static ServiceRecord recordOf(JsonNode n) {
-        return new ServiceRecord(
-                text(n, RecordFields.NAME),
-                text(n, RecordFields.HOST),
-                n.path(RecordFields.PORT).asInt(),
-                text(n, RecordFields.HOSTNAME),
-                text(n, RecordFields.URL),
-                text(n, RecordFields.STATUS),
-                text(n, RecordFields.TIMESTAMP),
-                n.path(RecordFields.LAST_HEARTBEAT).asDouble(),
-                n.hasNonNull(RecordFields.HEALTH_STATUS)
-                        ? n.get(RecordFields.HEALTH_STATUS).asText()
-                        : null,
-                n.hasNonNull(RecordFields.METADATA) ? (ObjectNode) n.get(RecordFields.METADATA) : null);
+    private static ServiceRecord storedRecord(JsonNode n) {
+        n.fieldNames().forEachRemaining(field -> {
+            if (!RecordFields.STORED.contains(field)) {
+                throw new IllegalArgumentException("unknown field '" + field + "' in a stored service record");
+            }
+        });
+        return ServiceRecord.fromJson(n);
     }
 
     private static ServiceChanges changesOf(JsonNode n) {
