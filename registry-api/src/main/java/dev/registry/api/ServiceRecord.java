@@ -153,6 +153,17 @@ public record ServiceRecord(
         if (equals(other)) {
             return other;
         }
+        // a heartbeat replayed onto a record that shares all it can already needs no new record
+        if (nothingToShare(name, other.name)
+                && nothingToShare(host, other.host)
+                && nothingToShare(hostname, other.hostname)
+                && nothingToShare(url, other.url)
+                && nothingToShare(status, other.status)
+                && nothingToShare(timestamp, other.timestamp)
+                && nothingToShare(healthStatus, other.healthStatus)
+                && nothingToShare(metadata, other.metadata)) {
+            return this;
+        }
         return new ServiceRecord(
                 same(name, other.name),
                 same(host, other.host),
@@ -164,6 +175,10 @@ public record ServiceRecord(
                 lastHeartbeat,
                 same(healthStatus, other.healthStatus),
                 same(metadata, other.metadata));
+    }
+
+    private static boolean nothingToShare(Object mine, Object theirs) {
+        return mine == theirs || !mine.equals(theirs);
     }
 
     private static <T> T same(T mine, T theirs) {

@@ -44,6 +44,14 @@ class ServiceRecordTest {
     }
 
     @Test
+    void aRecordThatSharesAllItCanAlreadyIsKept() {
+        ServiceRecord live = record("http://a", 2.5, metadata("m"));
+        ServiceRecord replayed = live.withHeartbeat(1.5, null); // the live record's parts, another heartbeat
+
+        assertThat(replayed.sharingPartsOf(live), sameInstance(replayed));
+    }
+
+    @Test
     void partsThatDifferStayTheRecordsOwn() {
         ServiceRecord live = record("http://a", 1.5, metadata("m"));
         ServiceRecord replayed = record("http://b", 1.5, metadata("n"));
