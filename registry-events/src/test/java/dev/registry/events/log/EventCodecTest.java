@@ -5,8 +5,12 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.registry.api.PlainJson;
 import dev.registry.events.SampleEvents;
 import dev.registry.events.event.RegistryEvent;
+import dev.registry.events.event.ServiceRegistered;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -67,6 +71,25 @@ class EventCodecTest {
         IllegalStateException version = assertThrows(
                 IllegalStateException.class, () -> codec.decode(new EncodedEvent("heartbeat", 99, 0, payload)));
         assertThat(version.getMessage(), containsString("99"));
+    }
+
+    @Test
+    void aStoredRecordWithAFieldThisBuildDoesNotKnowFailsLoudly() throws Exception {
+        RegistryEvent registered = SampleEvents.oneOfEach().stream()
+                .filter(e -> e instanceof ServiceRegistered)
+                .findFirst()
+                .orElseThrow();
+        EncodedEvent encoded = codec.encode(registered);
+        ObjectMapper json = PlainJson.newMapper();
+        ObjectNode payload = (ObjectNode) json.readTree(encoded.payload());
+        ((ObjectNode) payload.get("record")).put("zone", "eu-1"); // as a newer registry might store
+
+        IllegalArgumentException unknown = assertThrows(
+                IllegalArgumentException.class,
+                () -> codec.decode(new EncodedEvent(
+                        encoded.type(), encoded.version(), encoded.timeMicros(), json.writeValueAsBytes(payload))));
+        assertThat(unknown.getMessage(), containsString("zone"));
+        assertThat(codec.decode(encoded), is(registered));
     }
 
     @Test
