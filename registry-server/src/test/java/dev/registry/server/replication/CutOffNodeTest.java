@@ -33,16 +33,16 @@ class CutOffNodeTest {
         // A broker process of our own binds 127.0.0.1 and calls itself localhost. The other node
         // resolves localhost to 127.0.0.1; the cut one (a child JVM with its own hosts file) to
         // 127.0.0.2, where a proxy forwards to the broker: cutting the proxy cuts that node alone.
-        int port = ChildRegistry.freePort();
         Path hosts = Files.writeString(dir.resolve("hosts"), "127.0.0.2 localhost\n");
-        try (KafkaLocal kafka = KafkaLocal.start(
-                        1, port, dir.resolve("kafka"), Map.of("KAFKA_LOCAL_ADVERTISED_HOST", "localhost"));
-                CuttableProxy proxy =
-                        CuttableProxy.forPorts("127.0.0.2", List.of(port)).getFirst();
+        try (KafkaLocal kafka =
+                        KafkaLocal.start(1, dir.resolve("kafka"), Map.of("KAFKA_LOCAL_ADVERTISED_HOST", "localhost"));
+                CuttableProxy proxy = CuttableProxy.forPorts("127.0.0.2", List.of(kafka.port()))
+                        .getFirst();
                 TestRegistry other = new TestRegistry(
                         dir.resolve("other"),
                         s -> s.toBuilder()
-                                .kafka(new KafkaSettings("localhost:" + port, "cut-test", "other", Map.of(), null))
+                                .kafka(new KafkaSettings(
+                                        "localhost:" + kafka.port(), "cut-test", "other", Map.of(), null))
                                 .build(),
                         java.time.Clock.systemUTC());
                 ChildRegistry cut = ChildRegistry.start(
@@ -51,7 +51,7 @@ class CutOffNodeTest {
                         "--log",
                         "kafka",
                         "--kafka-bootstrap",
-                        "localhost:" + port,
+                        "localhost:" + kafka.port(),
                         "--kafka-topic",
                         "cut-test",
                         "--node-id",

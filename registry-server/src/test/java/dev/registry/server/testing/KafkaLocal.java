@@ -3,28 +3,57 @@ package dev.registry.server.testing;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /** {@code bin/kafka-local} as a test's own Kafka: separate broker processes, stopped at the end. */
 public final class KafkaLocal implements AutoCloseable {
 
     private static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
+    private static final int ATTEMPTS = 3;
 
     private final Process script;
     private final String bootstrap;
+    private final int port;
 
-    private KafkaLocal(Process script, String bootstrap) {
+    private KafkaLocal(Process script, String bootstrap, int port) {
         this.script = script;
         this.bootstrap = bootstrap;
+        this.port = port;
     }
 
-    /** Starts {@code brokers} brokers from {@code port} on, data in {@code dir}, with more environment. */
-    public static KafkaLocal start(int brokers, int port, Path dir, Map<String, String> environment)
+    /**
+     * Starts {@code brokers} brokers on ports free at the time, data in {@code dir}, with more
+     * environment. The script needs {@code brokers + 1} consecutive ports; another test's server
+     * or client can take one between the check and the bind, so a failed start is tried again on
+     * other ports (on an emptied {@code dir}), and the last failure names kafka-local's reason.
+     */
+    public static KafkaLocal start(int brokers, Path dir, Map<String, String> environment) throws IOException {
+        IllegalStateException failure = null;
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            Path attemptDir = attempt == 1 ? dir : dir.resolveSibling(dir.getFileName() + "-" + attempt);
+            try {
+                return startOn(brokers, freeRange(brokers + 1), attemptDir, environment);
+            } catch (IllegalStateException ex) {
+                System.err.println("KafkaLocal: attempt " + attempt + " of " + ATTEMPTS + ": " + ex.getMessage());
+                failure = ex;
+            }
+        }
+        throw failure;
+    }
+
+    private static KafkaLocal startOn(int brokers, int port, Path dir, Map<String, String> environment)
             throws IOException {
+        Path err = dir.resolveSibling(dir.getFileName() + ".err");
         ProcessBuilder pb = new ProcessBuilder(
                         ROOT.resolve("bin/kafka-local").toString(),
                         "--brokers",
@@ -33,8 +62,7 @@ public final class KafkaLocal implements AutoCloseable {
                         Integer.toString(port),
                         "--dir",
                         dir.toString())
-                .redirectError(ProcessBuilder.Redirect.appendTo(
-                        dir.resolveSibling(dir.getFileName() + ".err").toFile()));
+                .redirectError(ProcessBuilder.Redirect.appendTo(err.toFile()));
         pb.environment().putAll(environment);
         Process script = pb.start();
         CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
@@ -53,19 +81,60 @@ public final class KafkaLocal implements AutoCloseable {
         try {
             String bootstrap = line.get(180, TimeUnit.SECONDS);
             if (bootstrap == null) {
-                throw new IllegalStateException("bin/kafka-local stopped before it served");
+                throw new IllegalStateException("stopped before it served");
             }
-            return new KafkaLocal(script, bootstrap);
+            return new KafkaLocal(script, bootstrap, port);
         } catch (Exception ex) {
             script.descendants().forEach(ProcessHandle::destroyForcibly);
             script.destroyForcibly();
-            throw new IllegalStateException("bin/kafka-local did not start: " + ex, ex);
+            throw new IllegalStateException(
+                    "bin/kafka-local on ports from " + port + " did not start (" + ex.getMessage() + "): "
+                            + lastLines(err),
+                    ex);
+        }
+    }
+
+    /** The first of {@code count} consecutive ports on 127.0.0.1 that nothing listens on now. */
+    private static int freeRange(int count) {
+        for (int tries = 0; tries < 200; tries++) {
+            int first = ThreadLocalRandom.current().nextInt(20_000, 30_000);
+            if (allFree(first, count)) {
+                return first;
+            }
+        }
+        throw new IllegalStateException("no " + count + " consecutive free ports between 20000 and 30000");
+    }
+
+    private static boolean allFree(int first, int count) {
+        for (int p = first; p < first + count; p++) {
+            try (ServerSocket s = new ServerSocket()) {
+                s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), p));
+            } catch (IOException taken) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String lastLines(Path err) {
+        try {
+            List<String> lines = Files.exists(err) ? Files.readAllLines(err) : List.of();
+            return lines.isEmpty()
+                    ? "(nothing on stderr)"
+                    : String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
+        } catch (IOException ex) {
+            return "(stderr unreadable: " + ex + ")";
         }
     }
 
     /** The line it printed once every broker served. */
     public String bootstrap() {
         return bootstrap;
+    }
+
+    /** The first broker's port on 127.0.0.1 (the others follow it, then the controller's). */
+    public int port() {
+        return port;
     }
 
     /** SIGTERM, and SIGKILL for whatever it started that is left. */
