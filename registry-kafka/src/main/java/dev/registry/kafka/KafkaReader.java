@@ -24,7 +24,9 @@ import org.apache.kafka.common.errors.WakeupException;
 /**
  * Reads the log's partition with a consumer of its own, assigned the partition (no consumer group, no
  * committed offsets: the position is the reader's alone). {@link #next()} waits at most a short poll when
- * the reader has reached the end, and longer only while Kafka has said that events lie ahead.
+ * the reader has reached the end, and longer while Kafka has said that events lie ahead or has not yet
+ * answered a fetch since the reader was placed (a first short poll can come back empty on a topic full
+ * of events: a reader's {@code null} must mean the end, or a tool reads "no events").
  */
 final class KafkaReader implements EventReader {
 
@@ -37,6 +39,7 @@ final class KafkaReader implements EventReader {
     private final Consumer<KafkaReader> onClose;
     private final AtomicBoolean closed = new AtomicBoolean();
     private Iterator<ConsumerRecord<byte[], byte[]>> buffered = Collections.emptyIterator();
+    private boolean placed; // Kafka answered a fetch since the last seek: the lag is known
     private final EventFrame frame = new EventFrame();
 
     KafkaReader(
@@ -130,17 +133,25 @@ final class KafkaReader implements EventReader {
         if (!buffered.hasNext()) {
             poll(pollTimeout);
             long deadline = System.nanoTime() + catchUpTimeout.toNanos();
-            while (!buffered.hasNext() && eventsAhead() && System.nanoTime() < deadline) {
+            while (!buffered.hasNext() && !endReached() && System.nanoTime() < deadline) {
                 poll(pollTimeout);
             }
         }
         return buffered.hasNext() ? buffered.next() : null;
     }
 
-    /** Whether the last fetch's answer said the partition holds events past the position (no call to Kafka). */
-    private boolean eventsAhead() {
+    /**
+     * Whether the last fetch's answer said the partition holds nothing past the position (no call to
+     * Kafka). Before the first answer since a seek the lag is unknown: not the end. Once known, a lag
+     * that Kafka has not yet answered again is the last one heard, so a cut-off reader is not held up.
+     */
+    private boolean endReached() {
         OptionalLong lag = consumer.currentLag(partition);
-        return lag.isPresent() && lag.getAsLong() > 0;
+        if (lag.isEmpty()) {
+            return placed;
+        }
+        placed = true;
+        return lag.getAsLong() == 0;
     }
 
     private void poll(Duration timeout) {
@@ -170,6 +181,7 @@ final class KafkaReader implements EventReader {
         ensureOpen();
         consumer.seek(partition, offset);
         buffered = Collections.emptyIterator();
+        placed = false;
     }
 
     private OffsetRange bounds() {
