@@ -161,7 +161,7 @@ class KafkaLocalScriptTest {
     private static int freePorts(int count) {
         Random random = new Random();
         for (int attempt = 0; attempt < 100; attempt++) {
-            int first = 20_000 + random.nextInt(30_000);
+            int first = 20_000 + random.nextInt(10_000); // below the ephemeral ports clients take
             if (allFree(first, count)) {
                 return first;
             }
