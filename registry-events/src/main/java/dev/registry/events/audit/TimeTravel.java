@@ -114,7 +114,7 @@ public final class TimeTravel {
 
     /** The view replayed up to (not including) the first event that {@code beyond} accepts. */
     private Replayed replay(EventReader reader, Optional<Checkpoints.Checkpoint> from, Predicate<LoggedEvent> beyond) {
-        RegistryView view = from.map(c -> c.view().copy()).orElseGet(RegistryView::new);
+        RegistryView view = from.map(c -> c.view().copy()).orElseGet(RegistryView::compact);
         // +1: the floor's own event may be deleted already; the log holds everything after it
         from.ifPresent(c -> reader.seekAtOrAfter(c.index() + 1));
         for (LoggedEvent e = reader.next(); e != null; e = reader.next()) {

@@ -8,8 +8,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * The current state of the registry: every live record, in registration order, and how far
@@ -17,48 +15,26 @@ import java.util.concurrent.ConcurrentSkipListMap;
  *
  * <p>Records keep the position of their first registration, as the registry this one replaces
  * did (re-registering a name keeps its place; deregistering and registering again moves it to
- * the end). Only the {@link Projector} changes a view, from one thread; any number of threads
- * read it concurrently. Records are immutable, so a reader sees each record whole.
+ * the end). Only the {@link Projector} changes a view, from one thread. Records are immutable,
+ * so a reader sees each record whole.
  *
- * <p>Each name has a slot that holds its place and its current record, so a heartbeat (most of
- * all writes) replaces one field of one slot and leaves both maps alone.
+ * <p>The live view ({@code new RegistryView()}) may be read by any number of threads while it
+ * changes. A {@link #compact()} view and every {@link #copy()} are packed for one thread to build
+ * and then any to read, not while it changes: the states time travel replays, checkpoints,
+ * snapshots being written, the tools' replays.
  */
 public final class RegistryView {
 
-    /** A name's place in the order, its current record, and whether it expired since its last heartbeat. */
-    private static final class Slot {
-        final long order;
-        volatile ServiceRecord record;
-        volatile boolean expired;
-
-        Slot(long order, ServiceRecord record) {
-            this.order = order;
-            this.record = record;
-        }
-    }
-
-    private final Map<String, Slot> byName = new ConcurrentHashMap<>();
-    private final ConcurrentSkipListMap<Long, Slot> inOrder = new ConcurrentSkipListMap<>();
+    private final RecordSlots slots;
     private final Collection<ServiceRecord> records = new AbstractCollection<>() {
         @Override
         public Iterator<ServiceRecord> iterator() {
-            Iterator<Slot> slots = inOrder.values().iterator();
-            return new Iterator<>() {
-                @Override
-                public boolean hasNext() {
-                    return slots.hasNext();
-                }
-
-                @Override
-                public ServiceRecord next() {
-                    return slots.next().record;
-                }
-            };
+            return slots.iterator();
         }
 
         @Override
         public int size() {
-            return inOrder.size();
+            return slots.size();
         }
     };
     private volatile long lastIndex = -1;
@@ -81,10 +57,27 @@ public final class RegistryView {
         }
     }
 
+    /** An empty live view: read by any thread while the projector changes it. */
+    public RegistryView() {
+        this(new ConcurrentSlots());
+    }
+
+    private RegistryView(RecordSlots slots) {
+        this.slots = slots;
+    }
+
+    /**
+     * An empty view for one thread to build and then any to read once it no longer changes (a
+     * replay's), packed into arrays: a fifth of the live view's bytes a record, in a few large
+     * arrays the collector does not copy while a request holds them.
+     */
+    public static RegistryView compact() {
+        return new RegistryView(new CompactSlots(0));
+    }
+
     /** The record of that name, if registered. */
     public Optional<ServiceRecord> get(String name) {
-        Slot slot = byName.get(name);
-        return slot == null ? Optional.empty() : Optional.of(slot.record);
+        return Optional.ofNullable(slots.get(name));
     }
 
     /** All records in registration order; a live, read-only view that reflects later changes. */
@@ -93,7 +86,7 @@ public final class RegistryView {
     }
 
     public int size() {
-        return byName.size();
+        return slots.size();
     }
 
     /** Position of the last event applied, or -1 for an empty view. */
@@ -108,8 +101,7 @@ public final class RegistryView {
 
     /** Whether an {@code expired} event was recorded for this record since its last heartbeat. */
     public boolean isExpired(String name) {
-        Slot slot = byName.get(name);
-        return slot != null && slot.expired;
+        return slots.isExpired(name);
     }
 
     /** The lease for time-driven events, if one was ever granted (only on a log several nodes share). */
@@ -122,15 +114,12 @@ public final class RegistryView {
         return evictionGraceUntil;
     }
 
-    /** An independent copy of this view (records are immutable and shared). */
+    /**
+     * An independent {@link #compact()} copy of this view (records are immutable and shared), for
+     * one thread to change further or any to read. Take it on the thread that changes this view.
+     */
     public RegistryView copy() {
-        RegistryView copy = new RegistryView();
-        for (Slot slot : inOrder.values()) {
-            Slot twin = new Slot(slot.order, slot.record);
-            twin.expired = slot.expired;
-            copy.byName.put(slot.record.name(), twin);
-            copy.inOrder.put(slot.order, twin);
-        }
+        RegistryView copy = new RegistryView(CompactSlots.copyOf(slots));
         copy.lastIndex = lastIndex;
         copy.lastEventTime = lastEventTime;
         copy.evictionGraceUntil = evictionGraceUntil;
@@ -147,9 +136,7 @@ public final class RegistryView {
 
     /** Each record with its place in the order and its expiry mark, in order: what a snapshot stores. */
     public void forEachPlaced(PlacedRecordConsumer consumer) {
-        for (Slot slot : inOrder.values()) {
-            consumer.accept(slot.order, slot.record, slot.expired);
-        }
+        slots.forEachPlaced(consumer);
     }
 
     /** Receives {@link #forEachPlaced} entries. */
@@ -171,13 +158,11 @@ public final class RegistryView {
             Instant lastEventTime,
             Instant evictionGraceUntil,
             Lease lease) {
-        RegistryView view = new RegistryView();
+        ConcurrentSlots slots = new ConcurrentSlots();
         for (PlacedRecord p : placed) {
-            Slot slot = new Slot(p.order(), p.record());
-            slot.expired = p.expired();
-            view.byName.put(p.record().name(), slot);
-            view.inOrder.put(p.order(), slot);
+            slots.place(p.order(), p.record(), p.expired());
         }
+        RegistryView view = new RegistryView(slots);
         view.lastIndex = lastIndex;
         view.lastEventTime = lastEventTime;
         view.evictionGraceUntil = evictionGraceUntil;
@@ -195,24 +180,15 @@ public final class RegistryView {
      * the live one. Only the thread that changes this view may call it.
      */
     public void shareWith(String name, RegistryView other) {
-        Slot mine = byName.get(name);
-        Slot theirs = other.byName.get(name);
-        if (mine != null && theirs != null) {
-            mine.record = mine.record.sharingPartsOf(theirs.record);
+        ServiceRecord theirs = other.slots.get(name);
+        if (theirs != null) {
+            slots.change(name, mine -> mine.sharingPartsOf(theirs), false);
         }
     }
 
     /** Adds or replaces a record; a new name takes {@code order} as its place. */
     void register(ServiceRecord record, long order) {
-        Slot slot = byName.get(record.name());
-        if (slot == null) {
-            slot = new Slot(order, record);
-            inOrder.put(order, slot);
-            byName.put(record.name(), slot);
-        } else {
-            slot.record = record;
-        }
-        slot.expired = false;
+        slots.register(record, order);
     }
 
     /**
@@ -222,34 +198,16 @@ public final class RegistryView {
      * @return whether the name had a record
      */
     boolean change(String name, java.util.function.UnaryOperator<ServiceRecord> change, boolean freshHeartbeat) {
-        Slot slot = byName.get(name);
-        if (slot == null) {
-            return false;
-        }
-        slot.record = change.apply(slot.record);
-        if (freshHeartbeat) {
-            slot.expired = false;
-        }
-        return true;
+        return slots.change(name, change, freshHeartbeat);
     }
 
     /** @return whether the name had a record */
     boolean remove(String name) {
-        Slot slot = byName.remove(name);
-        if (slot == null) {
-            return false;
-        }
-        inOrder.remove(slot.order);
-        return true;
+        return slots.remove(name);
     }
 
     boolean markExpired(String name) {
-        Slot slot = byName.get(name);
-        if (slot == null) {
-            return false;
-        }
-        slot.expired = true;
-        return true;
+        return slots.markExpired(name);
     }
 
     void setEvictionGraceUntil(Instant until) {

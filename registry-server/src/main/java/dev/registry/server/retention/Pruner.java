@@ -128,7 +128,7 @@ public final class Pruner implements AutoCloseable {
         if (marker.isPresent() && previous.isEmpty()) {
             throw new IllegalStateException("the retention base cannot be read, so it cannot be moved forward");
         }
-        RegistryView view = previous.map(s -> s.view().copy()).orElseGet(RegistryView::new);
+        RegistryView view = previous.map(s -> s.view().copy()).orElseGet(RegistryView::compact);
         HistoryIndex history =
                 previous.map(s -> HistoryIndex.restore(s.history())).orElseGet(HistoryIndex::new);
         LoggedEvent last = null;
