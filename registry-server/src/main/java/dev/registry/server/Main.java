@@ -160,7 +160,7 @@ public final class Main implements Callable<Integer> {
             names = "--max-heavy-reads",
             defaultValue = "${env:REGISTRY_MAX_HEAVY_READS:-" + Defaults.MAX_HEAVY_READS + "}",
             description =
-                    "Most heavy reads at once (time travel, diffs, long histories and event pages, lists over 10,000 records); as many more wait up to 1 s, the rest get 503 with Retry-After (env REGISTRY_MAX_HEAVY_READS; default ${DEFAULT-VALUE}: one per core).")
+                    "Most heavy reads at once (time travel, diffs, long histories and event pages, lists over 10,000 records); up to 16 more per turn wait up to 1 s, the rest get 503 with Retry-After (env REGISTRY_MAX_HEAVY_READS; default ${DEFAULT-VALUE}: one per core).")
     int maxHeavyReads;
 
     @Option(

@@ -45,8 +45,8 @@ import java.util.Map;
  *                         process's file descriptor limit at start
  * @param idleTimeout      a connection without a request under way for this long is closed, and a
  *                         request's headers must arrive within this of its request line
- * @param maxHeavyReads    most heavy reads (time travel, diffs, big lists) at once; as many more
- *                         wait briefly, the rest get a 503 ({@code 0} given: one per core)
+ * @param maxHeavyReads    most heavy reads (time travel, diffs, big lists) at once; up to 16 more
+ *                         per turn wait briefly, the rest get a 503 ({@code 0} given: one per core)
  */
 public record RegistrySettings(
         String host,
