@@ -5,7 +5,7 @@ import dev.registry.server.http.GzipPrefix;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * The encoded list reply per filter, reused until the view changes or a record's health may flip
@@ -94,9 +94,10 @@ final class ListCache {
 
     /**
      * The entry for {@code filter} if it is still current at {@code index} and {@code now}, else
-     * a fresh one from {@code encode} (which the caller builds reading the index first).
+     * a fresh one from {@code encode} (which the caller builds reading the index first), given
+     * the stale entry or {@code null}: its length is the best guess of the next one's.
      */
-    Entry get(ServiceFilter filter, long index, Instant now, Supplier<Entry> encode) {
+    Entry get(ServiceFilter filter, long index, Instant now, UnaryOperator<Entry> encode) {
         Entry cached;
         synchronized (entries) {
             cached = entries.get(filter);
@@ -104,7 +105,7 @@ final class ListCache {
         if (cached != null && cached.index() == index && now.isBefore(cached.validUntil())) {
             return cached;
         }
-        Entry fresh = encode.get(); // outside the lock: other filters' polls go on meanwhile
+        Entry fresh = encode.apply(cached); // outside the lock: other filters' polls go on meanwhile
         synchronized (entries) {
             Entry current = entries.get(filter);
             // a slower encoding of an older index must not replace a newer one

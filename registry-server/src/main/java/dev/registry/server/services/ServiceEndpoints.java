@@ -98,8 +98,9 @@ public final class ServiceEndpoints implements HttpService {
         BlockingQuery.awaitIfAsked(request, changes);
         long index = view.lastIndex();
         Instant now = clock.instant();
-        ListCache.Entry list = cache.get(filter, index, now, () -> {
-            byte[] body = listWithoutTimestamp(view.records(), filter, now, g -> {});
+        ListCache.Entry list = cache.get(filter, index, now, stale -> {
+            byte[] body =
+                    listWithoutTimestamp(view.records(), filter, now, g -> {}, stale == null ? 0 : stale.body().length);
             return new ListCache.Entry(index, health.nextHealthFlip(view, now), body, ETags.of(body));
         });
         byte[] tail = timestampTail(now);
@@ -177,8 +178,12 @@ public final class ServiceEndpoints implements HttpService {
 
     /** The list reply up to its timestamp: {@code {"services":[...],"total":n,<extra>} without the closing brace. */
     private byte[] listWithoutTimestamp(
-            Iterable<ServiceRecord> records, ServiceFilter filter, Instant healthAt, ReplyJson.Body extra) {
-        return ReplyJson.encodeOpen(g -> writeListOpen(g, records, filter, healthAt, extra));
+            Iterable<ServiceRecord> records,
+            ServiceFilter filter,
+            Instant healthAt,
+            ReplyJson.Body extra,
+            int expectedBytes) {
+        return ReplyJson.encodeOpen(g -> writeListOpen(g, records, filter, healthAt, extra), expectedBytes);
     }
 
     private void writeListOpen(

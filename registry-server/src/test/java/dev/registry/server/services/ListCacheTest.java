@@ -2,6 +2,7 @@ package dev.registry.server.services;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.sameInstance;
 
 import java.time.Instant;
@@ -18,12 +19,12 @@ class ListCacheTest {
         AtomicInteger encodings = new AtomicInteger();
         ServiceFilter all = new ServiceFilter(null, null);
         for (int i = 0; i < 3; i++) {
-            cache.get(all, 7, NOW, () -> entry(7, encodings));
+            cache.get(all, 7, NOW, stale -> entry(7, encodings));
         }
         assertThat(encodings.get(), is(1));
-        cache.get(all, 8, NOW, () -> entry(8, encodings));
+        cache.get(all, 8, NOW, stale -> entry(8, encodings));
         assertThat(encodings.get(), is(2));
-        cache.get(all, 8, NOW.plusSeconds(61), () -> entry(8, encodings));
+        cache.get(all, 8, NOW.plusSeconds(61), stale -> entry(8, encodings));
         assertThat(encodings.get(), is(3));
     }
 
@@ -34,21 +35,41 @@ class ListCacheTest {
         ServiceFilter running = new ServiceFilter("running", null);
         ServiceFilter unhealthy = new ServiceFilter(null, false);
         for (int i = 0; i < 1000; i++) {
-            cache.get(new ServiceFilter("status-" + i, null), 1, NOW, () -> entry(1, encodings));
-            cache.get(running, 1, NOW, () -> entry(1, encodings));
-            cache.get(unhealthy, 1, NOW, () -> entry(1, encodings));
+            cache.get(new ServiceFilter("status-" + i, null), 1, NOW, stale -> entry(1, encodings));
+            cache.get(running, 1, NOW, stale -> entry(1, encodings));
+            cache.get(unhealthy, 1, NOW, stale -> entry(1, encodings));
         }
         assertThat(encodings.get(), is(1000 + 2)); // the two polled filters were encoded once
         int before = encodings.get();
-        cache.get(new ServiceFilter("status-999", null), 1, NOW, () -> entry(1, encodings)); // recent: kept
+        cache.get(new ServiceFilter("status-999", null), 1, NOW, stale -> entry(1, encodings)); // recent: kept
         assertThat(encodings.get(), is(before));
-        cache.get(new ServiceFilter("status-0", null), 1, NOW, () -> entry(1, encodings)); // long gone
+        cache.get(new ServiceFilter("status-0", null), 1, NOW, stale -> entry(1, encodings)); // long gone
         assertThat(encodings.get(), is(before + 1));
         for (int i = 0; i < ListCache.MAX_FILTERS; i++) {
-            cache.get(new ServiceFilter("other-" + i, null), 1, NOW, () -> entry(1, encodings));
+            cache.get(new ServiceFilter("other-" + i, null), 1, NOW, stale -> entry(1, encodings));
         }
-        cache.get(running, 1, NOW, () -> entry(1, encodings)); // not polled for MAX_FILTERS others: evicted
+        cache.get(running, 1, NOW, stale -> entry(1, encodings)); // not polled for MAX_FILTERS others: evicted
         assertThat(encodings.get(), is(before + 1 + ListCache.MAX_FILTERS + 1));
+    }
+
+    @Test
+    void anEncodingIsGivenTheStaleEntryOfItsFilterToSizeItsBuffer() {
+        ListCache cache = new ListCache();
+        AtomicInteger encodings = new AtomicInteger();
+        ServiceFilter all = new ServiceFilter(null, null);
+        ListCache.Entry first = cache.get(all, 1, NOW, stale -> {
+            assertThat(stale, is(nullValue()));
+            return entry(1, encodings);
+        });
+        cache.get(all, 2, NOW, stale -> {
+            assertThat(stale, is(sameInstance(first)));
+            return entry(2, encodings);
+        });
+        cache.get(new ServiceFilter("running", null), 2, NOW, stale -> {
+            assertThat(stale, is(nullValue()));
+            return entry(2, encodings);
+        });
+        assertThat(encodings.get(), is(3));
     }
 
     @Test
@@ -56,11 +77,11 @@ class ListCacheTest {
         ListCache cache = new ListCache();
         AtomicInteger encodings = new AtomicInteger();
         ServiceFilter all = new ServiceFilter(null, null);
-        cache.get(all, 5, NOW, () -> {
-            cache.get(all, 6, NOW, () -> entry(6, encodings)); // finishes first
+        cache.get(all, 5, NOW, stale -> {
+            cache.get(all, 6, NOW, older -> entry(6, encodings)); // finishes first
             return entry(5, encodings);
         });
-        cache.get(all, 6, NOW, () -> entry(6, encodings));
+        cache.get(all, 6, NOW, stale -> entry(6, encodings));
         assertThat(encodings.get(), is(2));
     }
 
