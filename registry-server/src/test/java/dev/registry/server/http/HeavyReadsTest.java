@@ -15,8 +15,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -56,14 +60,21 @@ class HeavyReadsTest extends RegistryTestBase {
             out.flush();
             assertThat(statusLine(holder.getInputStream()), is("HTTP/1.1 200 OK"));
 
-            for (String heavy : List.of(
+            // all at once: each waits its second in the queue for the turn that never comes free
+            List<String> heavies = List.of(
                     "/services?at_index=" + lastIndex,
                     "/services?at=" + Instant.now(),
                     "/diff?from=" + start + "&to=" + Instant.now(),
                     "/events?limit=5000",
                     "/events?type=registered",
-                    "/services/big-1/history?heartbeats=true")) {
-                Http.Reply refused = http.get(heavy);
+                    "/services/big-1/history?heartbeats=true");
+            List<Future<Http.Reply>> replies = new ArrayList<>();
+            try (ExecutorService askers = Executors.newVirtualThreadPerTaskExecutor()) {
+                heavies.forEach(heavy -> replies.add(askers.submit(() -> http.get(heavy))));
+            }
+            for (int i = 0; i < heavies.size(); i++) {
+                String heavy = heavies.get(i);
+                Http.Reply refused = replies.get(i).get();
                 assertThat(heavy, refused.status(), is(503));
                 assertThat(heavy, refused.headers().firstValue("Retry-After"), is(Optional.of("1")));
                 assertThat(heavy, refused.contentType(), is("application/json"));
