@@ -41,6 +41,7 @@ public final class HeavyReads {
     }
 
     private final int running;
+    private final int waiting;
     private final long waitMillis;
     private final Semaphore turns;
     private final Semaphore queue;
@@ -62,6 +63,7 @@ public final class HeavyReads {
             throw new IllegalArgumentException("at least one heavy read must be let through");
         }
         this.running = running;
+        this.waiting = waiting;
         this.waitMillis = waitMillis;
         this.turns = new Semaphore(running, true);
         this.queue = new Semaphore(waiting);
@@ -103,6 +105,11 @@ public final class HeavyReads {
         } finally {
             turns.release();
         }
+    }
+
+    /** Reads waiting for a turn now. */
+    int waiting() {
+        return waiting - queue.availablePermits();
     }
 
     private void enter() {

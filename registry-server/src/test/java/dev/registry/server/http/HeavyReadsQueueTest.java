@@ -32,10 +32,7 @@ class HeavyReadsQueueTest {
         for (int i = 0; i < 3; i++) {
             waiters.add(Thread.ofVirtual().start(() -> reads.run(ran::incrementAndGet)));
         }
-        await().atMost(Duration.ofSeconds(30))
-                .until(() -> waiters.stream()
-                        .allMatch(t ->
-                                t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TIMED_WAITING));
+        await().atMost(Duration.ofSeconds(30)).until(reads::waiting, is(3));
         // the queue is full: the next read does not wait
         ApiException refused = assertThrows(ApiException.class, () -> reads.run(ran::incrementAndGet));
         assertThat(refused.status(), is(503));
