@@ -9,12 +9,11 @@ import dev.registry.events.SampleEvents;
 import dev.registry.events.event.RegistryEvent;
 import dev.registry.events.log.EventReader;
 import dev.registry.events.log.LoggedEvent;
+import dev.registry.kafka.testkit.ConsecutivePorts;
 import dev.registry.kafka.testkit.ReaderCatchUp;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +22,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -52,7 +50,7 @@ class KafkaLocalScriptTest {
 
     @Test
     void threeBrokerProcessesKeepAcknowledgedEventsThroughAKillAndStopOnSigterm() throws Exception {
-        int port = freePorts(4);
+        int port = ConsecutivePorts.free(4);
         Process script = start(port);
         String bootstrap = bootstrapLine(script);
         assertThat(bootstrap, is("127.0.0.1:" + port + ",127.0.0.1:" + (port + 1) + ",127.0.0.1:" + (port + 2)));
@@ -155,28 +153,5 @@ class KafkaLocalScriptTest {
                     .leader()
                     .id();
         }
-    }
-
-    /** The first of {@code count} consecutive ports on which nothing listens now. */
-    private static int freePorts(int count) {
-        Random random = new Random();
-        for (int attempt = 0; attempt < 100; attempt++) {
-            int first = 20_000 + random.nextInt(10_000); // below the ephemeral ports clients take
-            if (allFree(first, count)) {
-                return first;
-            }
-        }
-        throw new IllegalStateException("no " + count + " consecutive free ports found");
-    }
-
-    private static boolean allFree(int first, int count) {
-        for (int port = first; port < first + count; port++) {
-            try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-                socket.setReuseAddress(true);
-            } catch (IOException inUse) {
-                return false;
-            }
-        }
-        return true;
     }
 }

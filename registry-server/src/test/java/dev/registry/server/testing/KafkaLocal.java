@@ -1,18 +1,15 @@
 package dev.registry.server.testing;
 
+import dev.registry.kafka.testkit.ConsecutivePorts;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /** {@code bin/kafka-local} as a test's own Kafka: separate broker processes, stopped at the end. */
@@ -42,7 +39,7 @@ public final class KafkaLocal implements AutoCloseable {
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             Path attemptDir = attempt == 1 ? dir : dir.resolveSibling(dir.getFileName() + "-" + attempt);
             try {
-                return startOn(brokers, freeRange(brokers + 1), attemptDir, environment);
+                return startOn(brokers, ConsecutivePorts.free(brokers + 1), attemptDir, environment);
             } catch (IllegalStateException ex) {
                 System.err.println("KafkaLocal: attempt " + attempt + " of " + ATTEMPTS + ": " + ex.getMessage());
                 failure = ex;
@@ -92,28 +89,6 @@ public final class KafkaLocal implements AutoCloseable {
                             + lastLines(err),
                     ex);
         }
-    }
-
-    /** The first of {@code count} consecutive ports on 127.0.0.1 that nothing listens on now. */
-    private static int freeRange(int count) {
-        for (int tries = 0; tries < 200; tries++) {
-            int first = ThreadLocalRandom.current().nextInt(20_000, 30_000);
-            if (allFree(first, count)) {
-                return first;
-            }
-        }
-        throw new IllegalStateException("no " + count + " consecutive free ports between 20000 and 30000");
-    }
-
-    private static boolean allFree(int first, int count) {
-        for (int p = first; p < first + count; p++) {
-            try (ServerSocket s = new ServerSocket()) {
-                s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), p));
-            } catch (IOException taken) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static String lastLines(Path err) {
