@@ -18,15 +18,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Hands every new log event to all live event streams: one tailer (a virtual thread, started with
- * the first subscriber) reads the log's end, woken at the end of each batch the view applied,
+ * Hands every new log event to all live event streams: one tailer (a platform thread, started
+ * with the first subscriber) reads the log's end, woken at the end of each batch the view applied,
  * encodes each event's message once and queues the batch for each subscriber. It never waits on a
- * subscriber: one whose queue is full is dropped (its stream sends a {@code reset} and closes), so
- * the writer and the other streams never wait for a slow client.
+ * subscriber's client: one whose queue is full is dropped (its stream sends a {@code reset} and
+ * closes), so the writer and the other streams never wait for a slow client.
  */
 final class EventFanOut {
 
@@ -40,8 +41,11 @@ final class EventFanOut {
     /** How long a dropped stream may stay blocked on a client that reads nothing before its socket is closed. */
     private static final Duration DROP_GRACE = Duration.ofSeconds(30);
 
-    /** Streams woken before the tailer lets other work on its carrier run (see {@link #deliver}). */
+    /** Streams woken at a time (see {@link #wakeAll}). */
     private static final int WAKE_SLICE = 16;
+
+    /** The longest the tailer waits for a slice of woken streams to run before it wakes the next. */
+    private static final Duration SLICE_BOUND = Duration.ofMillis(10);
 
     /** Most events queued in one delivery. */
     private static final int MAX_BATCH = 1024;
@@ -57,6 +61,7 @@ final class EventFanOut {
     private final int maxFrames;
     private final long maxBytes;
     private final Set<Subscription> subscribers = ConcurrentHashMap.newKeySet();
+    private final PendingWakes wakes = new PendingWakes();
     private final ConcurrentLinkedQueue<Subscription> dropped = new ConcurrentLinkedQueue<>();
     private final Object starting = new Object();
     private Thread tailer;
@@ -84,7 +89,7 @@ final class EventFanOut {
      * log itself.
      */
     Optional<Subscription> subscribe() throws InterruptedException {
-        Subscription s = new Subscription(maxFrames, maxBytes, Thread.currentThread());
+        Subscription s = new Subscription(maxFrames, maxBytes, Thread.currentThread(), wakes);
         subscribers.add(s);
         CountDownLatch positioned = null;
         synchronized (starting) {
@@ -95,7 +100,12 @@ final class EventFanOut {
             if (tailer == null) {
                 CountDownLatch latch = new CountDownLatch(1);
                 positioned = latch;
-                tailer = Thread.ofVirtual().name("event-stream-fan-out").start(() -> tail(latch));
+                // a platform thread: the streams it wakes then queue for the carriers beside the
+                // requests, not on the tailer's own carrier ahead of them (see wakeAll)
+                tailer = Thread.ofPlatform()
+                        .daemon()
+                        .name("event-stream-fan-out")
+                        .start(() -> tail(latch));
             }
         }
         if (positioned != null) {
@@ -134,7 +144,7 @@ final class EventFanOut {
                 }
                 dropped.removeIf(s -> s.interruptIfStuck(DROP_GRACE));
                 if (changes.awaitAbove(seen, KEEP_ALIVE) <= seen) {
-                    subscribers.forEach(Subscription::keepAlive);
+                    wakeAll(Subscription::keepAlive);
                 }
             }
             endAll(null);
@@ -165,22 +175,32 @@ final class EventFanOut {
         }
     }
 
-    /**
-     * Queues a batch for every subscriber: one lock and one wake-up each, whatever its length.
-     * Every {@link #WAKE_SLICE} wake-ups the tailer yields its carrier: the streams it woke queue
-     * on that carrier ahead of everything else, and without the pause a heartbeat that arrived
-     * meanwhile would wait for all of them to write.
-     */
+    /** Queues a batch for every subscriber: one lock and at most one wake-up each, whatever its length. */
     private void deliver(List<SseFrame> batch) {
-        int woken = 0;
-        for (Subscription s : subscribers) {
-            if (!s.offer(batch)) {
+        wakeAll(s -> switch (s.offer(batch)) {
+            case WOKE -> true;
+            case QUEUED -> false;
+            case DROPPED -> {
                 subscribers.remove(s);
                 dropped.add(s);
                 onDrop.run();
+                yield false;
             }
-            if (++woken % WAKE_SLICE == 0) {
-                Thread.yield();
+        });
+    }
+
+    /**
+     * Calls {@code wake} on every subscriber (true when it woke a waiting stream), and after every
+     * {@link #WAKE_SLICE} streams woken waits until they have run. A woken stream queues for a
+     * carrier thread, and the carriers take their queues in order: woken all at once, 2,000
+     * streams made a heartbeat arriving meanwhile wait for all their writes. Woken in slices, it
+     * waits for at most a slice.
+     */
+    private void wakeAll(Predicate<Subscription> wake) {
+        int woken = 0;
+        for (Subscription s : subscribers) {
+            if (wake.test(s) && ++woken % WAKE_SLICE == 0) {
+                wakes.awaitAllRan(SLICE_BOUND);
             }
         }
     }

@@ -20,6 +20,7 @@ final class Subscription {
     private final int maxFrames;
     private final long maxBytes;
     private final Thread stream;
+    private final PendingWakes wakes;
     private long bytes;
     // written under the lock, read by the stream without it
     private volatile String dropReason;
@@ -28,32 +29,49 @@ final class Subscription {
     private boolean finished;
     private boolean keepAliveDue;
     private long droppedAt;
+    /** The stream waits in {@link #next} for something to send. */
+    private boolean waiting;
+    /** The stream was woken and counts in {@link #wakes} until it runs. */
+    private boolean wakeCounted;
 
-    /** @param stream the thread that sends this stream, interrupted if it is stuck once dropped */
-    Subscription(int maxFrames, long maxBytes, Thread stream) {
+    /** What {@link #offer} did. */
+    enum Offered {
+        /** The subscription is dropped, by this batch or before. */
+        DROPPED,
+        /** Queued for a stream that is busy sending: it takes the batch when it is done. */
+        QUEUED,
+        /** Queued, and the stream, which was waiting, was woken (it counts in the wakes until it runs). */
+        WOKE
+    }
+
+    /**
+     * @param stream the thread that sends this stream, interrupted if it is stuck once dropped
+     * @param wakes where a stream woken by {@link #offer} or {@link #keepAlive} counts until it runs
+     */
+    Subscription(int maxFrames, long maxBytes, Thread stream, PendingWakes wakes) {
         this.maxFrames = maxFrames;
         this.maxBytes = maxBytes;
         this.stream = stream;
+        this.wakes = wakes;
     }
 
-    /** Queues {@code batch}; false when the subscription is dropped, by this batch or before. */
-    boolean offer(List<SseFrame> batch) {
+    /** Queues {@code batch}, waking the stream if it waits for frames. */
+    Offered offer(List<SseFrame> batch) {
         lock.lock();
         try {
             if (dropReason != null || ended) {
-                return false;
+                return Offered.DROPPED;
             }
             for (SseFrame frame : batch) {
                 if (frames.size() >= maxFrames || bytes + frame.bytes().length > maxBytes) {
                     drop("the stream fell more than " + maxFrames + " events or " + maxBytes / 1024
                             + " KiB behind the log");
-                    return false;
+                    return Offered.DROPPED;
                 }
                 frames.addLast(frame);
                 bytes += frame.bytes().length;
             }
-            arrived.signal();
-            return true;
+            return wake() ? Offered.WOKE : Offered.QUEUED;
         } finally {
             lock.unlock();
         }
@@ -111,7 +129,13 @@ final class Subscription {
                     keepAliveDue = false;
                     return null;
                 }
-                arrived.await();
+                waiting = true;
+                try {
+                    arrived.await();
+                } finally {
+                    waiting = false;
+                    ranIfWoken();
+                }
             }
         } finally {
             lock.unlock();
@@ -139,12 +163,45 @@ final class Subscription {
         return f;
     }
 
-    /** The log was quiet for a while: the stream sends a keep-alive comment if it is waiting. */
-    void keepAlive() {
+    /**
+     * The log was quiet for a while: the stream sends a keep-alive comment if it is waiting.
+     *
+     * @return whether the stream was woken (it counts in the wakes until it runs)
+     */
+    boolean keepAlive() {
         lock.lock();
         try {
             keepAliveDue = true;
-            arrived.signal();
+            return wake();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Signals the stream; true if it was waiting and now counts in the wakes. Under the lock. */
+    private boolean wake() {
+        arrived.signal();
+        if (!waiting || wakeCounted) {
+            return false;
+        }
+        wakeCounted = true;
+        wakes.woke();
+        return true;
+    }
+
+    /** Under the lock. */
+    private void ranIfWoken() {
+        if (wakeCounted) {
+            wakeCounted = false;
+            wakes.ran();
+        }
+    }
+
+    /** Whether the stream waits in {@link #next} for something to send. */
+    boolean waiting() {
+        lock.lock();
+        try {
+            return waiting;
         } finally {
             lock.unlock();
         }
@@ -170,6 +227,7 @@ final class Subscription {
         try {
             finished = true;
             frames.clear();
+            ranIfWoken();
             Thread.interrupted(); // an interrupt meant for this stream must not reach the connection's next request
         } finally {
             lock.unlock();
