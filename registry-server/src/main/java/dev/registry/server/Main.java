@@ -5,6 +5,7 @@ import dev.registry.cli.DurationConverter;
 import dev.registry.cli.OnOffConverter;
 import dev.registry.cli.ShortUsageErrors;
 import dev.registry.cli.SizeConverter;
+import dev.registry.events.log.ChronicleQueues;
 import dev.registry.events.log.RollPeriod;
 import dev.registry.events.log.UnsafeMemoryAccess;
 import dev.registry.kafka.KafkaClientProperties;
@@ -356,6 +357,7 @@ public final class Main implements Callable<Integer> {
         }
         String secret = tokenFile != null ? Files.readString(tokenFile).trim() : token;
         ServerLogging.use(logFormat);
+        ChronicleQueues.setUpInBackground(); // beside the settings' checks and the metrics' set-up
         RegistrySettings settings;
         try {
             settings = settings(secret);

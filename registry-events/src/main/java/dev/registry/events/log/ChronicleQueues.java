@@ -29,6 +29,24 @@ public final class ChronicleQueues {
 
     private ChronicleQueues() {}
 
+    /**
+     * Runs Chronicle's one-time set-up on a thread of its own, so that a start does its own set-up
+     * meanwhile: Chronicle binds its native calls by generating code at run time, about a fifth of
+     * a second that no class cache keeps. The first queue built waits for it to finish; a set-up
+     * that fails fails there again, and is reported there.
+     */
+    public static void setUpInBackground() {
+        Thread.ofPlatform().daemon().name("chronicle-set-up").start(ChronicleQueues::setUp);
+    }
+
+    private static void setUp() {
+        try {
+            Class.forName(SingleChronicleQueueBuilder.class.getName(), true, ChronicleQueues.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError failed) {
+            // building the first queue meets it again, where the start reports it
+        }
+    }
+
     /** A builder for the binary queue in {@code dir}, with analytics off. */
     public static SingleChronicleQueueBuilder builder(Path dir) {
         return SingleChronicleQueueBuilder.binary(dir);
