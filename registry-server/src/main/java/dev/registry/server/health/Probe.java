@@ -38,19 +38,31 @@ public final class Probe implements AutoCloseable {
     private final Semaphore inFlight;
     private final int maxInFlight;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-    private final HttpClient client;
+    /** Built by the first check: a client loads the JDK's trusted certificates, a start need not wait for that. */
+    private HttpClient client;
+
+    private boolean closed;
     private volatile RegistryMetrics metrics = RegistryMetrics.NONE;
 
     public Probe(Duration timeout, int maxInFlight) {
         this.timeout = timeout;
         this.inFlight = new Semaphore(maxInFlight);
         this.maxInFlight = maxInFlight;
-        this.client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(timeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .executor(executor)
-                .build();
+    }
+
+    private synchronized HttpClient client() {
+        if (closed) {
+            throw new IllegalStateException("the probe is closed");
+        }
+        if (client == null) {
+            client = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(timeout)
+                    .followRedirects(HttpClient.Redirect.NEVER)
+                    .executor(executor)
+                    .build();
+        }
+        return client;
     }
 
     /** Records each check's result and duration into {@code recorder}. */
@@ -99,7 +111,7 @@ public final class Probe implements AutoCloseable {
         long t0 = System.nanoTime();
         CompletableFuture<HttpResponse<Void>> sent;
         try {
-            sent = client.sendAsync(request, HttpResponse.BodyHandlers.discarding());
+            sent = client().sendAsync(request, HttpResponse.BodyHandlers.discarding());
         } catch (RuntimeException refused) {
             inFlight.release();
             return CompletableFuture.completedFuture(
@@ -146,7 +158,12 @@ public final class Probe implements AutoCloseable {
 
     @Override
     public void close() {
-        client.shutdownNow();
+        synchronized (this) {
+            closed = true;
+            if (client != null) {
+                client.shutdownNow();
+            }
+        }
         executor.shutdownNow();
     }
 }
