@@ -16,10 +16,12 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,6 +69,8 @@ class DumpCommandTest {
             Thread writer = Thread.ofVirtual().start(() -> {
                 for (int i = 0; !stop.get(); i++) {
                     http.send("POST", "/services/svc-" + (i % 50) + "/heartbeat", null);
+                    // about 1,000 writes a second: flat out, the server took both cores from the dump's JVM
+                    LockSupport.parkNanos(Duration.ofMillis(1).toNanos());
                 }
             });
             try {
