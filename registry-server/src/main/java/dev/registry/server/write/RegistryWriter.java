@@ -12,6 +12,7 @@ import dev.registry.server.rules.Command;
 import dev.registry.server.rules.CommandDecider;
 import dev.registry.server.rules.RecordLimitReachedException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +37,7 @@ public final class RegistryWriter implements Writes, AutoCloseable {
 
     private static final int INBOX_CAPACITY = 65_536;
     private static final int DRAIN_BATCH = 256;
+    private static final Duration FINISH_QUEUED = Duration.ofSeconds(10);
 
     private final EventLog log;
     private final RegistryView view;
@@ -47,6 +49,10 @@ public final class RegistryWriter implements Writes, AutoCloseable {
     private final BlockingQueue<Pending> inbox = new ArrayBlockingQueue<>(INBOX_CAPACITY);
     private final Thread thread;
     private volatile boolean running = true;
+    /** Set when a stop's wait ran out: what is still queued is refused, a sweep stops between its events. */
+    private volatile boolean abandoned;
+    /** Set once the writer thread takes no more commands (it stopped). */
+    private volatile boolean takesNoMore;
     /** What stopped the writer thread, if anything did; then every command is refused at once. */
     private volatile Throwable broken;
 
@@ -112,6 +118,9 @@ public final class RegistryWriter implements Writes, AutoCloseable {
                 pending.result.completeExceptionally(
                         new WriteFailedException("the writer stopped: " + stopped, stopped));
             }
+            if (takesNoMore) {
+                pending.result.completeExceptionally(stoppedBeforeThisWrite()); // the same for a stop
+            }
             return pending.result.get();
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
@@ -131,6 +140,11 @@ public final class RegistryWriter implements Writes, AutoCloseable {
         List<Pending> batch = new ArrayList<>(DRAIN_BATCH);
         try {
             takeCommands(batch);
+            // as with broken: set before the last look at the queue, read by a caller after its put
+            takesNoMore = true;
+            for (Pending p = inbox.poll(); p != null; p = inbox.poll()) {
+                p.result.completeExceptionally(stoppedBeforeThisWrite()); // only when a stop abandoned the queue
+            }
         } catch (Throwable fatal) {
             // never leave a caller waiting for an answer that will not come: fail them, and refuse
             // every later command at once instead of queueing it
@@ -145,7 +159,7 @@ public final class RegistryWriter implements Writes, AutoCloseable {
     }
 
     private void takeCommands(List<Pending> batch) {
-        while (running || !inbox.isEmpty()) {
+        while ((running || !inbox.isEmpty()) && !abandoned) {
             try {
                 Pending first = inbox.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
@@ -187,6 +201,9 @@ public final class RegistryWriter implements Writes, AutoCloseable {
      */
     private boolean handle(Pending pending, List<Runnable> acknowledgements) {
         try {
+            if (abandoned) {
+                throw stoppedBeforeThisWrite();
+            }
             Optional<List<RegistryEvent>> decided = CommandDecider.decide(view, pending.command, nextTime());
             if (decided.isEmpty()) {
                 WriteResult notFound = new WriteResult(true, List.of(), Optional.empty(), view.lastIndex());
@@ -198,6 +215,10 @@ public final class RegistryWriter implements Writes, AutoCloseable {
                 disk.check();
             }
             for (RegistryEvent event : decided.get()) {
+                if (abandoned && pending.command instanceof Command.Sweep) {
+                    // a sweep's events stand alone, and the records left are due again at the next start
+                    break;
+                }
                 long t0 = System.nanoTime();
                 LoggedEvent logged = new LoggedEvent(log.append(event), event);
                 batchAppendNanos += System.nanoTime() - t0;
@@ -293,15 +314,37 @@ public final class RegistryWriter implements Writes, AutoCloseable {
         return appendedCount;
     }
 
-    /** Stops taking commands, finishes the queued ones, and waits for the thread to end. */
+    private static WriteFailedException stoppedBeforeThisWrite() {
+        return new WriteFailedException("the registry stopped before this write", null);
+    }
+
+    /** Stops as {@link #stop} does, with ten seconds for the queued commands. */
     @Override
     public void close() {
+        stop(FINISH_QUEUED);
+    }
+
+    /**
+     * Stops taking commands and finishes the queued ones, waiting up to {@code finishQueued} for
+     * them. Past that, what is still queued is refused (never acknowledged) and a sweep stops
+     * between two of its events, and the writer gets as long again to end.
+     *
+     * @return whether the writer's thread has ended. Only then may the log be closed: Chronicle
+     *     unmaps a closed queue's files, and an append still running would write into memory
+     *     that is no longer mapped (the JVM dies, and the event is torn).
+     */
+    public boolean stop(Duration finishQueued) {
         running = false;
         try {
-            thread.join(TimeUnit.SECONDS.toMillis(10));
+            thread.join(finishQueued);
+            if (thread.isAlive()) {
+                abandoned = true;
+                thread.join(finishQueued);
+            }
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
         }
+        return !thread.isAlive();
     }
 
     private record Pending(Command command, CompletableFuture<WriteResult> result) {}
