@@ -54,6 +54,7 @@ import java.util.SplittableRandom;
  *       server's RSS while SUBSCRIBERS (default 2,000) follow {@code GET /events/stream}, SLOW of them
  *       (default 10) reading nothing, at RATE heartbeats/s (default 500; see {@link StreamSubscribersBench});</li>
  *   <li>{@code generate DIR EVENTS RECORDS}: a synthetic log.</li>
+ *   <li>{@code snapshot DIR}: a snapshot at the end of the log in {@code DIR}, as a running server would write it.</li>
  * </ul>
  */
 public final class BenchMain {
@@ -65,6 +66,11 @@ public final class BenchMain {
 
     public static void main(String[] args) throws Exception {
         switch (args.length == 0 ? "" : args[0]) {
+            case "snapshot" -> {
+                long t0 = System.nanoTime();
+                writeSnapshotAtEnd(Path.of(args[1]));
+                System.out.printf("wrote a snapshot at the log's end in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+            }
             case "generate" -> {
                 long t0 = System.nanoTime();
                 SyntheticLog.write(Path.of(args[1]), Long.parseLong(args[2]), Integer.parseInt(args[3]));
@@ -101,7 +107,7 @@ public final class BenchMain {
                         args.length > 3 ? Double.parseDouble(args[3]) : 5000);
             default -> {
                 System.err.println(
-                        "usage: generate DIR EVENTS RECORDS | http PORT SECONDS [SCENARIO] | floor-server PORT | restart SERVER_JAR SIZE... | heap RECORDS | prune EVENTS | route TOOLS_JAR SECONDS [RATE] | heavy-readers PORT PID SECONDS LABEL [TRAVELLERS LISTERS] | streams PORT SERVER_PID SECONDS [SUBSCRIBERS] [SLOW] [RATE] | kafka SERVER_JAR BOOTSTRAP SECONDS");
+                        "usage: generate DIR EVENTS RECORDS | snapshot DIR | http PORT SECONDS [SCENARIO] | floor-server PORT | restart SERVER_JAR SIZE... | heap RECORDS | prune EVENTS | route TOOLS_JAR SECONDS [RATE] | heavy-readers PORT PID SECONDS LABEL [TRAVELLERS LISTERS] | streams PORT SERVER_PID SECONDS [SUBSCRIBERS] [SLOW] [RATE] | kafka SERVER_JAR BOOTSTRAP SECONDS");
                 System.exit(2);
             }
         }
