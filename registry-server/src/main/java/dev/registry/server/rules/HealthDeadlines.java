@@ -103,15 +103,16 @@ public final class HealthDeadlines implements Projection {
     }
 
     /**
-     * Takes the names whose time has come at {@code now} out of the index; the caller puts back
-     * with {@link #schedule} what is not due yet.
+     * Takes the names whose time has come at {@code now} out of the index, the earliest first,
+     * and stops once it has {@code limit} (a millisecond's names are taken together); the rest
+     * stay due. The caller puts back with {@link #schedule} what is not due yet.
      */
-    Collection<String> takeDue(Instant now) {
+    Collection<String> takeDue(Instant now, int limit) {
         Set<String> due = new LinkedHashSet<>(pending);
         pending.clear();
         long nowMillis = now.toEpochMilli();
         for (Map.Entry<Long, List<String>> bucket = byTime.firstEntry();
-                bucket != null && bucket.getKey() <= nowMillis;
+                bucket != null && bucket.getKey() <= nowMillis && due.size() < limit;
                 bucket = byTime.firstEntry()) {
             byTime.remove(bucket.getKey());
             for (String name : bucket.getValue()) {

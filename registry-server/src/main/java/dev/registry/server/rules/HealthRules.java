@@ -29,19 +29,27 @@ import java.util.Optional;
  */
 public record HealthRules(Duration heartbeatTtl, Duration staleAfter) {
 
+    /**
+     * Most records one sweep looks at: a sweep is one write, and every other write waits for it.
+     * A start after a long outage finds them all due at once (a million records took the writer
+     * for over ten seconds); the rest are swept right after.
+     */
+    static final int MAX_NAMES_PER_SWEEP = 10_000;
+
     public boolean isHealthy(ServiceRecord record, Instant now) {
         return record.isHealthyAt(Projector.epochSeconds(now), seconds(heartbeatTtl));
     }
 
     /**
      * The events the rules call for at {@code now}; empty when nothing is due. Looks only at the
-     * records whose time {@code deadlines} says has come, and puts back those not due yet.
+     * records whose time {@code deadlines} says has come, at most {@link #MAX_NAMES_PER_SWEEP} of
+     * them (the others stay due), and puts back those not due yet.
      */
     public List<RegistryEvent> due(RegistryView view, HealthDeadlines deadlines, Instant now) {
         List<RegistryEvent> events = new ArrayList<>();
         double nowSeconds = Projector.epochSeconds(now);
         boolean mayEvict = !now.isBefore(view.evictionGraceUntil());
-        for (String name : deadlines.takeDue(now)) {
+        for (String name : deadlines.takeDue(now, MAX_NAMES_PER_SWEEP)) {
             Optional<ServiceRecord> found = view.get(name);
             if (found.isEmpty()) {
                 continue;

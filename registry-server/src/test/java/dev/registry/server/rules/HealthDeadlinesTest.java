@@ -1,6 +1,7 @@
 package dev.registry.server.rules;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.instanceOf;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThan;
 
@@ -21,9 +22,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -75,6 +79,34 @@ class HealthDeadlinesTest {
             }
             assertThat(deadlines.size(), lessThan(view.size() + 1));
         }
+    }
+
+    @Test
+    void aSweepLooksAtABoundedNumberOfRecordsAndTheRestStayDue() {
+        RegistryView view = new RegistryView();
+        HealthDeadlines deadlines = new HealthDeadlines(rules, view);
+        int records = 2 * HealthRules.MAX_NAMES_PER_SWEEP + 500;
+        long index = 0;
+        for (int i = 0; i < records; i++) {
+            Instant at = T0.plusMillis(i / 100); // a hundred names a millisecond: taken together
+            apply(view, deadlines, ++index, new ServiceRegistered(at, record("svc-" + i, at), false));
+        }
+        Instant now = T0.plus(TTL).plusSeconds(1); // every record's expiry has passed
+
+        Set<String> expired = new HashSet<>();
+        int sweeps = 0;
+        while (!deadlines.earliest().isAfter(now)) {
+            List<RegistryEvent> swept = rules.due(view, deadlines, now);
+            assertThat(swept.size(), lessThan(HealthRules.MAX_NAMES_PER_SWEEP + 100));
+            for (RegistryEvent e : swept) {
+                assertThat(e, instanceOf(ServiceExpired.class));
+                assertThat("expired once", expired.add(((ServiceExpired) e).name()), is(true));
+                apply(view, deadlines, ++index, e);
+            }
+            sweeps++;
+        }
+        assertThat(expired.size(), is(records));
+        assertThat(sweeps, is(3));
     }
 
     /** The rules applied to every record, as a sweep did before the index. */
