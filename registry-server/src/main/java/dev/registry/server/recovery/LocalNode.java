@@ -45,8 +45,6 @@ public final class LocalNode {
     public static final int SNAPSHOTS_KEPT = 3;
     /** How often retention looks for log files to delete. */
     private static final Duration PRUNE_PERIOD = Duration.ofMinutes(1);
-    /** How long a stop waits for the queued writes, and then again for the writer to end after refusing the rest. */
-    private static final Duration WRITER_STOP = Duration.ofSeconds(10);
 
     private LocalNode() {}
 
@@ -160,14 +158,14 @@ public final class LocalNode {
                 @Override
                 public String stop() {
                     pruner.close();
-                    boolean writerEnded = writer.stop(WRITER_STOP);
+                    boolean writerEnded = writer.stop();
                     snapshotter.close();
                     long last = log.lastIndex();
                     if (!writerEnded) {
                         // closing would unmap the files under the append still running: the
                         // process's exit closes them instead, after the writer's last event
                         return "the writer was still appending after "
-                                + WRITER_STOP.multipliedBy(2).toSeconds()
+                                + RegistryWriter.STOP_WAIT.multipliedBy(2).toSeconds()
                                 + " s, so the log is left open for the process's exit to close; the log reached index "
                                 + last;
                     }

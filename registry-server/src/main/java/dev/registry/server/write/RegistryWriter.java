@@ -37,7 +37,8 @@ public final class RegistryWriter implements Writes, AutoCloseable {
 
     private static final int INBOX_CAPACITY = 65_536;
     private static final int DRAIN_BATCH = 256;
-    private static final Duration FINISH_QUEUED = Duration.ofSeconds(10);
+    /** How long a stop waits for the queued writes, and then again for the writer to end after refusing the rest. */
+    public static final Duration STOP_WAIT = Duration.ofSeconds(10);
 
     private final EventLog log;
     private final RegistryView view;
@@ -318,10 +319,19 @@ public final class RegistryWriter implements Writes, AutoCloseable {
         return new WriteFailedException("the registry stopped before this write", null);
     }
 
-    /** Stops as {@link #stop} does, with ten seconds for the queued commands. */
+    /** Stops as {@link #stop(Duration)} does, with {@link #STOP_WAIT}. */
     @Override
     public void close() {
-        stop(FINISH_QUEUED);
+        stop();
+    }
+
+    /**
+     * Stops as {@link #stop(Duration)} does, with {@link #STOP_WAIT}.
+     *
+     * @return whether the writer's thread has ended (only then may the log be closed)
+     */
+    public boolean stop() {
+        return stop(STOP_WAIT);
     }
 
     /**
