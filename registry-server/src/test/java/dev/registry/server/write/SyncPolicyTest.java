@@ -9,8 +9,6 @@ import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.registry.events.event.RegistryEvent;
-import dev.registry.events.log.EventLog;
-import dev.registry.events.log.EventReader;
 import dev.registry.events.projection.Projection;
 import dev.registry.events.projection.RegistryView;
 import dev.registry.server.rules.Command;
@@ -28,7 +26,7 @@ import org.junit.jupiter.api.Timeout;
 class SyncPolicyTest {
 
     /** A log that records appends and syncs, in order, with who had been acknowledged by then. */
-    private static final class RecordingLog implements EventLog {
+    private static final class RecordingLog extends WriteOnlyLog {
         final List<String> trace = new CopyOnWriteArrayList<>();
         volatile int acknowledged;
         volatile boolean failSync;
@@ -51,24 +49,6 @@ class SyncPolicyTest {
                 throw new IllegalStateException("disk gone");
             }
         }
-
-        @Override
-        public EventReader reader() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public long firstIndex() {
-            return 0;
-        }
-
-        @Override
-        public long lastIndex() {
-            return -1;
-        }
-
-        @Override
-        public void close() {}
     }
 
     private static List<CompletableFuture<WriteResult>> registerMany(RegistryWriter writer, RecordingLog log, int n) {

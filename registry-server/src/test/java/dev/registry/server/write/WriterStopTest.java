@@ -5,8 +5,6 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
 
 import dev.registry.events.event.RegistryEvent;
-import dev.registry.events.log.EventLog;
-import dev.registry.events.log.EventReader;
 import dev.registry.events.projection.Projection;
 import dev.registry.events.projection.RegistryView;
 import dev.registry.server.rules.Command;
@@ -28,7 +26,7 @@ import org.junit.jupiter.api.Test;
 class WriterStopTest {
 
     /** A log whose appends each wait for a permit, so a test holds the writer inside one. */
-    private static final class GatedLog implements EventLog {
+    private static final class GatedLog extends WriteOnlyLog {
         final Semaphore gate = new Semaphore(0);
         final AtomicInteger started = new AtomicInteger();
         final AtomicInteger done = new AtomicInteger();
@@ -42,25 +40,9 @@ class WriterStopTest {
         }
 
         @Override
-        public void sync() {}
-
-        @Override
-        public EventReader reader() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public long firstIndex() {
-            return 0;
-        }
-
-        @Override
         public long lastIndex() {
             return started.get() - 1;
         }
-
-        @Override
-        public void close() {}
     }
 
     private static RegistryWriter writerOn(GatedLog log) {
