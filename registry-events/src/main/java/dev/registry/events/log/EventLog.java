@@ -7,7 +7,10 @@ import dev.registry.events.event.RegistryEvent;
  *
  * <p>Positions are opaque, strictly increasing longs; nothing outside this package may assume
  * how they are numbered, so that another log (a replicated one) can take this one's place.
- * Exactly one thread appends; any number of readers read, each with its own {@link EventReader}.
+ * Appends never overlap: one writer at a time appends, from any thread, each append (and sync)
+ * ordered after the last by the writer's lock; any number of readers read, each with its own
+ * {@link EventReader}. An appending thread must not be interrupted (file channels close for good
+ * on an interrupt).
  */
 public interface EventLog extends AutoCloseable {
 
@@ -19,7 +22,7 @@ public interface EventLog extends AutoCloseable {
 
     /**
      * Forces every appended event to stable storage (fsync/msync), so it survives a power loss,
-     * not only a crash of the process. Called by the appending thread.
+     * not only a crash of the process. Called by the writer, as appends are.
      */
     void sync();
 

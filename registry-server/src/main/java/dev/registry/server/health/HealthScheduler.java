@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
@@ -50,8 +50,8 @@ public final class HealthScheduler implements AutoCloseable {
     private final Probe probe;
     private final Clock clock;
     private final BooleanSupplier mayAct;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
-            r -> Thread.ofPlatform().name("registry-health").daemon(true).unstarted(r));
+    private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(
+            1, r -> Thread.ofPlatform().name("registry-health").daemon(true).unstarted(r));
     private final ExecutorService recorders = Executors.newVirtualThreadPerTaskExecutor();
     private final AtomicReference<CompletableFuture<Void>> round = new AtomicReference<>();
 
@@ -79,6 +79,7 @@ public final class HealthScheduler implements AutoCloseable {
         this.deadlines = deadlines;
         this.probe = probe;
         this.clock = clock;
+        timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     }
 
     /** Starts sweeping, and running check rounds every {@code checkInterval} when enabled. */
@@ -157,10 +158,14 @@ public final class HealthScheduler implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops sweeping and probing. A sweep or a check's record under way finishes: its thread is
+     * writing to the log, which an interrupt must never reach (see {@code RegistryWriter}).
+     */
     @Override
     public void close() {
-        timer.shutdownNow();
-        recorders.shutdownNow();
+        timer.shutdown();
+        recorders.shutdown();
         try {
             timer.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException ex) {
