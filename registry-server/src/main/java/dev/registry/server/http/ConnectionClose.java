@@ -33,6 +33,9 @@ public final class ConnectionClose implements Filter {
             return false;
         }
         for (String value : headers.get(HeaderNames.CONNECTION).allValues()) {
+            if (value.equalsIgnoreCase("keep-alive")) {
+                continue; // what nearly every request and reply says: no split per request
+            }
             for (String token : value.split(",", -1)) {
                 if (token.strip().equalsIgnoreCase("close")) {
                     return true;

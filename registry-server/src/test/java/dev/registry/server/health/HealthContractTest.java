@@ -42,6 +42,11 @@ class HealthContractTest extends RegistryTestBase {
         assertThat(body.get("registered_services").asInt(), is(3));
         assertThat(body.get("healthy_services").asInt(), is(2));
         assertThat(body.get("timestamp").asText(), is("2026-05-01T12:00:00.000000+00:00"));
+        assertThat(
+                "the fields in the original's order, and nothing else",
+                reply.body(),
+                is("{\"status\":\"healthy\",\"registry\":\"running\",\"registered_services\":3,"
+                        + "\"healthy_services\":2,\"timestamp\":\"2026-05-01T12:00:00.000000+00:00\"}"));
     }
 
     @Test
