@@ -185,6 +185,25 @@ public record ServiceRecord(
         return mine.equals(theirs) ? theirs : mine;
     }
 
+    /**
+     * This record with its repeated text shared ({@link SharedText}): status words, host,
+     * hostname, metadata keys and short metadata values. For records read in bulk, from the log or
+     * a snapshot, which would otherwise hold each of them once per record.
+     */
+    public ServiceRecord withSharedText() {
+        return new ServiceRecord(
+                name,
+                SharedText.of(host),
+                port,
+                SharedText.of(hostname),
+                url,
+                SharedText.of(status),
+                timestamp,
+                lastHeartbeat,
+                SharedText.of(healthStatus),
+                SharedText.compact(metadata));
+    }
+
     /** This record with another health status. */
     public ServiceRecord withHealthStatus(String newHealthStatus) {
         return new ServiceRecord(

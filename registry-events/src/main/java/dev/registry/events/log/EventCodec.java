@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.registry.api.PlainJson;
 import dev.registry.api.RecordFields;
 import dev.registry.api.ServiceRecord;
+import dev.registry.api.SharedText;
 import dev.registry.events.event.HealthChecked;
 import dev.registry.events.event.HeartbeatReceived;
 import dev.registry.events.event.LeaseGranted;
@@ -274,19 +275,25 @@ public final class EventCodec {
                 throw new IllegalArgumentException("unknown field '" + field + "' in a stored service record");
             }
         });
-        return ServiceRecord.fromJson(n);
+        return ServiceRecord.fromJson(n).withSharedText(); // a replay reads a million of them
     }
 
     private static ServiceChanges changesOf(JsonNode n) {
         return new ServiceChanges(
-                n.hasNonNull(RecordFields.HOST) ? n.get(RecordFields.HOST).asText() : null,
+                n.hasNonNull(RecordFields.HOST)
+                        ? SharedText.of(n.get(RecordFields.HOST).asText())
+                        : null,
                 n.hasNonNull(RecordFields.PORT) ? n.get(RecordFields.PORT).asInt() : null,
                 n.hasNonNull(RecordFields.HOSTNAME)
-                        ? n.get(RecordFields.HOSTNAME).asText()
+                        ? SharedText.of(n.get(RecordFields.HOSTNAME).asText())
                         : null,
                 n.hasNonNull(RecordFields.URL) ? n.get(RecordFields.URL).asText() : null,
-                n.hasNonNull(RecordFields.STATUS) ? n.get(RecordFields.STATUS).asText() : null,
-                n.hasNonNull(RecordFields.METADATA) ? (ObjectNode) n.get(RecordFields.METADATA) : null);
+                n.hasNonNull(RecordFields.STATUS)
+                        ? SharedText.of(n.get(RecordFields.STATUS).asText())
+                        : null,
+                n.hasNonNull(RecordFields.METADATA)
+                        ? SharedText.compact((ObjectNode) n.get(RecordFields.METADATA))
+                        : null);
     }
 
     private JsonNode readPayload(String type, byte[] payload, int offset, int length) {

@@ -366,7 +366,7 @@ public final class SnapshotStore {
                 switch (field) {
                     case "order" -> order = p.getLongValue();
                     case "expired" -> expired = p.getBooleanValue();
-                    case "record" -> record = RECORD.readValue(p);
+                    case "record" -> record = RECORD.<ServiceRecord>readValue(p).withSharedText();
                     default -> p.skipChildren();
                 }
             }

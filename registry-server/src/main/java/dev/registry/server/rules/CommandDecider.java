@@ -68,16 +68,17 @@ public final class CommandDecider {
         return new ServiceRegistered(
                 time,
                 new ServiceRecord(
-                        c.name(),
-                        c.host(),
-                        c.port(),
-                        c.hostname(),
-                        c.url(),
-                        c.status(),
-                        c.timestamp() != null ? c.timestamp() : Timestamps.format(time),
-                        Projector.epochSeconds(time),
-                        ServiceRecord.HEALTH_UNKNOWN,
-                        c.metadata()),
+                                c.name(),
+                                c.host(),
+                                c.port(),
+                                c.hostname(),
+                                c.url(),
+                                c.status(),
+                                c.timestamp() != null ? c.timestamp() : Timestamps.format(time),
+                                Projector.epochSeconds(time),
+                                ServiceRecord.HEALTH_UNKNOWN,
+                                c.metadata())
+                        .withSharedText(), // held for as long as the record lives, beside many like it
                 replaces);
     }
 

@@ -46,17 +46,57 @@ class HealthDeadlinesTest {
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
     void sweepsThroughTheIndexAppendWhatAFullScanWould(long seed) {
+        randomLifecycles(seed, 60, 4000, 15);
+    }
+
+    /**
+     * Thousands of names registering again and again, each time a new entry: the stale ones are
+     * dropped as the index grows past twice the schedule, and sweeps still find what is due.
+     */
+    @Test
+    void manyNamesRegisteringAgainKeepTheIndexSmallAndSweepsExact() {
+        HealthDeadlines deadlines = randomLifecycles(9, 3000, 20_000, 60);
+        assertThat(deadlines.entries(), lessThan(2 * deadlines.size() + 1025));
+    }
+
+    /** A start from a snapshot: records already in the view are scheduled at once, then swept exactly. */
+    @Test
+    void scheduleAllTakesAViewThatCameWithoutEvents() {
+        Random random = new Random(11);
+        RegistryView view = new RegistryView();
+        long index = 0;
+        Instant now = T0;
+        for (int i = 0; i < 5000; i++) {
+            now = now.plusMillis(random.nextInt(100));
+            Projector.apply(view, new LoggedEvent(++index, new ServiceRegistered(now, record("svc-" + i, now), false)));
+        }
+        HealthDeadlines deadlines = new HealthDeadlines(rules, view);
+        deadlines.scheduleAll();
+        assertThat(deadlines.size(), is(5000));
+        for (int step = 0; step < 40; step++) {
+            now = now.plusSeconds(10);
+            List<RegistryEvent> expected = fullScan(view, now);
+            List<RegistryEvent> swept = rules.due(view, deadlines, now);
+            assertThat("step " + step, summary(swept), is(summary(expected)));
+            for (RegistryEvent e : swept) {
+                apply(view, deadlines, ++index, e);
+            }
+        }
+        assertThat(view.size(), is(0)); // every record expired, then was evicted
+    }
+
+    private HealthDeadlines randomLifecycles(long seed, int names, int steps, int registerPercent) {
         Random random = new Random(seed);
         RegistryView view = new RegistryView();
         HealthDeadlines deadlines = new HealthDeadlines(rules, view);
         long[] index = {0};
         Instant now = T0;
-        for (int step = 0; step < 4000; step++) {
+        for (int step = 0; step < steps; step++) {
             now = now.plusMillis(random.nextInt(2_000));
-            String name = "svc-" + random.nextInt(60);
+            String name = "svc-" + random.nextInt(names);
             int action = random.nextInt(100);
             RegistryEvent event = null;
-            if (action < 15) {
+            if (action < registerPercent) {
                 event = new ServiceRegistered(
                         now, record(name, now), view.get(name).isPresent());
             } else if (action < 70 && view.get(name).isPresent() && random.nextInt(3) == 0) {
@@ -79,6 +119,7 @@ class HealthDeadlinesTest {
             }
             assertThat(deadlines.size(), lessThan(view.size() + 1));
         }
+        return deadlines;
     }
 
     @Test
