@@ -39,6 +39,7 @@ import java.util.SplittableRandom;
  * rows, so the script can assemble the results file:
  * <ul>
  *   <li>{@code http PORT SECONDS [SCENARIO]}: load on a running server (seeds 1,000 records first);</li>
+ *   <li>{@code seed PORT}: registers the same 1,000 records, for a load generator of its own (wrk);</li>
  *   <li>{@code floor-server PORT}: Helidon's floor, a server that only answers (see {@link FloorServer});</li>
  *   <li>{@code restart SERVER_JAR SIZE...}: time from process start to serving, per log size, with
  *       and without a snapshot; a SIZE is {@code EVENTS} (1,000 records) or {@code EVENTS/RECORDS};</li>
@@ -78,6 +79,7 @@ public final class BenchMain {
             }
             case "floor-server" -> FloorServer.serve(Integer.parseInt(args[1]));
             case "http" -> http(Integer.parseInt(args[1]), Double.parseDouble(args[2]), args.length > 3 ? args[3] : "");
+            case "seed" -> seed(Integer.parseInt(args[1]));
             case "restart" -> restart(Path.of(args[1]), List.of(args).subList(2, args.length));
             case "heap" -> heap(Integer.parseInt(args[1]));
             case "prune" -> prune(Long.parseLong(args[1]));
@@ -107,7 +109,7 @@ public final class BenchMain {
                         args.length > 3 ? Double.parseDouble(args[3]) : 5000);
             default -> {
                 System.err.println(
-                        "usage: generate DIR EVENTS RECORDS | snapshot DIR | http PORT SECONDS [SCENARIO] | floor-server PORT | restart SERVER_JAR SIZE... | heap RECORDS | prune EVENTS | route TOOLS_JAR SECONDS [RATE] | heavy-readers PORT PID SECONDS LABEL [TRAVELLERS LISTERS] | streams PORT SERVER_PID SECONDS [SUBSCRIBERS] [SLOW] [RATE] | kafka SERVER_JAR BOOTSTRAP SECONDS");
+                        "usage: generate DIR EVENTS RECORDS | snapshot DIR | http PORT SECONDS [SCENARIO] | seed PORT | floor-server PORT | restart SERVER_JAR SIZE... | heap RECORDS | prune EVENTS | route TOOLS_JAR SECONDS [RATE] | heavy-readers PORT PID SECONDS LABEL [TRAVELLERS LISTERS] | streams PORT SERVER_PID SECONDS [SUBSCRIBERS] [SLOW] [RATE] | kafka SERVER_JAR BOOTSTRAP SECONDS");
                 System.exit(2);
             }
         }
@@ -121,9 +123,7 @@ public final class BenchMain {
      */
     private static void http(int port, double seconds, String only) throws Exception {
         HttpLoad load = new HttpLoad("127.0.0.1", port);
-        for (int i = 0; i < 1000; i++) {
-            request(port, "POST", "/services", registration(i));
-        }
+        seed(port);
         String etag = etagOf(port, "/services?healthy=true");
         int listBytes = request(port, "GET", "/services?healthy=true", null).length();
         int gzipBytes = gzipLength(port, "/services?healthy=true");
@@ -176,6 +176,13 @@ public final class BenchMain {
                     && max.perSecond() > 30_000) { // the fixed rate, where the server can take it
                 row(s.name() + " at 25,000/s", max, 25_000, load.atRate(s, 64, seconds, 25_000));
             }
+        }
+    }
+
+    /** The 1,000 records every HTTP scenario runs against: svc-0 to svc-999. */
+    private static void seed(int port) throws IOException {
+        for (int i = 0; i < 1000; i++) {
+            request(port, "POST", "/services", registration(i));
         }
     }
 
