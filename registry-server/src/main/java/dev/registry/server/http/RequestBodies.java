@@ -44,7 +44,9 @@ public final class RequestBodies implements Filter, AutoCloseable {
             ApiReplies.sendError(req, res, 413, tooLarge().getMessage());
             return;
         }
-        CURRENT.set(this);
+        if (CURRENT.get() != this) { // a set also sweeps the thread's map: only when it changes
+            CURRENT.set(this);
+        }
         chain.proceed();
     }
 

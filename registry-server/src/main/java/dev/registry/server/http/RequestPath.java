@@ -3,7 +3,6 @@ package dev.registry.server.http;
 import io.helidon.webserver.http.ServerRequest;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -22,33 +21,36 @@ record RequestPath(String rawPath, List<String> segments) {
      * context cost more than the split. The segments depend on the raw path alone, so a kept one
      * is never wrong, only reused.
      */
-    private static final ThreadLocal<RequestPath> LAST = new ThreadLocal<>();
+    private static final ThreadLocal<RequestPath[]> LAST = ThreadLocal.withInitial(() -> new RequestPath[1]);
 
     /** The request's path, split once for all the routes that look at it. */
     static RequestPath of(ServerRequest req) {
         String rawPath = req.path().rawPath();
-        RequestPath known = LAST.get();
+        RequestPath[] last = LAST.get(); // changed in place: a thread-local's set also sweeps its map
+        RequestPath known = last[0];
         if (known != null && known.rawPath().equals(rawPath)) { // a reroute changes the path
             return known;
         }
         RequestPath path = new RequestPath(rawPath, split(rawPath));
-        LAST.set(path);
+        last[0] = path;
         return path;
     }
 
     /** The decoded segments of {@code rawPath}. */
     static List<String> split(String rawPath) {
         String path = rawPath.startsWith("/") ? rawPath.substring(1) : rawPath;
-        List<String> segments = new ArrayList<>();
+        int count = 1;
+        for (int i = path.indexOf('/'); i >= 0; i = path.indexOf('/', i + 1)) {
+            count++;
+        }
+        String[] segments = new String[count];
         int start = 0;
-        while (true) {
-            int slash = path.indexOf('/', start);
-            segments.add(decode(slash < 0 ? path.substring(start) : path.substring(start, slash)));
-            if (slash < 0) {
-                return List.copyOf(segments); // shared by the routes, and by the next request on the path
-            }
+        for (int k = 0; k < count; k++) {
+            int slash = k == count - 1 ? path.length() : path.indexOf('/', start);
+            segments[k] = decode(path.substring(start, slash));
             start = slash + 1;
         }
+        return List.of(segments); // shared by the routes, and by the next request on the path
     }
 
     static String decode(String segment) {
