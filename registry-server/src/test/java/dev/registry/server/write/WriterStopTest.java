@@ -17,7 +17,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A stop never lets the log be closed under an append: it finishes the queued writes if it can,
@@ -45,10 +46,11 @@ class WriterStopTest {
         }
     }
 
-    private static RegistryWriter writerOn(GatedLog log) {
+    /** With {@code none} the callers take the writer's turns, with {@code batch} a thread of its own. */
+    private static RegistryWriter writerOn(GatedLog log, SyncPolicy sync) {
         RegistryView view = new RegistryView();
         return new RegistryWriter(
-                log, view, Projection.onView(view, List.of()), Clock.systemUTC(), Instant.EPOCH, SyncPolicy.NONE);
+                log, view, Projection.onView(view, List.of()), Clock.systemUTC(), Instant.EPOCH, sync);
     }
 
     /** {@code n} registrations from threads of their own; each future ends with the write's result or its failure. */
@@ -71,10 +73,11 @@ class WriterStopTest {
         return outcomes;
     }
 
-    @Test
-    void aStopThatRunsOutOfTimeRefusesWhatIsQueuedAndSaysTheWriterIsStillAppending() throws Exception {
+    @ParameterizedTest
+    @EnumSource(names = {"NONE", "BATCH"})
+    void aStopThatRunsOutOfTimeRefusesWhatIsQueuedAndSaysTheWriterIsStillAppending(SyncPolicy sync) throws Exception {
         GatedLog log = new GatedLog();
-        RegistryWriter writer = writerOn(log);
+        RegistryWriter writer = writerOn(log, sync);
         List<CompletableFuture<String>> outcomes = register(writer, 1);
         await().atMost(Duration.ofSeconds(10)).until(() -> log.started.get() == 1);
         outcomes.addAll(register(writer, 19));
@@ -101,10 +104,11 @@ class WriterStopTest {
         assertThat("the write that was appended, and only it", acknowledged, is(1));
     }
 
-    @Test
-    void aStopWithTimeEnoughFinishesEveryQueuedWrite() throws Exception {
+    @ParameterizedTest
+    @EnumSource(names = {"NONE", "BATCH"})
+    void aStopWithTimeEnoughFinishesEveryQueuedWrite(SyncPolicy sync) throws Exception {
         GatedLog log = new GatedLog();
-        RegistryWriter writer = writerOn(log);
+        RegistryWriter writer = writerOn(log, sync);
         List<CompletableFuture<String>> outcomes = register(writer, 20);
         await().atMost(Duration.ofSeconds(10)).until(() -> log.started.get() + writer.queueDepth() >= 1);
         log.gate.release(100);
