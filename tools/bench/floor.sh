@@ -36,7 +36,6 @@ wrk_row() {
         function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
         /Requests\/sec/ { rps = $2 }
         /^ +50%/ { p50 = ms($2) } /^ +99%/ { p99 = ms($2) }
-        / [0-9]+ requests in / { }
         /Non-2xx/ { bad = $NF }
         END { printf "| %s | %.0f | %.2f | %.2f | %d |\n", name, rps, p50, p99, bad }'
 }

@@ -37,6 +37,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class HealthDeadlines implements Projection {
 
+    /** What {@link #note} says of a record with nothing to look at (no due time). */
+    private static final long UNSCHEDULED = Long.MIN_VALUE;
+
     private final HealthRules rules;
     private final RegistryView view;
     /**
@@ -72,10 +75,8 @@ public final class HealthDeadlines implements Projection {
             if (isExpired) {
                 expired.add(r.name());
             }
-            Instant next = rules.nextCheck(r, isExpired, view.evictionGraceUntil());
-            if (!next.equals(Instant.MAX)) {
-                long at = ceilMillis(next);
-                scheduled.put(r.name(), at);
+            long at = note(r.name(), rules.nextCheck(r, isExpired, view.evictionGraceUntil()));
+            if (at != UNSCHEDULED) {
                 append(at, r.name()); // in no order yet: ordered once, below
             }
         }
@@ -149,12 +150,10 @@ public final class HealthDeadlines implements Projection {
 
     /** Looks at {@code name} again at {@code time} (rounded up to the millisecond: never early). */
     void schedule(String name, Instant time) {
-        if (time.equals(Instant.MAX)) {
-            scheduled.remove(name);
+        long at = note(name, time);
+        if (at == UNSCHEDULED) {
             return;
         }
-        long at = ceilMillis(time);
-        scheduled.put(name, at);
         if (heapSize >= 1024 && heapSize > 2 * scheduled.size()) {
             rebuild(); // mostly stale entries: keep the heap the size of the schedule
         } else {
@@ -162,6 +161,20 @@ public final class HealthDeadlines implements Projection {
             siftUp(heapSize - 1);
         }
         publishEarliest();
+    }
+
+    /**
+     * Notes {@code name}'s time in the schedule, rounded up to the millisecond (never early), and
+     * returns it; {@link #UNSCHEDULED} when {@code time} is {@code Instant.MAX} (nothing to look at).
+     */
+    private long note(String name, Instant time) {
+        if (time.equals(Instant.MAX)) {
+            scheduled.remove(name);
+            return UNSCHEDULED;
+        }
+        long at = ceilMillis(time);
+        scheduled.put(name, at);
+        return at;
     }
 
     /** The earliest time a sweep may find something due; {@code Instant.MAX} when no record is scheduled. */
