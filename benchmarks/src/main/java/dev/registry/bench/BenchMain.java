@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.IntFunction;
 
 /**
  * The benchmark driver behind {@code tools/bench/run-all.sh}. Subcommands print Markdown table
@@ -42,7 +43,8 @@ import java.util.SplittableRandom;
  *   <li>{@code seed PORT}: registers the same 1,000 records, for a load generator of its own (wrk);</li>
  *   <li>{@code floor-server PORT}: Helidon's floor, a server that only answers (see {@link FloorServer});</li>
  *   <li>{@code restart SERVER_JAR SIZE...}: time from process start to serving, per log size, with
- *       and without a snapshot; a SIZE is {@code EVENTS} (1,000 records) or {@code EVENTS/RECORDS};</li>
+ *       and without a snapshot; a SIZE is {@code EVENTS} (1,000 records) or {@code EVENTS/RECORDS};
+ *       first an empty log, beside Helidon's floor (on JDK 25+, with an ahead-of-time cache of its own);</li>
  *   <li>{@code heap RECORDS}: heap in use after GC with that many records;</li>
  *   <li>{@code prune EVENTS}: time retention takes to delete an hourly file of that many events
  *       (replaying them onto the retention base, writing it, deleting);</li>
@@ -255,6 +257,15 @@ public final class BenchMain {
         List<String> launcher = launcherStartupFlags(serverJar);
         Path empty = Files.createTempDirectory("bench-restart");
         try {
+            if (Runtime.version().feature() >= 25) {
+                // the floor of the start-up target: Helidon alone, with an ahead-of-time cache of its own
+                Path floorCache = empty.resolve("floor.aot");
+                trainFloorCache(floorCache);
+                System.out.printf(
+                        Locale.ROOT,
+                        "| 0 (Helidon's floor: BenchMain floor-server, a server that only answers, its own ahead-of-time cache) | 0 | %.2f s | |%n",
+                        timeToServing(floorServer(List.of("-XX:AOTCache=" + floorCache, "-Xlog:aot*=off"))));
+            }
             timeToServing(serverJar, empty, cds); // writes the class-data sharing archive, as a first launch does
             for (var start : List.of(
                     Map.entry("no class archive", List.<String>of()),
@@ -313,55 +324,118 @@ public final class BenchMain {
 
     /** Seconds from starting {@code java [startupFlags] -jar SERVER_JAR} to its first answer on /health. */
     private static double timeToServing(Path serverJar, Path dataDir, List<String> startupFlags) throws Exception {
+        return timeToServing(port -> {
+            List<String> command = javaCommand(startupFlags);
+            command.addAll(List.of(
+                    "-jar",
+                    serverJar.toAbsolutePath().toString(), // as the launcher and its cache's training name it
+                    "--port",
+                    Integer.toString(port),
+                    "--host",
+                    "127.0.0.1",
+                    "--data-dir",
+                    dataDir.toString(),
+                    "--checks",
+                    "off",
+                    "--snapshot-every",
+                    "0",
+                    "--snapshot-interval",
+                    "0s"));
+            return command;
+        });
+    }
+
+    /** Seconds from starting the command for a free port to its first answer on /health. */
+    private static double timeToServing(IntFunction<List<String>> commandForPort) throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        List<String> command =
-                new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
-        command.addAll(UnsafeMemoryAccess.childJvmFlags());
-        command.add("-Xmx2g");
-        command.addAll(startupFlags);
-        command.addAll(List.of(
-                "-jar",
-                serverJar.toAbsolutePath().toString(), // as the launcher and its cache's training name it
-                "--port",
-                Integer.toString(port),
-                "--host",
-                "127.0.0.1",
-                "--data-dir",
-                dataDir.toString(),
-                "--checks",
-                "off",
-                "--snapshot-every",
-                "0",
-                "--snapshot-interval",
-                "0s"));
         long t0 = System.nanoTime();
-        Process p = new ProcessBuilder(command)
+        Process p = new ProcessBuilder(commandForPort.apply(port))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
         try {
-            while (true) {
-                try {
-                    HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/health")
-                            .toURL()
-                            .openConnection();
-                    c.setConnectTimeout(100);
-                    if (c.getResponseCode() == 200) {
-                        return (System.nanoTime() - t0) / 1e9;
-                    }
-                } catch (IOException notYet) {
-                    if (!p.isAlive()) {
-                        throw new IllegalStateException("server exited with " + p.exitValue());
-                    }
-                    Thread.sleep(5); // polling a port that is not open yet: nothing to wait on
+            awaitHealth(p, port);
+            return (System.nanoTime() - t0) / 1e9;
+        } finally {
+            p.destroy();
+            p.waitFor();
+        }
+    }
+
+    private static void awaitHealth(Process p, int port) throws InterruptedException {
+        while (true) {
+            try {
+                HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/health")
+                        .toURL()
+                        .openConnection();
+                c.setConnectTimeout(100);
+                if (c.getResponseCode() == 200) {
+                    return;
                 }
+            } catch (IOException notYet) {
+                if (!p.isAlive()) {
+                    throw new IllegalStateException("server exited with " + p.exitValue());
+                }
+                Thread.sleep(5); // polling a port that is not open yet: nothing to wait on
+            }
+        }
+    }
+
+    /** {@code java}, as this JVM was started, with the flags every child server gets and {@code flags}. */
+    private static List<String> javaCommand(List<String> flags) {
+        List<String> command =
+                new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+        command.addAll(UnsafeMemoryAccess.childJvmFlags());
+        command.add("-Xmx2g");
+        command.addAll(flags);
+        return command;
+    }
+
+    /** The command of {@link FloorServer} from this jar, with {@code flags}, for a port. */
+    private static IntFunction<List<String>> floorServer(List<String> flags) throws Exception {
+        String jar = Path.of(BenchMain.class
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .toURI())
+                .toString();
+        return port -> {
+            List<String> command = javaCommand(flags);
+            command.addAll(List.of("-jar", jar, "floor-server", Integer.toString(port)));
+            return command;
+        };
+    }
+
+    /**
+     * Writes an ahead-of-time cache of {@link FloorServer} to {@code cache}, as the registry's
+     * launcher does for its jar: a run that starts, answers requests of the fleet's kinds, and
+     * stops (the JVM writes the cache as it exits).
+     */
+    private static void trainFloorCache(Path cache) throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Process p = new ProcessBuilder(floorServer(List.of("-XX:AOTCacheOutput=" + cache, "-Xlog:aot*=off"))
+                        .apply(port))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        try {
+            awaitHealth(p, port);
+            for (int i = 0; i < 2_000; i++) {
+                request(port, "GET", "/health", null);
+                request(port, "POST", "/services/svc-" + (i % 100) + "/heartbeat", null);
             }
         } finally {
             p.destroy();
             p.waitFor();
+        }
+        if (!Files.isRegularFile(cache)) {
+            throw new IllegalStateException("the floor server wrote no ahead-of-time cache");
         }
     }
 
