@@ -78,6 +78,11 @@ registry_startup_flags() {
         fi
     fi
     if [ "$version" -ge 19 ]; then
+        # the JVM writes the archive again for another JDK, but not for a rebuilt jar (a class path
+        # mismatch): it would start without one from then on
+        if [ -f "$jar.jsa" ] && [ "$jar" -nt "$jar.jsa" ]; then
+            rm -f "$jar.jsa"
+        fi
         echo "-XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=$jar.jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
     fi
 }

@@ -70,6 +70,27 @@ class StartupCacheIT {
         assertThat("a whole cache again", Files.size(cache) > whole.length / 2, is(true));
     }
 
+    @Test
+    void anotherJarGetsAClassArchiveWrittenAgainAfterARebuild() throws Exception {
+        // every jar but the server's gets class-data sharing, on JDK 25 too (bin/registry-tools)
+        Path jar = Files.move(copyOfTheJar(), tmp.resolve("dist").resolve("another.jar"));
+        Path archive = Path.of(jar + ".jsa");
+        String flags = startupFlags(jar).flags();
+        assertThat(flags, containsString("-XX:SharedArchiveFile=" + archive));
+        serve(jar, flags); // the JVM writes the archive as it exits
+        assertThat(Files.exists(archive), is(true));
+
+        // a jar rebuilt after its archive: the JVM would not write it again (a class path mismatch)
+        Files.setLastModifiedTime(archive, FileTime.from(Instant.now().minusSeconds(600)));
+        Files.setLastModifiedTime(jar, FileTime.from(Instant.now().minusSeconds(60)));
+        flags = startupFlags(jar).flags();
+        assertThat("the stale archive is gone", Files.exists(archive), is(false));
+        serve(jar, flags);
+        String log = serve(jar, flags + " -Xlog:cds=info");
+        assertThat(log, containsString("Mapped dynamic region"));
+        assertThat(log, not(containsString("mismatch")));
+    }
+
     /** The jar and its libs in a folder of their own, so the cache is written there, not in target. */
     private Path copyOfTheJar() throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("dist"));
