@@ -29,10 +29,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
 import java.util.function.IntFunction;
 
 /**
@@ -44,7 +46,8 @@ import java.util.function.IntFunction;
  *   <li>{@code floor-server PORT}: Helidon's floor, a server that only answers (see {@link FloorServer});</li>
  *   <li>{@code restart SERVER_JAR SIZE...}: time from process start to serving, per log size, with
  *       and without a snapshot; a SIZE is {@code EVENTS} (1,000 records) or {@code EVENTS/RECORDS};
- *       first an empty log, beside Helidon's floor (on JDK 25+, with an ahead-of-time cache of its own);</li>
+ *       first an empty log, five starts of each kind alternated, beside Helidon's floor (on JDK 25+,
+ *       with an ahead-of-time cache of its own);</li>
  *   <li>{@code heap RECORDS}: heap in use after GC with that many records;</li>
  *   <li>{@code prune EVENTS}: time retention takes to delete an hourly file of that many events
  *       (replaying them onto the retention base, writing it, deleting);</li>
@@ -245,6 +248,9 @@ public final class BenchMain {
 
     // ---- Restart time ----------------------------------------------------------------------
 
+    /** Starts of each kind on an empty log, one of each kind a round. */
+    private static final int EMPTY_LOG_ROUNDS = 5;
+
     private static void restart(Path serverJar, List<String> sizes) throws Exception {
         System.out.printf(
                 "| events in the log | records | process start to serving, full replay | same, from a snapshot at the end |%n");
@@ -257,16 +263,21 @@ public final class BenchMain {
         List<String> launcher = launcherStartupFlags(serverJar);
         Path empty = Files.createTempDirectory("bench-restart");
         try {
+            // starts of an empty log, alternated round by round: one start says little on a shared machine
+            Map<String, Callable<Double>> starts = new LinkedHashMap<>();
             if (Runtime.version().feature() >= 25) {
                 // the floor of the start-up target: Helidon alone, with an ahead-of-time cache of its own
                 Path floorCache = empty.resolve("floor.aot");
                 trainFloorCache(floorCache);
-                System.out.printf(
-                        Locale.ROOT,
-                        "| 0 (Helidon's floor: BenchMain floor-server, a server that only answers, its own ahead-of-time cache) | 0 | %.2f s | |%n",
-                        timeToServing(floorServer(List.of("-XX:AOTCache=" + floorCache, "-Xlog:aot*=off"))));
+                IntFunction<List<String>> floor = floorServer(List.of("-XX:AOTCache=" + floorCache, "-Xlog:aot*=off"));
+                starts.put(
+                        "Helidon's floor: BenchMain floor-server, a server that only answers, its own ahead-of-time cache",
+                        () -> timeToServing(floor));
             }
-            timeToServing(serverJar, empty, cds); // writes the class-data sharing archive, as a first launch does
+            // writes the class-data sharing archive, as a first launch does (the JVM does not write
+            // it again over one of an earlier build of the jar)
+            Files.deleteIfExists(Path.of(serverJar + ".bench.jsa"));
+            timeToServing(serverJar, empty, cds);
             for (var start : List.of(
                     Map.entry("no class archive", List.<String>of()),
                     Map.entry("class-data sharing archive", cds),
@@ -275,12 +286,28 @@ public final class BenchMain {
                                     ? "bin/registry-server's ahead-of-time cache"
                                     : "bin/registry-server's flags",
                             launcher))) {
+                starts.put(
+                        "JVM, Helidon and Chronicle start-up alone; " + start.getKey(),
+                        () -> timeToServing(serverJar, empty, start.getValue()));
+            }
+            Map<String, List<Double>> seconds = new LinkedHashMap<>();
+            for (int round = 0; round < EMPTY_LOG_ROUNDS; round++) {
+                for (var start : starts.entrySet()) {
+                    seconds.computeIfAbsent(start.getKey(), k -> new ArrayList<>())
+                            .add(start.getValue().call());
+                }
+            }
+            seconds.forEach((name, times) -> {
+                List<Double> sorted = times.stream().sorted().toList();
                 System.out.printf(
                         Locale.ROOT,
-                        "| 0 (JVM, Helidon and Chronicle start-up alone; %s) | 0 | %.2f s | |%n",
-                        start.getKey(),
-                        timeToServing(serverJar, empty, start.getValue()));
-            }
+                        "| 0 (%s) | 0 | %.2f s (median of %d starts, alternated: %.2f-%.2f s) | |%n",
+                        name,
+                        sorted.get(sorted.size() / 2),
+                        sorted.size(),
+                        sorted.getFirst(),
+                        sorted.getLast());
+            });
         } finally {
             FileTree.delete(empty);
         }
