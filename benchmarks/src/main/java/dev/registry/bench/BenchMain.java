@@ -19,7 +19,6 @@ import dev.registry.server.retention.RetentionRule;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.HttpURLConnection;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -248,6 +247,9 @@ public final class BenchMain {
 
     // ---- Restart time ----------------------------------------------------------------------
 
+    /** The longest a start may take to serve: a 1M-record log takes seconds, never minutes. */
+    private static final Duration START_BOUND = Duration.ofMinutes(10);
+
     /** Starts of each kind on an empty log, one of each kind a round. */
     private static final int EMPTY_LOG_ROUNDS = 5;
 
@@ -374,40 +376,18 @@ public final class BenchMain {
 
     /** Seconds from starting the command for a free port to its first answer on /health. */
     private static double timeToServing(IntFunction<List<String>> commandForPort) throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = LoopbackServer.freePort();
         long t0 = System.nanoTime();
         Process p = new ProcessBuilder(commandForPort.apply(port))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
         try {
-            awaitHealth(p, port);
+            LoopbackServer.awaitHealth(p, port, "the server", START_BOUND);
             return (System.nanoTime() - t0) / 1e9;
         } finally {
             p.destroy();
             p.waitFor();
-        }
-    }
-
-    private static void awaitHealth(Process p, int port) throws InterruptedException {
-        while (true) {
-            try {
-                HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/health")
-                        .toURL()
-                        .openConnection();
-                c.setConnectTimeout(100);
-                if (c.getResponseCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                if (!p.isAlive()) {
-                    throw new IllegalStateException("server exited with " + p.exitValue());
-                }
-                Thread.sleep(5); // polling a port that is not open yet: nothing to wait on
-            }
         }
     }
 
@@ -442,17 +422,14 @@ public final class BenchMain {
      * stops (the JVM writes the cache as it exits).
      */
     private static void trainFloorCache(Path cache) throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = LoopbackServer.freePort();
         Process p = new ProcessBuilder(floorServer(List.of("-XX:AOTCacheOutput=" + cache, "-Xlog:aot*=off"))
                         .apply(port))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
         try {
-            awaitHealth(p, port);
+            LoopbackServer.awaitHealth(p, port, "the floor server", START_BOUND);
             for (int i = 0; i < 2_000; i++) {
                 request(port, "GET", "/health", null);
                 request(port, "POST", "/services/svc-" + (i % 100) + "/heartbeat", null);

@@ -9,7 +9,6 @@ import dev.registry.kafka.KafkaEventLog;
 import dev.registry.kafka.KafkaLogSettings;
 import java.io.IOException;
 import java.net.HttpURLConnection;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -203,10 +202,7 @@ final class KafkaNodesBench {
     /** A registry server from the packaged jar, on a free port and a fresh data directory. */
     private record Node(Process process, int port, Path dir) implements AutoCloseable {
         static Node start(Path serverJar, List<String> args) throws Exception {
-            int port;
-            try (ServerSocket s = new ServerSocket(0)) {
-                port = s.getLocalPort();
-            }
+            int port = LoopbackServer.freePort();
             Path dir = Files.createTempDirectory("bench-node");
             List<String> command = new ArrayList<>(
                     List.of(ProcessHandle.current().info().command().orElse("java")));

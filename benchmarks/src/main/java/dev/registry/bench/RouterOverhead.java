@@ -6,13 +6,11 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.HttpURLConnection;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
@@ -63,10 +61,7 @@ final class RouterOverhead {
                 file,
                 "[{\"name\":\"bench-backend\",\"host\":\"127.0.0.1\",\"port\":" + backend.port()
                         + ",\"metadata\":{\"models\":[\"bench\"]}}]");
-        int routerPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            routerPort = s.getLocalPort();
-        }
+        int routerPort = LoopbackServer.freePort();
         Process router = new ProcessBuilder(
                         ProcessHandle.current().info().command().orElse("java"),
                         "-Xmx512m",
@@ -85,7 +80,7 @@ final class RouterOverhead {
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
         try {
-            awaitHealth(routerPort, router);
+            LoopbackServer.awaitHealth(router, routerPort, "router", Duration.ofMinutes(1));
             HttpLoad direct = new HttpLoad("127.0.0.1", backend.port());
             HttpLoad routed = new HttpLoad("127.0.0.1", routerPort);
             HttpLoad.Scenario chat = new HttpLoad.Scenario(
@@ -192,24 +187,5 @@ final class RouterOverhead {
             }
         }
         return h;
-    }
-
-    private static void awaitHealth(int port, Process router) throws Exception {
-        for (int i = 0; i < 600; i++) {
-            try {
-                HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/health")
-                        .toURL()
-                        .openConnection();
-                if (c.getResponseCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                if (!router.isAlive()) {
-                    throw new IllegalStateException("router exited with " + router.exitValue());
-                }
-            }
-            Thread.sleep(100); // polling a port that is not open yet: nothing to wait on
-        }
-        throw new IllegalStateException("router did not answer within a minute");
     }
 }
