@@ -37,9 +37,10 @@ import net.openhft.chronicle.wire.DocumentContext;
  * process (the page cache outlives it). Appends never overlap (the caller orders them), but they
  * may come from any thread, one after another: Chronicle's check that its appender stays on the
  * thread that made it is switched off for that reason. A second <em>writer</em> (another process
- * on the same directory) is refused twice over: at open, when the {@link LogIdentity identity} names a writer that is still running; and at every append,
- * when the log's end has moved past this writer's last event: from then on this writer refuses
- * every append, so two writers never interleave.
+ * on the same directory) is refused twice over: at open, when the {@link LogIdentity identity}
+ * names a writer that is still running; and at every append, when the log's end has moved past
+ * this writer's last event: from then on this writer refuses every append, so two writers never
+ * interleave.
  */
 public final class ChronicleEventLog implements EventLog {
 
