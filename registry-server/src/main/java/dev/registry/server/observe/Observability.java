@@ -1,12 +1,16 @@
 package dev.registry.server.observe;
 
+import dev.registry.server.http.ApiReplies;
 import dev.registry.server.http.ApiRoute;
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -15,29 +19,34 @@ import java.util.function.Supplier;
  * (and {@code GET /metrics}, where Prometheus looks by default) with the JVM's and the process's,
  * and {@code /observe/health}: live while the writer runs, ready once the log is replayed and
  * until a stop begins. The contract's {@code GET /health} stays as it is.
+ *
+ * <p>The meters are made once the server serves ({@link #ready}): setting up Helidon's meter
+ * registry takes a third of a second, which the port would otherwise wait for. What is recorded
+ * before waits for them, and a scrape meanwhile waits too.
  */
 public final class Observability implements HttpService, AutoCloseable {
 
     /** Where the meters are served. */
     public static final String METRICS_PATH = "/observe/metrics";
 
-    private final ProcessMeters process;
+    /** How long a scrape waits for the meters of a server that just started. */
+    private static final Duration METERS_WAIT = Duration.ofSeconds(30);
+
+    private final Deferred<ProcessMeters> process;
     private final ServerMeters meters;
     private final RequestMeters requests;
-    private final MetricsEndpoint metricsEndpoint;
     private volatile boolean ready;
     private volatile boolean stopping;
 
-    private Observability(ProcessMeters process) {
+    private Observability(Deferred<ProcessMeters> process) {
         this.process = process;
         this.meters = new ServerMeters(process);
         this.requests = new RequestMeters(process);
-        this.metricsEndpoint = new MetricsEndpoint(process.registry);
     }
 
-    /** The meters of a server about to start, in Helidon's (per-JVM) meter registry. */
+    /** The meters of a server about to start, in Helidon's (per-JVM) meter registry once it serves. */
     public static Observability create() {
-        return new Observability(ProcessMeters.get());
+        return new Observability(ProcessMeters.process());
     }
 
     /** What the components record into. */
@@ -92,17 +101,25 @@ public final class Observability implements HttpService, AutoCloseable {
     @Override
     public void routing(HttpRules rules) {
         rules.any(ApiRoute.all(
-                ApiRoute.at(METRICS_PATH, () -> -1)
-                        .getStream(metricsEndpoint::get)
-                        .build(),
-                ApiRoute.at("/metrics", () -> -1)
-                        .getStream(metricsEndpoint::get)
-                        .build()));
+                ApiRoute.at(METRICS_PATH, () -> -1).getStream(this::scrape).build(),
+                ApiRoute.at("/metrics", () -> -1).getStream(this::scrape).build()));
     }
 
-    /** The log is replayed and the server serves: ready. */
+    private void scrape(ServerRequest req, ServerResponse res) {
+        ProcessMeters made;
+        try {
+            made = process.await(METERS_WAIT);
+        } catch (IllegalStateException ex) {
+            ApiReplies.sendError(req, res, 503, "Meters unavailable: " + ex.getMessage());
+            return;
+        }
+        made.endpoint.get(req, res);
+    }
+
+    /** The log is replayed and the server serves: ready, and the meters are made from now on. */
     public void ready() {
         ready = true;
+        process.start();
     }
 
     /** A stop began: no longer ready. */

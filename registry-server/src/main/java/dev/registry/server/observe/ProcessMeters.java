@@ -22,7 +22,8 @@ import java.util.function.ToDoubleFunction;
  * The meters, once per process, in Helidon's meter registry (which is one per JVM too): counters
  * and histograms count from the process's start, as Prometheus expects; gauges read the servers
  * running in the process now (one in a deployment; tests may run several, whose figures add up).
- * Registered on first use with Micrometer's process meters beside Helidon's JVM meters.
+ * Made once per process when its first server serves ({@link #process}), with Micrometer's process
+ * meters beside Helidon's JVM meters.
  */
 final class ProcessMeters {
 
@@ -35,9 +36,15 @@ final class ProcessMeters {
             millis(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 50, 100, 1_000);
     private static final Duration[] SNAPSHOT_BUCKETS =
             millis(10, 50, 100, 500, 1_000, 5_000, 10_000, 30_000, 60_000, 300_000);
-    private static ProcessMeters instance;
+    /** Uses of the meters kept while they are made: a start's first second of requests, and more. */
+    private static final int MAX_QUEUED = 200_000;
+
+    private static final System.Logger LOG = System.getLogger(ProcessMeters.class.getName());
+    private static final Deferred<ProcessMeters> PROCESS =
+            new Deferred<>("registry-meters", ProcessMeters::make, MAX_QUEUED);
 
     final MeterRegistry registry;
+    final MetricsEndpoint endpoint;
     final Timer appendTime;
     final Timer snapshotTime;
     final Timer checkTime;
@@ -53,16 +60,26 @@ final class ProcessMeters {
     private final Set<ServerMeters> servers = ConcurrentHashMap.newKeySet();
     private final Set<String> versions = ConcurrentHashMap.newKeySet();
 
-    /** The process's meters, registered on the first call. */
-    static synchronized ProcessMeters get() {
-        if (instance == null) {
-            instance = new ProcessMeters(Services.get(MeterRegistry.class));
+    /**
+     * The process's meters, made once {@link Deferred#start}ed: a server starts them when its
+     * port is open, so Helidon's meter registry is set up while it serves, not before.
+     */
+    static Deferred<ProcessMeters> process() {
+        return PROCESS;
+    }
+
+    private static ProcessMeters make() {
+        try {
+            return new ProcessMeters(Services.get(MeterRegistry.class));
+        } catch (RuntimeException | Error ex) {
+            LOG.log(System.Logger.Level.ERROR, "the meters could not be set up; /metrics answers 503", ex);
+            throw ex;
         }
-        return instance;
     }
 
     private ProcessMeters(MeterRegistry registry) {
         this.registry = registry;
+        this.endpoint = new MetricsEndpoint(registry);
         // Micrometer's process meters, on the registry that Helidon's wraps
         io.micrometer.core.instrument.MeterRegistry micrometer =
                 registry.unwrap(io.micrometer.core.instrument.MeterRegistry.class);

@@ -20,9 +20,9 @@ final class RequestMeters implements Filter {
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS");
     private static final String OBSERVE = "/observe/";
 
-    private final ProcessMeters meters;
+    private final Deferred<ProcessMeters> meters;
 
-    RequestMeters(ProcessMeters meters) {
+    RequestMeters(Deferred<ProcessMeters> meters) {
         this.meters = meters;
     }
 
@@ -36,8 +36,15 @@ final class RequestMeters implements Filter {
         } finally {
             String method = req.prologue().method().text();
             int status = res.status().code();
-            meters.request(endpoint(req, path, status), METHODS.contains(method) ? method : "other", status)
-                    .record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+            String endpoint = endpoint(req, path, status);
+            String knownMethod = METHODS.contains(method) ? method : "other";
+            long nanos = System.nanoTime() - t0;
+            ProcessMeters m = meters.now(); // no lambda per request once the meters are made
+            if (m != null) {
+                m.request(endpoint, knownMethod, status).record(nanos, TimeUnit.NANOSECONDS);
+            } else {
+                meters.use(late -> late.request(endpoint, knownMethod, status).record(nanos, TimeUnit.NANOSECONDS));
+            }
         }
     }
 

@@ -21,13 +21,14 @@ import java.util.function.Supplier;
 /**
  * One server's part of the meters: it records what its components report into the process's
  * counters and histograms ({@link ProcessMeters}), and answers the gauges from its own state
- * while it runs ({@link #watch} to {@link #close}).
+ * while it runs ({@link #watch} to {@link #close}). What is reported before the process's meters
+ * are made waits for them ({@link Deferred}).
  */
 public final class ServerMeters implements RegistryMetrics, AutoCloseable {
 
     private static final Duration COUNTS_VALID = Duration.ofSeconds(1);
 
-    private final ProcessMeters meters;
+    private final Deferred<ProcessMeters> meters;
     private final Set<Position> streams = ConcurrentHashMap.newKeySet();
     private volatile Sources sources;
     private volatile Instant lastSnapshotEventTime;
@@ -57,7 +58,7 @@ public final class ServerMeters implements RegistryMetrics, AutoCloseable {
             IntSupplier checksInFlight,
             String version) {}
 
-    ServerMeters(ProcessMeters meters) {
+    ServerMeters(Deferred<ProcessMeters> meters) {
         this.meters = meters;
     }
 
@@ -67,41 +68,54 @@ public final class ServerMeters implements RegistryMetrics, AutoCloseable {
         if (lastSnapshotEventTime == null) {
             lastSnapshotEventTime = sources.lastSnapshotTime().orElse(null);
         }
-        meters.join(this, sources.version());
+        meters.use(m -> m.join(this, sources.version()));
     }
 
     @Override
     public void appended(String type) {
-        meters.appended(type).increment();
+        ProcessMeters m = meters.now(); // per event: no lambda once the meters are made
+        if (m != null) {
+            m.appended(type).increment();
+        } else {
+            meters.use(late -> late.appended(type).increment());
+        }
     }
 
     @Override
     public void batchAppended(long nanos) {
-        meters.appendTime.record(nanos, TimeUnit.NANOSECONDS);
+        ProcessMeters m = meters.now();
+        if (m != null) {
+            m.appendTime.record(nanos, TimeUnit.NANOSECONDS);
+        } else {
+            meters.use(late -> late.appendTime.record(nanos, TimeUnit.NANOSECONDS));
+        }
     }
 
     @Override
     public void snapshotWritten(Instant eventTime, long nanos) {
         lastSnapshotEventTime = eventTime;
-        meters.snapshotTime.record(nanos, TimeUnit.NANOSECONDS);
+        meters.use(m -> m.snapshotTime.record(nanos, TimeUnit.NANOSECONDS));
     }
 
     @Override
     public void retentionRan(int filesDeleted, boolean failed) {
-        (failed ? meters.retentionFailed : filesDeleted > 0 ? meters.retentionDeleted : meters.retentionNothing)
-                .increment();
-        meters.retentionFiles.increment(filesDeleted);
+        meters.use(m -> {
+            (failed ? m.retentionFailed : filesDeleted > 0 ? m.retentionDeleted : m.retentionNothing).increment();
+            m.retentionFiles.increment(filesDeleted);
+        });
     }
 
     @Override
     public void checked(boolean healthy, long nanos) {
-        (healthy ? meters.checksHealthy : meters.checksUnhealthy).increment();
-        meters.checkTime.record(nanos, TimeUnit.NANOSECONDS);
+        meters.use(m -> {
+            (healthy ? m.checksHealthy : m.checksUnhealthy).increment();
+            m.checkTime.record(nanos, TimeUnit.NANOSECONDS);
+        });
     }
 
     @Override
     public void streamReset() {
-        meters.streamResets.increment();
+        meters.use(m -> m.streamResets.increment());
     }
 
     @Override
@@ -114,7 +128,7 @@ public final class ServerMeters implements RegistryMetrics, AutoCloseable {
     /** The gauges no longer read this server. */
     @Override
     public void close() {
-        meters.leave(this);
+        meters.use(m -> m.leave(this));
     }
 
     int records() {
