@@ -357,7 +357,8 @@ public final class Main implements Callable<Integer> {
         }
         String secret = tokenFile != null ? Files.readString(tokenFile).trim() : token;
         ServerLogging.use(logFormat);
-        ChronicleQueues.setUpInBackground(); // beside the settings' checks and the metrics' set-up
+        // beside the settings' checks; Chronicle's msync is bound only for a log forced to disk
+        ChronicleQueues.setUpInBackground(fsync != SyncPolicy.NONE);
         RegistrySettings settings;
         try {
             settings = settings(secret);

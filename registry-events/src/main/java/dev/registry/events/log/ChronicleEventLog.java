@@ -98,6 +98,9 @@ public final class ChronicleEventLog implements EventLog {
      *                               format this build does not read
      */
     public static ChronicleEventLog openForWriting(Path dir, boolean syncable, RollPeriod roll, Clock clock) {
+        if (syncable) {
+            ChronicleQueues.requireMsync();
+        }
         try {
             Files.createDirectories(dir);
         } catch (IOException ex) {

@@ -5,6 +5,8 @@ import java.util.logging.Level;
 import java.util.logging.LogManager;
 import java.util.logging.Logger;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.posix.PosixAPI;
+import net.openhft.posix.internal.noop.NoOpPosixAPI;
 
 /**
  * The one way this code base builds a Chronicle queue, so that what must hold before Chronicle
@@ -27,16 +29,45 @@ public final class ChronicleQueues {
         }
     }
 
+    /** Set when this process chose to go without Chronicle's msync (see {@link #setUpInBackground}). */
+    private static volatile boolean msyncLeftOut;
+
     private ChronicleQueues() {}
 
     /**
      * Runs Chronicle's one-time set-up on a thread of its own, so that a start does its own set-up
-     * meanwhile: Chronicle binds its native calls by generating code at run time, about a fifth of
-     * a second that no class cache keeps. The first queue built waits for it to finish; a set-up
-     * that fails fails there again, and is reported there.
+     * meanwhile. The first queue built waits for it to finish; a set-up that fails fails there
+     * again, and is reported there.
+     *
+     * @param msync whether a log of this process will be forced to disk. Only then is Chronicle's
+     *              POSIX binding made: msync is the one call of it a log needs, and Chronicle binds
+     *              it by generating machine code at run time (jnr-ffi), a tenth of a second or more
+     *              of a start that no class cache keeps. Without it, a log cannot be opened in sync
+     *              mode in this process.
      */
-    public static void setUpInBackground() {
+    public static void setUpInBackground(boolean msync) {
+        if (!msync) {
+            msyncLeftOut = true;
+            PosixAPI.useNoOpPosixApi();
+        }
         Thread.ofPlatform().daemon().name("chronicle-set-up").start(ChronicleQueues::setUp);
+    }
+
+    /**
+     * Fails unless a mapped file can be forced to disk in this process: Chronicle's no-op POSIX
+     * binding (chosen by {@link #setUpInBackground}, or by Chronicle itself when the native one
+     * cannot be made on this platform) answers msync with success and forces nothing.
+     */
+    static void requireMsync() {
+        if (msyncLeftOut) {
+            throw new IllegalStateException(
+                    "this process set Chronicle up without msync, so it cannot open a log that is forced to disk");
+        }
+        if (PosixAPI.posix() instanceof NoOpPosixAPI) {
+            throw new IllegalStateException("writes cannot be forced to disk here: Chronicle could not bind msync"
+                    + " on this platform (" + System.getProperty("os.name") + ", " + System.getProperty("os.arch")
+                    + "); only --fsync none can run on it");
+        }
     }
 
     private static void setUp() {
