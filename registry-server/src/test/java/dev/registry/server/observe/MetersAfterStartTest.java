@@ -1,5 +1,6 @@
 package dev.registry.server.observe;
 
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.is;
@@ -10,6 +11,7 @@ import dev.registry.server.testing.ChildRegistry;
 import dev.registry.server.testing.Http;
 import dev.registry.server.testing.PrometheusText;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,17 +35,20 @@ class MetersAfterStartTest {
 
             assertThat(meters.value("registry_events_appended_total", "type", EventCodec.REGISTRY_STARTED), is(1.0));
             assertThat(meters.value("registry_build_info", "version", RegistryServer.version()), is(1.0));
-            // the child's start was awaited by polling GET /health: at least the poll that answered
-            assertThat(
-                    meters.value(
-                            "registry_http_request_duration_seconds_count",
-                            "endpoint",
-                            "/health",
-                            "method",
-                            "GET",
-                            "status",
-                            "200"),
-                    greaterThanOrEqualTo(1.0));
+            // the child's start was awaited by polling GET /health: the poll that answered is counted
+            // (recorded just after its reply went out, so the scrape may come first)
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(
+                            PrometheusText.parse(child.http().get("/metrics").body())
+                                    .value(
+                                            "registry_http_request_duration_seconds_count",
+                                            "endpoint",
+                                            "/health",
+                                            "method",
+                                            "GET",
+                                            "status",
+                                            "200"),
+                            greaterThanOrEqualTo(1.0)));
         }
     }
 }
