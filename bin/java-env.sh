@@ -69,7 +69,7 @@ registry_startup_flags() {
     # the JDK's folder and exact build: a JDK updated in place gets a new cache too
     stamp="$REGISTRY_JAVA_HOME $(grep -s '^JAVA_RUNTIME_VERSION=' "$REGISTRY_JAVA_HOME/release")"
     if [ "$version" -ge 25 ] && [ "$(basename "$jar")" = registry-server.jar ]; then
-        if [ ! -f "$aot" ] || [ "$jar" -nt "$aot" ] || [ "$(cat "$aot.jdk" 2>/dev/null)" != "$stamp" ]; then
+        if [ ! -f "$aot" ] || registry_built_after "$aot" "$jar" || [ "$(cat "$aot.jdk" 2>/dev/null)" != "$stamp" ]; then
             registry_train_startup "$jar" "$aot" "$stamp"
         fi
         if [ -f "$aot" ]; then
@@ -80,11 +80,22 @@ registry_startup_flags() {
     if [ "$version" -ge 19 ]; then
         # the JVM writes the archive again for another JDK, but not for a rebuilt jar (a class path
         # mismatch): it would start without one from then on
-        if [ -f "$jar.jsa" ] && [ "$jar" -nt "$jar.jsa" ]; then
+        if [ -f "$jar.jsa" ] && registry_built_after "$jar.jsa" "$jar"; then
             rm -f "$jar.jsa"
         fi
         echo "-XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=$jar.jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
     fi
+}
+
+# Whether the jar $2, or a jar of its class path (libs/ beside it), is newer than $1: a cache or an
+# archive made before a rebuild, which the JVM refuses (a class path mismatch) and then starts
+# without any, not even the JDK's own. A rebuild that changes only a library leaves the server's
+# jar as it was (Maven does not write a jar again whose contents did not change).
+registry_built_after() {
+    local made=$1 jar=$2 libs
+    [ "$jar" -nt "$made" ] && return 0
+    libs="$(dirname "$jar")/libs"
+    [ -d "$libs" ] && [ -n "$(find "$libs" -name '*.jar' -newer "$made" -print -quit 2> /dev/null)" ]
 }
 
 # Writes the start-up cache $2 of the server jar $1 for the JDK $3 (about 15 s of CPU): a server on an empty log in

@@ -68,6 +68,22 @@ class StartupCacheIT {
         Flags rebuilt = startupFlags(jar);
         assertThat(rebuilt.stderr(), containsString("preparing the start-up cache"));
         assertThat("a whole cache again", Files.size(cache) > whole.length / 2, is(true));
+
+        // a library rebuilt after the cache, the server's jar left as it was: the JVM would refuse
+        // the cache (a class path mismatch) and start without any, so the launcher makes a new one
+        Path lib;
+        try (Stream<Path> libs = Files.list(jar.resolveSibling("libs"))) {
+            lib = libs.filter(l -> l.getFileName().toString().startsWith("registry-events"))
+                    .findFirst()
+                    .orElseThrow();
+        }
+        Files.setLastModifiedTime(jar, FileTime.from(Instant.now().minusSeconds(600)));
+        Files.setLastModifiedTime(lib, FileTime.from(Instant.now().plusSeconds(120)));
+        Flags libraryRebuilt = startupFlags(jar);
+        assertThat(libraryRebuilt.stderr(), containsString("preparing the start-up cache"));
+        String afterLibrary = serve(jar, libraryRebuilt.flags() + " -Xlog:aot=info");
+        assertThat(afterLibrary, containsString("Opened AOT cache " + cache));
+        assertThat(afterLibrary, not(containsString("mismatch")));
     }
 
     @Test
