@@ -47,6 +47,9 @@ import java.util.function.IntFunction;
  *       and without a snapshot; a SIZE is {@code EVENTS} (1,000 records) or {@code EVENTS/RECORDS};
  *       first an empty log, five starts of each kind alternated, beside Helidon's floor (on JDK 25+,
  *       with an ahead-of-time cache of its own);</li>
+ *   <li>{@code starts ROUNDS SERVER_JAR...}: time from process start to serving on an empty log, for
+ *       builds side by side (this one and another revision's, {@code tools/bench/compare-start.sh}),
+ *       each with the launcher's flags, one start of each per round, ROUNDS rounds;</li>
  *   <li>{@code heap RECORDS}: heap in use after GC with that many records;</li>
  *   <li>{@code prune EVENTS}: time retention takes to delete an hourly file of that many events
  *       (replaying them onto the retention base, writing it, deleting);</li>
@@ -85,6 +88,7 @@ public final class BenchMain {
             case "http" -> http(Integer.parseInt(args[1]), Double.parseDouble(args[2]), args.length > 3 ? args[3] : "");
             case "seed" -> seed(Integer.parseInt(args[1]));
             case "restart" -> restart(Path.of(args[1]), List.of(args).subList(2, args.length));
+            case "starts" -> starts(Integer.parseInt(args[1]), List.of(args).subList(2, args.length));
             case "heap" -> heap(Integer.parseInt(args[1]));
             case "prune" -> prune(Long.parseLong(args[1]));
             case "streams" -> {
@@ -113,7 +117,7 @@ public final class BenchMain {
                         args.length > 3 ? Double.parseDouble(args[3]) : 5000);
             default -> {
                 System.err.println(
-                        "usage: generate DIR EVENTS RECORDS | snapshot DIR | http PORT SECONDS [SCENARIO] | seed PORT | floor-server PORT | restart SERVER_JAR SIZE... | heap RECORDS | prune EVENTS | route TOOLS_JAR SECONDS [RATE] | heavy-readers PORT PID SECONDS LABEL [TRAVELLERS LISTERS] | streams PORT SERVER_PID SECONDS [SUBSCRIBERS] [SLOW] [RATE] | kafka SERVER_JAR BOOTSTRAP SECONDS");
+                        "usage: generate DIR EVENTS RECORDS | snapshot DIR | http PORT SECONDS [SCENARIO] | seed PORT | floor-server PORT | restart SERVER_JAR SIZE... | starts ROUNDS SERVER_JAR... | heap RECORDS | prune EVENTS | route TOOLS_JAR SECONDS [RATE] | heavy-readers PORT PID SECONDS LABEL [TRAVELLERS LISTERS] | streams PORT SERVER_PID SECONDS [SUBSCRIBERS] [SLOW] [RATE] | kafka SERVER_JAR BOOTSTRAP SECONDS");
                 System.exit(2);
             }
         }
@@ -292,24 +296,15 @@ public final class BenchMain {
                         "JVM, Helidon and Chronicle start-up alone; " + start.getKey(),
                         () -> timeToServing(serverJar, empty, start.getValue()));
             }
-            Map<String, List<Double>> seconds = new LinkedHashMap<>();
-            for (int round = 0; round < EMPTY_LOG_ROUNDS; round++) {
-                for (var start : starts.entrySet()) {
-                    seconds.computeIfAbsent(start.getKey(), k -> new ArrayList<>())
-                            .add(start.getValue().call());
-                }
-            }
-            seconds.forEach((name, times) -> {
-                List<Double> sorted = times.stream().sorted().toList();
-                System.out.printf(
-                        Locale.ROOT,
-                        "| 0 (%s) | 0 | %.2f s (median of %d starts, alternated: %.2f-%.2f s) | |%n",
-                        name,
-                        sorted.get(sorted.size() / 2),
-                        sorted.size(),
-                        sorted.getFirst(),
-                        sorted.getLast());
-            });
+            alternate(starts, EMPTY_LOG_ROUNDS)
+                    .forEach((name, sorted) -> System.out.printf(
+                            Locale.ROOT,
+                            "| 0 (%s) | 0 | %.2f s (median of %d starts, alternated: %.2f-%.2f s) | |%n",
+                            name,
+                            median(sorted),
+                            sorted.size(),
+                            sorted.getFirst(),
+                            sorted.getLast()));
         } finally {
             FileTree.delete(empty);
         }
@@ -329,6 +324,66 @@ public final class BenchMain {
                 FileTree.delete(dir);
             }
         }
+    }
+
+    /**
+     * Starts each server jar on an empty log with the launcher's flags (its cache trained first if
+     * it has none), one start of each per round: builds compared in one run, as the figures of one
+     * start each differ by a fifth on a shared machine.
+     */
+    private static void starts(int rounds, List<String> serverJars) throws Exception {
+        Map<String, Callable<Double>> starts = new LinkedHashMap<>();
+        List<Path> empties = new ArrayList<>();
+        try {
+            for (String jar : serverJars) {
+                Path serverJar = Path.of(jar);
+                List<String> flags = launcherStartupFlags(serverJar);
+                Path empty = Files.createTempDirectory("bench-starts");
+                empties.add(empty);
+                starts.put(jar, () -> {
+                    FileTree.delete(empty.resolve("data")); // every start on an empty log
+                    return timeToServing(serverJar, empty.resolve("data"), flags);
+                });
+            }
+            System.out.printf("| server jar | process start to serving, empty log, median | mean | range |%n");
+            System.out.printf("|---|---|---|---|%n");
+            alternate(starts, rounds)
+                    .forEach((jar, sorted) -> System.out.printf(
+                            Locale.ROOT,
+                            "| %s | %.3f s | %.3f s | %.2f-%.2f s (%d starts, alternated) |%n",
+                            jar,
+                            median(sorted),
+                            sorted.stream()
+                                    .mapToDouble(Double::doubleValue)
+                                    .average()
+                                    .orElseThrow(),
+                            sorted.getFirst(),
+                            sorted.getLast(),
+                            sorted.size()));
+        } finally {
+            for (Path empty : empties) {
+                FileTree.delete(empty);
+            }
+        }
+    }
+
+    /** Each start once per round, {@code rounds} times: each start's seconds, sorted. */
+    private static Map<String, List<Double>> alternate(Map<String, Callable<Double>> starts, int rounds)
+            throws Exception {
+        Map<String, List<Double>> seconds = new LinkedHashMap<>();
+        for (int round = 0; round < rounds; round++) {
+            for (var start : starts.entrySet()) {
+                seconds.computeIfAbsent(start.getKey(), k -> new ArrayList<>())
+                        .add(start.getValue().call());
+            }
+        }
+        seconds.replaceAll((name, times) -> times.stream().sorted().toList());
+        return seconds;
+    }
+
+    private static double median(List<Double> sorted) {
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     /**
