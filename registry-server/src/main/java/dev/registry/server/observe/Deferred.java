@@ -2,7 +2,6 @@ package dev.registry.server.observe;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -90,11 +89,6 @@ final class Deferred<T> {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(name + ": interrupted while waiting", ex);
         }
-    }
-
-    /** Why the value could not be made, if it could not. */
-    Optional<Throwable> failure() {
-        return made.isCompletedExceptionally() ? Optional.of(made.exceptionNow()) : Optional.empty();
     }
 
     /** Uses dropped: more than {@code maxQueued} waited, or the value could not be made. */
