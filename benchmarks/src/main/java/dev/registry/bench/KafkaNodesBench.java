@@ -13,6 +13,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -225,17 +226,13 @@ final class KafkaNodesBench {
                     .redirectOutput(
                             dir.resolveSibling(dir.getFileName() + ".log").toFile())
                     .start();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (System.nanoTime() < deadline) {
-                try {
-                    open(port, "GET", "/health").getInputStream().readAllBytes();
-                    return new Node(p, port, dir);
-                } catch (IOException notYet) {
-                    Thread.sleep(100);
-                }
+            try {
+                LoopbackServer.awaitHealth(p, port, "the server (its output: " + dir + ".log)", Duration.ofSeconds(60));
+            } catch (IllegalStateException notStarted) {
+                p.destroyForcibly();
+                throw notStarted;
             }
-            p.destroyForcibly();
-            throw new IllegalStateException("the server did not start: see " + dir + ".log");
+            return new Node(p, port, dir);
         }
 
         @Override
