@@ -47,9 +47,11 @@ import java.util.function.IntFunction;
  *       and without a snapshot; a SIZE is {@code EVENTS} (1,000 records) or {@code EVENTS/RECORDS};
  *       first an empty log, five starts of each kind alternated, beside Helidon's floor (on JDK 25+,
  *       with an ahead-of-time cache of its own);</li>
- *   <li>{@code starts ROUNDS SERVER_JAR...}: time from process start to serving on an empty log, for
- *       builds side by side (this one and another revision's, {@code tools/bench/compare-start.sh}),
- *       each with the launcher's flags, one start of each per round, ROUNDS rounds;</li>
+ *   <li>{@code starts ROUNDS [--on DATA_DIR] SERVER_JAR...}: time from process start to serving on
+ *       an empty log (or on DATA_DIR's log and snapshots, which each start adds its start event
+ *       to), for builds side by side (this one and another revision's,
+ *       {@code tools/bench/compare-start.sh}), each with the launcher's flags, one start of each
+ *       per round, ROUNDS rounds;</li>
  *   <li>{@code heap RECORDS}: heap in use after GC with that many records;</li>
  *   <li>{@code prune EVENTS}: time retention takes to delete an hourly file of that many events
  *       (replaying them onto the retention base, writing it, deleting);</li>
@@ -88,7 +90,15 @@ public final class BenchMain {
             case "http" -> http(Integer.parseInt(args[1]), Double.parseDouble(args[2]), args.length > 3 ? args[3] : "");
             case "seed" -> seed(Integer.parseInt(args[1]));
             case "restart" -> restart(Path.of(args[1]), List.of(args).subList(2, args.length));
-            case "starts" -> starts(Integer.parseInt(args[1]), List.of(args).subList(2, args.length));
+            case "starts" -> {
+                List<String> jars = List.of(args).subList(2, args.length);
+                Path on = null;
+                if (!jars.isEmpty() && jars.getFirst().equals("--on")) {
+                    on = Path.of(jars.get(1));
+                    jars = jars.subList(2, jars.size());
+                }
+                starts(Integer.parseInt(args[1]), on, jars);
+            }
             case "heap" -> heap(Integer.parseInt(args[1]));
             case "prune" -> prune(Long.parseLong(args[1]));
             case "streams" -> {
@@ -117,7 +127,7 @@ public final class BenchMain {
                         args.length > 3 ? Double.parseDouble(args[3]) : 5000);
             default -> {
                 System.err.println(
-                        "usage: generate DIR EVENTS RECORDS | snapshot DIR | http PORT SECONDS [SCENARIO] | seed PORT | floor-server PORT | restart SERVER_JAR SIZE... | starts ROUNDS SERVER_JAR... | heap RECORDS | prune EVENTS | route TOOLS_JAR SECONDS [RATE] | heavy-readers PORT PID SECONDS LABEL [TRAVELLERS LISTERS] | streams PORT SERVER_PID SECONDS [SUBSCRIBERS] [SLOW] [RATE] | kafka SERVER_JAR BOOTSTRAP SECONDS");
+                        "usage: generate DIR EVENTS RECORDS | snapshot DIR | http PORT SECONDS [SCENARIO] | seed PORT | floor-server PORT | restart SERVER_JAR SIZE... | starts ROUNDS [--on DATA_DIR] SERVER_JAR... | heap RECORDS | prune EVENTS | route TOOLS_JAR SECONDS [RATE] | heavy-readers PORT PID SECONDS LABEL [TRAVELLERS LISTERS] | streams PORT SERVER_PID SECONDS [SUBSCRIBERS] [SLOW] [RATE] | kafka SERVER_JAR BOOTSTRAP SECONDS");
                 System.exit(2);
             }
         }
@@ -327,11 +337,17 @@ public final class BenchMain {
     }
 
     /**
-     * Starts each server jar on an empty log with the launcher's flags (its cache trained first if
-     * it has none), one start of each per round: builds compared in one run, as the figures of one
-     * start each differ by a fifth on a shared machine.
+     * Starts each server jar with the launcher's flags (its cache trained first if it has none),
+     * one start of each per round: builds compared in one run, as the figures of one start each
+     * differ by a fifth on a shared machine.
+     *
+     * @param on the data directory every start opens (its log is replayed, from its newest snapshot
+     *           if it has one); null for a start on an empty log each time
      */
-    private static void starts(int rounds, List<String> serverJars) throws Exception {
+    private static void starts(int rounds, Path on, List<String> serverJars) throws Exception {
+        if (on != null && !Files.isDirectory(on)) {
+            throw new IllegalArgumentException("no data directory " + on);
+        }
         Map<String, Callable<Double>> starts = new LinkedHashMap<>();
         List<Path> empties = new ArrayList<>();
         try {
@@ -341,11 +357,16 @@ public final class BenchMain {
                 Path empty = Files.createTempDirectory("bench-starts");
                 empties.add(empty);
                 starts.put(jar, () -> {
+                    if (on != null) {
+                        return timeToServing(serverJar, on, flags);
+                    }
                     FileTree.delete(empty.resolve("data")); // every start on an empty log
                     return timeToServing(serverJar, empty.resolve("data"), flags);
                 });
             }
-            System.out.printf("| server jar | process start to serving, empty log, median | mean | range |%n");
+            System.out.printf(
+                    "| server jar | process start to serving, %s, median | mean | range |%n",
+                    on == null ? "empty log" : "on " + on);
             System.out.printf("|---|---|---|---|%n");
             alternate(starts, rounds)
                     .forEach((jar, sorted) -> System.out.printf(
