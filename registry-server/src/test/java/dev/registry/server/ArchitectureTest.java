@@ -2,11 +2,13 @@ package dev.registry.server;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noMethods;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import io.helidon.webserver.http.HttpService;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -59,6 +61,21 @@ class ArchitectureTest {
                         "dev.registry.server.observe..",
                         "dev.registry.server.ui..",
                         "dev.registry.server.logging..")
+                .check(MAIN);
+    }
+
+    @Test
+    void noFeatureHasWorkOfItsOwnAtTheServersStartOrStop() {
+        // RegistryServer puts each feature's routes on the root routing, which skips these hooks
+        noMethods()
+                .that()
+                .areDeclaredInClassesThat()
+                .implement(HttpService.class)
+                .should()
+                .haveName("beforeStart")
+                .orShould()
+                .haveName("afterStop")
+                .because("a feature's routes are added to the root routing, not registered as a service")
                 .check(MAIN);
     }
 
