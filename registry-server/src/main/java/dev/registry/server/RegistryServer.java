@@ -209,7 +209,10 @@ public final class RegistryServer implements AutoCloseable {
                     if (bearer.configured()) { // one filter less on every request of an open registry
                         r.addFilter(new TokenFilter(bearer));
                     }
-                    r.addFilter(bodies).addFilter(new StaleReads(node.stale()));
+                    r.addFilter(bodies);
+                    if (settings.kafka() != null) { // only a node of several can lag its log
+                        r.addFilter(new StaleReads(node.stale()));
+                    }
                     ApiErrors.register(r);
                     r.error(WriteFailedException.class, (req, res, ex) -> {
                         LOG.log(Level.WARNING, "write failed: " + ex.getMessage(), ex.getCause());
