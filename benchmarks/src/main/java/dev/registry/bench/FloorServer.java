@@ -29,6 +29,9 @@ final class FloorServer {
                 .host("127.0.0.1")
                 .port(port)
                 .connectionOptions(o -> o.tcpNoDelay(true))
+                // as the registry: no feature found on the class path (Helidon's metrics would
+                // add a filter that measures every request, which a floor must not have)
+                .featuresDiscoverServices(false)
                 .routing(r -> r.get("/health", (req, res) -> json(res, HEALTH))
                         .post("/services/{name}/heartbeat", (req, res) -> {
                             req.content().consume();
