@@ -58,16 +58,17 @@ registry_run_jar() {
 }
 
 # The JVM options that make a start of $1 faster, preparing what they need on first use.
-# JDK 25+, the server: an ahead-of-time cache (JEP 483/514/515) of the classes a start loads and
-# links and the request path's profiles, written by a training run (StartupTraining) once per
-# build of the jar and per JDK. Other jars, JDK 19-24, or a training that failed: class-data
-# sharing, an archive written beside the jar by the first run. A cache the JVM cannot use (a
-# different JDK build, a rebuilt jar) is ignored by the JVM, and -Xlog:aot*=off keeps that quiet.
+# JDK 25+, the server: an ahead-of-time cache (JEP 483/514) of the classes a start loads and
+# links, written by a training run (StartupTraining) once per build of the jar and per JDK. Other
+# jars, JDK 19-24, or a training that failed: class-data sharing, an archive written beside the
+# jar by the first run. A cache the JVM cannot use (a different JDK build, a rebuilt jar) is
+# ignored by the JVM, and -Xlog:aot*=off keeps that quiet.
 registry_startup_flags() {
     local jar=$1 version=$REGISTRY_JAVA_VERSION aot stamp
     aot="$jar.aot"
-    # the JDK's folder and exact build: a JDK updated in place gets a new cache too
-    stamp="$REGISTRY_JAVA_HOME $(grep -s '^JAVA_RUNTIME_VERSION=' "$REGISTRY_JAVA_HOME/release")"
+    # the JDK's folder and exact build: a JDK updated in place gets a new cache too; and the kind
+    # of cache, so one made by an earlier launcher (with method profiles) is made again
+    stamp="$REGISTRY_JAVA_HOME $(grep -s '^JAVA_RUNTIME_VERSION=' "$REGISTRY_JAVA_HOME/release") classes"
     if [ "$version" -ge 25 ] && [ "$(basename "$jar")" = registry-server.jar ]; then
         if [ ! -f "$aot" ] || registry_built_after "$aot" "$jar" || [ "$(cat "$aot.jdk" 2>/dev/null)" != "$stamp" ]; then
             registry_train_startup "$jar" "$aot" "$stamp"
@@ -101,12 +102,17 @@ registry_built_after() {
 # Writes the start-up cache $2 of the server jar $1 for the JDK $3 (about 15 s of CPU): a server on an empty log in
 # a temporary directory, the requests of a fleet, a stop. The registry's own environment variables
 # are left out, so a token or a port set for the real server cannot fail the training.
+# Without the training's method profiles (JEP 515, -XX:-AOTRecordTraining): on two cores the ~200
+# C2 compilations they bring to every start held its main thread back (start to serving 0.63
+# against 0.82 s, medians of 20, alternated), and the first seconds of load were no faster with
+# them. A JDK without that diagnostic option ignores it and keeps the profiles.
 registry_train_startup() {
     local jar=$1 aot=$2 stamp=$3 tmp="$2.$$" unset_registry
     echo "preparing the start-up cache $aot (once per build of the jar)..." >&2
     unset_registry=$(env | sed -n 's/^\(REGISTRY_[A-Za-z0-9_]*\)=.*/-u \1/p')
     # shellcheck disable=SC2086
     if env $unset_registry "$REGISTRY_JAVA" $REGISTRY_JAVA_FLAGS ${REGISTRY_JAVA_OPTS:-} -XX:AOTCacheOutput="$tmp" \
+            -XX:+UnlockDiagnosticVMOptions -XX:+IgnoreUnrecognizedVMOptions -XX:-AOTRecordTraining \
             -Xlog:aot*=off -Xlog:cds*=off -Dregistry.startup-training=true -jar "$jar" > "$tmp.log" 2>&1 \
             && [ -s "$tmp" ]; then
         mv -f "$tmp" "$aot" && echo "$stamp" > "$aot.jdk"

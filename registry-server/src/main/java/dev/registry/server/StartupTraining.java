@@ -13,20 +13,21 @@ import java.time.Instant;
 import picocli.CommandLine;
 
 /**
- * The training run behind the start-up cache (JDK 25's ahead-of-time cache, JEP 483/514/515): a
+ * The training run behind the start-up cache (JDK 25's ahead-of-time cache, JEP 483/514): a
  * server started the way {@code registry-server} starts it, on an empty log in a temporary
  * directory, then the requests a fleet sends, then a stop. Run by {@code bin/registry-server}
  * as {@code java -XX:AOTCacheOutput=... -Dregistry.startup-training=true -jar registry-server.jar},
  * the jar and so the class path and the manifest's module options of a server, so the cache holds
- * the classes a start loads and links and the profiles of the request path; later starts with
- * {@code -XX:AOTCache} skip that work.
+ * the classes a start and the request path load, already linked; later starts with
+ * {@code -XX:AOTCache} skip that work. The launcher leaves the methods' profiles out (JEP 515's
+ * part): on two cores the compilations they bring to a start held it back.
  *
  * <p>Exits 0 when the server served every request as expected, else 1 with the reason (the
  * launcher then starts without a cache).
  */
 public final class StartupTraining {
 
-    /** Services registered, and heartbeats per service: enough calls for the JIT's profiles. */
+    /** Services registered, and heartbeats per service: every class the request path loads, many times over. */
     private static final int SERVICES = 50;
 
     private static final int HEARTBEATS = 40;
