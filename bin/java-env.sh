@@ -103,8 +103,8 @@ registry_built_after() {
 # a temporary directory, the requests of a fleet, a stop. The registry's own environment variables
 # are left out, so a token or a port set for the real server cannot fail the training.
 # Without the training's method profiles (JEP 515, -XX:-AOTRecordTraining): on two cores the ~200
-# C2 compilations they bring to every start held its main thread back (start to serving 0.63
-# against 0.82 s, medians of 20, alternated), and the first seconds of load were no faster with
+# C2 compilations they bring to every start held its main thread back (start to serving 0.65
+# against 0.77 s, medians of 20, alternated), and the first seconds of load were no faster with
 # them. A JDK without that diagnostic option ignores it and keeps the profiles.
 registry_train_startup() {
     local jar=$1 aot=$2 stamp=$3 tmp="$2.$$" unset_registry

@@ -5,6 +5,8 @@
 # starts of each (default 15), and prints the median, mean and range of each. Each start is on an
 # empty log, or with DATA_DIR on that directory's log and snapshots (both builds must read its
 # format; each start adds its start event), e.g. one from `BenchMain generate` and `snapshot`.
+# Both jars get this checkout's launcher (bin/java-env.sh): a change to the launcher itself is
+# compared by starting one jar with each kind of flags, not with this.
 #   tools/bench/compare-start.sh REV [ROUNDS] [DATA_DIR]
 #   tools/bench/compare-start.sh HEAD~3 15
 #   tools/bench/compare-start.sh HEAD~3 9 /tmp/log10m
