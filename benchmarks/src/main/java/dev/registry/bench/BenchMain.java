@@ -499,7 +499,13 @@ public final class BenchMain {
      */
     private static void trainFloorCache(Path cache) throws Exception {
         int port = LoopbackServer.freePort();
-        Process p = new ProcessBuilder(floorServer(List.of("-XX:AOTCacheOutput=" + cache, "-Xlog:aot*=off"))
+        // without the training's method profiles, as bin/java-env.sh trains the registry's cache
+        Process p = new ProcessBuilder(floorServer(List.of(
+                                "-XX:AOTCacheOutput=" + cache,
+                                "-XX:+UnlockDiagnosticVMOptions",
+                                "-XX:+IgnoreUnrecognizedVMOptions",
+                                "-XX:-AOTRecordTraining",
+                                "-Xlog:aot*=off"))
                         .apply(port))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
