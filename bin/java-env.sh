@@ -62,7 +62,11 @@ registry_run_jar() {
 # links, written by a training run (StartupTraining) once per build of the jar and per JDK. Other
 # jars, JDK 19-24, or a training that failed: class-data sharing, an archive written beside the
 # jar by the first run. A cache the JVM cannot use (a different JDK build, a rebuilt jar) is
-# ignored by the JVM, and -Xlog:aot*=off keeps that quiet.
+# ignored by the JVM, and -Xlog:aot*=off keeps that quiet. With the cache, the JIT compiles a
+# method after twice the usual calls (-XX:CompileThresholdScaling=2): on two cores its
+# compilations share the cores with the start (0.57 against 0.64 s to serving, a 10M-event start
+# from a snapshot 0.74 against 0.80 s, a full replay 2.64 against 2.86 s), for a tenth fewer
+# heartbeats in the first three seconds of load and the same after.
 registry_startup_flags() {
     local jar=$1 version=$REGISTRY_JAVA_VERSION aot stamp
     aot="$jar.aot"
@@ -74,7 +78,7 @@ registry_startup_flags() {
             registry_train_startup "$jar" "$aot" "$stamp"
         fi
         if [ -f "$aot" ]; then
-            echo "-XX:AOTCache=$aot -Xlog:aot*=off -Xlog:cds*=off"
+            echo "-XX:AOTCache=$aot -Xlog:aot*=off -Xlog:cds*=off -XX:CompileThresholdScaling=2"
             return
         fi
     fi
