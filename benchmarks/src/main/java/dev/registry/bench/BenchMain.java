@@ -47,11 +47,13 @@ import java.util.function.IntFunction;
  *       and without a snapshot; a SIZE is {@code EVENTS} (1,000 records) or {@code EVENTS/RECORDS};
  *       first an empty log, five starts of each kind alternated, beside Helidon's floor (on JDK 25+,
  *       with an ahead-of-time cache of its own);</li>
- *   <li>{@code starts ROUNDS [--on DATA_DIR] SERVER_JAR...}: time from process start to serving on
- *       an empty log (or on DATA_DIR's log and snapshots, which each start adds its start event
- *       to), for builds side by side (this one and another revision's,
- *       {@code tools/bench/compare-start.sh}), each with the launcher's flags, one start of each
- *       per round, ROUNDS rounds;</li>
+ *   <li>{@code starts ROUNDS [--on DATA_DIR] START...}: time from process start to serving on an
+ *       empty log (or on DATA_DIR's log and snapshots, which each start adds its start event to),
+ *       for builds or JVM options side by side, one start of each per round, ROUNDS rounds. A
+ *       START is {@code SERVER_JAR} with the launcher's flags (this build and another revision's:
+ *       {@code tools/bench/compare-start.sh}), {@code SERVER_JAR+OPTIONS} with JVM options after
+ *       those (the last of an option wins), or {@code SERVER_JAR=OPTIONS} with those alone;
+ *       OPTIONS are separated by spaces;</li>
  *   <li>{@code heap RECORDS}: heap in use after GC with that many records;</li>
  *   <li>{@code prune EVENTS}: time retention takes to delete an hourly file of that many events
  *       (replaying them onto the retention base, writing it, deleting);</li>
@@ -127,7 +129,7 @@ public final class BenchMain {
                         args.length > 3 ? Double.parseDouble(args[3]) : 5000);
             default -> {
                 System.err.println(
-                        "usage: generate DIR EVENTS RECORDS | snapshot DIR | http PORT SECONDS [SCENARIO] | seed PORT | floor-server PORT | restart SERVER_JAR SIZE... | starts ROUNDS [--on DATA_DIR] SERVER_JAR... | heap RECORDS | prune EVENTS | route TOOLS_JAR SECONDS [RATE] | heavy-readers PORT PID SECONDS LABEL [TRAVELLERS LISTERS] | streams PORT SERVER_PID SECONDS [SUBSCRIBERS] [SLOW] [RATE] | kafka SERVER_JAR BOOTSTRAP SECONDS");
+                        "usage: generate DIR EVENTS RECORDS | snapshot DIR | http PORT SECONDS [SCENARIO] | seed PORT | floor-server PORT | restart SERVER_JAR SIZE... | starts ROUNDS [--on DATA_DIR] START... | heap RECORDS | prune EVENTS | route TOOLS_JAR SECONDS [RATE] | heavy-readers PORT PID SECONDS LABEL [TRAVELLERS LISTERS] | streams PORT SERVER_PID SECONDS [SUBSCRIBERS] [SLOW] [RATE] | kafka SERVER_JAR BOOTSTRAP SECONDS");
                 System.exit(2);
             }
         }
@@ -340,25 +342,32 @@ public final class BenchMain {
 
     /**
      * Starts each server jar with the launcher's flags (its cache trained first if it has none),
-     * one start of each per round: builds compared in one run, as the figures of one start each
-     * differ by a fifth on a shared machine.
+     * with more options, or with other options, one start of each per round: builds or options
+     * compared in one run, as the figures of one start each differ by a fifth on a shared machine.
      *
      * @param on the data directory every start opens (its log is replayed, from its newest snapshot
      *           if it has one); null for a start on an empty log each time
      */
-    private static void starts(int rounds, Path on, List<String> serverJars) throws Exception {
+    private static void starts(int rounds, Path on, List<String> specs) throws Exception {
         if (on != null && !Files.isDirectory(on)) {
             throw new IllegalArgumentException("no data directory " + on);
         }
         Map<String, Callable<Double>> starts = new LinkedHashMap<>();
         List<Path> empties = new ArrayList<>();
         try {
-            for (String jar : serverJars) {
-                Path serverJar = Path.of(jar);
-                List<String> flags = launcherStartupFlags(serverJar);
+            for (String start : specs) {
+                // JAR, JAR+OPTIONS (after the launcher's: the last of an option wins) or JAR=OPTIONS
+                int plus = start.indexOf(".jar+");
+                int equals = start.indexOf(".jar=");
+                int end = plus >= 0 ? plus + 4 : equals >= 0 ? equals + 4 : start.length();
+                Path serverJar = Path.of(start.substring(0, end));
+                List<String> flags = new ArrayList<>(equals >= 0 ? List.of() : launcherStartupFlags(serverJar));
+                if (end < start.length()) {
+                    flags.addAll(List.of(start.substring(end + 1).trim().split(" +")));
+                }
                 Path empty = Files.createTempDirectory("bench-starts");
                 empties.add(empty);
-                starts.put(jar, () -> {
+                starts.put(start, () -> {
                     if (on != null) {
                         return timeToServing(serverJar, on, flags);
                     }
@@ -367,7 +376,7 @@ public final class BenchMain {
                 });
             }
             System.out.printf(
-                    "| server jar | process start to serving, %s, median | mean | range |%n",
+                    "| server jar (+ options) | process start to serving, %s, median | mean | range |%n",
                     on == null ? "empty log" : "on " + on);
             System.out.printf("|---|---|---|---|%n");
             alternate(starts, rounds)
