@@ -64,9 +64,10 @@ registry_run_jar() {
 # jar by the first run. A cache the JVM cannot use (a different JDK build, a rebuilt jar) is
 # ignored by the JVM, and -Xlog:aot*=off keeps that quiet. With the cache, the JIT compiles a
 # method after twice the usual calls (-XX:CompileThresholdScaling=2): on two cores its
-# compilations share the cores with the start (0.57 against 0.64 s to serving, a 10M-event start
-# from a snapshot 0.74 against 0.80 s, a full replay 2.64 against 2.86 s), for a tenth fewer
-# heartbeats in the first three seconds of load and the same after.
+# compilations share the cores with the start (to serving 0-70 ms sooner over six alternated
+# runs, the most on a busy machine; a 10M-event start from a snapshot 0.74 against 0.80 s, a full
+# replay 2.64 against 2.86 s), for a tenth fewer heartbeats in the first three seconds of load
+# and the same after.
 registry_startup_flags() {
     local jar=$1 version=$REGISTRY_JAVA_VERSION aot stamp
     aot="$jar.aot"
