@@ -43,12 +43,10 @@ import dev.registry.server.write.WriteFailedException;
 import io.helidon.common.tls.Tls;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.http.HttpService;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -219,15 +217,14 @@ public final class RegistryServer implements AutoCloseable {
                         ApiReplies.sendError(req, res, 503, "Registry cannot write: " + ex.getMessage());
                     });
                     // audit first: it answers GET /services?at=, the services feature every other list
-                    List<HttpService> features = new ArrayList<>(
-                            List.of(audit, services, healthEndpoints, stats, stream, observe, new Dashboard()));
-                    features.addAll(node.routes());
                     // Each feature's routes straight on the root, not registered as a service:
                     // Helidon walks a registered service as a nested list of routes, which costs
                     // every request that passes through it (a prefix match, a copy of the
                     // prologue, the path's parameters merged into a new map). None of them has
                     // work of its own to do when the server starts or stops.
-                    features.forEach(feature -> feature.routing(r));
+                    List.of(audit, services, healthEndpoints, stats, stream, observe, new Dashboard())
+                            .forEach(feature -> feature.routing(r));
+                    node.routes().forEach(feature -> feature.routing(r));
                     r.addFeature(Fallback.last()); // after Helidon's observers too
                 })
                 .build()
