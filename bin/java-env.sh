@@ -68,6 +68,9 @@ registry_run_jar() {
 # runs, the most on a busy machine; a 10M-event start from a snapshot 0.74 against 0.80 s, a full
 # replay 2.64 against 2.86 s), for a tenth fewer heartbeats in the first three seconds of load
 # and the same after.
+# BenchMain starts and trains its Helidon floor with the same two sets of options.
+REGISTRY_AOT_START_FLAGS="-Xlog:aot*=off -Xlog:cds*=off -XX:CompileThresholdScaling=2"
+REGISTRY_AOT_TRAINING_FLAGS="-XX:+UnlockDiagnosticVMOptions -XX:+IgnoreUnrecognizedVMOptions -XX:-AOTRecordTraining"
 registry_startup_flags() {
     local jar=$1 version=$REGISTRY_JAVA_VERSION aot stamp
     aot="$jar.aot"
@@ -79,7 +82,7 @@ registry_startup_flags() {
             registry_train_startup "$jar" "$aot" "$stamp"
         fi
         if [ -f "$aot" ]; then
-            echo "-XX:AOTCache=$aot -Xlog:aot*=off -Xlog:cds*=off -XX:CompileThresholdScaling=2"
+            echo "-XX:AOTCache=$aot $REGISTRY_AOT_START_FLAGS"
             return
         fi
     fi
@@ -117,8 +120,7 @@ registry_train_startup() {
     unset_registry=$(env | sed -n 's/^\(REGISTRY_[A-Za-z0-9_]*\)=.*/-u \1/p')
     # shellcheck disable=SC2086
     if env $unset_registry "$REGISTRY_JAVA" $REGISTRY_JAVA_FLAGS ${REGISTRY_JAVA_OPTS:-} -XX:AOTCacheOutput="$tmp" \
-            -XX:+UnlockDiagnosticVMOptions -XX:+IgnoreUnrecognizedVMOptions -XX:-AOTRecordTraining \
-            -Xlog:aot*=off -Xlog:cds*=off -Dregistry.startup-training=true -jar "$jar" > "$tmp.log" 2>&1 \
+            $REGISTRY_AOT_TRAINING_FLAGS -Xlog:aot*=off -Xlog:cds*=off -Dregistry.startup-training=true -jar "$jar" > "$tmp.log" 2>&1 \
             && [ -s "$tmp" ]; then
         mv -f "$tmp" "$aot" && echo "$stamp" > "$aot.jdk"
         rm -f "$tmp.log"

@@ -288,8 +288,9 @@ public final class BenchMain {
                 Path floorCache = empty.resolve("floor.aot");
                 trainFloorCache(floorCache);
                 // started as bin/java-env.sh starts the registry with its cache
-                IntFunction<List<String>> floor = floorServer(
-                        List.of("-XX:AOTCache=" + floorCache, "-Xlog:aot*=off", "-XX:CompileThresholdScaling=2"));
+                List<String> floorFlags = new ArrayList<>(List.of("-XX:AOTCache=" + floorCache));
+                floorFlags.addAll(fromJavaEnv("echo \"$REGISTRY_AOT_START_FLAGS\"", ""));
+                IntFunction<List<String>> floor = floorServer(floorFlags);
                 starts.put(
                         "Helidon's floor: BenchMain floor-server, a server that only answers, its own ahead-of-time cache",
                         () -> timeToServing(floor));
@@ -365,14 +366,18 @@ public final class BenchMain {
                 if (end < start.length()) {
                     flags.addAll(List.of(start.substring(end + 1).trim().split(" +")));
                 }
-                Path empty = Files.createTempDirectory("bench-starts");
-                empties.add(empty);
+                Path dataDir = on;
+                if (on == null) {
+                    Path empty = Files.createTempDirectory("bench-starts");
+                    empties.add(empty);
+                    dataDir = empty.resolve("data");
+                }
+                Path dir = dataDir;
                 starts.put(start, () -> {
-                    if (on != null) {
-                        return timeToServing(serverJar, on, flags);
+                    if (on == null) {
+                        FileTree.delete(dir); // every start on an empty log
                     }
-                    FileTree.delete(empty.resolve("data")); // every start on an empty log
-                    return timeToServing(serverJar, empty.resolve("data"), flags);
+                    return timeToServing(serverJar, dir, flags);
                 });
             }
             System.out.printf(
@@ -423,17 +428,18 @@ public final class BenchMain {
      * cache, trained here first if the jar has none), from the launcher's own shell function.
      */
     private static List<String> launcherStartupFlags(Path serverJar) throws Exception {
-        Process p = new ProcessBuilder(
-                        "bash",
-                        "-c",
-                        ". bin/java-env.sh && registry_startup_flags \"$1\"",
-                        "flags",
-                        serverJar.toAbsolutePath().toString())
+        return fromJavaEnv(
+                "registry_startup_flags \"$1\"", serverJar.toAbsolutePath().toString());
+    }
+
+    /** The JVM flags {@code bin/java-env.sh}'s {@code command} prints (with {@code $1} as {@code argument}). */
+    private static List<String> fromJavaEnv(String command, String argument) throws Exception {
+        Process p = new ProcessBuilder("bash", "-c", ". bin/java-env.sh && " + command, "flags", argument)
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
         String flags = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
         if (p.waitFor() != 0) {
-            throw new IllegalStateException("bin/java-env.sh registry_startup_flags failed");
+            throw new IllegalStateException("bin/java-env.sh: " + command + " failed");
         }
         return flags.isEmpty() ? List.of() : List.of(flags.split(" "));
     }
@@ -510,14 +516,10 @@ public final class BenchMain {
      */
     private static void trainFloorCache(Path cache) throws Exception {
         int port = LoopbackServer.freePort();
-        // without the training's method profiles, as bin/java-env.sh trains the registry's cache
-        Process p = new ProcessBuilder(floorServer(List.of(
-                                "-XX:AOTCacheOutput=" + cache,
-                                "-XX:+UnlockDiagnosticVMOptions",
-                                "-XX:+IgnoreUnrecognizedVMOptions",
-                                "-XX:-AOTRecordTraining",
-                                "-Xlog:aot*=off"))
-                        .apply(port))
+        // as bin/java-env.sh trains the registry's cache (without the training's method profiles)
+        List<String> flags = new ArrayList<>(List.of("-XX:AOTCacheOutput=" + cache, "-Xlog:aot*=off"));
+        flags.addAll(fromJavaEnv("echo \"$REGISTRY_AOT_TRAINING_FLAGS\"", ""));
+        Process p = new ProcessBuilder(floorServer(flags).apply(port))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
