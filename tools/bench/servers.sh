@@ -9,11 +9,16 @@ java=("$REGISTRY_JAVA" $REGISTRY_JAVA_FLAGS)
 # sets $old to the worktree.
 build_revision() {
     old=$(mktemp -d)
-    trap 'git worktree remove --force "$old" 2>/dev/null || rm -rf "$old"' EXIT
+    trap remove_revision EXIT
     echo "building $1 and this checkout..." >&2
     git worktree add -q --detach "$old" "$1"
     (cd "$old" && ./mvnw -q -B -DskipTests package)
     ./mvnw -q -B -DskipTests package
+}
+
+# remove_revision: removes the worktree build_revision made.
+remove_revision() {
+    git worktree remove --force "$old" 2>/dev/null || rm -rf "$old"
 }
 
 # start_server JAR [JVM_OPTION...]: starts it on a free loopback port with a fresh data directory

@@ -34,7 +34,14 @@ names=(floor "$rev" "this checkout")
 ports=()
 pids=()
 dirs=()
-trap 'kill "${pids[@]}" 2> /dev/null || true; wait 2> /dev/null || true; rm -rf "${dirs[@]}" "${dirs[@]/%/.log}"; git worktree remove --force "$old" 2> /dev/null || rm -rf "$old"' EXIT
+stop_all() {
+    local k
+    for k in "${!pids[@]}"; do
+        server=${pids[$k]} data=${dirs[$k]} stop_server || true # the others still stop
+    done
+    remove_revision
+}
+trap stop_all EXIT
 for which in 0 1 2; do
     case $which in
         0) start_java -Xmx1g -jar benchmarks/target/registry-benchmarks.jar floor-server PORT ;;
