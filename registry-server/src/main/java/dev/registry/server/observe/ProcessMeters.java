@@ -44,8 +44,11 @@ final class ProcessMeters {
             new Deferred<>("registry-meters", ProcessMeters::make, MAX_QUEUED);
 
     final MeterRegistry registry;
+    private final io.micrometer.core.instrument.MeterRegistry micrometer;
     final MetricsEndpoint endpoint;
-    final Timer appendTime;
+    /** Recorded once per batch of appends. */
+    final DirectTimer appendTime;
+
     final Timer snapshotTime;
     final Timer checkTime;
     final Counter checksHealthy;
@@ -56,7 +59,7 @@ final class ProcessMeters {
     final Counter retentionFiles;
     final Counter streamResets;
     private final Map<String, LongAdder> appendedByType = new ConcurrentHashMap<>();
-    private final Map<RequestKey, Timer> requests = new ConcurrentHashMap<>();
+    private final Map<RequestKey, DirectTimer> requests = new ConcurrentHashMap<>();
     private final Set<ServerMeters> servers = ConcurrentHashMap.newKeySet();
     private final Set<String> versions = ConcurrentHashMap.newKeySet();
 
@@ -81,16 +84,17 @@ final class ProcessMeters {
         this.registry = registry;
         this.endpoint = new MetricsEndpoint(registry);
         // Micrometer's process meters, on the registry that Helidon's wraps
-        io.micrometer.core.instrument.MeterRegistry micrometer =
-                registry.unwrap(io.micrometer.core.instrument.MeterRegistry.class);
+        micrometer = registry.unwrap(io.micrometer.core.instrument.MeterRegistry.class);
         new ProcessorMetrics().bindTo(micrometer);
         new FileDescriptorMetrics().bindTo(micrometer);
         new UptimeMetrics().bindTo(micrometer);
 
-        appendTime = registry.getOrCreate(timer(
-                "append.duration",
-                "Time to append one batch of events to the log (the writes the writer took at once), with its fsync",
-                APPEND_BUCKETS));
+        appendTime = DirectTimer.of(
+                registry.getOrCreate(timer(
+                        "append.duration",
+                        "Time to append one batch of events to the log (the writes the writer took at once), with its fsync",
+                        APPEND_BUCKETS)),
+                micrometer);
         snapshotTime = registry.getOrCreate(
                 timer("snapshot.duration", "Time to write one snapshot of the view", SNAPSHOT_BUCKETS));
         checkTime = registry.getOrCreate(timer(
@@ -161,17 +165,19 @@ final class ProcessMeters {
                 });
     }
 
-    Timer request(String endpoint, String method, int status) {
+    DirectTimer request(String endpoint, String method, int status) {
         return requests.computeIfAbsent(
                 new RequestKey(endpoint, method, status),
-                k -> registry.getOrCreate(timer(
-                                "http.request.duration",
-                                "HTTP requests by endpoint, method and status, and how long they took",
-                                REQUEST_BUCKETS)
-                        .tags(List.of(
-                                Tag.create("endpoint", k.endpoint()),
-                                Tag.create("method", k.method()),
-                                Tag.create("status", Integer.toString(k.status()))))));
+                k -> DirectTimer.of(
+                        registry.getOrCreate(timer(
+                                        "http.request.duration",
+                                        "HTTP requests by endpoint, method and status, and how long they took",
+                                        REQUEST_BUCKETS)
+                                .tags(List.of(
+                                        Tag.create("endpoint", k.endpoint()),
+                                        Tag.create("method", k.method()),
+                                        Tag.create("status", Integer.toString(k.status()))))),
+                        micrometer));
     }
 
     private Counter counter(String name, String description, String tag, String value) {

@@ -6,7 +6,6 @@ import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Requests by endpoint, method and status with their latency, as a filter: one histogram
@@ -41,9 +40,9 @@ final class RequestMeters implements Filter {
             long nanos = System.nanoTime() - t0;
             ProcessMeters m = meters.now(); // no lambda per request once the meters are made
             if (m != null) {
-                m.request(endpoint, knownMethod, status).record(nanos, TimeUnit.NANOSECONDS);
+                m.request(endpoint, knownMethod, status).record(nanos);
             } else {
-                meters.use(late -> late.request(endpoint, knownMethod, status).record(nanos, TimeUnit.NANOSECONDS));
+                meters.use(late -> late.request(endpoint, knownMethod, status).record(nanos));
             }
         }
     }

@@ -85,9 +85,9 @@ public final class ServerMeters implements RegistryMetrics, AutoCloseable {
     public void batchAppended(long nanos) {
         ProcessMeters m = meters.now();
         if (m != null) {
-            m.appendTime.record(nanos, TimeUnit.NANOSECONDS);
+            m.appendTime.record(nanos);
         } else {
-            meters.use(late -> late.appendTime.record(nanos, TimeUnit.NANOSECONDS));
+            meters.use(late -> late.appendTime.record(nanos));
         }
     }
 

@@ -23,6 +23,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -98,6 +100,37 @@ class MetricsTest {
         assertThat(after.value("registry_log_files"), greaterThanOrEqualTo(1.0));
         assertThat(after.value("registry_log_bytes"), greaterThan(0.0));
         assertThat(after.value("registry_build_info", "version", RegistryServer.version()), is(1.0));
+    }
+
+    @Test
+    void theTimersOfEveryRequestAndAppendSkipTheCompositeAndShowInEveryFormat() {
+        assertThat(http.post("/services", Http.registration("a", 8000, null)).status(), is(201));
+        PrometheusText before = scrape();
+        long appendsBefore = appendCountInJson();
+        for (int i = 0; i < 4; i++) {
+            assertThat(http.post("/services/a/heartbeat", null).status(), is(200));
+        }
+        PrometheusText after = scrape();
+
+        ProcessMeters meters = ProcessMeters.process().now();
+        assertThat(meters.appendTime.direct(), is(true));
+        assertThat(meters.request("/services/{name}/heartbeat", "POST", 200).direct(), is(true));
+        String requests = "registry_http_request_duration_seconds_count";
+        assertThat(delta(before, after, requests, "endpoint", "/services/{name}/heartbeat", "status", "200"), is(4.0));
+        assertThat(delta(before, after, "registry_append_duration_seconds_count"), is(4.0));
+        assertThat(appendCountInJson() - appendsBefore, is(4L));
+    }
+
+    /** {@code registry.append.duration}'s count in the JSON format, which reads Helidon's meters. */
+    private long appendCountInJson() {
+        Http.Reply json = http.send(HttpRequest.newBuilder(URI.create(http.base() + "/metrics"))
+                .header("Accept", "application/json")
+                .GET());
+        assertThat(json.body(), json.status(), is(200));
+        Matcher count = Pattern.compile("\"registry\\.append\\.duration\"\\s*:\\s*\\{\\s*\"count\"\\s*:\\s*(\\d+)")
+                .matcher(json.body());
+        assertThat(json.body(), count.find(), is(true));
+        return Long.parseLong(count.group(1));
     }
 
     @Test
