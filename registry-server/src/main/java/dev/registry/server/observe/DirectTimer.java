@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A timer recorded on every request or append, straight into the one Micrometer registry behind
  * Helidon's. Helidon keeps its meters in a composite registry, and a record there walks the
- * composite's children (a sparse identity map) to reach that registry's own timer: half of a
+ * composite's children (a sparse identity map) to reach that registry's own timer: a third of a
  * record's cost, and a composite with one child gains nothing by it. With exactly one child the
  * records go to its timer; otherwise (a second registry, e.g. a publisher set up in config) through
  * Helidon's timer as before. Either way Helidon's timer shows them: a composite reads its first child.
